@@ -1,0 +1,11 @@
+package io.incidentanalyzer.model;
+
+/**
+ * A deploy, rollback, config or feature-flag change: the actions people take during an outage,
+ * whose effect the analyzer measures.
+ *
+ * @param ts event time, epoch milliseconds
+ * @param version the version deployed or rolled back to; {@code null} for config changes
+ */
+public record ChangeEvent(
+        long ts, String service, ChangeKind kind, String version, String description) {}

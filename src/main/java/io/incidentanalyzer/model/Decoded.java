@@ -1,0 +1,42 @@
+package io.incidentanalyzer.model;
+
+/**
+ * What an input source emits: exactly one of the four event kinds, or a rejection. Decoding inside
+ * the Kafka source keeps watermarks per partition; the router after the source splits this envelope
+ * into typed streams and the dead-letter stream.
+ *
+ * @param ts event time of the decoded event; {@link Long#MIN_VALUE} for a rejection, so that a
+ *     rejected record never moves the watermark
+ */
+public record Decoded(
+        long ts,
+        MetricSample metric,
+        AuthEvent auth,
+        LogEvent log,
+        ChangeEvent change,
+        DeadLetter rejected) {
+
+    public static Decoded of(MetricSample m) {
+        return new Decoded(m.ts(), m, null, null, null, null);
+    }
+
+    public static Decoded of(AuthEvent a) {
+        return new Decoded(a.ts(), null, a, null, null, null);
+    }
+
+    public static Decoded of(LogEvent l) {
+        return new Decoded(l.ts(), null, null, l, null, null);
+    }
+
+    public static Decoded of(ChangeEvent c) {
+        return new Decoded(c.ts(), null, null, null, c, null);
+    }
+
+    public static Decoded rejected(DeadLetter d) {
+        return new Decoded(Long.MIN_VALUE, null, null, null, null, d);
+    }
+
+    public boolean isRejected() {
+        return rejected != null;
+    }
+}

@@ -1,0 +1,9 @@
+package io.incidentanalyzer.model;
+
+/** Status-page lifecycle of an incident. */
+public enum IncidentStatus {
+    INVESTIGATING,
+    IDENTIFIED,
+    MONITORING,
+    RESOLVED
+}

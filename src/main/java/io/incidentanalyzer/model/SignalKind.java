@@ -1,0 +1,6 @@
+package io.incidentanalyzer.model;
+
+/** The detector pattern a signal reports. */
+public enum SignalKind {
+    SATURATION
+}
