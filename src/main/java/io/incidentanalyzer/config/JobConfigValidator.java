@@ -1,0 +1,245 @@
+package io.incidentanalyzer.config;
+
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Checks what the types cannot: required fields, references between sections (dependencies,
+ * components and detector rules name defined services), value ranges and cycles in the service
+ * graph. Reports every problem at once, one per line, so a user fixes a file in one pass.
+ */
+final class JobConfigValidator {
+    private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]*");
+
+    private final List<String> problems = new ArrayList<>();
+
+    private JobConfigValidator() {}
+
+    static void validate(JobConfig c, String source) {
+        JobConfigValidator v = new JobConfigValidator();
+        v.check(c);
+        if (!v.problems.isEmpty()) {
+            StringBuilder b = new StringBuilder();
+            for (String p : v.problems) {
+                if (b.length() > 0) b.append(System.lineSeparator());
+                b.append(source).append(": ").append(p);
+            }
+            throw new ConfigException(b.toString());
+        }
+    }
+
+    private void problem(String path, String what) {
+        problems.add(path + ": " + what);
+    }
+
+    private void check(JobConfig c) {
+        if (c.environment() == null || c.environment().isBlank()) {
+            problem("environment", "missing; give the environment's name, e.g. 'prod'");
+        } else if (!NAME.matcher(c.environment()).matches()) {
+            problem("environment", "use letters, digits, '.', '_' and '-' only");
+        }
+        try {
+            ZoneId.of(c.timeZone());
+        } catch (DateTimeException e) {
+            problem(
+                    "timeZone",
+                    "'"
+                            + c.timeZone()
+                            + "' is not a time zone; use an IANA name like Europe/Amsterdam");
+        }
+        checkKafka(c.kafka());
+        checkTopics(c.topics());
+        positive("watermarks.maxOutOfOrderness", c.watermarks().maxOutOfOrderness(), true);
+        positive("watermarks.idleTimeout", c.watermarks().idleTimeout(), false);
+        if (c.limits().maxRecordBytes() < 256 || c.limits().maxRecordBytes() > 16 * 1024 * 1024) {
+            problem("limits.maxRecordBytes", "expected a size between 256 and 16777216 bytes");
+        }
+        checkServices(c.services());
+        checkComponents(c);
+        checkSaturation(c);
+    }
+
+    private void checkKafka(KafkaSettings k) {
+        positive("kafka.checkpointInterval", k.checkpointInterval(), false);
+        positive("kafka.transactionTimeout", k.transactionTimeout(), false);
+        if (k.transactionTimeout().compareTo(Duration.ofMinutes(15)) > 0) {
+            problem(
+                    "kafka.transactionTimeout",
+                    "must not exceed the broker's transaction.max.timeout.ms (15m by default)");
+        }
+        if (k.transactionTimeout().compareTo(k.checkpointInterval()) <= 0) {
+            problem(
+                    "kafka.transactionTimeout",
+                    "must be longer than kafka.checkpointInterval, or transactions time out"
+                            + " between checkpoints");
+        }
+    }
+
+    private void checkTopics(Topics t) {
+        if (t == null) {
+            problem(
+                    "topics",
+                    "missing; name the topics metrics, auth, logs, changes, incidents and"
+                            + " deadLetter");
+            return;
+        }
+        input("topics.metrics", t.metrics());
+        input("topics.auth", t.auth());
+        input("topics.logs", t.logs());
+        input("topics.changes", t.changes());
+        topic("topics.incidents", t.incidents());
+        topic("topics.deadLetter", t.deadLetter());
+    }
+
+    private void input(String path, InputTopic t) {
+        if (t == null) {
+            problem(path, "missing; give it as {name: my.topic, format: native-json}");
+            return;
+        }
+        topic(path + ".name", t.name());
+    }
+
+    private void topic(String path, String name) {
+        if (name == null || name.isBlank()) {
+            problem(path, "missing topic name");
+        } else if (!TOPIC.matcher(name).matches()) {
+            problem(path, "'" + name + "' is not a Kafka topic name (letters, digits, . _ -)");
+        }
+    }
+
+    private void checkServices(Map<String, ServiceConfig> services) {
+        services.forEach(
+                (name, s) -> {
+                    if (!NAME.matcher(name).matches()) {
+                        problem("services." + name, "use letters, digits, '.', '_' and '-' only");
+                    }
+                    for (int i = 0; i < s.dependsOn().size(); i++) {
+                        String dep = s.dependsOn().get(i);
+                        if (!services.containsKey(dep)) {
+                            problem(
+                                    "services." + name + ".dependsOn[" + i + "]",
+                                    unknownService(dep, services));
+                        } else if (dep.equals(name)) {
+                            problem(
+                                    "services." + name + ".dependsOn[" + i + "]",
+                                    "a service cannot depend on itself");
+                        }
+                    }
+                });
+        String cycle = findCycle(services);
+        if (cycle != null) {
+            problem("services", "dependencies form a cycle: " + cycle);
+        }
+    }
+
+    private void checkComponents(JobConfig c) {
+        List<ComponentConfig> components = c.components();
+        for (int i = 0; i < components.size(); i++) {
+            ComponentConfig k = components.get(i);
+            String at = "components[" + i + "]";
+            if (k.name() == null || k.name().isBlank()) {
+                problem(at + ".name", "missing; the name shown on the status page");
+            }
+            for (int j = 0; j < k.services().size(); j++) {
+                if (!c.services().containsKey(k.services().get(j))) {
+                    problem(
+                            at + ".services[" + j + "]",
+                            unknownService(k.services().get(j), c.services()));
+                }
+            }
+        }
+    }
+
+    private void checkSaturation(JobConfig c) {
+        List<SaturationRule> rules = c.detectors().saturation();
+        for (int i = 0; i < rules.size(); i++) {
+            SaturationRule r = rules.get(i);
+            String at = "detectors.saturation[" + i + "]";
+            if (r.name() == null || r.name().isBlank()) {
+                problem(at + ".name", "missing; a short name for the rule, e.g. database-cpu");
+            }
+            if (r.metric() == null || r.metric().isBlank()) {
+                problem(at + ".metric", "missing; the metric name, e.g. cpu_utilization");
+            }
+            if (!SaturationRule.ANY_SERVICE.equals(r.service())
+                    && !c.services().containsKey(r.service())) {
+                problem(at + ".service", unknownService(r.service(), c.services()) + " or '*'");
+            }
+            if (r.ceiling() == null) {
+                problem(at + ".ceiling", "missing; the level that counts as saturated, e.g. 95");
+            }
+            if (r.clearBelow() == null) {
+                problem(at + ".clearBelow", "missing; the level that counts as recovered, e.g. 80");
+            }
+            if (r.ceiling() != null && r.clearBelow() != null && r.clearBelow() >= r.ceiling()) {
+                problem(
+                        at + ".clearBelow",
+                        "must be below ceiling ("
+                                + r.ceiling()
+                                + "); the gap is the hysteresis that stops flapping");
+            }
+            positive(at + ".sustain", r.sustain(), true);
+            positive(at + ".clearAfter", r.clearAfter(), true);
+            positive(at + ".noDataAfter", r.noDataAfter(), false);
+        }
+    }
+
+    private void positive(String path, Duration d, boolean zeroAllowed) {
+        if (d.isNegative() || (!zeroAllowed && d.isZero())) {
+            problem(path, "expected " + (zeroAllowed ? "zero or more" : "more than zero"));
+        }
+    }
+
+    private static String unknownService(String name, Map<String, ServiceConfig> services) {
+        return "unknown service '"
+                + name
+                + "'; defined under services: "
+                + (services.isEmpty() ? "(none)" : String.join(", ", services.keySet()));
+    }
+
+    /** Depth-first search; returns the cycle as "a -> b -> a", or null when there is none. */
+    private static String findCycle(Map<String, ServiceConfig> services) {
+        Map<String, Integer> colour = new HashMap<>(); // absent: new, 1: on path, 2: done
+        for (String start : services.keySet()) {
+            List<String> path = new ArrayList<>();
+            String cycle = visit(start, services, colour, path);
+            if (cycle != null) return cycle;
+        }
+        return null;
+    }
+
+    private static String visit(
+            String node,
+            Map<String, ServiceConfig> services,
+            Map<String, Integer> colour,
+            List<String> path) {
+        Integer c = colour.get(node);
+        if (c != null && c == 2) return null;
+        if (c != null && c == 1) {
+            List<String> loop = new ArrayList<>(path.subList(path.indexOf(node), path.size()));
+            loop.add(node);
+            return String.join(" -> ", loop);
+        }
+        colour.put(node, 1);
+        path.add(node);
+        ServiceConfig s = services.get(node);
+        if (s != null) {
+            for (String dep : s.dependsOn()) {
+                if (!dep.equals(node)) {
+                    String cycle = visit(dep, services, colour, path);
+                    if (cycle != null) return cycle;
+                }
+            }
+        }
+        path.remove(path.size() - 1);
+        colour.put(node, 2);
+        return null;
+    }
+}

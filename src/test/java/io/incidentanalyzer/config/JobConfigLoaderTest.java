@@ -1,0 +1,220 @@
+package io.incidentanalyzer.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.incidentanalyzer.model.Severity;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class JobConfigLoaderTest {
+    private static final String FILE = "jobs/test.yaml";
+
+    /** The smallest valid job file; tests add or break one thing at a time. */
+    private static final String MINIMAL =
+            """
+            environment: prod
+            topics:
+              metrics: {name: m}
+              auth: {name: a}
+              logs: {name: l}
+              changes: {name: c}
+              incidents: i
+              deadLetter: d
+            """;
+
+    private static JobConfig parse(String yaml) {
+        return JobConfigLoader.parse(yaml, FILE);
+    }
+
+    @Test
+    void minimalFileGetsDefaults() {
+        JobConfig c = parse(MINIMAL);
+
+        assertThat(c.timeZone()).isEqualTo("UTC");
+        assertThat(c.clock()).isEqualTo(ClockStyle.TWENTY_FOUR_HOUR);
+        assertThat(c.kafka().groupId()).isEqualTo("incident-analyzer-prod");
+        assertThat(c.kafka().startingOffsets()).isEqualTo(StartingOffsets.COMMITTED);
+        assertThat(c.kafka().delivery()).isEqualTo(DeliveryMode.EXACTLY_ONCE);
+        assertThat(c.kafka().checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.watermarks().maxOutOfOrderness()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.watermarks().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.limits().maxRecordBytes()).isEqualTo(65536);
+        assertThat(c.topics().metrics().format()).isEqualTo(InputFormat.NATIVE_JSON);
+        assertThat(c.services()).isEmpty();
+        assertThat(c.detectors().saturation()).isEmpty();
+    }
+
+    @Test
+    void settingsOverrideDefaults() {
+        JobConfig c =
+                parse(
+                        MINIMAL
+                                + """
+timeZone: America/Sao_Paulo
+clock: 12h
+kafka: {groupId: g, startingOffsets: earliest, delivery: at-least-once, checkpointInterval: 2s}
+watermarks: {maxOutOfOrderness: 500ms, idleTimeout: 1m}
+services:
+  database:
+  api: {dependsOn: [database]}
+detectors:
+  saturation:
+    - {name: db, service: database, metric: cpu, ceiling: 95, clearBelow: 80, sustain: 90s, severity: critical}
+""");
+
+        assertThat(c.zone().getId()).isEqualTo("America/Sao_Paulo");
+        assertThat(c.clock()).isEqualTo(ClockStyle.TWELVE_HOUR);
+        assertThat(c.kafka().groupId()).isEqualTo("g");
+        assertThat(c.kafka().startingOffsets()).isEqualTo(StartingOffsets.EARLIEST);
+        assertThat(c.kafka().delivery()).isEqualTo(DeliveryMode.AT_LEAST_ONCE);
+        assertThat(c.kafka().checkpointInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.watermarks().maxOutOfOrderness()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.services().get("database").dependsOn()).isEmpty();
+        assertThat(c.services().get("api").dependsOn()).containsExactly("database");
+        SaturationRule rule = c.detectors().saturation().get(0);
+        assertThat(rule.sustain()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(rule.clearAfter()).isEqualTo(SaturationRule.DEFAULT_CLEAR_AFTER);
+        assertThat(rule.severity()).isEqualTo(Severity.CRITICAL);
+    }
+
+    @Test
+    void watermelonJobFileModelsTheSeedSystem() {
+        JobConfig c = JobConfigLoader.load(Path.of("jobs/watermelon.yaml"));
+
+        assertThat(c.environment()).isEqualTo("watermelon-prod");
+        assertThat(c.services().get("token-verification").dependsOn()).containsExactly("database");
+        assertThat(c.services().get("api-gpt").dependsOn()).containsExactly("token-verification");
+        assertThat(c.services().get("conversation-count").dependsOn())
+                .containsExactly("token-verification");
+        assertThat(c.components())
+                .extracting(ComponentConfig::name)
+                .contains("Chatbot engine", "Database", "App Engine", "WhatsApp", "Windows app");
+        assertThat(c.detectors().saturation())
+                .anySatisfy(
+                        r -> {
+                            assertThat(r.service()).isEqualTo("database");
+                            assertThat(r.metric()).isEqualTo("cpu_utilization");
+                        });
+    }
+
+    @Test
+    void unknownKeyNamesFileFieldPathAndTheKnownKeys() {
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        MINIMAL
+                                                + """
+detectors:
+  saturation:
+    - {name: db, metric: cpu, ceiling: 95, clearBelow: 80, sustian: 60s}
+"""))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(FILE + ": detectors.saturation[0]")
+                .hasMessageContaining("unknown key 'sustian'")
+                .hasMessageContaining("sustain");
+    }
+
+    @Test
+    void badDurationNamesFieldAndExpectedForm() {
+        assertThatThrownBy(() -> parse(MINIMAL + "watermarks: {idleTimeout: sixty}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(
+                        FILE
+                                + ": watermarks.idleTimeout: expected "
+                                + DurationText.EXPECTED
+                                + ", got 'sixty'");
+    }
+
+    @Test
+    void badEnumValueListsTheChoices() {
+        assertThatThrownBy(() -> parse(MINIMAL + "kafka: {delivery: twice}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(FILE + ": kafka.delivery: expected one of:")
+                .hasMessageContaining("exactly-once, at-least-once");
+    }
+
+    @Test
+    void wrongTypeNamesTheField() {
+        assertThatThrownBy(() -> parse(MINIMAL + "limits: {maxRecordBytes: lots}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(FILE + ": limits.maxRecordBytes: expected a whole number");
+    }
+
+    @Test
+    void missingRequiredFieldsAreAllReportedAtOnce() {
+        assertThatThrownBy(() -> parse("timeZone: Mars/Olympus\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(FILE + ": environment: missing")
+                .hasMessageContaining(FILE + ": timeZone: 'Mars/Olympus' is not a time zone")
+                .hasMessageContaining(FILE + ": topics: missing");
+    }
+
+    @Test
+    void dependencyOnUndefinedServiceIsNamed() {
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        MINIMAL
+                                                + "services:\n  api: {dependsOn: [databse]}\n"
+                                                + "  database: {}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(
+                        FILE
+                                + ": services.api.dependsOn[0]: unknown service 'databse'; defined"
+                                + " under services: api, database");
+    }
+
+    @Test
+    void dependencyCycleIsRefused() {
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        MINIMAL
+                                                + "services:\n  a: {dependsOn: [b]}\n"
+                                                + "  b: {dependsOn: [a]}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("services: dependencies form a cycle: a -> b -> a");
+    }
+
+    @Test
+    void clearLevelMustBeBelowCeiling() {
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        MINIMAL
+                                                + """
+detectors:
+  saturation:
+    - {name: db, metric: cpu, ceiling: 90, clearBelow: 95}
+"""))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(
+                        FILE + ": detectors.saturation[0].clearBelow: must be below ceiling");
+    }
+
+    @Test
+    void wrongShapeNamesFieldAndLine() {
+        assertThatThrownBy(() -> parse(MINIMAL + "watermarks: [1, 2]\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(FILE + ": watermarks: expected a mapping of keys to values (line 9)");
+    }
+
+    @Test
+    void yamlSyntaxErrorGivesLineAndColumn() {
+        assertThatThrownBy(() -> parse("environment: \"unclosed\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(FILE + ": line ")
+                .hasMessageContaining("not valid YAML");
+    }
+
+    @Test
+    void missingFileSaysSo() {
+        assertThatThrownBy(() -> JobConfigLoader.load(Path.of("jobs/nope.yaml")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(
+                        "jobs/nope.yaml: no such file; pass the path of a job file, e.g."
+                                + " jobs/watermelon.yaml");
+    }
+}
