@@ -1,0 +1,46 @@
+package io.incidentanalyzer.testing;
+
+import io.incidentanalyzer.config.SaturationRule;
+import io.incidentanalyzer.model.MetricSample;
+import io.incidentanalyzer.model.Severity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+
+/** Named building blocks so that tests read as scenarios: {@code cpu("database", t(3), 97)}. */
+public final class Fixtures {
+    /** The seed outage's morning, in UTC (08:20 in Amsterdam). */
+    public static final Instant T0 = Instant.parse("2024-02-16T07:20:00Z");
+
+    public static final String ENV = "watermelon-prod";
+
+    private Fixtures() {}
+
+    /** Event time {@code seconds} after {@link #T0}, in epoch milliseconds. */
+    public static long t(long seconds) {
+        return T0.plusSeconds(seconds).toEpochMilli();
+    }
+
+    /** Event time {@code minutes} after {@link #T0}, in epoch milliseconds. */
+    public static long minutes(double minutes) {
+        return T0.toEpochMilli() + Math.round(minutes * 60_000);
+    }
+
+    public static MetricSample cpu(String service, long ts, double value) {
+        return new MetricSample(ts, service, "cpu_utilization", value, new HashMap<>());
+    }
+
+    /** Database CPU: ceiling 95 for 60 s, clear at or below 80 for 120 s, no data after 5 min. */
+    public static SaturationRule databaseCpuRule() {
+        return new SaturationRule(
+                "database-cpu",
+                "database",
+                "cpu_utilization",
+                95.0,
+                Duration.ofSeconds(60),
+                80.0,
+                Duration.ofSeconds(120),
+                Duration.ofMinutes(5),
+                Severity.CRITICAL);
+    }
+}
