@@ -3,8 +3,12 @@ package io.incidentanalyzer.testing;
 import io.incidentanalyzer.config.SaturationRule;
 import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.Severity;
+import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.model.SignalKind;
+import io.incidentanalyzer.model.SignalState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 
 /** Named building blocks so that tests read as scenarios: {@code cpu("database", t(3), 97)}. */
@@ -42,5 +46,25 @@ public final class Fixtures {
                 Duration.ofSeconds(120),
                 Duration.ofMinutes(5),
                 Severity.CRITICAL);
+    }
+
+    /** A saturation signal of {@code service}'s CPU that began at {@code onset}. */
+    public static Signal saturation(String service, SignalState state, long onset, long ts) {
+        return new Signal(
+                "saturation:" + ENV + ":" + service + "/cpu_utilization:" + onset,
+                SignalKind.SATURATION,
+                ENV,
+                service,
+                "cpu_utilization",
+                state,
+                ts,
+                onset,
+                ts,
+                100.0,
+                100.0,
+                95.0,
+                100.0 / 95.0,
+                Severity.CRITICAL,
+                new ArrayList<>());
     }
 }
