@@ -1,0 +1,103 @@
+package io.incidentanalyzer.embedded;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka broker (KRaft, combined broker and controller) inside this JVM, on a
+ * free loopback port, with its logs in a temporary directory that {@link #close()} deletes. The
+ * demo runs on it and every integration test uses it, so tests exercise the same broker code as
+ * production, not a mock. Transactions work: the internal topics have replication factor 1.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+    private final KafkaClusterTestKit cluster;
+    private final Path dataDir;
+
+    private EmbeddedKafka(KafkaClusterTestKit cluster, Path dataDir) {
+        this.cluster = cluster;
+        this.dataDir = dataDir;
+    }
+
+    /** Formats and starts a broker; returns once it accepts clients (about 2 s). */
+    public static EmbeddedKafka start() throws Exception {
+        Path dir = Files.createTempDirectory("incident-analyzer-kafka-");
+        TestKitNodes nodes =
+                new TestKitNodes.Builder()
+                        .setCombined(true)
+                        .setNumBrokerNodes(1)
+                        .setNumControllerNodes(1)
+                        .setBaseDirectory(dir)
+                        .build();
+        KafkaClusterTestKit cluster =
+                new KafkaClusterTestKit.Builder(nodes)
+                        .setDeleteOnClose(true)
+                        .setConfigProp("offsets.topic.replication.factor", "1")
+                        .setConfigProp("offsets.topic.num.partitions", "4")
+                        .setConfigProp("transaction.state.log.replication.factor", "1")
+                        .setConfigProp("transaction.state.log.min.isr", "1")
+                        .setConfigProp("transaction.state.log.num.partitions", "4")
+                        .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                        .setConfigProp("auto.create.topics.enable", "false")
+                        .build();
+        try {
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+        } catch (Exception e) {
+            cluster.close();
+            throw e;
+        }
+        EmbeddedKafka kafka = new EmbeddedKafka(cluster, dir);
+        LOG.info("Embedded Kafka broker ready at {}", kafka.bootstrapServers());
+        return kafka;
+    }
+
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    /** Creates topics (existing ones are left as they are). */
+    public void createTopics(int partitions, String... names)
+            throws InterruptedException, ExecutionException {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String n : names) {
+            topics.add(new NewTopic(n, partitions, (short) 1));
+        }
+        try (Admin admin = admin()) {
+            for (var f : admin.createTopics(topics).values().values()) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) throw e;
+                }
+            }
+        }
+    }
+
+    public Admin admin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return Admin.create(p);
+    }
+
+    /** Stops the broker and deletes its data directory. */
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+        LOG.info("Embedded Kafka broker stopped; removed {}", dataDir);
+    }
+}

@@ -1,0 +1,96 @@
+package io.incidentanalyzer.job;
+
+import io.incidentanalyzer.config.ConfigException;
+import io.incidentanalyzer.config.InputTopic;
+import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.config.JobConfigLoader;
+import io.incidentanalyzer.ingest.InputWatermarks;
+import io.incidentanalyzer.ingest.StreamKind;
+import io.incidentanalyzer.model.Decoded;
+import java.nio.file.Path;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The analyzer as a Flink job on Kafka: four sources, the {@link IncidentPipeline}, and sinks for
+ * incident events and dead letters. {@link #main} is the entry point for {@code flink run} on a
+ * cluster; {@code bin/analyzer run} and {@code demo} call {@link #define} on a local MiniCluster.
+ */
+public final class IncidentAnalyzerJob {
+
+    private IncidentAnalyzerJob() {}
+
+    /** {@code flink run incident-analyzer-job.jar --job FILE --bootstrap HOST:PORT} */
+    public static void main(String[] args) throws Exception {
+        String job = null;
+        String bootstrap = null;
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--job" -> job = value;
+                case "--bootstrap" -> bootstrap = value;
+                default ->
+                        throw new ConfigException(
+                                "unknown argument '"
+                                        + args[i]
+                                        + "'; usage: --job FILE --bootstrap HOST:PORT");
+            }
+            i++;
+        }
+        if (job == null || bootstrap == null) {
+            throw new ConfigException("usage: --job FILE --bootstrap HOST:PORT (both required)");
+        }
+        JobConfig config = JobConfigLoader.load(Path.of(job));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        define(env, config, bootstrap, false);
+        env.execute(jobName(config));
+    }
+
+    public static String jobName(JobConfig config) {
+        return "incident-analyzer " + config.environment();
+    }
+
+    /**
+     * Adds the whole job to {@code env}: checkpointing (the exactly-once sinks commit on it), Kryo
+     * switched off, sources, pipeline and sinks.
+     */
+    public static IncidentPipeline.Outputs define(
+            StreamExecutionEnvironment env, JobConfig config, String bootstrap, boolean bounded) {
+        Configuration settings = new Configuration();
+        // Stream and state types are Flink POJOs; a Kryo fallback is a bug, so fail fast.
+        settings.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(settings);
+        env.enableCheckpointing(config.kafka().checkpointInterval().toMillis());
+
+        KafkaConnectors kafka = new KafkaConnectors(config, bootstrap, bounded);
+        WatermarkStrategy<Decoded> time = InputWatermarks.strategy(config.watermarks());
+        IncidentPipeline.Inputs inputs =
+                new IncidentPipeline.Inputs(
+                        source(env, kafka, time, config.topics().metrics(), StreamKind.METRICS),
+                        source(env, kafka, time, config.topics().auth(), StreamKind.AUTH),
+                        source(env, kafka, time, config.topics().logs(), StreamKind.LOGS),
+                        source(env, kafka, time, config.topics().changes(), StreamKind.CHANGES));
+
+        IncidentPipeline.Outputs out = IncidentPipeline.build(config, inputs);
+        out.incidents().sinkTo(kafka.incidentSink()).name("incidents topic").uid("sink-incidents");
+        out.deadLetters()
+                .sinkTo(kafka.deadLetterSink())
+                .name("dead-letter topic")
+                .uid("sink-dead-letters");
+        return out;
+    }
+
+    private static DataStream<Decoded> source(
+            StreamExecutionEnvironment env,
+            KafkaConnectors kafka,
+            WatermarkStrategy<Decoded> time,
+            InputTopic topic,
+            StreamKind kind) {
+        String name = kind.name().toLowerCase();
+        return env.fromSource(kafka.source(topic, kind), time, name + " topic " + topic.name())
+                .uid("source-" + name);
+    }
+}

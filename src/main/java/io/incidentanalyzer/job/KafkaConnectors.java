@@ -1,0 +1,106 @@
+package io.incidentanalyzer.job;
+
+import io.incidentanalyzer.config.DeliveryMode;
+import io.incidentanalyzer.config.InputTopic;
+import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.config.KafkaSettings;
+import io.incidentanalyzer.ingest.DecodingDeserializer;
+import io.incidentanalyzer.ingest.NativeJsonDecoder;
+import io.incidentanalyzer.ingest.StreamKind;
+import io.incidentanalyzer.model.DeadLetter;
+import io.incidentanalyzer.model.Decoded;
+import io.incidentanalyzer.model.IncidentEvent;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** Every Kafka source and sink of the job, built from the job file and one bootstrap address. */
+public final class KafkaConnectors {
+    private final JobConfig config;
+    private final String bootstrap;
+    private final boolean bounded;
+
+    /**
+     * @param bounded read each input up to its end offsets at start, then finish (benchmarks,
+     *     replays); otherwise read forever
+     */
+    public KafkaConnectors(JobConfig config, String bootstrap, boolean bounded) {
+        this.config = config;
+        this.bootstrap = bootstrap;
+        this.bounded = bounded;
+    }
+
+    public KafkaSource<Decoded> source(InputTopic topic, StreamKind kind) {
+        KafkaSettings k = config.kafka();
+        KafkaSourceBuilder<Decoded> b =
+                KafkaSource.<Decoded>builder()
+                        .setBootstrapServers(bootstrap)
+                        .setTopics(topic.name())
+                        .setGroupId(k.groupId())
+                        .setClientIdPrefix(k.groupId() + "-" + kind.name().toLowerCase())
+                        .setStartingOffsets(
+                                switch (k.startingOffsets()) {
+                                    case EARLIEST -> OffsetsInitializer.earliest();
+                                    case LATEST -> OffsetsInitializer.latest();
+                                    case COMMITTED ->
+                                            OffsetsInitializer.committedOffsets(
+                                                    OffsetResetStrategy.EARLIEST);
+                                })
+                        .setDeserializer(
+                                new DecodingDeserializer(
+                                        NativeJsonDecoder.forKind(
+                                                kind, config.limits().maxRecordBytes())))
+                        // Exactly-once output is in transactions: read only committed input.
+                        .setProperty("isolation.level", "read_committed")
+                        .setProperties(clientProperties());
+        if (bounded) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+
+    public KafkaSink<IncidentEvent> incidentSink() {
+        return sink(
+                config.topics().incidents(),
+                new JsonRecordSerializer<IncidentEvent>(
+                        config.topics().incidents(), IncidentEvent::incidentId));
+    }
+
+    public KafkaSink<DeadLetter> deadLetterSink() {
+        return sink(
+                config.topics().deadLetter(),
+                new JsonRecordSerializer<DeadLetter>(
+                        config.topics().deadLetter(), DeadLetter::sourceTopic));
+    }
+
+    private <T> KafkaSink<T> sink(String topic, JsonRecordSerializer<T> serializer) {
+        KafkaSettings k = config.kafka();
+        var b =
+                KafkaSink.<T>builder()
+                        .setBootstrapServers(bootstrap)
+                        .setRecordSerializer(serializer)
+                        .setKafkaProducerConfig(clientProperties());
+        if (k.delivery() == DeliveryMode.EXACTLY_ONCE) {
+            b.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                    // One prefix per job and output topic: two jobs sharing one would fence
+                    // each other's transactions.
+                    .setTransactionalIdPrefix(k.groupId() + "-" + topic)
+                    .setProperty(
+                            "transaction.timeout.ms",
+                            String.valueOf(k.transactionTimeout().toMillis()));
+        } else {
+            b.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
+        }
+        return b.build();
+    }
+
+    private Properties clientProperties() {
+        Properties p = new Properties();
+        p.putAll(config.kafka().properties());
+        return p;
+    }
+}

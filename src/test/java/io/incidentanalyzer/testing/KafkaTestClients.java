@@ -1,0 +1,83 @@
+package io.incidentanalyzer.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Plain Kafka clients for tests: write raw records, read a topic's committed records as JSON. */
+public final class KafkaTestClients implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String bootstrap;
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    public KafkaTestClients(String bootstrap) {
+        this.bootstrap = bootstrap;
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(p);
+    }
+
+    public void send(String topic, int partition, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, partition, null, value));
+    }
+
+    public void send(String topic, int partition, String value) {
+        send(topic, partition, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
+    /** Every committed record of {@code topic} right now, values parsed as JSON. */
+    public List<JsonNode> readAll(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<JsonNode> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            var partitions =
+                    c.partitionsFor(topic).stream()
+                            .map(
+                                    i ->
+                                            new org.apache.kafka.common.TopicPartition(
+                                                    topic, i.partition()))
+                            .toList();
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            var end = c.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    out.add(JSON.readTree(r.value()));
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a record on " + topic + " is not JSON", e);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
