@@ -60,4 +60,40 @@ public record JobConfig(
     public ZoneId zone() {
         return ZoneId.of(timeZone);
     }
+
+    /** A copy with other Kafka settings (the demo shortens the checkpoint interval). */
+    public JobConfig withKafka(KafkaSettings k) {
+        return new JobConfig(
+                environment,
+                timeZone,
+                clock,
+                k,
+                topics,
+                watermarks,
+                limits,
+                services,
+                components,
+                detectors);
+    }
+
+    /** A copy with other watermark settings. */
+    public JobConfig withWatermarks(Watermarks w) {
+        return new JobConfig(
+                environment,
+                timeZone,
+                clock,
+                kafka,
+                topics,
+                w,
+                limits,
+                services,
+                components,
+                detectors);
+    }
+
+    /** The display name of a service, or its key when the job file gives none. */
+    public String displayName(String service) {
+        ServiceConfig s = services.get(service);
+        return s == null || s.displayName() == null ? service : s.displayName();
+    }
 }

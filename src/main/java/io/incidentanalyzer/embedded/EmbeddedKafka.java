@@ -1,5 +1,7 @@
 package io.incidentanalyzer.embedded;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +56,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                         .setConfigProp("auto.create.topics.enable", "false")
                         .build();
         try {
-            cluster.format();
+            formatQuietly(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
         } catch (Exception e) {
@@ -64,6 +66,20 @@ public final class EmbeddedKafka implements AutoCloseable {
         EmbeddedKafka kafka = new EmbeddedKafka(cluster, dir);
         LOG.info("Embedded Kafka broker ready at {}", kafka.bootstrapServers());
         return kafka;
+    }
+
+    /**
+     * Kafka's storage formatter prints its progress to {@code System.out}, which would land in the
+     * demo's output; it runs once, before any other thread of ours writes there.
+     */
+    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            cluster.format();
+        } finally {
+            System.setOut(stdout);
+        }
     }
 
     public String bootstrapServers() {

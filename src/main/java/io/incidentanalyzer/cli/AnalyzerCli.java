@@ -1,0 +1,56 @@
+package io.incidentanalyzer.cli;
+
+import io.incidentanalyzer.config.ConfigException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code bin/analyzer}: one jar, one subcommand per way of running the analyzer. A user's mistake
+ * (bad option, bad job file, unreachable broker) ends with a one-paragraph message and exit code 2,
+ * never a stack trace; anything else is a bug and exits 1 with its trace in the log.
+ */
+@Command(
+        name = "analyzer",
+        mixinStandardHelpOptions = true,
+        version = "incident-analyzer 0.1.0",
+        description = "Streaming incident analyzer: Kafka in, Flink detection, incidents out.",
+        subcommands = {DemoCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+public final class AnalyzerCli implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code. */
+    public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs a command line with the given output streams (tests read what a user would see). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new AnalyzerCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler(
+                (e, commandLine, parseResult) -> {
+                    if (e instanceof ConfigException) {
+                        commandLine.getErr().println("error: " + e.getMessage());
+                        return 2;
+                    }
+                    commandLine.getErr().println("error: " + e);
+                    e.printStackTrace(commandLine.getErr());
+                    return 1;
+                });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "a subcommand is required: demo or run");
+    }
+}

@@ -1,0 +1,94 @@
+package io.incidentanalyzer.cli;
+
+import io.incidentanalyzer.config.ClockStyle;
+import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.model.DeadLetter;
+import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.Signal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** Renders incident events and dead letters as short lines a person reads at a glance. */
+final class IncidentPrinter {
+    private final JobConfig config;
+    private final DateTimeFormatter time;
+
+    IncidentPrinter(JobConfig config) {
+        this.config = config;
+        this.time =
+                DateTimeFormatter.ofPattern(
+                                config.clock() == ClockStyle.TWELVE_HOUR ? "h:mm:ss a" : "HH:mm:ss",
+                                Locale.ENGLISH)
+                        .withZone(config.zone());
+    }
+
+    String format(IncidentEvent e) {
+        String head =
+                String.format(
+                        Locale.ROOT,
+                        "%11s  %-14s  %s  [%s]",
+                        at(e.ts()),
+                        e.type(),
+                        e.incidentId(),
+                        e.status());
+        return head + System.lineSeparator() + "             " + detail(e);
+    }
+
+    private String detail(IncidentEvent e) {
+        Signal s = e.cause();
+        String what = config.displayName(s.service()) + " " + s.subject();
+        return switch (e.type()) {
+            case OPENED, SIGNAL_ADDED ->
+                    String.format(
+                            Locale.ROOT,
+                            "%s at or above %s since %s (peak %s)",
+                            what,
+                            number(s.baseline()),
+                            at(s.onset()),
+                            number(s.peak()));
+            case SIGNAL_CLEARED ->
+                    String.format(
+                            Locale.ROOT,
+                            "%s recovered (peak %s); %d signal(s) still open",
+                            what,
+                            number(s.peak()),
+                            e.activeSignals().size());
+            case CLOSED ->
+                    String.format(
+                            Locale.ROOT,
+                            "all signals cleared; %s lasted %s (%s to %s)",
+                            e.title(),
+                            duration(Duration.ofMillis(e.closedAt() - e.openedAt())),
+                            at(e.openedAt()),
+                            at(e.closedAt()));
+        };
+    }
+
+    String format(DeadLetter d) {
+        return String.format(
+                Locale.ROOT,
+                "%11s  %-14s  %s[%d]@%d: %s",
+                "",
+                "DEAD LETTER",
+                d.sourceTopic(),
+                d.partition(),
+                d.offset(),
+                d.reason() + " - " + d.detail());
+    }
+
+    private String at(long epochMillis) {
+        return time.format(Instant.ofEpochMilli(epochMillis));
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String duration(Duration d) {
+        long m = d.toMinutes();
+        long s = d.toSecondsPart();
+        return m > 0 ? m + "m " + s + "s" : s + "s";
+    }
+}

@@ -1,0 +1,63 @@
+package io.incidentanalyzer.cli;
+
+import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.config.JobConfigLoader;
+import io.incidentanalyzer.job.IncidentAnalyzerJob;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code run}: the job on a local MiniCluster against an existing Kafka, until stopped. */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the analyzer job on a local Flink MiniCluster against an existing Kafka.",
+            "Reads the job file's input topics, writes incident events and dead letters to its"
+                    + " output topics, and serves the job's metrics for Prometheus.",
+            "Stop it with Ctrl-C."
+        })
+final class RunCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--job",
+            required = true,
+            paramLabel = "FILE",
+            description = "Job file (YAML), e.g. jobs/watermelon.yaml.")
+    Path job;
+
+    @Option(
+            names = "--bootstrap",
+            required = true,
+            paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "PORT",
+            defaultValue = "" + LocalCluster.DEFAULT_METRICS_PORT,
+            description = "Port of the Prometheus endpoint /metrics (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description = "Parallelism of the job (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Override
+    public Integer call() throws Exception {
+        JobConfig config = JobConfigLoader.load(job);
+        KafkaPreflight.check(config, bootstrap, job.toString());
+        StreamExecutionEnvironment env = LocalCluster.environment(metricsPort, parallelism);
+        IncidentAnalyzerJob.define(env, config, bootstrap, false);
+        System.err.printf(
+                "Running %s on %s; metrics at http://localhost:%d/metrics (Ctrl-C stops)%n",
+                IncidentAnalyzerJob.jobName(config), bootstrap, metricsPort);
+        env.execute(IncidentAnalyzerJob.jobName(config));
+        return 0;
+    }
+}
