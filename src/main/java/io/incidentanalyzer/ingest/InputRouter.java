@@ -67,6 +67,7 @@ public final class InputRouter<T> extends ProcessFunction<Decoded, T>
         eventsIn = group.counter("eventsIn");
         rejects = new EnumMap<>(RejectReason.class);
         for (RejectReason r : RejectReason.values()) {
+            if (r == RejectReason.LATE_EVENT) continue; // counted where lateness is seen
             rejects.put(r, group.addGroup("reason", r.name()).counter("rejects"));
         }
     }
