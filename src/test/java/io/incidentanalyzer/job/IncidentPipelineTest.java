@@ -1,0 +1,144 @@
+package io.incidentanalyzer.job;
+
+import static io.incidentanalyzer.testing.Fixtures.cpu;
+import static io.incidentanalyzer.testing.Fixtures.t;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.config.JobConfigLoader;
+import io.incidentanalyzer.ingest.InputWatermarks;
+import io.incidentanalyzer.model.DeadLetter;
+import io.incidentanalyzer.model.Decoded;
+import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.IncidentEventType;
+import io.incidentanalyzer.model.RejectReason;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The pipeline on in-memory streams at parallelism 2, no Kafka: the same input, in order or
+ * shuffled within the allowed out-of-orderness, gives the same incident events.
+ */
+class IncidentPipelineTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    private static final JobConfig CONFIG =
+            JobConfigLoader.parse(
+                    """
+environment: watermelon-prod
+topics:
+  metrics: {name: m}
+  auth: {name: a}
+  logs: {name: l}
+  changes: {name: c}
+  incidents: i
+  deadLetter: d
+watermarks: {maxOutOfOrderness: 30s}
+services: {database: {}, token-verification: {dependsOn: [database]}}
+detectors:
+  saturation:
+    - {name: db, service: database, metric: cpu_utilization, ceiling: 95, sustain: 60s, clearBelow: 80, clearAfter: 2m}
+    - {name: any, service: "*", metric: cpu_utilization, ceiling: 90, sustain: 2m, clearBelow: 75, clearAfter: 2m}
+""",
+                    "pipeline-test.yaml");
+
+    /** Database saturated 60..300 s, verifier 90..330 s, 20 minutes of samples every 10 s. */
+    private static List<Decoded> episode() {
+        List<Decoded> in = new ArrayList<>();
+        for (long s = 0; s <= 1200; s += 10) {
+            in.add(Decoded.of(cpu("database", t(s), s >= 60 && s <= 300 ? 99 : 40)));
+            in.add(Decoded.of(cpu("token-verification", t(s), s >= 90 && s <= 330 ? 96 : 30)));
+            in.add(Decoded.of(cpu("api-gpt", t(s), 50)));
+        }
+        return in;
+    }
+
+    /** Shuffles within blocks of 9 records (30 s of event time), inside the 30 s bound. */
+    private static List<Decoded> shuffledWithinBound(List<Decoded> in) {
+        List<Decoded> out = new ArrayList<>();
+        Random random = new Random(11);
+        for (int i = 0; i < in.size(); i += 9) {
+            List<Decoded> block = new ArrayList<>(in.subList(i, Math.min(i + 9, in.size())));
+            Collections.shuffle(block, random);
+            out.addAll(block);
+        }
+        return out;
+    }
+
+    private record Result(List<IncidentEvent> incidents, List<DeadLetter> deadLetters) {}
+
+    private static Result run(List<Decoded> metrics) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        DeadLetter broken =
+                new DeadLetter(RejectReason.NOT_JSON, "not valid JSON", "a", 0, 7, "x", "utf-8");
+        IncidentPipeline.Outputs out =
+                IncidentPipeline.build(
+                        CONFIG,
+                        new IncidentPipeline.Inputs(
+                                input(env, metrics),
+                                input(env, List.of(Decoded.rejected(broken))),
+                                input(env, List.of(Decoded.of(cpu("x", t(0), 1)))),
+                                input(env, List.of(Decoded.of(cpu("y", t(0), 1))))));
+        List<IncidentEvent> incidents = new ArrayList<>();
+        List<DeadLetter> deadLetters = new ArrayList<>();
+        try (CloseableIterator<IncidentEvent> i = out.incidents().collectAsync();
+                CloseableIterator<DeadLetter> d = out.deadLetters().collectAsync()) {
+            env.execute("pipeline test");
+            i.forEachRemaining(incidents::add);
+            d.forEachRemaining(deadLetters::add);
+        }
+        return new Result(incidents, deadLetters);
+    }
+
+    private static DataStream<Decoded> input(StreamExecutionEnvironment env, List<Decoded> in) {
+        return env.fromData(in, TypeInformation.of(Decoded.class))
+                .setParallelism(1)
+                .assignTimestampsAndWatermarks(InputWatermarks.strategy(CONFIG.watermarks()));
+    }
+
+    @Test
+    void sameInputInOrderOrShuffledGivesTheSameIncident() throws Exception {
+        Result ordered = run(episode());
+        Result shuffled = run(shuffledWithinBound(episode()));
+
+        assertThat(ordered.incidents())
+                .extracting(IncidentEvent::type)
+                .containsExactly(
+                        IncidentEventType.OPENED,
+                        IncidentEventType.SIGNAL_ADDED,
+                        IncidentEventType.SIGNAL_CLEARED,
+                        IncidentEventType.CLOSED);
+        assertThat(ordered.incidents().get(0).openedAt()).isEqualTo(t(60));
+        assertThat(shuffled.incidents()).isEqualTo(ordered.incidents());
+    }
+
+    @Test
+    void inputsThatAreNotMetricsAndRejectsReachTheDeadLetters() throws Exception {
+        Result r = run(episode());
+
+        // The rejected auth record, and the metric samples sent on the logs and changes
+        // inputs (the wrong stream for their decoder), all become dead letters.
+        assertThat(r.deadLetters())
+                .extracting(DeadLetter::reason)
+                .containsExactlyInAnyOrder(
+                        RejectReason.NOT_JSON, RejectReason.BAD_VALUE, RejectReason.BAD_VALUE);
+    }
+}
