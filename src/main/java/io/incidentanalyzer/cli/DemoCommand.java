@@ -33,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -53,12 +54,7 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
     private static final String JOB_RESOURCE = "jobs/watermelon.yaml";
 
-    @Option(
-            names = "--metrics-port",
-            paramLabel = "PORT",
-            defaultValue = "" + LocalCluster.DEFAULT_METRICS_PORT,
-            description = "Port of the Prometheus endpoint /metrics (default: ${DEFAULT-VALUE}).")
-    int metricsPort;
+    @Mixin MetricsPortOption metrics;
 
     @Option(
             names = "--timeout",
@@ -100,11 +96,11 @@ final class DemoCommand implements Callable<Integer> {
                     config.topics().deadLetter());
             out.printf("  Kafka    embedded KRaft broker at %s%n", kafka.bootstrapServers());
 
-            StreamExecutionEnvironment env = LocalCluster.environment(metricsPort, 2);
+            StreamExecutionEnvironment env = LocalCluster.environment(metrics.port, 2);
             IncidentAnalyzerJob.define(env, config, kafka.bootstrapServers(), false);
             job[0] = env.executeAsync(IncidentAnalyzerJob.jobName(config));
             out.printf("  Flink    local MiniCluster, parallelism 2, job %s%n", job[0].getJobID());
-            out.printf("  Metrics  http://localhost:%d/metrics%n", metricsPort);
+            out.printf("  Metrics  http://localhost:%d/metrics%n", metrics.port);
 
             int produced = produce(kafka, config);
             out.printf(
@@ -122,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.printf(
                         "%nEpisode over; job, broker and http://localhost:%d/metrics stay up."
                                 + " Ctrl-C stops.%n",
-                        metricsPort);
+                        metrics.port);
                 try {
                     job[0].getJobExecutionResult().get();
                 } catch (java.util.concurrent.ExecutionException e) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code run}: the job on a local MiniCluster against an existing Kafka, until stopped. */
@@ -35,12 +36,7 @@ final class RunCommand implements Callable<Integer> {
             description = "Kafka bootstrap servers.")
     String bootstrap;
 
-    @Option(
-            names = "--metrics-port",
-            paramLabel = "PORT",
-            defaultValue = "" + LocalCluster.DEFAULT_METRICS_PORT,
-            description = "Port of the Prometheus endpoint /metrics (default: ${DEFAULT-VALUE}).")
-    int metricsPort;
+    @Mixin MetricsPortOption metrics;
 
     @Option(
             names = "--parallelism",
@@ -52,11 +48,11 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         JobConfig config = JobConfigLoader.load(job);
         KafkaPreflight.check(config, bootstrap, job.toString());
-        StreamExecutionEnvironment env = LocalCluster.environment(metricsPort, parallelism);
+        StreamExecutionEnvironment env = LocalCluster.environment(metrics.port, parallelism);
         IncidentAnalyzerJob.define(env, config, bootstrap, false);
         System.err.printf(
                 "Running %s on %s; metrics at http://localhost:%d/metrics (Ctrl-C stops)%n",
-                IncidentAnalyzerJob.jobName(config), bootstrap, metricsPort);
+                IncidentAnalyzerJob.jobName(config), bootstrap, metrics.port);
         env.execute(IncidentAnalyzerJob.jobName(config));
         return 0;
     }
