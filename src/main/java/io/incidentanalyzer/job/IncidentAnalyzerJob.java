@@ -25,6 +25,25 @@ public final class IncidentAnalyzerJob {
 
     /** {@code flink run incident-analyzer-job.jar --job FILE --bootstrap HOST:PORT} */
     public static void main(String[] args) throws Exception {
+        JobConfig config;
+        String bootstrap;
+        try {
+            String[] parsed = parseArgs(args);
+            config = JobConfigLoader.load(Path.of(parsed[0]));
+            bootstrap = parsed[1];
+        } catch (ConfigException e) {
+            // A user's mistake: the message says what to fix; a stack trace would bury it.
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        define(env, config, bootstrap, false);
+        env.execute(jobName(config));
+    }
+
+    /** Returns {job file, bootstrap}. */
+    static String[] parseArgs(String[] args) {
         String job = null;
         String bootstrap = null;
         for (int i = 0; i < args.length; i++) {
@@ -43,10 +62,7 @@ public final class IncidentAnalyzerJob {
         if (job == null || bootstrap == null) {
             throw new ConfigException("usage: --job FILE --bootstrap HOST:PORT (both required)");
         }
-        JobConfig config = JobConfigLoader.load(Path.of(job));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        define(env, config, bootstrap, false);
-        env.execute(jobName(config));
+        return new String[] {job, bootstrap};
     }
 
     public static String jobName(JobConfig config) {
