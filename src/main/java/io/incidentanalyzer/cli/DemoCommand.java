@@ -96,7 +96,7 @@ final class DemoCommand implements Callable<Integer> {
                     config.topics().deadLetter());
             out.printf("  Kafka    embedded KRaft broker at %s%n", kafka.bootstrapServers());
 
-            StreamExecutionEnvironment env = LocalCluster.environment(metrics.port, 2);
+            StreamExecutionEnvironment env = LocalCluster.environment(metrics.port, 2, null);
             IncidentAnalyzerJob.define(env, config, kafka.bootstrapServers(), false);
             job[0] = env.executeAsync(IncidentAnalyzerJob.jobName(config));
             out.printf("  Flink    local MiniCluster, parallelism 2, job %s%n", job[0].getJobID());

@@ -4,6 +4,7 @@ import io.incidentanalyzer.config.ConfigException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -16,9 +17,22 @@ final class LocalCluster {
 
     private LocalCluster() {}
 
-    static StreamExecutionEnvironment environment(int metricsPort, int parallelism) {
+    /**
+     * @param checkpointDir where checkpoints are written; null for a directory under {@code
+     *     java.io.tmpdir} (removed by bin/analyzer on exit). Checkpoints go to files, not to
+     *     Flink's default JobManager memory: its 5 MiB limit per state handle is exceeded when the
+     *     job replays a backlog, and the job would then restart forever (docs/benchmarks.md).
+     */
+    static StreamExecutionEnvironment environment(
+            int metricsPort, int parallelism, Path checkpointDir) {
         requireFreePort(metricsPort);
+        Path dir =
+                checkpointDir != null
+                        ? checkpointDir
+                        : Path.of(System.getProperty("java.io.tmpdir"), "checkpoints");
         Configuration conf = new Configuration();
+        conf.setString("execution.checkpointing.storage", "filesystem");
+        conf.setString("execution.checkpointing.dir", dir.toAbsolutePath().toUri().toString());
         conf.setString(
                 "metrics.reporter.prom.factory.class",
                 "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");

@@ -44,11 +44,20 @@ final class RunCommand implements Callable<Integer> {
             description = "Parallelism of the job (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(
+            names = "--checkpoint-dir",
+            paramLabel = "DIR",
+            description =
+                    "Where checkpoints are written (default: a temporary directory removed on"
+                            + " exit; give a lasting one to keep state across restarts).")
+    Path checkpointDir;
+
     @Override
     public Integer call() throws Exception {
         JobConfig config = JobConfigLoader.load(job);
         KafkaPreflight.check(config, bootstrap, job.toString());
-        StreamExecutionEnvironment env = LocalCluster.environment(metrics.port, parallelism);
+        StreamExecutionEnvironment env =
+                LocalCluster.environment(metrics.port, parallelism, checkpointDir);
         IncidentAnalyzerJob.define(env, config, bootstrap, false);
         System.err.printf(
                 "Running %s on %s; metrics at http://localhost:%d/metrics (Ctrl-C stops)%n",
