@@ -111,8 +111,8 @@ public class SaturationDetector extends EventTimeOrderedFunction<MetricSample, S
             if (ts - e.aboveSince >= rule.sustain().toMillis()) {
                 e.open = true;
                 e.onset = e.aboveSince;
-                e.signalId = signalId(s, e.onset);
-                emit(out, s, e, rule, SignalState.OPEN, ts);
+                e.signalId = signalId(e);
+                emit(out, e, rule, SignalState.OPEN, ts, evidence(e, rule));
                 e.lastReportedPeak = e.peak;
             }
         } else {
@@ -121,14 +121,22 @@ public class SaturationDetector extends EventTimeOrderedFunction<MetricSample, S
             if (v <= rule.clearBelow()) {
                 if (e.belowSince < 0) e.belowSince = ts;
                 if (ts - e.belowSince >= rule.clearAfter().toMillis()) {
-                    emit(out, s, e, rule, SignalState.CLEAR, ts);
+                    List<String> evidence = evidence(e, rule);
+                    evidence.add(
+                            String.format(
+                                    Locale.ROOT,
+                                    "at or below %s since %s (clear after %s)",
+                                    num(rule.clearBelow()),
+                                    Instant.ofEpochMilli(e.belowSince),
+                                    DurationText.format(rule.clearAfter())));
+                    emit(out, e, rule, SignalState.CLEAR, ts, evidence);
                     clear(ctx, e);
                     return;
                 }
             } else {
                 e.belowSince = -1;
                 if (e.peak - previousPeak > 0.01 * rule.ceiling()) {
-                    emit(out, s, e, rule, SignalState.UPDATE, ts);
+                    emit(out, e, rule, SignalState.UPDATE, ts, evidence(e, rule));
                     e.lastReportedPeak = e.peak;
                 }
             }
@@ -151,9 +159,14 @@ public class SaturationDetector extends EventTimeOrderedFunction<MetricSample, S
             return;
         }
         if (e.open) {
-            MetricSample lastSample =
-                    new MetricSample(e.lastSeen, e.service, e.metric, e.last, java.util.Map.of());
-            emitNoData(out, lastSample, e, rule, timestamp);
+            List<String> evidence = evidence(e, rule);
+            evidence.add(
+                    String.format(
+                            Locale.ROOT,
+                            "no samples since %s (no-data limit %s)",
+                            Instant.ofEpochMilli(e.lastSeen),
+                            DurationText.format(rule.noDataAfter())));
+            emit(out, e, rule, SignalState.CLEAR, timestamp, evidence);
         }
         e.noDataTimer = -1; // this timer has fired: nothing to delete
         clear(ctx, e);
@@ -180,82 +193,54 @@ public class SaturationDetector extends EventTimeOrderedFunction<MetricSample, S
         }
     }
 
-    private String signalId(MetricSample s, long onset) {
-        return "saturation:" + environment + ":" + s.seriesKey() + ":" + onset;
+    private String signalId(SaturationEpisode e) {
+        return "saturation:" + environment + ":" + e.service + "/" + e.metric + ":" + e.onset;
     }
 
-    private void emit(
-            Collector<Signal> out,
-            MetricSample s,
-            SaturationEpisode e,
-            SaturationRule rule,
-            SignalState state,
-            long ts) {
+    /** The facts every report carries: when the run began and how high it went. */
+    private static List<String> evidence(SaturationEpisode e, SaturationRule rule) {
         List<String> evidence = new ArrayList<>(3);
         evidence.add(
                 String.format(
                         Locale.ROOT,
                         "%s %s at or above %s since %s (sustain %s)",
-                        s.service(),
-                        s.metric(),
+                        e.service,
+                        e.metric,
                         num(rule.ceiling()),
                         Instant.ofEpochMilli(e.onset),
                         DurationText.format(rule.sustain())));
         evidence.add(
                 String.format(
                         Locale.ROOT, "peak %s at %s", num(e.peak), Instant.ofEpochMilli(e.peakTs)));
-        if (state == SignalState.CLEAR) {
-            evidence.add(
-                    String.format(
-                            Locale.ROOT,
-                            "at or below %s since %s (clear after %s)",
-                            num(rule.clearBelow()),
-                            Instant.ofEpochMilli(e.belowSince),
-                            DurationText.format(rule.clearAfter())));
-        }
-        out.collect(signal(s, e, rule, state, ts, evidence));
+        return evidence;
     }
 
-    private void emitNoData(
+    /** Reports the episode as it stands; the series and latest value come from its state. */
+    private void emit(
             Collector<Signal> out,
-            MetricSample s,
-            SaturationEpisode e,
-            SaturationRule rule,
-            long ts) {
-        List<String> evidence =
-                List.of(
-                        String.format(
-                                Locale.ROOT,
-                                "no samples since %s (no-data limit %s)",
-                                Instant.ofEpochMilli(e.lastSeen),
-                                DurationText.format(rule.noDataAfter())));
-        out.collect(signal(s, e, rule, SignalState.CLEAR, ts, new ArrayList<>(evidence)));
-    }
-
-    private Signal signal(
-            MetricSample s,
             SaturationEpisode e,
             SaturationRule rule,
             SignalState state,
             long ts,
             List<String> evidence) {
         signalsOut.inc();
-        return new Signal(
-                e.signalId,
-                SignalKind.SATURATION,
-                environment,
-                s.service(),
-                s.metric(),
-                state,
-                ts,
-                e.onset,
-                e.peakTs,
-                e.peak,
-                s.value(),
-                rule.ceiling(),
-                e.peak / rule.ceiling(),
-                rule.severity(),
-                evidence);
+        out.collect(
+                new Signal(
+                        e.signalId,
+                        SignalKind.SATURATION,
+                        environment,
+                        e.service,
+                        e.metric,
+                        state,
+                        ts,
+                        e.onset,
+                        e.peakTs,
+                        e.peak,
+                        e.last,
+                        rule.ceiling(),
+                        e.peak / rule.ceiling(),
+                        rule.severity(),
+                        evidence));
     }
 
     private static long roundUp(long ts) {

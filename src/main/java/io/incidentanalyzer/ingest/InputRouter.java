@@ -8,6 +8,7 @@ import io.incidentanalyzer.model.LogEvent;
 import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.RejectReason;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -30,40 +31,41 @@ public final class InputRouter<T> extends ProcessFunction<Decoded, T>
 
     public static final OutputTag<DeadLetter> REJECTED = new OutputTag<>("rejected") {};
 
-    private final String stream;
+    private final StreamKind kind;
     private final Class<T> type;
 
     private transient Counter eventsIn;
     private transient Map<RejectReason, Counter> rejects;
 
-    private InputRouter(String stream, Class<T> type) {
-        this.stream = stream;
+    private InputRouter(StreamKind kind, Class<T> type) {
+        this.kind = kind;
         this.type = type;
     }
 
     public static InputRouter<MetricSample> metrics() {
-        return new InputRouter<>("metrics", MetricSample.class);
+        return new InputRouter<>(StreamKind.METRICS, MetricSample.class);
     }
 
     public static InputRouter<AuthEvent> auth() {
-        return new InputRouter<>("auth", AuthEvent.class);
+        return new InputRouter<>(StreamKind.AUTH, AuthEvent.class);
     }
 
     public static InputRouter<LogEvent> logs() {
-        return new InputRouter<>("logs", LogEvent.class);
+        return new InputRouter<>(StreamKind.LOGS, LogEvent.class);
     }
 
     public static InputRouter<ChangeEvent> changes() {
-        return new InputRouter<>("changes", ChangeEvent.class);
+        return new InputRouter<>(StreamKind.CHANGES, ChangeEvent.class);
     }
 
+    /** The stream's name in metrics, operator names and uids: metrics, auth, logs, changes. */
     public String stream() {
-        return stream;
+        return kind.name().toLowerCase(Locale.ROOT);
     }
 
     @Override
     public void open(OpenContext openContext) {
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("stream", stream);
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("stream", stream());
         eventsIn = group.counter("eventsIn");
         rejects = new EnumMap<>(RejectReason.class);
         for (RejectReason r : RejectReason.values()) {
@@ -80,11 +82,11 @@ public final class InputRouter<T> extends ProcessFunction<Decoded, T>
             return;
         }
         Object event =
-                switch (stream) {
-                    case "metrics" -> d.metric();
-                    case "auth" -> d.auth();
-                    case "logs" -> d.log();
-                    default -> d.change();
+                switch (kind) {
+                    case METRICS -> d.metric();
+                    case AUTH -> d.auth();
+                    case LOGS -> d.log();
+                    case CHANGES -> d.change();
                 };
         if (event == null) {
             // A decoder for another stream was configured for this topic.
@@ -93,8 +95,8 @@ public final class InputRouter<T> extends ProcessFunction<Decoded, T>
                     REJECTED,
                     new DeadLetter(
                             RejectReason.BAD_VALUE,
-                            "decoded record is not a " + stream + " event",
-                            stream,
+                            "decoded record is not a " + stream() + " event",
+                            stream(),
                             -1,
                             -1,
                             d.toString(),

@@ -40,9 +40,6 @@ final class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T>
     @Override
     public ProducerRecord<byte[], byte[]> serialize(
             T element, KafkaSinkContext context, Long timestamp) {
-        if (mapper == null) {
-            mapper = JsonMapper.builder().build();
-        }
         String key = keyOf.key(element);
         try {
             return new ProducerRecord<>(
