@@ -13,6 +13,8 @@ import java.util.List;
  * people took. The simulator turns it into the four input streams and a ground-truth file.
  *
  * @param job path of the job file, relative to the scenario file's folder
+ * @param trafficFrom a file holding the traffic block, relative to the scenario's folder, for
+ *     scenarios of one system sharing its baseline; give either this or {@code traffic}
  * @param interval period of the metric samples
  * @param seed the seed used when the command line gives none
  */
@@ -25,6 +27,7 @@ public record Scenario(
         LocalDateTime end,
         Duration interval,
         Long seed,
+        String trafficFrom,
         Traffic traffic,
         List<FaultSpec> faults,
         List<ActionSpec> actions) {
@@ -54,6 +57,23 @@ public record Scenario(
 
     public Instant endInstant() {
         return instant(end);
+    }
+
+    /** A copy with the traffic block read from {@link #trafficFrom}. */
+    public Scenario withTraffic(Traffic t) {
+        return new Scenario(
+                name,
+                description,
+                job,
+                timeZone,
+                start,
+                end,
+                interval,
+                seed,
+                trafficFrom,
+                t,
+                faults,
+                actions);
     }
 
     /** The fault with this id, or null. */

@@ -35,34 +35,50 @@ public final class ScenarioLoader {
         String text =
                 YamlFiles.readText(
                         file, "a scenario file, e.g. jobs/scenarios/watermelon-2024-02-16.yaml");
-        Path folder = file.toAbsolutePath().getParent();
         return parse(
                 text,
                 file.toString(),
-                job -> {
-                    Path p = folder.resolve(job).normalize();
-                    if (!Files.isRegularFile(p)) {
-                        throw new ConfigException(
-                                file
-                                        + ": job: no job file at "
-                                        + p
-                                        + " (the path is relative to the scenario's folder)");
-                    }
-                    return JobConfigLoader.load(p);
+                job -> JobConfigLoader.load(nearby(file, "job", job)),
+                traffic -> {
+                    Path p = nearby(file, "trafficFrom", traffic);
+                    return YamlFiles.parse(
+                            YamlFiles.readText(p, "a traffic file"),
+                            p.toString(),
+                            Traffic.class,
+                            "jobs/scenarios/traffic/watermelon.yaml");
                 });
+    }
+
+    private static Path nearby(Path scenario, String field, String path) {
+        Path p = scenario.toAbsolutePath().getParent().resolve(path).normalize();
+        if (!Files.isRegularFile(p)) {
+            throw new ConfigException(
+                    scenario
+                            + ": "
+                            + field
+                            + ": no file at "
+                            + p
+                            + " (the path is relative to the scenario's folder)");
+        }
+        return p;
     }
 
     /** A scenario bundled in the jar, e.g. {@code jobs/scenarios/watermelon-2024-02-16.yaml}. */
     public static Loaded loadResource(String resource) {
         String folder =
                 resource.contains("/") ? resource.substring(0, resource.lastIndexOf('/') + 1) : "";
+        Function<String, String> near =
+                path -> Path.of(folder + path).normalize().toString().replace('\\', '/');
         return parse(
                 resourceText(resource),
                 resource,
-                job -> {
-                    String path = Path.of(folder + job).normalize().toString().replace('\\', '/');
-                    return JobConfigLoader.parse(resourceText(path), path);
-                });
+                job -> JobConfigLoader.parse(resourceText(near.apply(job)), near.apply(job)),
+                traffic ->
+                        YamlFiles.parse(
+                                resourceText(near.apply(traffic)),
+                                near.apply(traffic),
+                                Traffic.class,
+                                "jobs/scenarios/traffic/watermelon.yaml"));
     }
 
     private static String resourceText(String resource) {
@@ -74,11 +90,37 @@ public final class ScenarioLoader {
         }
     }
 
-    /** Parses scenario text; {@code jobs} turns its job path into a job file. */
+    /** Parses scenario text whose job file {@code jobs} reads and which has its traffic inline. */
     public static Loaded parse(String yaml, String source, Function<String, JobConfig> jobs) {
+        return parse(
+                yaml,
+                source,
+                jobs,
+                path -> {
+                    throw new ConfigException(
+                            source + ": trafficFrom: not available here; give traffic inline");
+                });
+    }
+
+    /**
+     * Parses scenario text; {@code jobs} turns its job path into a job file, {@code traffics} its
+     * trafficFrom path into a traffic block.
+     */
+    public static Loaded parse(
+            String yaml,
+            String source,
+            Function<String, JobConfig> jobs,
+            Function<String, Traffic> traffics) {
         Scenario s =
                 YamlFiles.parse(
                         yaml, source, Scenario.class, "jobs/scenarios/watermelon-2024-02-16.yaml");
+        if (s.trafficFrom() != null) {
+            if (s.traffic() != null) {
+                throw new ConfigException(
+                        source + ": trafficFrom and traffic: give one of them, not both");
+            }
+            s = s.withTraffic(traffics.apply(s.trafficFrom()));
+        }
         List<String> errors = new ArrayList<>();
         require(
                 errors,

@@ -206,13 +206,50 @@ actions:
     }
 
     @Test
+    void trafficFromAndInlineTrafficAreExclusive() {
+        assertError(
+                MINIMAL + "trafficFrom: traffic/shop.yaml\n",
+                "trafficFrom and traffic: give one of them");
+    }
+
+    @Test
+    void trafficIsReadFromASharedFile(@TempDir Path dir) throws IOException {
+        Files.writeString(
+                dir.resolve("shop.yaml"),
+                "environment: shop\n"
+                        + "topics: {metrics: {name: m}, auth: {name: a}, logs: {name: l}, changes:"
+                        + " {name: c}, incidents: i, deadLetter: d}\n"
+                        + "services: {web: }\n");
+        Path scenarios = Files.createDirectories(dir.resolve("scenarios"));
+        Files.writeString(
+                scenarios.resolve("base.yaml"),
+                "sessions: 500\n"
+                        + "tokenService: web\n"
+                        + "clients: [{id: web, version: '1', share: 1}]\n"
+                        + "services: {web: {rps: 1, capacity: 2}}\n");
+        Path file = scenarios.resolve("s.yaml");
+        Files.writeString(
+                file,
+                "name: s\n"
+                        + "job: ../shop.yaml\n"
+                        + "start: 2024-03-01T09:00\n"
+                        + "end: 2024-03-01T10:00\n"
+                        + "trafficFrom: base.yaml\n");
+
+        Scenario s = ScenarioLoader.load(file).scenario();
+
+        assertThat(s.traffic().sessions()).isEqualTo(500);
+        assertThat(s.traffic().services()).containsOnlyKeys("web");
+    }
+
+    @Test
     void missingJobFileIsNamedRelativeToTheScenario(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("s.yaml");
         Files.writeString(file, MINIMAL);
         assertThatThrownBy(() -> ScenarioLoader.load(file))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(
-                        file + ": job: no job file at " + dir.getParent().resolve("shop.yaml"));
+                        file + ": job: no file at " + dir.getParent().resolve("shop.yaml"));
     }
 
     @Test
