@@ -1,0 +1,61 @@
+package io.incidentanalyzer.evaluate;
+
+import io.incidentanalyzer.simulate.GroundTruth.Cause;
+import java.util.List;
+
+/**
+ * How the analyzer did on one scenario: each fault detected or not and how fast, each outage's root
+ * cause ranked where, and the incidents that matched nothing.
+ *
+ * @param events records replayed
+ * @param incidents incidents the analyzer opened
+ */
+public record ScenarioScore(
+        String scenario,
+        long seed,
+        long events,
+        int incidents,
+        List<FaultScore> faults,
+        List<OutageScore> outages,
+        List<String> falseIncidents) {
+
+    /**
+     * @param delaySeconds event time from the fault's onset to the first signal about it; null when
+     *     not detected
+     * @param firstSignal id of that signal
+     * @param named for a contributing fault: its cause is among its outage's candidates
+     */
+    public record FaultScore(
+            String id,
+            String kind,
+            String role,
+            String outage,
+            Cause cause,
+            boolean detected,
+            Double delaySeconds,
+            String firstSignal,
+            boolean named) {}
+
+    /**
+     * @param rank 1-based position of the true root cause among the main incident's candidates; 0
+     *     when absent
+     * @param candidates the main incident's candidates, best first
+     * @param incidents ids of the incidents with signals about this outage's faults
+     */
+    public record OutageScore(
+            String id,
+            Cause rootCause,
+            int rank,
+            List<Cause> candidates,
+            int contributing,
+            int contributingFound,
+            List<String> incidents) {
+        public boolean top1() {
+            return rank == 1;
+        }
+
+        public boolean top3() {
+            return rank >= 1 && rank <= 3;
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.incidentanalyzer.evaluate;
+
+import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.simulate.FaultRole;
+import io.incidentanalyzer.simulate.GroundTruth;
+import io.incidentanalyzer.simulate.GroundTruth.Cause;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Matches the incidents of one replay to the scenario's ground truth, all in event time.
+ *
+ * <ul>
+ *   <li>A signal is <em>about</em> a fault when it is on one of the fault's affected services and
+ *       its onset lies between the fault's onset and the end of the fault's outage.
+ *   <li>A fault is <em>detected</em> when some signal is about it; the delay runs from the fault's
+ *       onset to the earliest such signal's report.
+ *   <li>An incident belongs to an outage when one of its signals is about one of the outage's
+ *       faults; the earliest-opened is the outage's main incident, whose {@link
+ *       RootCauseCandidates} rank the root cause. A contributing fault is <em>named</em> when its
+ *       cause is among the candidates of one of its outage's incidents.
+ *   <li>An incident that belongs to no outage is a false incident.
+ * </ul>
+ */
+public final class ScenarioScoring {
+
+    private ScenarioScoring() {}
+
+    /** One incident's events, in the order the analyzer emitted them. */
+    private record Incident(
+            String id,
+            long openedAt,
+            List<IncidentEvent> history,
+            Map<String, Long> reported,
+            Map<String, Signal> signals) {}
+
+    public static ScenarioScore score(
+            GroundTruth truth, List<IncidentEvent> events, long eventsReplayed) {
+        List<Incident> incidents = incidents(events);
+        Map<String, GroundTruth.Outage> outages = new LinkedHashMap<>();
+        truth.outages().forEach(o -> outages.put(o.id(), o));
+
+        Map<String, List<String>> incidentsByOutage = new LinkedHashMap<>();
+        truth.outages().forEach(o -> incidentsByOutage.put(o.id(), new ArrayList<>()));
+        List<ScenarioScore.FaultScore> faultScores = new ArrayList<>();
+        Map<String, List<Cause>> candidatesById = new LinkedHashMap<>();
+        for (Incident i : incidents)
+            candidatesById.put(i.id(), RootCauseCandidates.of(i.history()));
+
+        for (GroundTruth.Fault f : truth.faults()) {
+            GroundTruth.Outage outage = outages.get(f.outage());
+            long from = f.onset().toEpochMilli();
+            long to =
+                    outage == null
+                            ? f.end().toEpochMilli()
+                            : Math.max(outage.end().toEpochMilli(), f.end().toEpochMilli());
+            Set<String> affected = new HashSet<>(f.affectedServices());
+            String first = null;
+            long firstTs = Long.MAX_VALUE;
+            for (Incident i : incidents) {
+                for (Signal s : i.signals().values()) {
+                    if (!affected.contains(s.service()) || s.onset() < from || s.onset() > to)
+                        continue;
+                    List<String> owned = incidentsByOutage.get(f.outage());
+                    if (owned != null && !owned.contains(i.id())) owned.add(i.id());
+                    long reported = i.reported().get(s.id());
+                    if (reported < firstTs
+                            || (reported == firstTs && s.id().compareTo(first) < 0)) {
+                        firstTs = reported;
+                        first = s.id();
+                    }
+                }
+            }
+            boolean detected = first != null;
+            faultScores.add(
+                    new ScenarioScore.FaultScore(
+                            f.id(),
+                            f.kind().fileName(),
+                            f.role().name().toLowerCase(java.util.Locale.ROOT),
+                            f.outage(),
+                            f.cause(),
+                            detected,
+                            detected ? (firstTs - from) / 1000.0 : null,
+                            first,
+                            false));
+        }
+
+        List<ScenarioScore.OutageScore> outageScores = new ArrayList<>();
+        for (GroundTruth.Outage o : truth.outages()) {
+            List<String> ids = incidentsByOutage.get(o.id());
+            ids.sort((a, b) -> Long.compare(openedAt(incidents, a), openedAt(incidents, b)));
+            List<Cause> candidates = ids.isEmpty() ? List.of() : candidatesById.get(ids.get(0));
+            Set<Cause> named = new HashSet<>();
+            for (String id : ids) named.addAll(candidatesById.get(id));
+            int contributing = 0;
+            int found = 0;
+            for (int k = 0; k < faultScores.size(); k++) {
+                ScenarioScore.FaultScore fs = faultScores.get(k);
+                if (!fs.outage().equals(o.id())
+                        || truth.fault(fs.id()).role() != FaultRole.CONTRIBUTING) continue;
+                contributing++;
+                boolean isNamed = named.contains(fs.cause());
+                if (isNamed) found++;
+                faultScores.set(
+                        k,
+                        new ScenarioScore.FaultScore(
+                                fs.id(),
+                                fs.kind(),
+                                fs.role(),
+                                fs.outage(),
+                                fs.cause(),
+                                fs.detected(),
+                                fs.delaySeconds(),
+                                fs.firstSignal(),
+                                isNamed));
+            }
+            outageScores.add(
+                    new ScenarioScore.OutageScore(
+                            o.id(),
+                            o.rootCause(),
+                            candidates.indexOf(o.rootCause()) + 1,
+                            candidates,
+                            contributing,
+                            found,
+                            List.copyOf(ids)));
+        }
+
+        Set<String> matched = new HashSet<>();
+        incidentsByOutage.values().forEach(matched::addAll);
+        List<String> falseIncidents =
+                incidents.stream().map(Incident::id).filter(id -> !matched.contains(id)).toList();
+        return new ScenarioScore(
+                truth.scenario(),
+                truth.seed(),
+                eventsReplayed,
+                incidents.size(),
+                faultScores,
+                outageScores,
+                falseIncidents);
+    }
+
+    private static long openedAt(List<Incident> incidents, String id) {
+        return incidents.stream()
+                .filter(i -> i.id().equals(id))
+                .findFirst()
+                .orElseThrow()
+                .openedAt();
+    }
+
+    private static List<Incident> incidents(List<IncidentEvent> events) {
+        Map<String, List<IncidentEvent>> byId = new LinkedHashMap<>();
+        for (IncidentEvent e : events)
+            byId.computeIfAbsent(e.incidentId(), k -> new ArrayList<>()).add(e);
+        List<Incident> out = new ArrayList<>();
+        byId.forEach(
+                (id, history) -> {
+                    Map<String, Long> reported = new LinkedHashMap<>();
+                    Map<String, Signal> signals = new LinkedHashMap<>();
+                    for (IncidentEvent e : history) {
+                        List<Signal> seen = new ArrayList<>(e.activeSignals());
+                        if (e.cause() != null) seen.add(0, e.cause());
+                        for (Signal s : seen) {
+                            reported.putIfAbsent(s.id(), e.ts());
+                            signals.putIfAbsent(s.id(), s);
+                        }
+                    }
+                    out.add(
+                            new Incident(
+                                    id, history.get(0).openedAt(), history, reported, signals));
+                });
+        return out;
+    }
+}
