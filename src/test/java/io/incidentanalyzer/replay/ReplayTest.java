@@ -46,7 +46,7 @@ topics:
   changes: {name: t.changes}
   incidents: t.incidents
   deadLetter: t.dead-letter
-watermarks: {maxOutOfOrderness: 30s, idleTimeout: 2s}
+watermarks: {maxOutOfOrderness: 30s, idleTimeout: 10m}
 limits: {maxRecordBytes: 1024}
 services:
   database: {}
