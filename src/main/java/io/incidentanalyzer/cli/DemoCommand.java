@@ -8,6 +8,7 @@ import io.incidentanalyzer.config.KafkaSettings;
 import io.incidentanalyzer.config.StartingOffsets;
 import io.incidentanalyzer.config.Watermarks;
 import io.incidentanalyzer.embedded.EmbeddedKafka;
+import io.incidentanalyzer.embedded.LocalCluster;
 import io.incidentanalyzer.job.IncidentAnalyzerJob;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.IncidentEvent;
@@ -96,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
                     config.topics().deadLetter());
             out.printf("  Kafka    embedded KRaft broker at %s%n", kafka.bootstrapServers());
 
-            StreamExecutionEnvironment env = LocalCluster.environment(metrics.port, 2, null);
+            StreamExecutionEnvironment env = LocalCluster.streaming(metrics.port, 2, null);
             IncidentAnalyzerJob.define(env, config, kafka.bootstrapServers(), false);
             job[0] = env.executeAsync(IncidentAnalyzerJob.jobName(config));
             out.printf("  Flink    local MiniCluster, parallelism 2, job %s%n", job[0].getJobID());

@@ -1,5 +1,6 @@
 package io.incidentanalyzer.cli;
 
+import io.incidentanalyzer.embedded.LocalCluster;
 import picocli.CommandLine.Option;
 
 /** The {@code --metrics-port} option of every command that runs the job locally. */

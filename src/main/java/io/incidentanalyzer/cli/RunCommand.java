@@ -2,6 +2,7 @@ package io.incidentanalyzer.cli;
 
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
+import io.incidentanalyzer.embedded.LocalCluster;
 import io.incidentanalyzer.job.IncidentAnalyzerJob;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -57,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
         JobConfig config = JobConfigLoader.load(job);
         KafkaPreflight.check(config, bootstrap, job.toString());
         StreamExecutionEnvironment env =
-                LocalCluster.environment(metrics.port, parallelism, checkpointDir);
+                LocalCluster.streaming(metrics.port, parallelism, checkpointDir);
         IncidentAnalyzerJob.define(env, config, bootstrap, false);
         System.err.printf(
                 "Running %s on %s; metrics at http://localhost:%d/metrics (Ctrl-C stops)%n",

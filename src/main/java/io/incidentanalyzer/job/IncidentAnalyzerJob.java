@@ -9,8 +9,6 @@ import io.incidentanalyzer.ingest.StreamKind;
 import io.incidentanalyzer.model.Decoded;
 import java.nio.file.Path;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -70,15 +68,13 @@ public final class IncidentAnalyzerJob {
     }
 
     /**
-     * Adds the whole job to {@code env}: checkpointing (the exactly-once sinks commit on it), Kryo
-     * switched off, sources, pipeline and sinks.
+     * Adds the whole job to {@code env}: the pipeline's settings ({@link
+     * IncidentPipeline#configure}), checkpointing (the exactly-once sinks commit on it), sources,
+     * pipeline and sinks.
      */
     public static IncidentPipeline.Outputs define(
             StreamExecutionEnvironment env, JobConfig config, String bootstrap, boolean bounded) {
-        Configuration settings = new Configuration();
-        // Stream and state types are Flink POJOs; a Kryo fallback is a bug, so fail fast.
-        settings.set(PipelineOptions.GENERIC_TYPES, false);
-        env.configure(settings);
+        IncidentPipeline.configure(env);
         env.enableCheckpointing(config.kafka().checkpointInterval().toMillis());
 
         KafkaConnectors kafka = new KafkaConnectors(config, bootstrap, bounded);

@@ -17,8 +17,11 @@ import io.incidentanalyzer.model.Signal;
 import java.util.List;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The analyzer's dataflow, independent of where events come from and go to: decoded inputs in,
@@ -47,6 +50,17 @@ public final class IncidentPipeline {
             DataStream<Decoded> changes) {}
 
     private IncidentPipeline() {}
+
+    /**
+     * The environment settings every run of the pipeline needs, whatever its sources and sinks: the
+     * Kafka job, replays and tests call this before {@link #build}. Stream and state types are
+     * Flink POJOs; a fallback to Kryo is a bug, so generic types are switched off to fail fast.
+     */
+    public static void configure(StreamExecutionEnvironment env) {
+        Configuration settings = new Configuration();
+        settings.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(settings);
+    }
 
     public static Outputs build(JobConfig config, Inputs in) {
         SingleOutputStreamOperator<MetricSample> metrics =

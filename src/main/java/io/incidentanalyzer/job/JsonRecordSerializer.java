@@ -2,7 +2,6 @@ package io.incidentanalyzer.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -34,7 +33,7 @@ final class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T>
     @Override
     public void open(
             SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-        mapper = JsonMapper.builder().build();
+        mapper = OutputJson.mapper();
     }
 
     @Override

@@ -5,7 +5,7 @@ import io.incidentanalyzer.config.InputTopic;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.KafkaSettings;
 import io.incidentanalyzer.ingest.DecodingDeserializer;
-import io.incidentanalyzer.ingest.NativeJsonDecoder;
+import io.incidentanalyzer.ingest.RecordDecoders;
 import io.incidentanalyzer.ingest.StreamKind;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.Decoded;
@@ -52,8 +52,7 @@ public final class KafkaConnectors {
                                 })
                         .setDeserializer(
                                 new DecodingDeserializer(
-                                        NativeJsonDecoder.forKind(
-                                                kind, config.limits().maxRecordBytes())))
+                                        RecordDecoders.forTopic(topic, kind, config.limits())))
                         // Exactly-once output is in transactions: read only committed input.
                         .setProperty("isolation.level", "read_committed")
                         .setProperties(clientProperties());

@@ -26,6 +26,8 @@ class AnalyzerCliTest {
         assertThat(out.toString()).contains("--metrics-port", "--keep-running");
         assertThat(run("run", "--help")).isZero();
         assertThat(out.toString()).contains("--job", "--bootstrap");
+        assertThat(run("replay", "--help")).isZero();
+        assertThat(out.toString()).contains("--input", "--out", "--parallelism");
     }
 
     @Test
@@ -58,6 +60,12 @@ class AnalyzerCliTest {
     void missingRequiredOptionIsNamed() {
         assertThat(run("run", "--job", "jobs/watermelon.yaml")).isEqualTo(2);
         assertThat(err.toString()).contains("Missing required option: '--bootstrap=HOST:PORT'");
+    }
+
+    @Test
+    void noSubcommandNamesThemAll() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err.toString()).contains("a subcommand is required: demo, run or replay");
     }
 
     @Test

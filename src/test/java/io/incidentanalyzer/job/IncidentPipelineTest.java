@@ -81,6 +81,7 @@ detectors:
     private static Result run(List<Decoded> metrics) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
+        IncidentPipeline.configure(env);
         DeadLetter broken =
                 new DeadLetter(RejectReason.NOT_JSON, "not valid JSON", "a", 0, 7, "x", "utf-8");
         IncidentPipeline.Outputs out =

@@ -37,6 +37,13 @@ public final class KafkaTestClients implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic, partition, null, value));
     }
 
+    /** Sends to the partition the producer picks for {@code key} (any partition when null). */
+    public void send(String topic, String key, byte[] value) {
+        producer.send(
+                new ProducerRecord<>(
+                        topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+    }
+
     public void send(String topic, int partition, String value) {
         send(topic, partition, value.getBytes(StandardCharsets.UTF_8));
     }
