@@ -85,7 +85,8 @@ detectors:
 
         assertThat(c.environment()).isEqualTo("watermelon-prod");
         assertThat(c.services().get("token-verification").dependsOn()).containsExactly("database");
-        assertThat(c.services().get("api-gpt").dependsOn()).containsExactly("token-verification", "openai");
+        assertThat(c.services().get("api-gpt").dependsOn())
+                .containsExactly("token-verification", "openai");
         assertThat(c.services().get("conversation-count").dependsOn())
                 .containsExactly("token-verification");
         assertThat(c.components())
