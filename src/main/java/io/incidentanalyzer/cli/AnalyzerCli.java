@@ -15,7 +15,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "incident-analyzer 0.1.0",
         description = "Streaming incident analyzer: Kafka in, Flink detection, incidents out.",
-        subcommands = {DemoCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            RunCommand.class,
+            SimulateCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class AnalyzerCli implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -51,6 +56,6 @@ public final class AnalyzerCli implements Runnable {
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "a subcommand is required: demo or run");
+                spec.commandLine(), "a subcommand is required: demo, run or simulate");
     }
 }

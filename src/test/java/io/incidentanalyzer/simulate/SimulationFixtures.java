@@ -18,10 +18,10 @@ import java.util.function.Predicate;
  * auth service (the token service, on a database) and an external search API. Tests append faults
  * and actions to {@link #BASE}. Times are UTC on 2024-03-01.
  */
-final class SimulationFixtures {
+public final class SimulationFixtures {
     private SimulationFixtures() {}
 
-    static final String JOB_YAML =
+    public static final String JOB_YAML =
             """
             environment: shop
             topics:
@@ -46,7 +46,7 @@ final class SimulationFixtures {
     static final JobConfig JOB = JobConfigLoader.parse(JOB_YAML, "jobs/shop.yaml");
 
     /** Sessions log in for four hours on average, so few end between two refreshes. */
-    static final String BASE =
+    public static final String BASE =
             """
 name: shop-test
 job: ../shop.yaml
