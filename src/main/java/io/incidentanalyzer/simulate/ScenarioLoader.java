@@ -120,7 +120,8 @@ public final class ScenarioLoader {
             }
             if (!s.end().isAfter(s.start()))
                 errors.add("end: must be after start (" + s.start() + ")");
-            positive(s.interval(), "interval");
+            if (s.interval().compareTo(Duration.ofSeconds(1)) < 0)
+                errors.add("interval: at least 1s (the simulator steps and samples at it)");
             if (s.traffic() == null) {
                 errors.add(
                         "traffic: missing; give at least traffic.sessions, clients and services");

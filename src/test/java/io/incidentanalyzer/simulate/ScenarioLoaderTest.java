@@ -228,6 +228,11 @@ actions:
     }
 
     @Test
+    void intervalIsAtLeastASecond() {
+        assertError(MINIMAL + "interval: 500ms\n", "interval: at least 1s");
+    }
+
+    @Test
     void clientSharesMustAddUpToOne() {
         assertError(
                 MINIMAL.replace("share: 1}", "share: 0.5}"),

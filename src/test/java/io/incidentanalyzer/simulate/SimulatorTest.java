@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.incidentanalyzer.config.JobConfigLoader;
 import io.incidentanalyzer.ingest.NativeJsonDecoder;
 import io.incidentanalyzer.ingest.StreamKind;
 import io.incidentanalyzer.testing.RecordingSink;
@@ -16,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,6 +119,51 @@ actions:
         }
         assertThat(r.records(StreamKind.CHANGES)).isEmpty();
         assertThat(r.truth().outages()).isEmpty();
+    }
+
+    @Test
+    void watermelonWithoutFaultsStaysWellUnderItsCeilings() throws IOException {
+        String scenario = resource("jobs/scenarios/watermelon-2024-02-16.yaml");
+        String quiet = scenario.substring(0, scenario.indexOf("\nfaults:") + 1);
+        ScenarioLoader.Loaded loaded =
+                ScenarioLoader.parse(
+                        quiet,
+                        "quiet-watermelon.yaml",
+                        job -> JobConfigLoader.parse(resource("jobs/watermelon.yaml"), job));
+        Map<String, Double> peaks = new TreeMap<>();
+        SimulationSink peakKeeper =
+                new SimulationSink() {
+                    @Override
+                    public void emit(StreamKind stream, long ts, String key, String json) {
+                        if (stream == StreamKind.METRICS
+                                && (json.contains("\"cpu_utilization\"")
+                                        || json.contains("\"connection_pool_utilization\""))) {
+                            JsonNode n = new RecordingSink.Rec(stream, ts, key, json).node();
+                            peaks.merge(
+                                    key + "/" + n.get("metric").asText(),
+                                    n.get("value").asDouble(),
+                                    Math::max);
+                        }
+                    }
+
+                    @Override
+                    public void close() {}
+                };
+
+        GroundTruth truth = new Simulator(loaded, 1).run(peakKeeper);
+
+        // Ceilings in jobs/watermelon.yaml: 90 (any CPU), 95 (database CPU and pool).
+        assertThat(peaks).hasSize(10 + 4).allSatisfy((k, v) -> assertThat(v).as(k).isLessThan(60));
+        assertThat(peaks.get("token-verification/cpu_utilization")).isGreaterThan(30);
+        assertThat(truth.outages()).isEmpty();
+    }
+
+    private static String resource(String name) {
+        try (var in = SimulatorTest.class.getClassLoader().getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
