@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             RunCommand.class,
             ReplayCommand.class,
+            SimulateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AnalyzerCli implements Runnable {
@@ -56,6 +57,7 @@ public final class AnalyzerCli implements Runnable {
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "a subcommand is required: demo, run or replay");
+                spec.commandLine(),
+                "a subcommand is required: demo, run, replay, simulate or evaluate");
     }
 }

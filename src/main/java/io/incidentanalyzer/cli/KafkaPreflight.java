@@ -11,13 +11,36 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * Checks before {@code run} starts the job that the broker answers and the job file's topics exist,
- * so that a wrong address or a missing topic is a clear message, not a failing job.
+ * Checks before {@code run} starts the job (or {@code simulate} writes) that the broker answers and
+ * the job file's topics exist, so that a wrong address or a missing topic is a clear message, not a
+ * failing job.
  */
 final class KafkaPreflight {
     private KafkaPreflight() {}
 
+    /** Every topic of the job file: the four inputs and both outputs. */
     static void check(JobConfig config, String bootstrap, String jobFile) {
+        List<String> topics = new ArrayList<>(inputs(config));
+        topics.add(config.topics().incidents());
+        topics.add(config.topics().deadLetter());
+        check(config, bootstrap, jobFile, topics);
+    }
+
+    /** The job file's four input topics (what {@code simulate} writes). */
+    static void checkInputs(JobConfig config, String bootstrap, String jobFile) {
+        check(config, bootstrap, jobFile, inputs(config));
+    }
+
+    private static List<String> inputs(JobConfig config) {
+        return List.of(
+                config.topics().metrics().name(),
+                config.topics().auth().name(),
+                config.topics().logs().name(),
+                config.topics().changes().name());
+    }
+
+    private static void check(
+            JobConfig config, String bootstrap, String jobFile, List<String> topics) {
         Properties p = new Properties();
         p.putAll(config.kafka().properties());
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -35,14 +58,7 @@ final class KafkaPreflight {
                             + "); check the address and that the broker is up");
         }
         List<String> missing = new ArrayList<>();
-        for (String t :
-                List.of(
-                        config.topics().metrics().name(),
-                        config.topics().auth().name(),
-                        config.topics().logs().name(),
-                        config.topics().changes().name(),
-                        config.topics().incidents(),
-                        config.topics().deadLetter())) {
+        for (String t : topics) {
             if (!existing.contains(t)) missing.add(t);
         }
         if (!missing.isEmpty()) {

@@ -162,7 +162,8 @@ public final class ScenarioLoader {
             }
             if (!s.end().isAfter(s.start()))
                 errors.add("end: must be after start (" + s.start() + ")");
-            positive(s.interval(), "interval");
+            if (s.interval().compareTo(Duration.ofSeconds(1)) < 0)
+                errors.add("interval: at least 1s (the simulator steps and samples at it)");
             if (s.traffic() == null) {
                 errors.add(
                         "traffic: missing; give at least traffic.sessions, clients and services");
@@ -278,6 +279,7 @@ public final class ScenarioLoader {
                 return;
             }
             serviceRef(at + ".service", f.service(), true);
+            simulated(at + ".service", f);
             inPeriod(at + ".at", f.at(), true);
             inPeriod(at + ".until", f.until(), false);
             if (f.at() != null && f.until() != null && !f.until().isAfter(f.at()))
@@ -371,12 +373,55 @@ public final class ScenarioLoader {
                                         + "' in the job file");
                     }
                 }
-                case MISSING_TOKEN -> serviceRef(at + ".callee", f.callee(), false);
+                case MISSING_TOKEN -> {
+                    serviceRef(at + ".callee", f.callee(), false);
+                    if (f.service() != null
+                            && f.callee() != null
+                            && job.services().containsKey(f.service())
+                            && job.services().containsKey(f.callee())
+                            && !job.services().get(f.service()).dependsOn().contains(f.callee())) {
+                        errors.add(
+                                at
+                                        + ".callee: "
+                                        + f.service()
+                                        + " does not depend on '"
+                                        + f.callee()
+                                        + "' in the job file; the callee is a service it calls");
+                    }
+                }
                 case FLAPPING -> {
                     positive(f.period(), at + ".period");
                     if (f.amplitude() != null && f.amplitude() <= 0)
                         errors.add(at + ".amplitude: above 0");
                 }
+            }
+        }
+
+        /**
+         * The simulator can only change a service it models: a fault's service needs a load in
+         * traffic.services (surge and flapping excepted), and a refresh storm hits the token
+         * service.
+         */
+        private void simulated(String at, FaultSpec f) {
+            if (f.service() == null || !job.services().containsKey(f.service())) return;
+            if (f.kind() == FaultKind.REFRESH_STORM) {
+                if (!f.service().equals(s.traffic().tokenService()))
+                    errors.add(
+                            at
+                                    + ": a refresh storm hits the token service; set it to '"
+                                    + s.traffic().tokenService()
+                                    + "' (traffic.tokenService)");
+            } else if (f.kind() != FaultKind.SURGE
+                    && f.kind() != FaultKind.FLAPPING
+                    && !s.traffic().services().containsKey(f.service())) {
+                errors.add(
+                        at
+                                + ": '"
+                                + f.service()
+                                + "' has no load in traffic.services, so a "
+                                + f.kind().fileName()
+                                + " fault there would change nothing; add it under"
+                                + " traffic.services");
             }
         }
 

@@ -199,6 +199,40 @@ actions:
     }
 
     @Test
+    void faultsMustSitOnSimulatedServices() {
+        assertError(
+                MINIMAL
+                        + "faults: [{id: x, kind: slowdown, service: database, at:"
+                        + " 2024-03-01T10:00, factor: 2}]\n",
+                "faults[0].service: 'database' has no load in traffic.services");
+        assertError(
+                MINIMAL
+                        + "faults: [{id: x, kind: refresh-storm, service: web, at:"
+                        + " 2024-03-01T10:00, client: web, version: '2', refreshEvery: 5s}]\n",
+                "faults[0].service: a refresh storm hits the token service; set it to 'auth'");
+        // A surge or a flapping metric needs no load model of its service.
+        parse(
+                MINIMAL
+                        + "faults: [{id: x, kind: flapping, service: database, at:"
+                        + " 2024-03-01T10:00, metric: cpu_utilization, around: 80, amplitude: 10,"
+                        + " period: 2m}]\n");
+    }
+
+    @Test
+    void missingTokenCalleeMustBeADependency() {
+        assertError(
+                MINIMAL
+                        + "faults: [{id: x, kind: missing-token, service: auth, callee: web, at:"
+                        + " 2024-03-01T10:00}]\n",
+                "faults[0].callee: auth does not depend on 'web' in the job file");
+    }
+
+    @Test
+    void intervalIsAtLeastASecond() {
+        assertError(MINIMAL + "interval: 500ms\n", "interval: at least 1s");
+    }
+
+    @Test
     void clientSharesMustAddUpToOne() {
         assertError(
                 MINIMAL.replace("share: 1}", "share: 0.5}"),
