@@ -7,12 +7,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -22,6 +25,7 @@ public final class KafkaTestClients implements AutoCloseable {
 
     private final String bootstrap;
     private final KafkaProducer<byte[], byte[]> producer;
+    private final List<Future<RecordMetadata>> sent = new ArrayList<>();
 
     public KafkaTestClients(String bootstrap) {
         this.bootstrap = bootstrap;
@@ -34,22 +38,40 @@ public final class KafkaTestClients implements AutoCloseable {
     }
 
     public void send(String topic, int partition, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, partition, null, value));
+        sent.add(producer.send(new ProducerRecord<>(topic, partition, null, value)));
     }
 
-    /** Sends to the partition the producer picks for {@code key} (any partition when null). */
+    /**
+     * Sends to the partition the producer picks for {@code key}; a record without a key goes to
+     * partition 0 (the sticky partitioner for keyless records once left a record unsent until the
+     * delivery timeout, and the test lost it silently).
+     */
     public void send(String topic, String key, byte[] value) {
-        producer.send(
-                new ProducerRecord<>(
-                        topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+        if (key == null) {
+            send(topic, 0, value);
+            return;
+        }
+        sent.add(
+                producer.send(
+                        new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)));
     }
 
     public void send(String topic, int partition, String value) {
         send(topic, partition, value.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Waits until every record sent so far is acknowledged; fails if any was not. */
     public void flush() {
         producer.flush();
+        try {
+            for (Future<RecordMetadata> f : sent) f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a test record was not written: " + e.getCause(), e);
+        }
+        sent.clear();
     }
 
     /** Every committed record of {@code topic} right now, values parsed as JSON. */
