@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             ReplayCommand.class,
             SimulateCommand.class,
+            EvaluateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AnalyzerCli implements Runnable {

@@ -16,14 +16,15 @@ import java.util.Set;
  * Matches the incidents of one replay to the scenario's ground truth, all in event time.
  *
  * <ul>
- *   <li>A signal is <em>about</em> a fault when it is on one of the fault's affected services and
- *       its onset lies between the fault's onset and the end of the fault's outage.
- *   <li>A fault is <em>detected</em> when some signal is about it; the delay runs from the fault's
- *       onset to the earliest such signal's report.
- *   <li>An incident belongs to an outage when one of its signals is about one of the outage's
- *       faults; the earliest-opened is the outage's main incident, whose {@link
- *       RootCauseCandidates} rank the root cause. A contributing fault is <em>named</em> when its
- *       cause is among the candidates of one of its outage's incidents.
+ *   <li>A fault is <em>detected</em> when a signal on one of its affected services begins while the
+ *       fault is in force (onset from the fault's onset, before its end); the delay runs from the
+ *       fault's onset to the earliest such signal's report. A signal that began earlier, for
+ *       another fault, does not detect this one.
+ *   <li>An incident belongs to an outage when one of its signals is on a service affected by the
+ *       outage's faults and begins within the outage (its onset to the end of the recovery); the
+ *       earliest-opened is the outage's main incident, whose {@link RootCauseCandidates} rank the
+ *       root cause. A contributing fault is <em>named</em> when its cause is among the candidates
+ *       of one of its outage's incidents.
  *   <li>An incident that belongs to no outage is a false incident.
  * </ul>
  */
@@ -42,8 +43,6 @@ public final class ScenarioScoring {
     public static ScenarioScore score(
             GroundTruth truth, List<IncidentEvent> events, long eventsReplayed) {
         List<Incident> incidents = incidents(events);
-        Map<String, GroundTruth.Outage> outages = new LinkedHashMap<>();
-        truth.outages().forEach(o -> outages.put(o.id(), o));
 
         Map<String, List<String>> incidentsByOutage = new LinkedHashMap<>();
         truth.outages().forEach(o -> incidentsByOutage.put(o.id(), new ArrayList<>()));
@@ -53,21 +52,15 @@ public final class ScenarioScoring {
             candidatesById.put(i.id(), RootCauseCandidates.of(i.history()));
 
         for (GroundTruth.Fault f : truth.faults()) {
-            GroundTruth.Outage outage = outages.get(f.outage());
             long from = f.onset().toEpochMilli();
-            long to =
-                    outage == null
-                            ? f.end().toEpochMilli()
-                            : Math.max(outage.end().toEpochMilli(), f.end().toEpochMilli());
+            long to = f.end().toEpochMilli();
             Set<String> affected = new HashSet<>(f.affectedServices());
             String first = null;
             long firstTs = Long.MAX_VALUE;
             for (Incident i : incidents) {
                 for (Signal s : i.signals().values()) {
-                    if (!affected.contains(s.service()) || s.onset() < from || s.onset() > to)
+                    if (!affected.contains(s.service()) || s.onset() < from || s.onset() >= to)
                         continue;
-                    List<String> owned = incidentsByOutage.get(f.outage());
-                    if (owned != null && !owned.contains(i.id())) owned.add(i.id());
                     long reported = i.reported().get(s.id());
                     if (reported < firstTs
                             || (reported == firstTs && s.id().compareTo(first) < 0)) {
@@ -88,6 +81,24 @@ public final class ScenarioScoring {
                             detected ? (firstTs - from) / 1000.0 : null,
                             first,
                             false));
+        }
+        for (GroundTruth.Outage o : truth.outages()) {
+            Set<String> affected = new HashSet<>();
+            truth.faults().stream()
+                    .filter(f -> f.outage().equals(o.id()))
+                    .forEach(f -> affected.addAll(f.affectedServices()));
+            long from = o.onset().toEpochMilli();
+            long to = o.end().toEpochMilli();
+            for (Incident i : incidents) {
+                boolean about =
+                        i.signals().values().stream()
+                                .anyMatch(
+                                        s ->
+                                                affected.contains(s.service())
+                                                        && s.onset() >= from
+                                                        && s.onset() <= to);
+                if (about) incidentsByOutage.get(o.id()).add(i.id());
+            }
         }
 
         List<ScenarioScore.OutageScore> outageScores = new ArrayList<>();

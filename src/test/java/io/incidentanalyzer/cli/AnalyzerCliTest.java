@@ -65,13 +65,18 @@ class AnalyzerCliTest {
     @Test
     void noSubcommandNamesThemAll() {
         assertThat(run()).isEqualTo(2);
-        assertThat(err.toString()).contains("a subcommand is required: demo, run or replay");
+        assertThat(err.toString())
+                .contains("a subcommand is required: demo, run, replay, simulate or evaluate");
     }
 
     @Test
-    void demoJobFileIsBundledAndValid() throws Exception {
-        var config = DemoCommand.demoConfig();
+    void demoScenarioAndJobFileAreBundledAndValid() {
+        var scenario =
+                io.incidentanalyzer.simulate.ScenarioLoader.loadResource(
+                        DemoCommand.SCENARIO_RESOURCE);
+        var config = DemoCommand.demoConfig(scenario.job());
 
+        assertThat(scenario.scenario().name()).isEqualTo("watermelon-2024-02-16");
         assertThat(config.environment()).isEqualTo("watermelon-prod");
         assertThat(config.kafka().checkpointInterval()).hasSeconds(2);
     }

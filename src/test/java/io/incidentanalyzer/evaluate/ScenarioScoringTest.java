@@ -120,6 +120,17 @@ class ScenarioScoringTest {
     }
 
     @Test
+    void signalAfterTheFaultEndedBelongsToTheOutageButDoesNotDetect() {
+        ScenarioScore s =
+                ScenarioScoring.score(
+                        truth(DB_SATURATION), incident("database", 950, 1010, 1100), 0);
+
+        assertThat(s.faults().get(0).detected()).isFalse();
+        assertThat(s.outages().get(0).incidents()).containsExactly("inc-database-950");
+        assertThat(s.falseIncidents()).isEmpty();
+    }
+
+    @Test
     void wrongTopCandidateIsRankedBelowOrAbsent() {
         ScenarioScore s =
                 ScenarioScoring.score(truth(STORM), incident("database", 110, 170, 800), 0);

@@ -129,7 +129,13 @@ actions:
                 ScenarioLoader.parse(
                         quiet,
                         "quiet-watermelon.yaml",
-                        job -> JobConfigLoader.parse(resource("jobs/watermelon.yaml"), job));
+                        job -> JobConfigLoader.parse(resource("jobs/watermelon.yaml"), job),
+                        traffic ->
+                                io.incidentanalyzer.config.YamlFiles.parse(
+                                        resource("jobs/scenarios/" + traffic),
+                                        traffic,
+                                        Traffic.class,
+                                        traffic));
         Map<String, Double> peaks = new TreeMap<>();
         SimulationSink peakKeeper =
                 new SimulationSink() {

@@ -1,0 +1,82 @@
+package io.incidentanalyzer.cli;
+
+import io.incidentanalyzer.config.ConfigException;
+import io.incidentanalyzer.evaluate.SuiteEvaluation;
+import io.incidentanalyzer.evaluate.SuiteReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code evaluate --suite DIR}: simulates and replays every scenario of a suite, matches the
+ * incidents to the ground truth and prints the scores. A poor score is a result, not an error: the
+ * exit code is 0 unless something could not run.
+ */
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Scores the analyzer on a suite of scenarios: simulates each one, replays it through",
+            "the job, matches incidents to the ground truth and prints a table, a JSON report",
+            "and one summary line. Exits 0 whatever the score; non-zero only on an error."
+        })
+final class EvaluateCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--suite",
+            paramLabel = "DIR",
+            description = "Folder of scenario files (*.yaml), e.g. jobs/scenarios.")
+    Path suite;
+
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            defaultValue = "target/evaluate/suite-report.json",
+            description = "Where the JSON report goes (default: ${DEFAULT-VALUE}).")
+    Path report;
+
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            description = "Seed for every scenario (default: each scenario's own).")
+    Long seed;
+
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description = "Parallelism of each replay (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(
+            names = "--keep",
+            paramLabel = "DIR",
+            description = "Keep each scenario's simulated streams in DIR/<scenario>/ for replay.")
+    Path keep;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (suite == null) {
+            throw new ConfigException("evaluate: give --suite DIR, e.g. --suite jobs/scenarios");
+        }
+        if (parallelism < 1) {
+            throw new ConfigException("--parallelism " + parallelism + ": must be 1 or more");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        SuiteReport r =
+                new SuiteEvaluation(seed, parallelism, keep, spec.commandLine().getErr())
+                        .run(suite);
+        r.writeJson(report);
+        out.println();
+        r.table().forEach(out::println);
+        out.println();
+        out.println("report: " + report);
+        out.println(r.summaryLine());
+        return 0;
+    }
+}
