@@ -2,24 +2,39 @@ package io.incidentanalyzer.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.incidentanalyzer.config.ConfigException;
 import io.incidentanalyzer.config.JobConfig;
-import io.incidentanalyzer.config.JobConfigLoader;
 import io.incidentanalyzer.config.KafkaSettings;
 import io.incidentanalyzer.config.StartingOffsets;
 import io.incidentanalyzer.config.Watermarks;
 import io.incidentanalyzer.embedded.EmbeddedKafka;
 import io.incidentanalyzer.embedded.LocalCluster;
+import io.incidentanalyzer.evaluate.ScenarioScore;
+import io.incidentanalyzer.evaluate.ScenarioScoring;
+import io.incidentanalyzer.ingest.NativeJsonDecoder;
+import io.incidentanalyzer.ingest.StreamKind;
 import io.incidentanalyzer.job.IncidentAnalyzerJob;
+import io.incidentanalyzer.model.ChangeEvent;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.IncidentEventType;
+import io.incidentanalyzer.simulate.GroundTruth;
+import io.incidentanalyzer.simulate.KafkaSink;
+import io.incidentanalyzer.simulate.PacedSink;
+import io.incidentanalyzer.simulate.Scenario;
+import io.incidentanalyzer.simulate.ScenarioLoader;
+import io.incidentanalyzer.simulate.SimulationSink;
+import io.incidentanalyzer.simulate.Simulator;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,46 +43,53 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code demo}: everything on this machine. Starts an embedded Kafka broker and a Flink
- * MiniCluster, runs the job of {@code jobs/watermelon.yaml}, writes a built-in database-CPU
- * saturation episode (and two malformed records), prints each incident event and dead letter as it
- * arrives, and exits 0 once the incident has closed. Ctrl-C stops the job and the broker and
- * removes their files.
+ * MiniCluster, runs the job of {@code jobs/watermelon.yaml}, and replays the seed outage (the
+ * scenario {@code jobs/scenarios/watermelon-2024-02-16.yaml}) into it at speed, with two malformed
+ * records. Prints each change, incident event and dead letter as it arrives, then how the incidents
+ * compare with the scenario's ground truth. Ctrl-C stops the job and the broker and removes their
+ * files.
  */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
             "Runs the analyzer end to end on this machine: embedded Kafka, Flink MiniCluster,",
-            "a built-in database-CPU saturation episode from the seed outage. Prints each",
-            "incident event as it arrives and exits when the incident has closed."
+            "and the Watermelon outage of 16-17 February 2024 replayed at speed. Prints each",
+            "change, incident event and dead letter as it arrives and exits when the replay is",
+            "over and every incident has closed."
         })
 final class DemoCommand implements Callable<Integer> {
-    private static final String JOB_RESOURCE = "jobs/watermelon.yaml";
+    static final String SCENARIO_RESOURCE = "jobs/scenarios/watermelon-2024-02-16.yaml";
+
+    /** After the replay, the demo ends once the incidents topic has been quiet this long. */
+    private static final Duration SETTLE = Duration.ofSeconds(15);
 
     @Mixin MetricsPortOption metrics;
 
     @Option(
+            names = "--speed",
+            defaultValue = "600",
+            description =
+                    "Event-time seconds replayed per wall second (default: ${DEFAULT-VALUE}: the"
+                            + " 30 hours of the scenario in about 3 minutes).")
+    double speed;
+
+    @Option(
             names = "--timeout",
             paramLabel = "SECONDS",
-            defaultValue = "180",
-            description =
-                    "Give up if the incident has not closed by then (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+            description = "Give up after this long (default: the replay's length plus 3 minutes).")
+    Integer timeoutSeconds;
 
     @Option(
             names = "--keep-running",
-            description = "Keep the job, broker and /metrics up after the episode until Ctrl-C.")
+            description = "Keep the job, broker and /metrics up after the replay until Ctrl-C.")
     boolean keepRunning;
 
     private final PrintStream out = System.out;
@@ -75,11 +97,22 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobConfig config = demoConfig();
+        if (!(speed > 0)) {
+            throw new ConfigException("--speed " + speed + ": must be above 0, e.g. --speed 600");
+        }
+        ScenarioLoader.Loaded scenario = ScenarioLoader.loadResource(SCENARIO_RESOURCE);
+        ScenarioLoader.Loaded demo =
+                new ScenarioLoader.Loaded(
+                        scenario.source(), scenario.scenario(), demoConfig(scenario.job()));
+        JobConfig config = demo.job();
+        Scenario sc = scenario.scenario();
+        long span = Duration.between(sc.startInstant(), sc.endInstant()).toSeconds();
+        long timeout = timeoutSeconds != null ? timeoutSeconds : (long) (span / speed) + 180;
         IncidentPrinter printer = new IncidentPrinter(config);
         out.printf(
-                "incident-analyzer demo: %s, database CPU saturation (times in %s)%n",
-                config.environment(), config.timeZone());
+                "incident-analyzer demo: %s, %s to %s (%s), replayed %.0fx faster than it"
+                        + " happened%n",
+                sc.name(), sc.start(), sc.end(), sc.timeZone(), speed);
 
         EmbeddedKafka kafka = EmbeddedKafka.start();
         AtomicBoolean stopped = new AtomicBoolean();
@@ -102,22 +135,28 @@ final class DemoCommand implements Callable<Integer> {
             job[0] = env.executeAsync(IncidentAnalyzerJob.jobName(config));
             out.printf("  Flink    local MiniCluster, parallelism 2, job %s%n", job[0].getJobID());
             out.printf("  Metrics  http://localhost:%d/metrics%n", metrics.port);
-
-            int produced = produce(kafka, config);
             out.printf(
-                    "  Input    %d metric samples, 08:20 to 08:50, and %d malformed records%n%n",
-                    produced, DemoEpisode.malformed().size());
+                    "  Input    the simulator, about %d minutes of wall time, and %d malformed"
+                            + " records%n%n",
+                    Math.max(1, Math.round(span / speed / 60)), MALFORMED.size());
 
-            boolean closed = follow(kafka, config, printer);
-            if (!closed) {
+            Replay replay = new Replay(demo, kafka.bootstrapServers());
+            Thread producer = new Thread(replay, "demo-simulator");
+            producer.setDaemon(true);
+            producer.start();
+
+            List<IncidentEvent> incidents = follow(kafka, config, printer, replay, timeout);
+            if (replay.failure != null) throw replay.failure;
+            if (!replay.done) {
                 out.printf(
-                        "%nNo closed incident after %d s; the log above may say why.%n",
-                        timeoutSeconds);
+                        "%nThe replay had not finished after %d s; the log above may say why.%n",
+                        timeout);
                 return 1;
             }
+            printVerdict(replay.truth, incidents);
             if (keepRunning) {
                 out.printf(
-                        "%nEpisode over; job, broker and http://localhost:%d/metrics stay up."
+                        "%nReplay over; job, broker and http://localhost:%d/metrics stay up."
                                 + " Ctrl-C stops.%n",
                         metrics.port);
                 try {
@@ -127,8 +166,7 @@ final class DemoCommand implements Callable<Integer> {
                     return 0; // Ctrl-C cancelled the job: the expected way out
                 }
             }
-            out.printf("%nDemo finished: one incident opened and closed in event time.%n");
-            return 0;
+            return incidents.isEmpty() ? 1 : 0;
         } finally {
             stop(stopped, job[0], kafka);
             try {
@@ -139,15 +177,8 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The bundled Watermelon job file, read from the start and checkpointed every 2 s. */
-    static JobConfig demoConfig() throws IOException {
-        String yaml;
-        try (InputStream in =
-                DemoCommand.class.getClassLoader().getResourceAsStream(JOB_RESOURCE)) {
-            if (in == null) throw new IOException(JOB_RESOURCE + " is missing from the jar");
-            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        JobConfig c = JobConfigLoader.parse(yaml, JOB_RESOURCE);
+    /** The job file read from the start, checkpointed every 2 s, idle partitions let go fast. */
+    static JobConfig demoConfig(JobConfig c) {
         KafkaSettings k = c.kafka();
         return c.withKafka(
                         new KafkaSettings(
@@ -161,26 +192,57 @@ final class DemoCommand implements Callable<Integer> {
                         new Watermarks(c.watermarks().maxOutOfOrderness(), Duration.ofSeconds(2)));
     }
 
-    private int produce(EmbeddedKafka kafka, JobConfig config) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        String topic = config.topics().metrics().name();
-        List<DemoEpisode.Record> samples = DemoEpisode.metrics();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-            for (DemoEpisode.Record r : samples) {
-                producer.send(new ProducerRecord<>(topic, r.partition(), null, r.json()));
-            }
-            for (DemoEpisode.Record r : DemoEpisode.malformed()) {
-                producer.send(new ProducerRecord<>(topic, r.partition(), null, r.json()));
+    /** Records a producer could send by mistake; each has a different reject reason. */
+    static final List<String> MALFORMED =
+            List.of(
+                    "{\"ts\":\"2024-02-16T07:25:00Z\",\"service\":\"database\","
+                            + "\"metric\":\"cpu_utilization\"}",
+                    "cpu_utilization database 97.0 1708068300");
+
+    /** Runs the simulator into Kafka at the demo's pace, then the malformed records. */
+    private final class Replay implements Runnable {
+        private final ScenarioLoader.Loaded scenario;
+        private final String bootstrap;
+        volatile boolean done;
+        volatile long finishedAt;
+        volatile Exception failure;
+        volatile GroundTruth truth;
+
+        Replay(ScenarioLoader.Loaded scenario, String bootstrap) {
+            this.scenario = scenario;
+            this.bootstrap = bootstrap;
+        }
+
+        @Override
+        public void run() {
+            JobConfig config = scenario.job();
+            long start = scenario.scenario().startInstant().toEpochMilli();
+            try (SimulationSink sink =
+                    new PacedSink(new KafkaSink(config, bootstrap), speed, start)) {
+                for (String bad : MALFORMED) {
+                    sink.emit(StreamKind.METRICS, start, "database", bad);
+                }
+                truth = new Simulator(scenario, scenario.scenario().seed()).run(sink);
+                finishedAt = System.nanoTime();
+                done = true;
+            } catch (Exception e) {
+                failure = e;
             }
         }
-        return samples.size();
     }
 
-    /** Prints incident events and dead letters until the incident closes or time runs out. */
-    private boolean follow(EmbeddedKafka kafka, JobConfig config, IncidentPrinter printer)
+    /**
+     * Prints changes, incident events and dead letters until the replay is over, both malformed
+     * records are back as dead letters and the output has been quiet for {@link #SETTLE} since the
+     * replay ended (the job commits at each checkpoint), or the time is up. Returns the incident
+     * events.
+     */
+    private List<IncidentEvent> follow(
+            EmbeddedKafka kafka,
+            JobConfig config,
+            IncidentPrinter printer,
+            Replay replay,
+            long timeout)
             throws IOException {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -190,26 +252,74 @@ final class DemoCommand implements Callable<Integer> {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         String incidents = config.topics().incidents();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        String changes = config.topics().changes().name();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
+        long lastActivity = System.nanoTime();
+        Set<String> open = new HashSet<>();
         int deadLetters = 0;
-        boolean closed = false;
+        NativeJsonDecoder changeDecoder =
+                NativeJsonDecoder.forKind(StreamKind.CHANGES, config.limits().maxRecordBytes());
+        List<IncidentEvent> seen = new ArrayList<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-            c.subscribe(List.of(incidents, config.topics().deadLetter()));
-            while (System.nanoTime() < deadline
-                    && !(closed && deadLetters >= DemoEpisode.malformed().size())) {
+            c.subscribe(List.of(incidents, changes, config.topics().deadLetter()));
+            while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(250))) {
                     if (r.topic().equals(incidents)) {
                         IncidentEvent e = json.readValue(r.value(), IncidentEvent.class);
                         out.println(printer.format(e));
-                        closed |= e.type() == IncidentEventType.CLOSED;
+                        seen.add(e);
+                        if (e.type() == IncidentEventType.CLOSED) open.remove(e.incidentId());
+                        else open.add(e.incidentId());
+                    } else if (r.topic().equals(changes)) {
+                        ChangeEvent change =
+                                changeDecoder
+                                        .decode(
+                                                r.topic(),
+                                                r.partition(),
+                                                r.offset(),
+                                                r.value().getBytes(StandardCharsets.UTF_8))
+                                        .change();
+                        if (change != null) out.println(printer.format(change));
                     } else {
                         out.println(printer.format(json.readValue(r.value(), DeadLetter.class)));
                         deadLetters++;
                     }
+                    lastActivity = System.nanoTime();
+                }
+                if (replay.failure != null) break;
+                if (replay.done
+                        && open.isEmpty()
+                        && deadLetters >= MALFORMED.size()
+                        && System.nanoTime() - Math.max(lastActivity, replay.finishedAt)
+                                > SETTLE.toNanos()) {
+                    break;
                 }
             }
         }
-        return closed;
+        return seen;
+    }
+
+    /** How the incidents compare with what really happened in the scenario. */
+    private void printVerdict(GroundTruth truth, List<IncidentEvent> incidents) {
+        ScenarioScore score = ScenarioScoring.score(truth, incidents, 0);
+        out.printf(
+                "%nDemo finished: %d incident(s) from %s.%n", score.incidents(), truth.scenario());
+        for (ScenarioScore.FaultScore f : score.faults()) {
+            out.printf(
+                    "  %-22s %-40s %s%n",
+                    f.id(),
+                    f.cause(),
+                    f.detected()
+                            ? String.format(
+                                    Locale.ROOT, "flagged %.0f s after its onset", f.delaySeconds())
+                            : "not flagged");
+        }
+        for (ScenarioScore.OutageScore o : score.outages()) {
+            out.printf(
+                    "  root cause %s: %s%n",
+                    o.rootCause(),
+                    o.rank() > 0 ? "ranked #" + o.rank() : "not among the candidates");
+        }
     }
 
     private static void stop(AtomicBoolean stopped, JobClient job, EmbeddedKafka kafka) {

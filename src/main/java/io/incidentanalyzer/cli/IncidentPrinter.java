@@ -2,6 +2,7 @@ package io.incidentanalyzer.cli;
 
 import io.incidentanalyzer.config.ClockStyle;
 import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.model.ChangeEvent;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.Signal;
@@ -19,7 +20,9 @@ final class IncidentPrinter {
         this.config = config;
         this.time =
                 DateTimeFormatter.ofPattern(
-                                config.clock() == ClockStyle.TWELVE_HOUR ? "h:mm:ss a" : "HH:mm:ss",
+                                config.clock() == ClockStyle.TWELVE_HOUR
+                                        ? "EEE h:mm:ss a"
+                                        : "EEE HH:mm:ss",
                                 Locale.ENGLISH)
                         .withZone(config.zone());
     }
@@ -28,12 +31,12 @@ final class IncidentPrinter {
         String head =
                 String.format(
                         Locale.ROOT,
-                        "%11s  %-14s  %s  [%s]",
+                        "%15s  %-14s  %s  [%s]",
                         at(e.ts()),
                         e.type(),
                         e.incidentId(),
                         e.status());
-        return head + System.lineSeparator() + "             " + detail(e);
+        return head + System.lineSeparator() + " ".repeat(17) + detail(e);
     }
 
     private String detail(IncidentEvent e) {
@@ -69,13 +72,24 @@ final class IncidentPrinter {
     String format(DeadLetter d) {
         return String.format(
                 Locale.ROOT,
-                "%11s  %-14s  %s[%d]@%d: %s",
+                "%15s  %-14s  %s[%d]@%d: %s",
                 "",
                 "DEAD LETTER",
                 d.sourceTopic(),
                 d.partition(),
                 d.offset(),
                 d.reason() + " - " + d.detail());
+    }
+
+    String format(ChangeEvent c) {
+        return String.format(
+                Locale.ROOT,
+                "%15s  %-14s  %s%s: %s",
+                at(c.ts()),
+                "CHANGE " + c.kind(),
+                config.displayName(c.service()),
+                c.version() == null ? "" : " " + c.version(),
+                c.description() == null ? "" : c.description());
     }
 
     private String at(long epochMillis) {
@@ -87,8 +101,10 @@ final class IncidentPrinter {
     }
 
     private static String duration(Duration d) {
-        long m = d.toMinutes();
+        long h = d.toHours();
+        long m = d.toMinutesPart();
         long s = d.toSecondsPart();
+        if (h > 0) return h + "h " + m + "m";
         return m > 0 ? m + "m " + s + "s" : s + "s";
     }
 }
