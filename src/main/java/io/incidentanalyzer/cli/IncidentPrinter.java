@@ -1,6 +1,5 @@
 package io.incidentanalyzer.cli;
 
-import io.incidentanalyzer.config.ClockStyle;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.model.ChangeEvent;
 import io.incidentanalyzer.model.DeadLetter;
@@ -18,13 +17,7 @@ final class IncidentPrinter {
 
     IncidentPrinter(JobConfig config) {
         this.config = config;
-        this.time =
-                DateTimeFormatter.ofPattern(
-                                config.clock() == ClockStyle.TWELVE_HOUR
-                                        ? "EEE h:mm:ss a"
-                                        : "EEE HH:mm:ss",
-                                Locale.ENGLISH)
-                        .withZone(config.zone());
+        this.time = config.clockFormat("EEE h:mm:ss a", "EEE HH:mm:ss");
     }
 
     String format(IncidentEvent e) {

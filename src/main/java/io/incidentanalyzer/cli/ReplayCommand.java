@@ -1,7 +1,6 @@
 package io.incidentanalyzer.cli;
 
 import com.fasterxml.jackson.databind.ObjectWriter;
-import io.incidentanalyzer.config.ClockStyle;
 import io.incidentanalyzer.config.ConfigException;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
@@ -29,6 +28,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -52,12 +52,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(
-            names = "--job",
-            required = true,
-            paramLabel = "FILE",
-            description = "Job file (YAML), e.g. jobs/watermelon.yaml.")
-    Path job;
+    @Mixin JobFileOption jobFile;
 
     @Option(
             names = "--input",
@@ -92,7 +87,7 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        JobConfig config = JobConfigLoader.load(job);
+        JobConfig config = JobConfigLoader.load(jobFile.job);
         if (parallelism < 1) {
             throw new ConfigException("--parallelism must be at least 1, got " + parallelism);
         }
@@ -215,13 +210,7 @@ final class ReplayCommand implements Callable<Integer> {
             this.err = err;
             this.live = live;
             this.zone = config.zone().getId();
-            this.eventTime =
-                    DateTimeFormatter.ofPattern(
-                                    config.clock() == ClockStyle.TWELVE_HOUR
-                                            ? "yyyy-MM-dd h:mm a"
-                                            : "yyyy-MM-dd HH:mm",
-                                    Locale.ENGLISH)
-                            .withZone(config.zone());
+            this.eventTime = config.clockFormat("yyyy-MM-dd h:mm a", "yyyy-MM-dd HH:mm");
         }
 
         @Override

@@ -23,12 +23,7 @@ import picocli.CommandLine.Option;
         })
 final class RunCommand implements Callable<Integer> {
 
-    @Option(
-            names = "--job",
-            required = true,
-            paramLabel = "FILE",
-            description = "Job file (YAML), e.g. jobs/watermelon.yaml.")
-    Path job;
+    @Mixin JobFileOption jobFile;
 
     @Option(
             names = "--bootstrap",
@@ -55,8 +50,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobConfig config = JobConfigLoader.load(job);
-        KafkaPreflight.check(config, bootstrap, job.toString());
+        JobConfig config = JobConfigLoader.load(jobFile.job);
+        KafkaPreflight.check(config, bootstrap, jobFile.job.toString());
         StreamExecutionEnvironment env =
                 LocalCluster.streaming(metrics.port, parallelism, checkpointDir);
         IncidentAnalyzerJob.define(env, config, bootstrap, false);

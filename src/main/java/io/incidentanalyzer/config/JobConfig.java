@@ -2,9 +2,11 @@ package io.incidentanalyzer.config;
 
 import java.io.Serializable;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -59,6 +61,16 @@ public record JobConfig(
 
     public ZoneId zone() {
         return ZoneId.of(timeZone);
+    }
+
+    /**
+     * Formats instants in the job's zone with its clock style, e.g. {@code ("h:mm a", "HH:mm")}.
+     */
+    public DateTimeFormatter clockFormat(String twelveHour, String twentyFourHour) {
+        return DateTimeFormatter.ofPattern(
+                        clock == ClockStyle.TWELVE_HOUR ? twelveHour : twentyFourHour,
+                        Locale.ENGLISH)
+                .withZone(zone());
     }
 
     /** A copy with other Kafka settings (the demo shortens the checkpoint interval). */
