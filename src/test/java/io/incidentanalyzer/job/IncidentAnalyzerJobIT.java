@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
+import io.incidentanalyzer.testing.Fixtures;
 import io.incidentanalyzer.testing.Flink;
 import io.incidentanalyzer.testing.KafkaBroker;
 import io.incidentanalyzer.testing.KafkaTestClients;
@@ -36,16 +37,9 @@ class IncidentAnalyzerJobIT {
 
     private static JobConfig config(String prefix) {
         return JobConfigLoader.parse(
-                """
+                Fixtures.kafkaYaml(prefix)
+                        + """
 environment: it
-kafka: {startingOffsets: earliest, checkpointInterval: 1s}
-topics:
-  metrics: {name: %1$s.metrics}
-  auth: {name: %1$s.auth}
-  logs: {name: %1$s.logs}
-  changes: {name: %1$s.changes}
-  incidents: %1$s.incidents
-  deadLetter: %1$s.dead-letter
 watermarks: {maxOutOfOrderness: 5s, idleTimeout: 2s}
 limits: {maxRecordBytes: 1024}
 services:
@@ -54,8 +48,7 @@ services:
 detectors:
   saturation:
     - {name: db-cpu, service: database, metric: cpu_utilization, ceiling: 95, sustain: 60s, clearBelow: 80, clearAfter: 2m}
-"""
-                        .formatted(prefix),
+""",
                 "it.yaml");
     }
 

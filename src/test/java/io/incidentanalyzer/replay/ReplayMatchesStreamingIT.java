@@ -14,6 +14,7 @@ import io.incidentanalyzer.job.OutputJson;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.IncidentEventType;
+import io.incidentanalyzer.testing.Fixtures;
 import io.incidentanalyzer.testing.Flink;
 import io.incidentanalyzer.testing.KafkaBroker;
 import io.incidentanalyzer.testing.KafkaTestClients;
@@ -60,16 +61,9 @@ class ReplayMatchesStreamingIT {
      */
     private static JobConfig config(String prefix) {
         return JobConfigLoader.parse(
-                """
+                Fixtures.kafkaYaml(prefix)
+                        + """
 environment: it-replay
-kafka: {startingOffsets: earliest, checkpointInterval: 1s}
-topics:
-  metrics: {name: %1$s.metrics}
-  auth: {name: %1$s.auth}
-  logs: {name: %1$s.logs}
-  changes: {name: %1$s.changes}
-  incidents: %1$s.incidents
-  deadLetter: %1$s.dead-letter
 watermarks: {maxOutOfOrderness: 5s, idleTimeout: 10m}
 limits: {maxRecordBytes: 1024}
 services:
@@ -81,8 +75,7 @@ detectors:
   saturation:
     - {name: db-cpu, service: database, metric: cpu_utilization, ceiling: 95, sustain: 60s, clearBelow: 80, clearAfter: 2m}
     - {name: any-cpu, service: "*", metric: cpu_utilization, ceiling: 90, sustain: 2m, clearBelow: 75, clearAfter: 2m}
-"""
-                        .formatted(prefix),
+""",
                 "it-replay.yaml");
     }
 

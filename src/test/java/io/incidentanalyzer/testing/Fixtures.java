@@ -67,4 +67,22 @@ public final class Fixtures {
                 Severity.CRITICAL,
                 new ArrayList<>());
     }
+
+    /**
+     * The Kafka part of a job file for integration tests: read from the start, checkpoint every
+     * second, six topics named {@code <prefix>.metrics} … {@code <prefix>.dead-letter}.
+     */
+    public static String kafkaYaml(String prefix) {
+        return """
+               kafka: {startingOffsets: earliest, checkpointInterval: 1s}
+               topics:
+                 metrics: {name: %1$s.metrics}
+                 auth: {name: %1$s.auth}
+                 logs: {name: %1$s.logs}
+                 changes: {name: %1$s.changes}
+                 incidents: %1$s.incidents
+                 deadLetter: %1$s.dead-letter
+               """
+                .formatted(prefix);
+    }
 }
