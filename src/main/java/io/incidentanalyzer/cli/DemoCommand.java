@@ -140,20 +140,20 @@ final class DemoCommand implements Callable<Integer> {
                             + " records%n%n",
                     Math.max(1, Math.round(span / speed / 60)), MALFORMED.size());
 
-            Replay replay = new Replay(demo, kafka.bootstrapServers());
-            Thread producer = new Thread(replay, "demo-simulator");
+            Feed feed = new Feed(demo, kafka.bootstrapServers());
+            Thread producer = new Thread(feed, "demo-simulator");
             producer.setDaemon(true);
             producer.start();
 
-            List<IncidentEvent> incidents = follow(kafka, config, printer, replay, timeout);
-            if (replay.failure != null) throw replay.failure;
-            if (!replay.done) {
+            List<IncidentEvent> incidents = follow(kafka, config, printer, feed, timeout);
+            if (feed.failure != null) throw feed.failure;
+            if (!feed.done) {
                 out.printf(
                         "%nThe replay had not finished after %d s; the log above may say why.%n",
                         timeout);
                 return 1;
             }
-            printVerdict(replay.truth, incidents);
+            printVerdict(feed.truth, incidents);
             if (keepRunning) {
                 out.printf(
                         "%nReplay over; job, broker and http://localhost:%d/metrics stay up."
@@ -200,7 +200,7 @@ final class DemoCommand implements Callable<Integer> {
                     "cpu_utilization database 97.0 1708068300");
 
     /** Runs the simulator into Kafka at the demo's pace, then the malformed records. */
-    private final class Replay implements Runnable {
+    private final class Feed implements Runnable {
         private final ScenarioLoader.Loaded scenario;
         private final String bootstrap;
         volatile boolean done;
@@ -208,7 +208,7 @@ final class DemoCommand implements Callable<Integer> {
         volatile Exception failure;
         volatile GroundTruth truth;
 
-        Replay(ScenarioLoader.Loaded scenario, String bootstrap) {
+        Feed(ScenarioLoader.Loaded scenario, String bootstrap) {
             this.scenario = scenario;
             this.bootstrap = bootstrap;
         }
@@ -238,11 +238,7 @@ final class DemoCommand implements Callable<Integer> {
      * events.
      */
     private List<IncidentEvent> follow(
-            EmbeddedKafka kafka,
-            JobConfig config,
-            IncidentPrinter printer,
-            Replay replay,
-            long timeout)
+            EmbeddedKafka kafka, JobConfig config, IncidentPrinter printer, Feed feed, long timeout)
             throws IOException {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -286,11 +282,11 @@ final class DemoCommand implements Callable<Integer> {
                     }
                     lastActivity = System.nanoTime();
                 }
-                if (replay.failure != null) break;
-                if (replay.done
+                if (feed.failure != null) break;
+                if (feed.done
                         && open.isEmpty()
                         && deadLetters >= MALFORMED.size()
-                        && System.nanoTime() - Math.max(lastActivity, replay.finishedAt)
+                        && System.nanoTime() - Math.max(lastActivity, feed.finishedAt)
                                 > SETTLE.toNanos()) {
                     break;
                 }

@@ -60,6 +60,17 @@ final class JsonText {
                 .append('Z');
     }
 
+    /**
+     * Clears {@code b} and starts a record: {@code {"ts":"<ts>","service":<quotedService>}, the
+     * head every simulated record shares. Callers pass names quoted once, not per record.
+     */
+    void startRecord(StringBuilder b, long ts, String quotedService) {
+        b.setLength(0);
+        b.append("{\"ts\":\"");
+        appendTimestamp(b, ts);
+        b.append("\",\"service\":").append(quotedService);
+    }
+
     private static StringBuilder two(StringBuilder b, int v) {
         return b.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
     }

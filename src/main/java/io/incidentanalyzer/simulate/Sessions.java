@@ -59,6 +59,7 @@ final class Sessions {
     private final Client[] clients;
     private final Storm[] storms;
     private final String tokenService;
+    private final String quotedTokenService;
     private final String[] typeHead;
     private final int userPool;
     private final long idSalt;
@@ -110,16 +111,13 @@ final class Sessions {
         this.clients = clients.toArray(new Client[0]);
         this.storms = storms.toArray(new Storm[0]);
         this.tokenService = traffic.tokenService();
+        this.quotedTokenService = JsonText.quote(tokenService);
         this.userPool = Math.max(1, traffic.sessions() * 2);
         this.idSalt = rng.nextLong();
         typeHead = new String[TYPES.length];
         for (int i = 0; i < TYPES.length; i++) {
             typeHead[i] =
-                    "\",\"service\":"
-                            + JsonText.quote(tokenService)
-                            + ",\"type\":\""
-                            + TYPES[i]
-                            + "\",";
+                    "\",\"service\":" + quotedTokenService + ",\"type\":\"" + TYPES[i] + "\",";
         }
         long horizon = lifetime;
         for (Storm s : storms) horizon = Math.max(horizon, s.every());
@@ -292,14 +290,8 @@ final class Sessions {
         int slot = active[rng.nextInt(activeCount)];
         long ts = t0 + rng.nextLong(dtMs);
         ts = Math.min(Math.max(ts, lastTs[slot]), t0 + dtMs - 1);
-        sb.setLength(0);
-        sb.append("{\"ts\":\"");
-        text.appendTimestamp(sb, ts);
-        sb.append("\",\"service\":")
-                .append(JsonText.quote(tokenService))
-                .append(",\"type\":\"VERIFY_ERROR\",")
-                .append(versionAt(slot, ts))
-                .append(ident[slot]);
+        text.startRecord(sb, ts, quotedTokenService);
+        sb.append(",\"type\":\"VERIFY_ERROR\",").append(versionAt(slot, ts)).append(ident[slot]);
         if (caller != null) sb.append(",\"caller\":").append(JsonText.quote(caller));
         sb.append(",\"outcome\":\"failure\",\"error\":").append(JsonText.quote(error)).append('}');
         auth.add(ts, tokenService, sb.toString());

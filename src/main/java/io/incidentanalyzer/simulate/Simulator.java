@@ -406,14 +406,8 @@ public final class Simulator {
         }
 
         private void metric(String service, String name, double value, int decimals, long t0) {
-            sb.setLength(0);
-            sb.append("{\"ts\":\"");
-            text.appendTimestamp(sb, t0);
-            sb.append("\",\"service\":")
-                    .append(JsonText.quote(service))
-                    .append(",\"metric\":")
-                    .append(JsonText.quote(name))
-                    .append(",\"value\":");
+            text.startRecord(sb, t0, JsonText.quote(service));
+            sb.append(",\"metric\":").append(JsonText.quote(name)).append(",\"value\":");
             JsonText.appendFixed(sb, value, decimals);
             sb.append(",\"labels\":{\"host\":").append(JsonText.quote(service + "-1")).append("}}");
             metricsOut.add(t0, service, sb.toString());
@@ -460,6 +454,7 @@ public final class Simulator {
             for (Service v : services) {
                 if (v.missingTokenErr <= 0) continue;
                 String callee = v.missingTokenCallee;
+                String quotedCallee = JsonText.quote(callee);
                 double rate =
                         Math.min(
                                 MISSING_TOKEN_CAP_PER_SECOND,
@@ -467,12 +462,8 @@ public final class Simulator {
                 long n = rng.stochasticRound(rate * dt);
                 for (long i = 0; i < n; i++) {
                     long ts = t0 + rng.nextLong(dtMs);
-                    sb.setLength(0);
-                    sb.append("{\"ts\":\"");
-                    text.appendTimestamp(sb, ts);
-                    sb.append("\",\"service\":")
-                            .append(JsonText.quote(callee))
-                            .append(",\"type\":\"MISSING_TOKEN\",\"caller\":")
+                    text.startRecord(sb, ts, quotedCallee);
+                    sb.append(",\"type\":\"MISSING_TOKEN\",\"caller\":")
                             .append(v.quotedName)
                             .append(",\"outcome\":\"rejected\",\"error\":\"no bearer token\"}");
                     authOut.add(ts, callee, sb.toString());
@@ -509,12 +500,8 @@ public final class Simulator {
 
         private void healthLine(Service v, long t0) {
             long ts = t0 + rng.nextLong(dtMs);
-            sb.setLength(0);
-            sb.append("{\"ts\":\"");
-            text.appendTimestamp(sb, ts);
-            sb.append("\",\"service\":")
-                    .append(v.quotedName)
-                    .append(",\"level\":\"INFO\",\"message\":\"health report\",\"attributes\":{")
+            text.startRecord(sb, ts, v.quotedName);
+            sb.append(",\"level\":\"INFO\",\"message\":\"health report\",\"attributes\":{")
                     .append("\"requests_per_s\":\"");
             JsonText.appendFixed(sb, v.served, 1);
             sb.append("\",\"latency_ms\":\"");
@@ -583,11 +570,9 @@ public final class Simulator {
         /** A log record; attributes is a JSON object or null. */
         private String line(
                 long ts, String quotedService, String level, String message, String attributes) {
-            StringBuilder b = new StringBuilder(160).append("{\"ts\":\"");
-            text.appendTimestamp(b, ts);
-            b.append("\",\"service\":")
-                    .append(quotedService)
-                    .append(",\"level\":\"")
+            StringBuilder b = new StringBuilder(160);
+            text.startRecord(b, ts, quotedService);
+            b.append(",\"level\":\"")
                     .append(level)
                     .append("\",\"message\":")
                     .append(JsonText.quote(message));
