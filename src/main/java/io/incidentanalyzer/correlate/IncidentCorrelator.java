@@ -160,6 +160,12 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<Signal, Inciden
     private static String title(Signal s) {
         return switch (s.kind()) {
             case SATURATION -> s.service() + " " + s.subject() + " saturated";
+            case BASELINE_SHIFT -> s.service() + " " + s.subject() + " far from its baseline";
+            case BACKLOG_GROWTH -> s.service() + " " + s.subject() + " growing";
+            case REFRESH_STORM -> s.service() + " token refresh storm";
+            case AUTH_FAILURES -> s.service() + " " + s.subject() + " spike";
+            case DEPENDENCY_DRIFT -> s.service() + " using an unexpected " + s.subject();
+            case ERROR_PATTERN -> s.service() + " error pattern surging";
         };
     }
 }

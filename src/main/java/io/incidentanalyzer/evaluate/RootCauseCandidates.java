@@ -41,6 +41,10 @@ public final class RootCauseCandidates {
     static CauseKind causeOf(SignalKind kind) {
         return switch (kind) {
             case SATURATION -> CauseKind.RESOURCE_SATURATION;
+            case BASELINE_SHIFT, BACKLOG_GROWTH, ERROR_PATTERN -> CauseKind.SERVICE_SLOWDOWN;
+            case REFRESH_STORM -> CauseKind.TOKEN_REFRESH_STORM;
+            case AUTH_FAILURES -> CauseKind.MISSING_TOKEN;
+            case DEPENDENCY_DRIFT -> CauseKind.DEPENDENCY_DRIFT;
         };
     }
 }
