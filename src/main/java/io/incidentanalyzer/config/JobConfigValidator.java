@@ -64,6 +64,8 @@ final class JobConfigValidator {
         checkServices(c.services());
         checkComponents(c);
         checkSaturation(c);
+        checkBaselineShift(c);
+        checkBacklog(c);
     }
 
     private void checkKafka(KafkaSettings k) {
@@ -162,16 +164,7 @@ final class JobConfigValidator {
         for (int i = 0; i < rules.size(); i++) {
             SaturationRule r = rules.get(i);
             String at = "detectors.saturation[" + i + "]";
-            if (r.name() == null || r.name().isBlank()) {
-                problem(at + ".name", "missing; a short name for the rule, e.g. database-cpu");
-            }
-            if (r.metric() == null || r.metric().isBlank()) {
-                problem(at + ".metric", "missing; the metric name, e.g. cpu_utilization");
-            }
-            if (!SaturationRule.ANY_SERVICE.equals(r.service())
-                    && !c.services().containsKey(r.service())) {
-                problem(at + ".service", unknownService(r.service(), c.services()) + " or '*'");
-            }
+            ruleTarget(c, at, r.name(), r.service(), r.metric(), "cpu_utilization");
             if (r.ceiling() == null) {
                 problem(at + ".ceiling", "missing; the level that counts as saturated, e.g. 95");
             }
@@ -188,6 +181,80 @@ final class JobConfigValidator {
             positive(at + ".sustain", r.sustain(), true);
             positive(at + ".clearAfter", r.clearAfter(), true);
             positive(at + ".noDataAfter", r.noDataAfter(), false);
+        }
+    }
+
+    private void checkBaselineShift(JobConfig c) {
+        BaselineShiftSettings b = c.detectors().baselineShift();
+        String base = "detectors.baselineShift.baseline";
+        BaselineConfig baseline = b.baseline();
+        if (baseline.halfLife() != null) positive(base + ".halfLife", baseline.halfLife(), false);
+        if (baseline.season() != null) positive(base + ".season", baseline.season(), true);
+        if (baseline.warmup() != null && baseline.warmup() < 1) {
+            problem(base + ".warmup", "expected 1 or more samples, e.g. 30");
+        }
+        if (baseline.seasonBins() != null && baseline.seasonBins() < 1) {
+            problem(base + ".seasonBins", "expected 1 or more, e.g. 24 (one per hour of a day)");
+        }
+        positive("detectors.baselineShift.forgetAfter", b.forgetAfter(), false);
+        List<BaselineShiftRule> rules = b.rules();
+        for (int i = 0; i < rules.size(); i++) {
+            BaselineShiftRule r = rules.get(i);
+            String at = "detectors.baselineShift.rules[" + i + "]";
+            ruleTarget(c, at, r.name(), r.service(), r.metric(), "latency_p95_ms");
+            atLeast(at + ".minDeviation", r.minDeviation(), 1, "robust spreads, e.g. 6");
+            atLeast(at + ".minChange", r.minChange(), 0, "a share of the baseline, e.g. 0.5");
+            atLeast(at + ".minDelta", r.minDelta(), 0, "in the metric's units");
+            positive(at + ".sustain", r.sustain(), true);
+            positive(at + ".clearAfter", r.clearAfter(), true);
+            positive(at + ".noDataAfter", r.noDataAfter(), false);
+            positive(at + ".relearnAfter", r.relearnAfter(), false);
+        }
+    }
+
+    private void checkBacklog(JobConfig c) {
+        List<BacklogRule> rules = c.detectors().backlog();
+        for (int i = 0; i < rules.size(); i++) {
+            BacklogRule r = rules.get(i);
+            String at = "detectors.backlog[" + i + "]";
+            ruleTarget(c, at, r.name(), r.service(), r.metric(), "queue_depth");
+            positive(at + ".interval", r.interval(), false);
+            if (r.intervals() < 2) {
+                problem(
+                        at + ".intervals",
+                        "expected 2 or more; growth needs several steps, e.g. 4");
+            }
+            atLeast(at + ".minGrowth", r.minGrowth(), 0, "in the metric's units");
+            atLeast(at + ".minDepth", r.minDepth(), 0, "in the metric's units");
+            positive(at + ".clearAfter", r.clearAfter(), true);
+            positive(at + ".noDataAfter", r.noDataAfter(), false);
+        }
+    }
+
+    /** The name, service and metric every metric rule needs. */
+    private void ruleTarget(
+            JobConfig c, String at, String name, String service, String metric, String example) {
+        if (name == null || name.isBlank()) {
+            problem(at + ".name", "missing; a short name for the rule, e.g. " + example);
+        }
+        if (metric == null || metric.isBlank()) {
+            problem(at + ".metric", "missing; the metric name, e.g. " + example);
+        }
+        if (!SaturationRule.ANY_SERVICE.equals(service) && !c.services().containsKey(service)) {
+            problem(at + ".service", unknownService(service, c.services()) + " or '*'");
+        }
+    }
+
+    private void atLeast(String path, double value, double min, String hint) {
+        if (!(value >= min)) {
+            problem(
+                    path,
+                    "expected "
+                            + (min == Math.rint(min)
+                                    ? String.valueOf((long) min)
+                                    : String.valueOf(min))
+                            + " or more; "
+                            + hint);
         }
     }
 

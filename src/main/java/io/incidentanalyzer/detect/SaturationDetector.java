@@ -1,5 +1,8 @@
 package io.incidentanalyzer.detect;
 
+import static io.incidentanalyzer.detect.DetectorText.num;
+import static io.incidentanalyzer.detect.DetectorText.roundUp;
+
 import io.incidentanalyzer.config.DurationText;
 import io.incidentanalyzer.config.SaturationRule;
 import io.incidentanalyzer.model.MetricSample;
@@ -35,7 +38,6 @@ import org.apache.flink.util.Collector;
  */
 public class SaturationDetector extends EventTimeOrderedFunction<MetricSample, Signal> {
     private static final long serialVersionUID = 1L;
-    private static final long TIMER_ROUNDING_MS = 1000;
 
     private final String environment;
     private final List<SaturationRule> rules;
@@ -241,13 +243,5 @@ public class SaturationDetector extends EventTimeOrderedFunction<MetricSample, S
                         e.peak / rule.ceiling(),
                         rule.severity(),
                         evidence));
-    }
-
-    private static long roundUp(long ts) {
-        return Math.floorDiv(ts + TIMER_ROUNDING_MS - 1, TIMER_ROUNDING_MS) * TIMER_ROUNDING_MS;
-    }
-
-    private static String num(double v) {
-        return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.2f", v);
     }
 }

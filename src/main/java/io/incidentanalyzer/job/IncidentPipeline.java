@@ -1,8 +1,13 @@
 package io.incidentanalyzer.job;
 
+import io.incidentanalyzer.config.BacklogRule;
+import io.incidentanalyzer.config.BaselineShiftSettings;
+import io.incidentanalyzer.config.DetectorSettings;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.SaturationRule;
 import io.incidentanalyzer.correlate.IncidentCorrelator;
+import io.incidentanalyzer.detect.BacklogDetector;
+import io.incidentanalyzer.detect.BaselineShiftDetector;
 import io.incidentanalyzer.detect.EventTimeOrderedFunction;
 import io.incidentanalyzer.detect.SaturationDetector;
 import io.incidentanalyzer.ingest.InputRouter;
@@ -15,7 +20,6 @@ import io.incidentanalyzer.model.LogEvent;
 import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.Signal;
 import java.util.List;
-import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -29,7 +33,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * attach in-memory streams.
  *
  * <pre>
- * inputs ─► route (events | rejects) ─► saturation detector (keyBy series) ─► signals
+ * inputs ─► route (events | rejects) ─► metric detectors (keyBy series): saturation,
+ *                                        baseline shift, backlog growth ─► signals
  * signals ─► correlator (keyBy environment) ─► incident events
  * rejects + late events ─► dead letters
  * </pre>
@@ -72,19 +77,35 @@ public final class IncidentPipeline {
         SingleOutputStreamOperator<ChangeEvent> changes =
                 route(in.changes(), InputRouter.changes());
 
-        List<SaturationRule> rules = config.detectors().saturation();
+        DetectorSettings detectors = config.detectors();
+        List<SaturationRule> rules = detectors.saturation();
         SingleOutputStreamOperator<Signal> saturation =
-                metrics.filter(new WatchedBySaturationRule(rules))
-                        .name("saturation watched series")
-                        .uid("filter-saturation")
-                        .keyBy(new SeriesKey())
-                        .process(new SaturationDetector(config.environment(), rules))
-                        .name("saturation detector")
-                        .uid("detect-saturation");
+                metricDetector(
+                        metrics,
+                        (service, metric) ->
+                                SaturationDetector.ruleFor(rules, service, metric) >= 0,
+                        new SaturationDetector(config.environment(), rules),
+                        "saturation");
+        BaselineShiftSettings shift = detectors.baselineShift();
+        SingleOutputStreamOperator<Signal> baselineShift =
+                metricDetector(
+                        metrics,
+                        (service, metric) -> shift.ruleFor(service, metric) >= 0,
+                        new BaselineShiftDetector(config.environment(), shift),
+                        "baseline-shift");
+        List<BacklogRule> backlog = detectors.backlog();
+        SingleOutputStreamOperator<Signal> backlogGrowth =
+                metricDetector(
+                        metrics,
+                        (service, metric) -> BacklogDetector.ruleFor(backlog, service, metric) >= 0,
+                        new BacklogDetector(config.environment(), backlog),
+                        "backlog");
+        List<SingleOutputStreamOperator<Signal>> detected =
+                List.of(saturation, baselineShift, backlogGrowth);
+        DataStream<Signal> signals = saturation.union(baselineShift, backlogGrowth);
 
         SingleOutputStreamOperator<IncidentEvent> incidents =
-                saturation
-                        .keyBy(new EnvironmentKey())
+                signals.keyBy(new EnvironmentKey())
                         .process(new IncidentCorrelator())
                         .name("incident correlator")
                         .uid("correlate-incidents");
@@ -95,10 +116,12 @@ public final class IncidentPipeline {
                                 auth.getSideOutput(InputRouter.REJECTED),
                                 logs.getSideOutput(InputRouter.REJECTED),
                                 changes.getSideOutput(InputRouter.REJECTED),
-                                saturation.getSideOutput(EventTimeOrderedFunction.LATE),
                                 incidents.getSideOutput(EventTimeOrderedFunction.LATE));
+        for (SingleOutputStreamOperator<Signal> d : detected) {
+            deadLetters = deadLetters.union(d.getSideOutput(EventTimeOrderedFunction.LATE));
+        }
 
-        return new Outputs(saturation, incidents, deadLetters);
+        return new Outputs(signals, incidents, deadLetters);
     }
 
     private static <T> SingleOutputStreamOperator<T> route(
@@ -108,18 +131,31 @@ public final class IncidentPipeline {
                 .uid("route-" + router.stream());
     }
 
-    /** Keeps the samples some saturation rule watches, before the shuffle to the detector. */
-    static final class WatchedBySaturationRule implements FilterFunction<MetricSample> {
-        private static final long serialVersionUID = 1L;
-        private final List<SaturationRule> rules;
+    /**
+     * Keys the samples a metric detector watches by series and runs the detector on them; the
+     * filter drops the others before the shuffle.
+     */
+    private static SingleOutputStreamOperator<Signal> metricDetector(
+            DataStream<MetricSample> metrics,
+            Watches watches,
+            EventTimeOrderedFunction<MetricSample, Signal> detector,
+            String name) {
+        return metrics.filter(watches::test)
+                .name(name + " watched series")
+                .uid("filter-" + name)
+                .keyBy(new SeriesKey())
+                .process(detector)
+                .name(name + " detector")
+                .uid("detect-" + name);
+    }
 
-        WatchedBySaturationRule(List<SaturationRule> rules) {
-            this.rules = List.copyOf(rules);
-        }
+    /** Whether some rule of a metric detector watches the series. */
+    @FunctionalInterface
+    interface Watches extends java.io.Serializable {
+        boolean test(String service, String metric);
 
-        @Override
-        public boolean filter(MetricSample s) {
-            return SaturationDetector.ruleFor(rules, s.service(), s.metric()) >= 0;
+        default boolean test(MetricSample s) {
+            return test(s.service(), s.metric());
         }
     }
 

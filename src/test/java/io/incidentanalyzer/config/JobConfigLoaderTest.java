@@ -118,6 +118,78 @@ detectors:
     }
 
     @Test
+    void baselineShiftAndBacklogRulesTakeDefaultsForWhatIsLeftOut() {
+        JobConfig c =
+                parse(
+                        MINIMAL
+                                + """
+detectors:
+  baselineShift:
+    baseline: {halfLife: 30m}
+    rules:
+      - {name: latency, metric: latency_p95_ms}
+  backlog:
+    - {name: queue, metric: queue_depth}
+""");
+        BaselineShiftSettings shift = c.detectors().baselineShift();
+        assertThat(shift.baseline().settings().halfLife()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(shift.baseline().settings().warmup())
+                .isEqualTo(io.incidentanalyzer.detect.baseline.BaselineSettings.DEFAULTS.warmup());
+        BaselineShiftRule latency = shift.rules().get(0);
+        assertThat(latency.service()).isEqualTo("*");
+        assertThat(latency.direction()).isEqualTo(Direction.UP);
+        assertThat(latency.minDeviation()).isEqualTo(BaselineShiftRule.DEFAULT_MIN_DEVIATION);
+        assertThat(shift.ruleFor("api", "latency_p95_ms")).isZero();
+        assertThat(shift.ruleFor("api", "error_ratio")).isEqualTo(-1);
+        BacklogRule queue = c.detectors().backlog().get(0);
+        assertThat(queue.intervals()).isEqualTo(4);
+        assertThat(queue.interval()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void badBaselineShiftAndBacklogRulesNameEachFieldAndTheFix() {
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        MINIMAL
+                                                + """
+detectors:
+  baselineShift:
+    baseline: {warmup: 0}
+    rules:
+      - {name: latency, service: nope, metric: latency_p95_ms, minDeviation: 0.5, direction: sideways}
+"""))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(FILE + ": detectors.baselineShift.rules[0].direction")
+                .hasMessageContaining("up, down, both");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        MINIMAL
+                                                + """
+detectors:
+  baselineShift:
+    baseline: {warmup: 0}
+    rules:
+      - {name: latency, service: nope, metric: latency_p95_ms, minDeviation: 0.5}
+  backlog:
+    - {metric: queue_depth, intervals: 1}
+"""))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(
+                        FILE + ": detectors.baselineShift.baseline.warmup: expected 1 or more")
+                .hasMessageContaining(
+                        FILE + ": detectors.baselineShift.rules[0].service: unknown service 'nope'")
+                .hasMessageContaining(
+                        FILE
+                                + ": detectors.baselineShift.rules[0].minDeviation: expected 1 or"
+                                + " more")
+                .hasMessageContaining(FILE + ": detectors.backlog[0].name: missing")
+                .hasMessageContaining(
+                        FILE + ": detectors.backlog[0].intervals: expected 2 or more");
+    }
+
+    @Test
     void badDurationNamesFieldAndExpectedForm() {
         assertThatThrownBy(() -> parse(MINIMAL + "watermarks: {idleTimeout: sixty}\n"))
                 .isInstanceOf(ConfigException.class)

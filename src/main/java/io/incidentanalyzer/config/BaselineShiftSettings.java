@@ -1,0 +1,38 @@
+package io.incidentanalyzer.config;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of the baseline-shift detector: one baseline setting for every series, and the rules
+ * that say which series are watched and how far they must move.
+ *
+ * @param forgetAfter a series that sends nothing for this long loses its baseline (a removed
+ *     service must not hold state forever)
+ */
+public record BaselineShiftSettings(
+        BaselineConfig baseline, Duration forgetAfter, List<BaselineShiftRule> rules)
+        implements Serializable {
+
+    public BaselineShiftSettings {
+        baseline =
+                baseline == null
+                        ? new BaselineConfig(null, null, null, null, null, null)
+                        : baseline;
+        forgetAfter = forgetAfter == null ? Duration.ofDays(2) : forgetAfter;
+        rules = rules == null ? List.of() : List.copyOf(rules);
+    }
+
+    static BaselineShiftSettings defaults() {
+        return new BaselineShiftSettings(null, null, null);
+    }
+
+    /** The index of the first rule watching this series, or -1: the first match wins. */
+    public int ruleFor(String service, String metric) {
+        for (int i = 0; i < rules.size(); i++) {
+            if (rules.get(i).matches(service, metric)) return i;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,59 @@
+package io.incidentanalyzer.detect;
+
+import io.incidentanalyzer.detect.baseline.BaselineState;
+
+/**
+ * Keyed state of the baseline-shift detector for one series: its baseline, always, and the episode
+ * fields while samples are shifted or a signal is open. Times are event time, epoch milliseconds;
+ * {@code -1} means unset. A mutable Flink POJO.
+ */
+public class BaselineShiftState {
+    public BaselineState baseline = new BaselineState();
+
+    /** Index of the governing rule in the job file. */
+    public int rule;
+
+    /** First sample of the current run of shifted samples; -1 when none. */
+    public long shiftedSince = -1;
+
+    /** Whether the signal has opened (the run lasted the sustain time). */
+    public boolean open;
+
+    public String signalId;
+    public long onset = -1;
+
+    /** The baseline's expectation when the run began: what the series is compared with. */
+    public double expected;
+
+    public double scale;
+
+    /** The sample furthest from the expectation (in the watched direction) and when. */
+    public double peak;
+
+    public long peakTs = -1;
+    public double peakDeviation;
+    public double lastReportedDeviation;
+    public double last;
+
+    /** First sample of the current run back within half the margins, while open. */
+    public long calmSince = -1;
+
+    public long lastSeen = -1;
+
+    /** The one timer registered for this series (no data, forget), so it is registered once. */
+    public long timer = -1;
+
+    public BaselineShiftState() {}
+
+    /** Ends the episode; the baseline stays. */
+    void endEpisode() {
+        shiftedSince = -1;
+        open = false;
+        signalId = null;
+        onset = -1;
+        peakTs = -1;
+        peakDeviation = 0;
+        lastReportedDeviation = 0;
+        calmSince = -1;
+    }
+}
