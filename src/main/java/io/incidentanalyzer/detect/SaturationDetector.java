@@ -15,7 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
@@ -62,12 +61,11 @@ public class SaturationDetector extends EventTimeOrderedFunction<MetricSample, S
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
-        ValueStateDescriptor<SaturationEpisode> d =
-                new ValueStateDescriptor<>("episode", SaturationEpisode.class);
-        // Backstop only: every episode ends through a CLEAR or the no-data timer. TTL is in
-        // processing time, so it is set far beyond any episode a replay could hold open.
-        d.enableTimeToLive(StateTtlConfig.newBuilder(java.time.Duration.ofDays(7)).build());
-        episode = getRuntimeContext().getState(d);
+        // No state TTL: every episode ends through a CLEAR or the no-data timer, and a TTL
+        // backstop cost about half the detector's time (docs/benchmarks.md).
+        episode =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("episode", SaturationEpisode.class));
         signalsOut = getRuntimeContext().getMetricGroup().counter("signals");
     }
 
