@@ -5,6 +5,8 @@ import io.incidentanalyzer.config.SaturationRule;
 import io.incidentanalyzer.correlate.IncidentCorrelator;
 import io.incidentanalyzer.detect.EventTimeOrderedFunction;
 import io.incidentanalyzer.detect.SaturationDetector;
+import io.incidentanalyzer.detect.auth.AuthFailureDetector;
+import io.incidentanalyzer.detect.auth.RefreshStormDetector;
 import io.incidentanalyzer.ingest.InputRouter;
 import io.incidentanalyzer.model.AuthEvent;
 import io.incidentanalyzer.model.ChangeEvent;
@@ -29,7 +31,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * attach in-memory streams.
  *
  * <pre>
- * inputs ─► route (events | rejects) ─► saturation detector (keyBy series) ─► signals
+ * inputs ─► route (events | rejects) ─► saturation detector (keyBy series) ─┐
+ * auth ─► logins, refreshes ─► refresh-storm detector (keyBy token service) ─┼─► signals
+ * auth ─► MISSING_TOKEN, VERIFY_ERROR ─► auth-failure detector (keyBy caller) ┘
  * signals ─► correlator (keyBy environment) ─► incident events
  * rejects + late events ─► dead letters
  * </pre>
@@ -65,8 +69,8 @@ public final class IncidentPipeline {
     public static Outputs build(JobConfig config, Inputs in) {
         SingleOutputStreamOperator<MetricSample> metrics =
                 route(in.metrics(), InputRouter.metrics());
-        // Auth, logs and changes are decoded, counted and dead-lettered now; their detectors
-        // (token storm, auth failures, drift, change effects) attach to these streams later.
+        // Logs and changes are decoded, counted and dead-lettered now; their detectors (drift,
+        // error patterns, change effects) attach to these streams later.
         SingleOutputStreamOperator<AuthEvent> auth = route(in.auth(), InputRouter.auth());
         SingleOutputStreamOperator<LogEvent> logs = route(in.logs(), InputRouter.logs());
         SingleOutputStreamOperator<ChangeEvent> changes =
@@ -82,9 +86,32 @@ public final class IncidentPipeline {
                         .name("saturation detector")
                         .uid("detect-saturation");
 
+        // Each auth detector gets only the event types it counts, filtered before the shuffle:
+        // every event it keeps waits in its event-time ordering buffer.
+        SingleOutputStreamOperator<Signal> refreshStorms =
+                auth.filter(new TokenGrants())
+                        .name("token grants and refreshes")
+                        .uid("filter-refresh-storm")
+                        .keyBy(new TokenServiceKey())
+                        .process(
+                                new RefreshStormDetector(
+                                        config.environment(), config.detectors().refreshStorm()))
+                        .name("refresh storm detector")
+                        .uid("detect-refresh-storm");
+        SingleOutputStreamOperator<Signal> authFailures =
+                auth.filter(new AuthFailures())
+                        .name("missing tokens and failed verifications")
+                        .uid("filter-auth-failures")
+                        .keyBy(new CallerKey())
+                        .process(
+                                new AuthFailureDetector(
+                                        config.environment(), config.detectors().authFailures()))
+                        .name("auth failure detector")
+                        .uid("detect-auth-failures");
+        DataStream<Signal> signals = saturation.union(refreshStorms, authFailures);
+
         SingleOutputStreamOperator<IncidentEvent> incidents =
-                saturation
-                        .keyBy(new EnvironmentKey())
+                signals.keyBy(new EnvironmentKey())
                         .process(new IncidentCorrelator())
                         .name("incident correlator")
                         .uid("correlate-incidents");
@@ -96,9 +123,11 @@ public final class IncidentPipeline {
                                 logs.getSideOutput(InputRouter.REJECTED),
                                 changes.getSideOutput(InputRouter.REJECTED),
                                 saturation.getSideOutput(EventTimeOrderedFunction.LATE),
+                                refreshStorms.getSideOutput(EventTimeOrderedFunction.LATE),
+                                authFailures.getSideOutput(EventTimeOrderedFunction.LATE),
                                 incidents.getSideOutput(EventTimeOrderedFunction.LATE));
 
-        return new Outputs(saturation, incidents, deadLetters);
+        return new Outputs(signals, incidents, deadLetters);
     }
 
     private static <T> SingleOutputStreamOperator<T> route(
@@ -129,6 +158,44 @@ public final class IncidentPipeline {
         @Override
         public String getKey(MetricSample s) {
             return s.seriesKey();
+        }
+    }
+
+    /** Keeps the auth events the refresh-storm detector counts: LOGIN, REFRESH, REFRESH_ERROR. */
+    static final class TokenGrants implements FilterFunction<AuthEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean filter(AuthEvent e) {
+            return RefreshStormDetector.watches(e);
+        }
+    }
+
+    /** Keeps the auth events the auth-failure detector counts: MISSING_TOKEN, VERIFY_ERROR. */
+    static final class AuthFailures implements FilterFunction<AuthEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean filter(AuthEvent e) {
+            return AuthFailureDetector.watches(e);
+        }
+    }
+
+    static final class TokenServiceKey implements KeySelector<AuthEvent, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(AuthEvent e) {
+            return e.service();
+        }
+    }
+
+    static final class CallerKey implements KeySelector<AuthEvent, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(AuthEvent e) {
+            return AuthFailureDetector.callerKey(e);
         }
     }
 
