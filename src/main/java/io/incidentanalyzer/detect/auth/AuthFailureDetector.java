@@ -92,20 +92,28 @@ public class AuthFailureDetector extends EventTimeOrderedFunction<AuthEvent, Sig
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
-        // No TTL on the per-caller state: it is read and written for every event, and TTL's
-        // incremental cleanup would copy it each time. Callers are services, a bounded set.
-        state =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("auth-caller", AuthCallerState.class));
-        MapStateDescriptor<String, AuthFailureEpisode> e =
+        state = getRuntimeContext().getState(stateDescriptor());
+        episodes = getRuntimeContext().getMapState(episodesDescriptor());
+        signalsOut = getRuntimeContext().getMetricGroup().counter("signals");
+    }
+
+    /**
+     * The per-caller state. No TTL: it is read and written for every event, and TTL's incremental
+     * cleanup would copy it each time; callers are services, a bounded set.
+     */
+    public static ValueStateDescriptor<AuthCallerState> stateDescriptor() {
+        return new ValueStateDescriptor<>("auth-caller", AuthCallerState.class);
+    }
+
+    /** Episodes by subject; TTL is a backstop only: an open episode is judged every bucket. */
+    public static MapStateDescriptor<String, AuthFailureEpisode> episodesDescriptor() {
+        MapStateDescriptor<String, AuthFailureEpisode> d =
                 new MapStateDescriptor<>(
                         "auth-failure-episodes",
                         Types.STRING,
                         TypeInformation.of(AuthFailureEpisode.class));
-        // Backstop only, in processing time: an open episode is judged every bucket until CLEAR.
-        e.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(7)).build());
-        episodes = getRuntimeContext().getMapState(e);
-        signalsOut = getRuntimeContext().getMetricGroup().counter("signals");
+        d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(7)).build());
+        return d;
     }
 
     @Override

@@ -97,20 +97,26 @@ public class RefreshStormDetector extends EventTimeOrderedFunction<AuthEvent, Si
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
-        // No TTL on the per-service state: it is read and written for every event, and TTL's
-        // incremental cleanup would copy it each time (measured: most of the detector's cost).
-        // There is one per token service, a bounded set.
-        state =
-                getRuntimeContext()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "refresh-storm", RefreshStormState.class));
-        ValueStateDescriptor<RefreshStormEpisode> e =
-                new ValueStateDescriptor<>("refresh-storm-episode", RefreshStormEpisode.class);
-        // Backstop only, in processing time: every episode ends by CLEAR or the no-data timer.
-        e.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(7)).build());
-        episode = getRuntimeContext().getState(e);
+        state = getRuntimeContext().getState(stateDescriptor());
+        episode = getRuntimeContext().getState(episodeDescriptor());
         signalsOut = getRuntimeContext().getMetricGroup().counter("signals");
+    }
+
+    /**
+     * The per-service state. No TTL: it is read and written for every event, and TTL's incremental
+     * cleanup copied it on each access (measured: most of the detector's cost); there is one per
+     * token service, a bounded set.
+     */
+    public static ValueStateDescriptor<RefreshStormState> stateDescriptor() {
+        return new ValueStateDescriptor<>("refresh-storm", RefreshStormState.class);
+    }
+
+    /** The episode state; TTL is a backstop only: every episode ends by CLEAR or no data. */
+    public static ValueStateDescriptor<RefreshStormEpisode> episodeDescriptor() {
+        ValueStateDescriptor<RefreshStormEpisode> d =
+                new ValueStateDescriptor<>("refresh-storm-episode", RefreshStormEpisode.class);
+        d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(7)).build());
+        return d;
     }
 
     @Override
