@@ -109,7 +109,9 @@ public class HeavyHitters {
                                 "%s: %d%% of the excess refreshes (≥ %,d of %,d)",
                                 h.item(),
                                 Math.round(100 * Math.min(1.0, h.excess() / excess)),
-                                (long) Math.max(0, Math.floor(h.guaranteedExcess())),
+                                // Capped: other values may have refreshed less than usual,
+                                // so one value's excess can exceed the total.
+                                (long) Math.max(0, Math.min(excess, h.guaranteedExcess())),
                                 excess));
             }
             if (!shown.isEmpty()) {

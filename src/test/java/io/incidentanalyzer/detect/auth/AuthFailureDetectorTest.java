@@ -172,6 +172,23 @@ class AuthFailureDetectorTest {
     }
 
     @Test
+    void aLateEventGoesToTheLateOutputEvenInsideAnOpenGranule() throws Exception {
+        harness.processWatermark(t(100) + 400); // inside the granule that ends at t(101)
+        harness.processElement(
+                AuthTraffic.event(t(100) + 300, MISSING_TOKEN, "web", "1", "x", "a", NO_TOKEN),
+                t(100) + 300);
+        harness.processElement(
+                AuthTraffic.event(t(100) + 500, MISSING_TOKEN, "web", "1", "y", "a", NO_TOKEN),
+                t(100) + 500);
+
+        assertThat(harness.getSideOutput(io.incidentanalyzer.detect.EventTimeOrderedFunction.LATE))
+                .hasSize(1)
+                .allSatisfy(
+                        r -> assertThat(r.getValue().detail()).contains("behind the watermark"));
+        assertThat(harness.numEventTimeTimers()).as("the in-time event waits").isEqualTo(1);
+    }
+
+    @Test
     void restoredMidEpisodeGivesTheSameSignals() throws Exception {
         List<AuthEvent> events = missingTokens();
         play(harness, events, LAG_MS, t(3700));
