@@ -58,7 +58,10 @@ public abstract class EventTimeOrderedFunction<IN, OUT>
     /** Orders elements that share a timestamp, so that their order never depends on arrival. */
     protected abstract Comparator<IN> tieBreak();
 
-    /** Handles one element, called in event-time order; {@code ctx.timestamp()} is its time. */
+    /**
+     * Handles one element, called in event-time order; {@code ctx.timestamp()} is its time (with a
+     * granularity: the end of its granule).
+     */
     protected abstract void onOrdered(IN element, OnTimerContext ctx, Collector<OUT> out)
             throws Exception;
 

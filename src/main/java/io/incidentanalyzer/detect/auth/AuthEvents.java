@@ -36,6 +36,15 @@ final class AuthEvents {
                     .thenComparing(AuthEvent::outcome, TEXT)
                     .thenComparing(AuthEvent::error, TEXT);
 
+    /** An UPDATE needs a bucket this many times the last reported peak. */
+    static final double UPDATE_STEP = 1.25;
+
+    /** A bucket's count over its expectation; infinite over an expectation of zero. */
+    static double ratio(double n, double expected) {
+        if (expected > 0) return n / expected;
+        return n > 0 ? Double.POSITIVE_INFINITY : 1;
+    }
+
     /** {@code count} events per bucket as a rate per second, e.g. "473.1/s". */
     static String rate(double count, long bucketMs) {
         return String.format(Locale.ROOT, "%.1f/s", perSecond(count, bucketMs));

@@ -212,7 +212,7 @@ public class AuthFailureDetector extends EventTimeOrderedFunction<AuthEvent, Sig
         Score score = baseline.score(series.baseline, start, n);
         boolean warm = score.warm();
         double expected = warm ? score.expected() : 0;
-        double ratio = ratio(n, expected);
+        double ratio = AuthEvents.ratio(n, expected);
         boolean spike =
                 n >= settings.minCount()
                         && (!warm
@@ -270,7 +270,7 @@ public class AuthFailureDetector extends EventTimeOrderedFunction<AuthEvent, Sig
                 }
             } else {
                 ep.calmSince = -1;
-                if (ep.peak >= RefreshStormDetector.UPDATE_STEP * ep.reportedPeak) {
+                if (ep.peak >= AuthEvents.UPDATE_STEP * ep.reportedPeak) {
                     emit(out, s, subject, ep, SignalState.UPDATE, end, evidence(s, subject, ep));
                     ep.reportedPeak = ep.peak;
                 }
@@ -303,11 +303,6 @@ public class AuthFailureDetector extends EventTimeOrderedFunction<AuthEvent, Sig
         ep.lastExpected = expected;
         ep.lastDeviation = score.deviation();
         ep.lastWarm = score.warm();
-    }
-
-    private static double ratio(double n, double expected) {
-        if (expected > 0) return n / expected;
-        return n > 0 ? Double.POSITIVE_INFINITY : 1;
     }
 
     private List<String> evidence(AuthCallerState s, String subject, AuthFailureEpisode ep) {

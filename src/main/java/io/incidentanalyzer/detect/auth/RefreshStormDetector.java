@@ -58,9 +58,6 @@ import org.apache.flink.util.Collector;
 public class RefreshStormDetector extends EventTimeOrderedFunction<AuthEvent, Signal> {
     private static final long serialVersionUID = 1L;
 
-    /** An UPDATE needs a bucket this many times the last reported peak. */
-    static final double UPDATE_STEP = 1.25;
-
     /** The active-session window is cut into this many panes. */
     static final int SESSION_PANES = 4;
 
@@ -206,7 +203,7 @@ public class RefreshStormDetector extends EventTimeOrderedFunction<AuthEvent, Si
         double perLifetime = sessions * bucketMs / lifetimeMs; // one refresh per session
         double allowed = perLifetime * settings.slack();
         Score score = baseline.score(s.baseline, start, n);
-        double ratio = ratio(n, score.expected());
+        double ratio = AuthEvents.ratio(n, score.expected());
         boolean stormy =
                 score.warm()
                         && score.deviation() >= settings.minDeviation()
@@ -271,7 +268,7 @@ public class RefreshStormDetector extends EventTimeOrderedFunction<AuthEvent, Si
                 }
             } else {
                 ep.calmSince = -1;
-                if (ep.peak >= UPDATE_STEP * ep.reportedPeak) {
+                if (ep.peak >= AuthEvents.UPDATE_STEP * ep.reportedPeak) {
                     emit(out, s, ep, SignalState.UPDATE, end, evidence(s, ep));
                     ep.reportedPeak = ep.peak;
                 }
@@ -307,11 +304,6 @@ public class RefreshStormDetector extends EventTimeOrderedFunction<AuthEvent, Si
         ep.lastAllowed = allowed;
     }
 
-    private static double ratio(double n, double expected) {
-        if (expected > 0) return n / expected;
-        return n > 0 ? Double.POSITIVE_INFINITY : 1;
-    }
-
     private void armNoDataTimer(OnTimerContext ctx, RefreshStormState s) {
         s.noDataTimer =
                 AuthEvents.roundUp(
@@ -339,7 +331,7 @@ public class RefreshStormDetector extends EventTimeOrderedFunction<AuthEvent, Si
                         DurationText.format(settings.bucket()),
                         Instant.ofEpochMilli(ep.lastEnd),
                         AuthEvents.rate(ep.last, bucketMs),
-                        times(ratio(ep.last, ep.lastExpected)),
+                        times(AuthEvents.ratio(ep.last, ep.lastExpected)),
                         AuthEvents.rate(ep.lastExpected, bucketMs),
                         ep.lastDeviation));
         evidence.add(
