@@ -4,22 +4,27 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * Settings of every detector (docs/detectors.md); a detector with no rules watches nothing.
+ * Settings of every detector (docs/detectors.md); a detector with no rules watches nothing, one
+ * without a section runs with its defaults.
  *
  * @param backlog queues watched for growth
  */
 public record DetectorSettings(
         List<SaturationRule> saturation,
         BaselineShiftSettings baselineShift,
-        List<BacklogRule> backlog)
+        List<BacklogRule> backlog,
+        RefreshStormSettings refreshStorm,
+        AuthFailureSettings authFailures)
         implements Serializable {
     public DetectorSettings {
         saturation = saturation == null ? List.of() : List.copyOf(saturation);
         baselineShift = baselineShift == null ? BaselineShiftSettings.defaults() : baselineShift;
         backlog = backlog == null ? List.of() : List.copyOf(backlog);
+        refreshStorm = refreshStorm == null ? RefreshStormSettings.defaults() : refreshStorm;
+        authFailures = authFailures == null ? AuthFailureSettings.defaults() : authFailures;
     }
 
     static DetectorSettings defaults() {
-        return new DetectorSettings(null, null, null);
+        return new DetectorSettings(null, null, null, null, null);
     }
 }

@@ -66,6 +66,8 @@ final class JobConfigValidator {
         checkSaturation(c);
         checkBaselineShift(c);
         checkBacklog(c);
+        checkRefreshStorm(c.detectors().refreshStorm());
+        checkAuthFailures(c.detectors().authFailures());
     }
 
     private void checkKafka(KafkaSettings k) {
@@ -255,6 +257,87 @@ final class JobConfigValidator {
                                     : String.valueOf(min))
                             + " or more; "
                             + hint);
+        }
+    }
+
+    private void checkRefreshStorm(RefreshStormSettings r) {
+        String at = "detectors.refreshStorm";
+        bucket(at + ".bucket", r.bucket());
+        if (r.tokenLifetime().compareTo(r.bucket().multipliedBy(4)) < 0) {
+            problem(
+                    at + ".tokenLifetime",
+                    "must be at least 4 buckets ("
+                            + DurationText.format(r.bucket().multipliedBy(4))
+                            + "); give the access tokens' lifetime, e.g. 15m");
+        }
+        if (r.slack() < 1) {
+            problem(at + ".slack", "must be 1 or more: refreshes per session and token lifetime");
+        }
+        thresholds(at, r.minDeviation(), r.minRatio(), r.clearRatio());
+        positive(at + ".sustain", r.sustain(), true);
+        positive(at + ".clearAfter", r.clearAfter(), true);
+        if (r.noDataAfter().compareTo(r.bucket()) <= 0) {
+            problem(
+                    at + ".noDataAfter",
+                    "must be longer than bucket ("
+                            + DurationText.format(r.bucket())
+                            + "), e.g. 5m");
+        }
+        counters(at + ".heavyHitters", r.heavyHitters(), "64");
+        if (r.reference().compareTo(r.bucket()) < 0) {
+            problem(
+                    at + ".reference",
+                    "must be at least one bucket ("
+                            + DurationText.format(r.bucket())
+                            + "), e.g. 30m");
+        }
+    }
+
+    private void checkAuthFailures(AuthFailureSettings a) {
+        String at = "detectors.authFailures";
+        bucket(at + ".bucket", a.bucket());
+        if (a.minCount() < 1) {
+            problem(at + ".minCount", "must be 1 or more failures per bucket, e.g. 10");
+        }
+        thresholds(at, a.minDeviation(), a.minRatio(), a.clearRatio());
+        if (a.clearBelow() < 0 || a.clearBelow() >= a.minCount()) {
+            problem(
+                    at + ".clearBelow",
+                    "must be 0 or more and below minCount ("
+                            + a.minCount()
+                            + "); the gap is the hysteresis that stops flapping");
+        }
+        positive(at + ".sustain", a.sustain(), true);
+        positive(at + ".clearAfter", a.clearAfter(), true);
+        counters(at + ".topErrors", a.topErrors(), "8");
+    }
+
+    private void bucket(String path, Duration d) {
+        if (d.toMillis() < 1000 || d.compareTo(Duration.ofHours(1)) > 0) {
+            problem(path, "expected a bucket between 1s and 1h, e.g. 10s");
+        }
+    }
+
+    /** Thresholds of a "far above its baseline" test and the clear level below them. */
+    private void thresholds(String at, double minDeviation, double minRatio, double clearRatio) {
+        if (!(minDeviation > 0)) {
+            problem(at + ".minDeviation", "must be more than 0 robust z-scores, e.g. 6");
+        }
+        if (!(minRatio > 1)) {
+            problem(at + ".minRatio", "must be more than 1 (times the baseline), e.g. 2");
+        }
+        if (!(clearRatio >= 1) || clearRatio >= minRatio) {
+            problem(
+                    at + ".clearRatio",
+                    "must be at least 1 and below minRatio ("
+                            + minRatio
+                            + "); the gap is the hysteresis that stops flapping");
+        }
+    }
+
+    private void counters(String path, int k, String example) {
+        if (k < 1 || k > 4096) {
+            problem(path, "expected a number of counters from 1 to 4096, e.g. " + example);
         }
     }
 

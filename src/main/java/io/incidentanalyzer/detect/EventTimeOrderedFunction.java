@@ -25,6 +25,12 @@ import org.apache.flink.util.OutputTag;
  * <p>An element that arrives after the watermark passed its timestamp is late: it goes to the
  * {@link #LATE} side output (and from there to the dead-letter topic) with a counter, never
  * silently dropped. The buffer holds at most the elements of one out-of-orderness interval per key.
+ *
+ * <p>A busy key pays for one timer per distinct millisecond. A subclass may buffer by a coarser
+ * {@code granularityMs} instead: elements then wait until the watermark passes the end of their
+ * granule ({@code ts} rounded up), one timer per granule, and are released in {@link #tieBreak()}
+ * order, which must then order by the element's own event time first; {@code ctx.timestamp()} in
+ * {@link #onOrdered} is the granule's end, not the element's time.
  */
 public abstract class EventTimeOrderedFunction<IN, OUT>
         extends KeyedProcessFunction<String, IN, OUT> {
@@ -34,17 +40,28 @@ public abstract class EventTimeOrderedFunction<IN, OUT>
     public static final OutputTag<DeadLetter> LATE = new OutputTag<>("late-events") {};
 
     private final Class<IN> inputType;
+    private final long granularityMs;
     private transient MapState<Long, List<IN>> pending;
     private transient Counter lateEvents;
 
     protected EventTimeOrderedFunction(Class<IN> inputType) {
+        this(inputType, 1);
+    }
+
+    /** Buffers by granules of {@code granularityMs} of event time (see the class comment). */
+    protected EventTimeOrderedFunction(Class<IN> inputType, long granularityMs) {
+        if (granularityMs < 1) throw new IllegalArgumentException("granularity below 1 ms");
         this.inputType = inputType;
+        this.granularityMs = granularityMs;
     }
 
     /** Orders elements that share a timestamp, so that their order never depends on arrival. */
     protected abstract Comparator<IN> tieBreak();
 
-    /** Handles one element, called in event-time order; {@code ctx.timestamp()} is its time. */
+    /**
+     * Handles one element, called in event-time order; {@code ctx.timestamp()} is its time (with a
+     * granularity: the end of its granule).
+     */
     protected abstract void onOrdered(IN element, OnTimerContext ctx, Collector<OUT> out)
             throws Exception;
 
@@ -92,13 +109,14 @@ public abstract class EventTimeOrderedFunction<IN, OUT>
                             "utf-8"));
             return;
         }
-        List<IN> atTs = pending.get(ts);
-        if (atTs == null) {
-            atTs = new ArrayList<>(1);
-            ctx.timerService().registerEventTimeTimer(ts);
+        long due = Math.floorDiv(ts + granularityMs - 1, granularityMs) * granularityMs;
+        List<IN> atDue = pending.get(due);
+        if (atDue == null) {
+            atDue = new ArrayList<>(1);
+            ctx.timerService().registerEventTimeTimer(due);
         }
-        atTs.add(value);
-        pending.put(ts, atTs);
+        atDue.add(value);
+        pending.put(due, atDue);
     }
 
     @Override

@@ -10,6 +10,8 @@ import io.incidentanalyzer.detect.BacklogDetector;
 import io.incidentanalyzer.detect.BaselineShiftDetector;
 import io.incidentanalyzer.detect.EventTimeOrderedFunction;
 import io.incidentanalyzer.detect.SaturationDetector;
+import io.incidentanalyzer.detect.auth.AuthFailureDetector;
+import io.incidentanalyzer.detect.auth.RefreshStormDetector;
 import io.incidentanalyzer.ingest.InputRouter;
 import io.incidentanalyzer.model.AuthEvent;
 import io.incidentanalyzer.model.ChangeEvent;
@@ -20,6 +22,7 @@ import io.incidentanalyzer.model.LogEvent;
 import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.Signal;
 import java.util.List;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -33,8 +36,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * attach in-memory streams.
  *
  * <pre>
- * inputs ─► route (events | rejects) ─► metric detectors (keyBy series): saturation,
- *                                        baseline shift, backlog growth ─► signals
+ * metrics ─► metric detectors (keyBy series): saturation, baseline shift, backlog ─┐
+ * auth ─► logins, refreshes ─► refresh-storm detector (keyBy token service) ───────┼─► signals
+ * auth ─► MISSING_TOKEN, VERIFY_ERROR ─► auth-failure detector (keyBy caller) ──────┘
  * signals ─► correlator (keyBy environment) ─► incident events
  * rejects + late events ─► dead letters
  * </pre>
@@ -70,8 +74,8 @@ public final class IncidentPipeline {
     public static Outputs build(JobConfig config, Inputs in) {
         SingleOutputStreamOperator<MetricSample> metrics =
                 route(in.metrics(), InputRouter.metrics());
-        // Auth, logs and changes are decoded, counted and dead-lettered now; their detectors
-        // (token storm, auth failures, drift, change effects) attach to these streams later.
+        // Logs and changes are decoded, counted and dead-lettered now; their detectors (drift,
+        // error patterns, change effects) attach to these streams later.
         SingleOutputStreamOperator<AuthEvent> auth = route(in.auth(), InputRouter.auth());
         SingleOutputStreamOperator<LogEvent> logs = route(in.logs(), InputRouter.logs());
         SingleOutputStreamOperator<ChangeEvent> changes =
@@ -100,9 +104,32 @@ public final class IncidentPipeline {
                         (service, metric) -> BacklogDetector.ruleFor(backlog, service, metric) >= 0,
                         new BacklogDetector(config.environment(), backlog),
                         "backlog");
+        // Each auth detector gets only the event types it counts, filtered before the shuffle:
+        // every event it keeps waits in its event-time ordering buffer.
+        SingleOutputStreamOperator<Signal> refreshStorms =
+                auth.filter(new TokenGrants())
+                        .name("token grants and refreshes")
+                        .uid("filter-refresh-storm")
+                        .keyBy(new TokenServiceKey())
+                        .process(
+                                new RefreshStormDetector(
+                                        config.environment(), config.detectors().refreshStorm()))
+                        .name("refresh storm detector")
+                        .uid("detect-refresh-storm");
+        SingleOutputStreamOperator<Signal> authFailures =
+                auth.filter(new AuthFailures())
+                        .name("missing tokens and failed verifications")
+                        .uid("filter-auth-failures")
+                        .keyBy(new CallerKey())
+                        .process(
+                                new AuthFailureDetector(
+                                        config.environment(), config.detectors().authFailures()))
+                        .name("auth failure detector")
+                        .uid("detect-auth-failures");
         List<SingleOutputStreamOperator<Signal>> detected =
-                List.of(saturation, baselineShift, backlogGrowth);
-        DataStream<Signal> signals = saturation.union(baselineShift, backlogGrowth);
+                List.of(saturation, baselineShift, backlogGrowth, refreshStorms, authFailures);
+        DataStream<Signal> signals =
+                saturation.union(baselineShift, backlogGrowth, refreshStorms, authFailures);
 
         SingleOutputStreamOperator<IncidentEvent> incidents =
                 signals.keyBy(new EnvironmentKey())
@@ -165,6 +192,44 @@ public final class IncidentPipeline {
         @Override
         public String getKey(MetricSample s) {
             return s.seriesKey();
+        }
+    }
+
+    /** Keeps the auth events the refresh-storm detector counts: LOGIN, REFRESH, REFRESH_ERROR. */
+    static final class TokenGrants implements FilterFunction<AuthEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean filter(AuthEvent e) {
+            return RefreshStormDetector.watches(e);
+        }
+    }
+
+    /** Keeps the auth events the auth-failure detector counts: MISSING_TOKEN, VERIFY_ERROR. */
+    static final class AuthFailures implements FilterFunction<AuthEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean filter(AuthEvent e) {
+            return AuthFailureDetector.watches(e);
+        }
+    }
+
+    static final class TokenServiceKey implements KeySelector<AuthEvent, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(AuthEvent e) {
+            return e.service();
+        }
+    }
+
+    static final class CallerKey implements KeySelector<AuthEvent, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(AuthEvent e) {
+            return AuthFailureDetector.callerKey(e);
         }
     }
 

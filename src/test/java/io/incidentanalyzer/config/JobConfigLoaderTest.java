@@ -44,6 +44,80 @@ class JobConfigLoaderTest {
         assertThat(c.topics().metrics().format()).isEqualTo(InputFormat.NATIVE_JSON);
         assertThat(c.services()).isEmpty();
         assertThat(c.detectors().saturation()).isEmpty();
+        assertThat(c.detectors().refreshStorm()).isEqualTo(RefreshStormSettings.defaults());
+        assertThat(c.detectors().refreshStorm().tokenLifetime()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(c.detectors().authFailures()).isEqualTo(AuthFailureSettings.defaults());
+        assertThat(c.detectors().authFailures().minCount()).isEqualTo(10);
+    }
+
+    @Test
+    void authDetectorSettingsOverrideTheirDefaultsOneByOne() {
+        JobConfig c =
+                parse(
+                        MINIMAL
+                                + """
+detectors:
+  refreshStorm: {tokenLifetime: 1h, slack: 3, heavyHitters: 128, severity: major}
+  authFailures: {minCount: 20, sustain: 30s}
+""");
+
+        RefreshStormSettings storm = c.detectors().refreshStorm();
+        assertThat(storm.tokenLifetime()).isEqualTo(Duration.ofHours(1));
+        assertThat(storm.slack()).isEqualTo(3.0);
+        assertThat(storm.heavyHitters()).isEqualTo(128);
+        assertThat(storm.severity()).isEqualTo(Severity.MAJOR);
+        assertThat(storm.bucket()).isEqualTo(RefreshStormSettings.DEFAULT_BUCKET);
+        AuthFailureSettings auth = c.detectors().authFailures();
+        assertThat(auth.minCount()).isEqualTo(20);
+        assertThat(auth.sustain()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(auth.clearBelow()).isEqualTo(AuthFailureSettings.DEFAULT_CLEAR_BELOW);
+    }
+
+    @Test
+    void authDetectorSettingsOutOfRangeAreAllNamedWithTheFix() {
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        MINIMAL
+                                                + """
+detectors:
+  refreshStorm: {bucket: 10s, tokenLifetime: 30s, slack: 0.5, minRatio: 2, clearRatio: 2.5, heavyHitters: 0}
+  authFailures: {minCount: 5, clearBelow: 5, minDeviation: 0, bucket: 2h}
+"""))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(
+                        FILE
+                                + ": detectors.refreshStorm.tokenLifetime: must be at least 4"
+                                + " buckets (40s)")
+                .hasMessageContaining(FILE + ": detectors.refreshStorm.slack: must be 1 or more")
+                .hasMessageContaining(
+                        FILE
+                                + ": detectors.refreshStorm.clearRatio: must be at least 1 and"
+                                + " below minRatio (2.0)")
+                .hasMessageContaining(
+                        FILE
+                                + ": detectors.refreshStorm.heavyHitters: expected a number of"
+                                + " counters from 1 to 4096, e.g. 64")
+                .hasMessageContaining(
+                        FILE
+                                + ": detectors.authFailures.clearBelow: must be 0 or more and below"
+                                + " minCount (5)")
+                .hasMessageContaining(
+                        FILE + ": detectors.authFailures.minDeviation: must be more than 0")
+                .hasMessageContaining(
+                        FILE
+                                + ": detectors.authFailures.bucket: expected a bucket between 1s"
+                                + " and 1h");
+    }
+
+    @Test
+    void misspeltAuthDetectorKeyListsTheKnownOnes() {
+        assertThatThrownBy(
+                        () -> parse(MINIMAL + "detectors: {refreshStorm: {tokenLifespan: 15m}}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(
+                        FILE + ": detectors.refreshStorm.tokenLifespan: unknown key")
+                .hasMessageContaining("tokenLifetime");
     }
 
     @Test
@@ -98,6 +172,9 @@ detectors:
                             assertThat(r.service()).isEqualTo("database");
                             assertThat(r.metric()).isEqualTo("cpu_utilization");
                         });
+        assertThat(c.detectors().refreshStorm().tokenLifetime())
+                .as("the simulated Watermelon tokens live 15 minutes")
+                .isEqualTo(Duration.ofMinutes(15));
     }
 
     @Test

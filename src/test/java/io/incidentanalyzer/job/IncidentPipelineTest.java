@@ -7,11 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
 import io.incidentanalyzer.ingest.InputWatermarks;
+import io.incidentanalyzer.model.AuthEvent;
+import io.incidentanalyzer.model.AuthEventType;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.Decoded;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.IncidentEventType;
 import io.incidentanalyzer.model.RejectReason;
+import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.testing.Flink;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -79,17 +82,21 @@ detectors:
     private record Result(List<IncidentEvent> incidents, List<DeadLetter> deadLetters) {}
 
     private static Result run(List<Decoded> metrics) throws Exception {
+        DeadLetter broken =
+                new DeadLetter(RejectReason.NOT_JSON, "not valid JSON", "a", 0, 7, "x", "utf-8");
+        return run(metrics, List.of(Decoded.rejected(broken)));
+    }
+
+    private static Result run(List<Decoded> metrics, List<Decoded> auth) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         IncidentPipeline.configure(env);
-        DeadLetter broken =
-                new DeadLetter(RejectReason.NOT_JSON, "not valid JSON", "a", 0, 7, "x", "utf-8");
         IncidentPipeline.Outputs out =
                 IncidentPipeline.build(
                         CONFIG,
                         new IncidentPipeline.Inputs(
                                 input(env, metrics),
-                                input(env, List.of(Decoded.rejected(broken))),
+                                input(env, auth),
                                 input(env, List.of(Decoded.of(cpu("x", t(0), 1)))),
                                 input(env, List.of(Decoded.of(cpu("y", t(0), 1))))));
         List<IncidentEvent> incidents = new ArrayList<>();
@@ -123,6 +130,48 @@ detectors:
                         IncidentEventType.CLOSED);
         assertThat(ordered.incidents().get(0).openedAt()).isEqualTo(t(60));
         assertThat(shuffled.incidents()).isEqualTo(ordered.incidents());
+    }
+
+    @Test
+    void missingTokensFromOneCallerBecomeAnIncident() throws Exception {
+        // conversation-count sends 20 requests without a token every 10 s from 10 to 15 min;
+        // the web app fails a verification now and then. Metrics stay healthy.
+        List<Decoded> metrics = new ArrayList<>();
+        for (long s = 0; s <= 1200; s += 10) {
+            metrics.add(Decoded.of(cpu("database", t(s), 40)));
+        }
+        List<Decoded> auth = new ArrayList<>();
+        for (long ms = 0; ms <= 1_200_000; ms += 500) {
+            long s = ms / 1000;
+            if (s >= 600 && s < 900)
+                auth.add(Decoded.of(missingToken("conversation-count", t(0) + ms)));
+            if (ms % 97_000 == 0) auth.add(Decoded.of(missingToken("web-app", t(0) + ms)));
+        }
+
+        Result r = run(metrics, auth);
+
+        assertThat(r.incidents())
+                .extracting(IncidentEvent::type)
+                .containsExactly(IncidentEventType.OPENED, IncidentEventType.CLOSED);
+        IncidentEvent opened = r.incidents().get(0);
+        assertThat(opened.cause().kind()).isEqualTo(SignalKind.AUTH_FAILURES);
+        assertThat(opened.cause().service()).isEqualTo("conversation-count");
+        assertThat(opened.openedAt()).isEqualTo(t(600));
+    }
+
+    private static AuthEvent missingToken(String caller, long ts) {
+        return new AuthEvent(
+                ts,
+                "token-verification",
+                AuthEventType.MISSING_TOKEN,
+                null,
+                null,
+                null,
+                null,
+                null,
+                caller,
+                "rejected",
+                "no bearer token");
     }
 
     @Test

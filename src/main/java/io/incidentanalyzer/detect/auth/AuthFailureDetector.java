@@ -1,0 +1,410 @@
+package io.incidentanalyzer.detect.auth;
+
+import io.incidentanalyzer.config.AuthFailureSettings;
+import io.incidentanalyzer.config.DurationText;
+import io.incidentanalyzer.detect.EventTimeOrderedFunction;
+import io.incidentanalyzer.detect.baseline.Baseline;
+import io.incidentanalyzer.detect.baseline.BaselineSettings;
+import io.incidentanalyzer.detect.baseline.Score;
+import io.incidentanalyzer.detect.sketch.SpaceSaving;
+import io.incidentanalyzer.model.AuthEvent;
+import io.incidentanalyzer.model.AuthEventType;
+import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.model.SignalKind;
+import io.incidentanalyzer.model.SignalState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+
+/**
+ * Flags spikes of requests without a token (MISSING_TOKEN) and of failed verifications
+ * (VERIFY_ERROR) per calling service. Keyed by {@link #callerKey}: the caller, or, for events that
+ * name none, the service that logged them (the signal's subject then says "(no caller)"). Events
+ * are seen in event-time order ({@link EventTimeOrderedFunction}).
+ *
+ * <p>Each failure type is counted in fixed event-time buckets. A bucket <em>spikes</em> when it
+ * holds at least {@code minCount} failures and its series' {@link Baseline} is either still warming
+ * up (a series without history is judged against zero failures: failures are not normal until shown
+ * to be) or puts it {@code minDeviation} robust z-scores and {@code minRatio} times above the
+ * expectation. It is <em>calm</em> at or below {@code clearBelow} failures, or at or below {@code
+ * clearRatio} times a warm baseline. Spiking buckets for {@code sustain} open the signal; UPDATE on
+ * a peak a quarter above the last reported one; CLEAR after calm buckets for {@code clearAfter}.
+ *
+ * <p>A bucket without events holds zero failures: the input is the failures themselves. The empty
+ * buckets between two events are learned as zeros when the next event comes (at most {@value
+ * #FILL_LIMIT}, the baseline's time weighting covers older ones); while an episode is pending or
+ * open a timer ticks every bucket, so that silence clears it. A warm baseline learns only outside
+ * episodes.
+ *
+ * <p>State: one fixed-size {@link AuthCallerState} per caller, plus an {@link AuthFailureEpisode}
+ * per failure type only while it spikes. Timers: one per bucket with events, and per bucket while
+ * an episode exists.
+ */
+public class AuthFailureDetector extends EventTimeOrderedFunction<AuthEvent, Signal> {
+    private static final long serialVersionUID = 1L;
+
+    /** At most this many empty buckets are learned one by one between two events. */
+    static final int FILL_LIMIT = 360;
+
+    /** Keys of events without a caller start with this (not a valid service name). */
+    static final String NO_CALLER = "?";
+
+    private final String environment;
+    private final AuthFailureSettings settings;
+    private final Baseline baseline;
+    private final long bucketMs;
+
+    private transient ValueState<AuthCallerState> state;
+    private transient MapState<String, AuthFailureEpisode> episodes;
+    private transient Counter signalsOut;
+
+    public AuthFailureDetector(String environment, AuthFailureSettings settings) {
+        super(AuthEvent.class, AuthEvents.ORDERING_GRANULE_MS);
+        this.environment = environment;
+        this.settings = settings;
+        this.baseline = new Baseline(BaselineSettings.DEFAULTS);
+        this.bucketMs = settings.bucket().toMillis();
+    }
+
+    /** Whether the detector needs the event at all. */
+    public static boolean watches(AuthEvent e) {
+        return e.type() == AuthEventType.MISSING_TOKEN || e.type() == AuthEventType.VERIFY_ERROR;
+    }
+
+    /** The key: the calling service, or {@code "?" + service} when the event names no caller. */
+    public static String callerKey(AuthEvent e) {
+        return e.caller() == null || e.caller().isBlank() ? NO_CALLER + e.service() : e.caller();
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        super.open(openContext);
+        state = getRuntimeContext().getState(stateDescriptor());
+        episodes = getRuntimeContext().getMapState(episodesDescriptor());
+        signalsOut = getRuntimeContext().getMetricGroup().counter("signals");
+    }
+
+    /**
+     * The per-caller state. No TTL: it is read and written for every event, and TTL's incremental
+     * cleanup would copy it each time; callers are services, a bounded set.
+     */
+    public static ValueStateDescriptor<AuthCallerState> stateDescriptor() {
+        return new ValueStateDescriptor<>("auth-caller", AuthCallerState.class);
+    }
+
+    /** Episodes by subject; TTL is a backstop only: an open episode is judged every bucket. */
+    public static MapStateDescriptor<String, AuthFailureEpisode> episodesDescriptor() {
+        MapStateDescriptor<String, AuthFailureEpisode> d =
+                new MapStateDescriptor<>(
+                        "auth-failure-episodes",
+                        Types.STRING,
+                        TypeInformation.of(AuthFailureEpisode.class));
+        d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(7)).build());
+        return d;
+    }
+
+    @Override
+    protected Comparator<AuthEvent> tieBreak() {
+        return AuthEvents.ORDER;
+    }
+
+    @Override
+    protected String describe(AuthEvent e) {
+        return e.toString();
+    }
+
+    @Override
+    protected void onOrdered(AuthEvent e, OnTimerContext ctx, Collector<Signal> out)
+            throws Exception {
+        long ts = e.ts(); // ctx.timestamp() is the end of the ordering granule
+        AuthCallerState s = state.value();
+        if (s == null) s = newState(e);
+        while (s.bucketStart >= 0 && ts >= s.bucketStart + bucketMs) {
+            closeBucket(s, ctx, out);
+        }
+        if (s.bucketStart < 0) {
+            long start = Math.floorDiv(ts, bucketMs) * bucketMs;
+            learnEmptyBuckets(s, start);
+            s.bucketStart = start;
+            ctx.timerService().registerEventTimeTimer(start + bucketMs);
+        }
+        AuthFailureSeries series = series(s, e.type());
+        series.count++;
+        series.errors.add(e.error());
+        series.callees.add(e.service());
+        state.update(s);
+    }
+
+    @Override
+    protected void onTick(long timestamp, OnTimerContext ctx, Collector<Signal> out)
+            throws Exception {
+        AuthCallerState s = state.value();
+        if (s != null && s.bucketStart >= 0 && timestamp == s.bucketStart + bucketMs) {
+            closeBucket(s, ctx, out);
+            state.update(s);
+        }
+    }
+
+    private AuthCallerState newState(AuthEvent e) {
+        AuthCallerState s = new AuthCallerState();
+        s.callerKnown = !callerKey(e).startsWith(NO_CALLER);
+        s.service = s.callerKnown ? e.caller() : e.service();
+        s.missingToken = new AuthFailureSeries(settings.topErrors());
+        s.verifyError = new AuthFailureSeries(settings.topErrors());
+        return s;
+    }
+
+    private static AuthFailureSeries series(AuthCallerState s, AuthEventType type) {
+        return type == AuthEventType.MISSING_TOKEN ? s.missingToken : s.verifyError;
+    }
+
+    /** The buckets between the last judged one and {@code start} had no failures. */
+    private void learnEmptyBuckets(AuthCallerState s, long start) {
+        if (s.nextBucket < 0 || s.nextBucket >= start) return;
+        long empty = (start - s.nextBucket) / bucketMs;
+        long first = start - Math.min(empty, FILL_LIMIT) * bucketMs;
+        for (long b = first; b < start; b += bucketMs) {
+            baseline.update(s.missingToken.baseline, b, 0);
+            baseline.update(s.verifyError.baseline, b, 0);
+        }
+    }
+
+    /** Judges both series' bucket, then starts afresh; the caller writes {@code s} back. */
+    private void closeBucket(AuthCallerState s, OnTimerContext ctx, Collector<Signal> out)
+            throws Exception {
+        long start = s.bucketStart;
+        long end = start + bucketMs;
+        judge(s, AuthEventType.MISSING_TOKEN, s.missingToken, start, ctx, out);
+        judge(s, AuthEventType.VERIFY_ERROR, s.verifyError, start, ctx, out);
+        s.nextBucket = end;
+        if (episodes.isEmpty()) {
+            s.bucketStart = -1;
+        } else {
+            // Keep judging every bucket while something spikes: silence is zero failures.
+            s.bucketStart = end;
+            ctx.timerService().registerEventTimeTimer(end + bucketMs);
+        }
+    }
+
+    private void judge(
+            AuthCallerState s,
+            AuthEventType type,
+            AuthFailureSeries series,
+            long start,
+            OnTimerContext ctx,
+            Collector<Signal> out)
+            throws Exception {
+        long end = start + bucketMs;
+        long n = series.count;
+        Score score = baseline.score(series.baseline, start, n);
+        boolean warm = score.warm();
+        double expected = warm ? score.expected() : 0;
+        double ratio = AuthEvents.ratio(n, expected);
+        boolean spike =
+                n >= settings.minCount()
+                        && (!warm
+                                || (score.deviation() >= settings.minDeviation()
+                                        && ratio >= settings.minRatio()));
+        boolean calm = n <= settings.clearBelow() || (warm && ratio <= settings.clearRatio());
+
+        String subject = s.callerKnown ? type.name() : type.name() + " (no caller)";
+        AuthFailureEpisode ep = episodes.get(subject);
+        if (ep != null && !ep.open && !spike) {
+            episodes.remove(subject); // not sustained: a short burst
+            ep = null;
+        }
+        if (ep == null && spike) {
+            ep = new AuthFailureEpisode();
+            ep.onset = start;
+            ep.errors = new SpaceSaving(settings.topErrors());
+            ep.callees = new SpaceSaving(settings.topErrors());
+        }
+        // A young series learns even while it spikes: after its warm-up, a rate that lasted
+        // becomes its normal. A warm one stays frozen, so the episode is judged against before.
+        if (ep == null || !warm) baseline.update(series.baseline, start, n);
+        if (ep != null) {
+            record(ep, series, end, n, score, expected);
+            if (!ep.open) {
+                if (end - ep.onset >= settings.sustain().toMillis()) {
+                    ep.open = true;
+                    ep.signalId =
+                            "auth-failures:"
+                                    + environment
+                                    + ":"
+                                    + s.service
+                                    + "/"
+                                    + subject
+                                    + ":"
+                                    + ep.onset;
+                    emit(out, s, subject, ep, SignalState.OPEN, end, evidence(s, subject, ep));
+                    ep.reportedPeak = ep.peak;
+                }
+                episodes.put(subject, ep);
+            } else if (calm) {
+                if (ep.calmSince < 0) ep.calmSince = start;
+                if (end - ep.calmSince >= settings.clearAfter().toMillis()) {
+                    List<String> evidence = evidence(s, subject, ep);
+                    evidence.add(
+                            String.format(
+                                    Locale.ROOT,
+                                    "calm since %s (clear after %s)",
+                                    Instant.ofEpochMilli(ep.calmSince),
+                                    DurationText.format(settings.clearAfter())));
+                    emit(out, s, subject, ep, SignalState.CLEAR, end, evidence);
+                    episodes.remove(subject);
+                } else {
+                    episodes.put(subject, ep);
+                }
+            } else {
+                ep.calmSince = -1;
+                if (ep.peak >= AuthEvents.UPDATE_STEP * ep.reportedPeak) {
+                    emit(out, s, subject, ep, SignalState.UPDATE, end, evidence(s, subject, ep));
+                    ep.reportedPeak = ep.peak;
+                }
+                episodes.put(subject, ep);
+            }
+        }
+        series.count = 0;
+        series.errors.clear();
+        series.callees.clear();
+    }
+
+    private static void record(
+            AuthFailureEpisode ep,
+            AuthFailureSeries series,
+            long end,
+            long n,
+            Score score,
+            double expected) {
+        ep.errors.merge(series.errors);
+        ep.callees.merge(series.callees);
+        ep.buckets++;
+        ep.failures += n;
+        ep.expected += expected;
+        if (n > ep.peak) {
+            ep.peak = n;
+            ep.peakTs = end;
+        }
+        ep.lastEnd = end;
+        ep.last = n;
+        ep.lastExpected = expected;
+        ep.lastDeviation = score.deviation();
+        ep.lastWarm = score.warm();
+    }
+
+    private List<String> evidence(AuthCallerState s, String subject, AuthFailureEpisode ep) {
+        List<String> evidence = new ArrayList<>(6);
+        String bucket = DurationText.format(settings.bucket());
+        String against;
+        if (!ep.lastWarm) {
+            against =
+                    String.format(
+                            Locale.ROOT,
+                            "no baseline yet, judged against the minimum of %d per %s",
+                            settings.minCount(),
+                            bucket);
+        } else if (ep.lastExpected < 1) {
+            against =
+                    String.format(
+                            Locale.ROOT,
+                            "where the baseline expects less than 1 per %s (%s)",
+                            bucket,
+                            AuthEvents.rate(ep.lastExpected, bucketMs));
+        } else {
+            against =
+                    String.format(
+                            Locale.ROOT,
+                            "%.1f× the baseline of %s (deviation %.1f)",
+                            ep.last / ep.lastExpected,
+                            AuthEvents.rate(ep.lastExpected, bucketMs),
+                            ep.lastDeviation);
+        }
+        evidence.add(
+                String.format(
+                        Locale.ROOT,
+                        "%,d %s from %s in the %s to %s: %s, %s",
+                        ep.last,
+                        subject,
+                        s.service,
+                        bucket,
+                        Instant.ofEpochMilli(ep.lastEnd),
+                        AuthEvents.rate(ep.last, bucketMs),
+                        against));
+        evidence.add(
+                String.format(
+                        Locale.ROOT,
+                        "spiking since %s (sustain %s); peak %s at %s; %,d failures since, %,d"
+                                + " above the baseline",
+                        Instant.ofEpochMilli(ep.onset),
+                        DurationText.format(settings.sustain()),
+                        AuthEvents.rate(ep.peak, bucketMs),
+                        Instant.ofEpochMilli(ep.peakTs),
+                        ep.failures,
+                        Math.round(ep.failures - ep.expected)));
+        evidence.add("callee " + shares(ep.callees, ep.failures));
+        evidence.add("top errors " + shares(ep.errors, ep.failures));
+        if (!s.callerKnown) {
+            evidence.add(
+                    "the events name no caller: counted under the service that logged them, "
+                            + s.service);
+        }
+        return evidence;
+    }
+
+    /** {@code "a" 81% (≥ 1,234 of 1,520); "b" …}, the three largest. */
+    private static String shares(SpaceSaving sketch, long total) {
+        List<String> parts = new ArrayList<>(3);
+        for (SpaceSaving.Counter c : sketch.top(3)) {
+            parts.add(
+                    String.format(
+                            Locale.ROOT,
+                            "'%s' %d%% (≥ %,d of %,d)",
+                            c.item(),
+                            Math.round(100.0 * c.count() / Math.max(1, total)),
+                            c.guaranteed(),
+                            total));
+        }
+        return String.join("; ", parts);
+    }
+
+    private void emit(
+            Collector<Signal> out,
+            AuthCallerState s,
+            String subject,
+            AuthFailureEpisode ep,
+            SignalState signalState,
+            long ts,
+            List<String> evidence) {
+        signalsOut.inc();
+        out.collect(
+                new Signal(
+                        ep.signalId,
+                        SignalKind.AUTH_FAILURES,
+                        environment,
+                        s.service,
+                        subject,
+                        signalState,
+                        ts,
+                        ep.onset,
+                        ep.peakTs,
+                        AuthEvents.perSecond(ep.peak, bucketMs),
+                        AuthEvents.perSecond(ep.last, bucketMs),
+                        AuthEvents.perSecond(ep.lastExpected, bucketMs),
+                        ep.peak / Math.max(ep.lastExpected, 1.0),
+                        settings.severity(),
+                        evidence));
+    }
+}

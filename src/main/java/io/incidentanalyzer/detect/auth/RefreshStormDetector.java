@@ -1,0 +1,409 @@
+package io.incidentanalyzer.detect.auth;
+
+import io.incidentanalyzer.config.DurationText;
+import io.incidentanalyzer.config.RefreshStormSettings;
+import io.incidentanalyzer.detect.EventTimeOrderedFunction;
+import io.incidentanalyzer.detect.baseline.Baseline;
+import io.incidentanalyzer.detect.baseline.BaselineSettings;
+import io.incidentanalyzer.detect.baseline.BaselineState;
+import io.incidentanalyzer.detect.baseline.Score;
+import io.incidentanalyzer.detect.sketch.SlidingDistinctCount;
+import io.incidentanalyzer.model.AuthEvent;
+import io.incidentanalyzer.model.AuthEventType;
+import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.model.SignalKind;
+import io.incidentanalyzer.model.SignalState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+
+/**
+ * Flags a token-refresh storm: a token service's refreshes far above their own baseline and above
+ * what the token lifetime allows the active sessions. Keyed by the token service ({@link
+ * AuthEvent#service}); events are seen in event-time order ({@link EventTimeOrderedFunction}), so
+ * counts, sketches and evidence do not depend on arrival order.
+ *
+ * <p>REFRESH and REFRESH_ERROR events are counted in fixed event-time buckets. When a bucket closes
+ * (a timer at its end) it is <em>stormy</em> if (a) its count is at least {@code minDeviation}
+ * robust z-scores and {@code minRatio} times above the {@link Baseline}'s expectation, and (b)
+ * above active sessions / token lifetime × {@code slack}: a session needs about one refresh per
+ * lifetime. Active sessions are the distinct session ids of LOGIN, REFRESH and REFRESH_ERROR events
+ * in the last lifetime ({@link SlidingDistinctCount}, fixed memory). A bucket is <em>calm</em> at
+ * or below {@code clearRatio} times the baseline, or within one refresh per session and lifetime.
+ *
+ * <p>Stormy buckets for {@code sustain} open the signal (onset: the first of them); an open signal
+ * sends UPDATE when a bucket beats the last reported peak by a quarter, and CLEAR after calm
+ * buckets for {@code clearAfter}, or when the service logs nothing at all for {@code noDataAfter}
+ * (missing data is not evidence either way). A bucket without any event is no data: it neither
+ * continues nor breaks a run.
+ *
+ * <p>Evidence names the heavy hitters: Space-Saving summaries of client version, client id, user
+ * and address, per bucket, folded into the episode (stormy buckets) or into a rolling reference
+ * (calm ones), so each value's share of the <em>excess</em> over the baseline can be given. The
+ * baseline and the reference learn only outside episodes.
+ *
+ * <p>State: one fixed-size {@link RefreshStormState} per token service, plus a {@link
+ * RefreshStormEpisode} only while a storm is pending or open. Timers: one per bucket that saw an
+ * event, and one no-data timer per episode.
+ */
+public class RefreshStormDetector extends EventTimeOrderedFunction<AuthEvent, Signal> {
+    private static final long serialVersionUID = 1L;
+
+    /** The active-session window is cut into this many panes. */
+    static final int SESSION_PANES = 4;
+
+    private static final long TIMER_ROUNDING_MS = 1000;
+
+    private final String environment;
+    private final RefreshStormSettings settings;
+    private final Baseline baseline;
+    private final long bucketMs;
+    private final long lifetimeMs;
+
+    private transient ValueState<RefreshStormState> state;
+    private transient ValueState<RefreshStormEpisode> episode;
+    private transient Counter signalsOut;
+
+    public RefreshStormDetector(String environment, RefreshStormSettings settings) {
+        super(AuthEvent.class, AuthEvents.ORDERING_GRANULE_MS);
+        this.environment = environment;
+        this.settings = settings;
+        this.baseline = new Baseline(BaselineSettings.DEFAULTS);
+        this.bucketMs = settings.bucket().toMillis();
+        this.lifetimeMs = settings.tokenLifetime().toMillis();
+    }
+
+    /** Whether the detector needs the event at all: token grants and refreshes. */
+    public static boolean watches(AuthEvent e) {
+        return e.type() == AuthEventType.LOGIN || isRefresh(e);
+    }
+
+    private static boolean isRefresh(AuthEvent e) {
+        return e.type() == AuthEventType.REFRESH || e.type() == AuthEventType.REFRESH_ERROR;
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        super.open(openContext);
+        state = getRuntimeContext().getState(stateDescriptor());
+        episode = getRuntimeContext().getState(episodeDescriptor());
+        signalsOut = getRuntimeContext().getMetricGroup().counter("signals");
+    }
+
+    /**
+     * The per-service state. No TTL: it is read and written for every event, and TTL's incremental
+     * cleanup copied it on each access (measured: most of the detector's cost); there is one per
+     * token service, a bounded set.
+     */
+    public static ValueStateDescriptor<RefreshStormState> stateDescriptor() {
+        return new ValueStateDescriptor<>("refresh-storm", RefreshStormState.class);
+    }
+
+    /** The episode state; TTL is a backstop only: every episode ends by CLEAR or no data. */
+    public static ValueStateDescriptor<RefreshStormEpisode> episodeDescriptor() {
+        ValueStateDescriptor<RefreshStormEpisode> d =
+                new ValueStateDescriptor<>("refresh-storm-episode", RefreshStormEpisode.class);
+        d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(7)).build());
+        return d;
+    }
+
+    @Override
+    protected Comparator<AuthEvent> tieBreak() {
+        return AuthEvents.ORDER;
+    }
+
+    @Override
+    protected String describe(AuthEvent e) {
+        return e.toString();
+    }
+
+    @Override
+    protected void onOrdered(AuthEvent e, OnTimerContext ctx, Collector<Signal> out)
+            throws Exception {
+        long ts = e.ts(); // ctx.timestamp() is the end of the ordering granule
+        RefreshStormState s = state.value();
+        if (s == null) s = newState(e.service());
+        if (s.bucketStart >= 0 && ts >= s.bucketStart + bucketMs) {
+            closeBucket(s, ctx, out);
+        }
+        if (s.bucketStart < 0) {
+            s.bucketStart = Math.floorDiv(ts, bucketMs) * bucketMs;
+            ctx.timerService().registerEventTimeTimer(s.bucketStart + bucketMs);
+        }
+        s.lastSeen = ts;
+        s.sessions.add(ts, e.sessionId());
+        if (isRefresh(e)) {
+            s.bucketRefreshes++;
+            s.bucket.add(e);
+        }
+        state.update(s);
+    }
+
+    @Override
+    protected void onTick(long timestamp, OnTimerContext ctx, Collector<Signal> out)
+            throws Exception {
+        RefreshStormState s = state.value();
+        if (s == null) return;
+        if (s.bucketStart >= 0 && timestamp == s.bucketStart + bucketMs) {
+            closeBucket(s, ctx, out);
+            state.update(s);
+        }
+        // Checked on the service's state first: every buffered instant ends in this call.
+        if (timestamp != s.noDataTimer) return;
+        s.noDataTimer = -1; // this timer has fired
+        long silentUntil = s.lastSeen + settings.noDataAfter().toMillis();
+        if (timestamp < silentUntil) {
+            armNoDataTimer(ctx, s);
+            state.update(s);
+            return;
+        }
+        state.update(s);
+        RefreshStormEpisode ep = episode.value();
+        if (ep == null) return;
+        if (ep.open) {
+            List<String> evidence = evidence(s, ep);
+            evidence.add(
+                    String.format(
+                            Locale.ROOT,
+                            "no token events since %s (no-data limit %s)",
+                            Instant.ofEpochMilli(s.lastSeen),
+                            DurationText.format(settings.noDataAfter())));
+            emit(out, s, ep, SignalState.CLEAR, timestamp, evidence);
+        }
+        episode.clear();
+    }
+
+    private RefreshStormState newState(String service) {
+        RefreshStormState s = new RefreshStormState();
+        s.service = service;
+        s.baseline = new BaselineState();
+        s.sessions = new SlidingDistinctCount(settings.tokenLifetime(), SESSION_PANES);
+        s.bucket = new HeavyHitters(settings.heavyHitters());
+        s.reference = new HeavyHitters(settings.heavyHitters());
+        s.previousReference = new HeavyHitters(settings.heavyHitters());
+        return s;
+    }
+
+    /** Judges the bucket being counted, then starts afresh; the caller writes {@code s} back. */
+    private void closeBucket(RefreshStormState s, OnTimerContext ctx, Collector<Signal> out)
+            throws Exception {
+        long start = s.bucketStart;
+        long end = start + bucketMs;
+        long n = s.bucketRefreshes;
+        double sessions = s.sessions.estimate(end - 1);
+        double perLifetime = sessions * bucketMs / lifetimeMs; // one refresh per session
+        double allowed = perLifetime * settings.slack();
+        Score score = baseline.score(s.baseline, start, n);
+        double ratio = AuthEvents.ratio(n, score.expected());
+        boolean stormy =
+                score.warm()
+                        && score.deviation() >= settings.minDeviation()
+                        && ratio >= settings.minRatio()
+                        && n > allowed;
+        boolean calm = !score.warm() || ratio <= settings.clearRatio() || n <= perLifetime;
+
+        RefreshStormEpisode ep = episode.value();
+        if (ep != null && !ep.open && !stormy) {
+            // Not sustained: a short spike. Forget it; this bucket is judged as a normal one.
+            dropEpisode(ctx, s);
+            ep = null;
+        }
+        if (ep == null && stormy) {
+            ep = new RefreshStormEpisode();
+            ep.onset = start;
+            ep.hitters = new HeavyHitters(settings.heavyHitters());
+            armNoDataTimer(ctx, s);
+        }
+        if (ep == null) {
+            baseline.update(s.baseline, start, n);
+            s.reference.merge(s.bucket);
+            s.referenceBuckets++;
+            if (s.referenceBuckets * bucketMs >= settings.reference().toMillis()) {
+                HeavyHitters recycled = s.previousReference;
+                recycled.clear();
+                s.previousReference = s.reference;
+                s.previousReferenceBuckets = s.referenceBuckets;
+                s.reference = recycled;
+                s.referenceBuckets = 0;
+            }
+        } else {
+            record(ep, s, end, n, score, sessions, allowed);
+            if (!ep.open) {
+                if (end - ep.onset >= settings.sustain().toMillis()) {
+                    ep.open = true;
+                    ep.signalId =
+                            "refresh-storm:"
+                                    + environment
+                                    + ":"
+                                    + s.service
+                                    + "/REFRESH:"
+                                    + ep.onset;
+                    emit(out, s, ep, SignalState.OPEN, end, evidence(s, ep));
+                    ep.reportedPeak = ep.peak;
+                }
+                episode.update(ep);
+            } else if (calm) {
+                if (ep.calmSince < 0) ep.calmSince = start;
+                if (end - ep.calmSince >= settings.clearAfter().toMillis()) {
+                    List<String> evidence = evidence(s, ep);
+                    evidence.add(
+                            String.format(
+                                    Locale.ROOT,
+                                    "calm since %s (clear after %s)",
+                                    Instant.ofEpochMilli(ep.calmSince),
+                                    DurationText.format(settings.clearAfter())));
+                    emit(out, s, ep, SignalState.CLEAR, end, evidence);
+                    dropEpisode(ctx, s);
+                } else {
+                    episode.update(ep);
+                }
+            } else {
+                ep.calmSince = -1;
+                if (ep.peak >= AuthEvents.UPDATE_STEP * ep.reportedPeak) {
+                    emit(out, s, ep, SignalState.UPDATE, end, evidence(s, ep));
+                    ep.reportedPeak = ep.peak;
+                }
+                episode.update(ep);
+            }
+        }
+        s.bucket.clear();
+        s.bucketRefreshes = 0;
+        s.bucketStart = -1;
+    }
+
+    private void record(
+            RefreshStormEpisode ep,
+            RefreshStormState s,
+            long end,
+            long n,
+            Score score,
+            double sessions,
+            double allowed) {
+        ep.hitters.merge(s.bucket);
+        ep.buckets++;
+        ep.refreshes += n;
+        ep.expected += score.expected();
+        if (n > ep.peak) {
+            ep.peak = n;
+            ep.peakTs = end;
+        }
+        ep.lastEnd = end;
+        ep.last = n;
+        ep.lastExpected = score.expected();
+        ep.lastDeviation = score.deviation();
+        ep.lastSessions = sessions;
+        ep.lastAllowed = allowed;
+    }
+
+    private void armNoDataTimer(OnTimerContext ctx, RefreshStormState s) {
+        s.noDataTimer =
+                AuthEvents.roundUp(
+                        s.lastSeen + settings.noDataAfter().toMillis(), TIMER_ROUNDING_MS);
+        ctx.timerService().registerEventTimeTimer(s.noDataTimer);
+    }
+
+    private void dropEpisode(OnTimerContext ctx, RefreshStormState s) throws Exception {
+        // The bucket timer may share the instant; it must survive.
+        boolean bucketTimer = s.bucketStart >= 0 && s.noDataTimer == s.bucketStart + bucketMs;
+        if (s.noDataTimer >= 0 && !bucketTimer) deleteOwnTimer(ctx, s.noDataTimer);
+        s.noDataTimer = -1;
+        episode.clear();
+    }
+
+    /** The facts every report carries: the latest bucket, the allowance, the heavy hitters. */
+    private List<String> evidence(RefreshStormState s, RefreshStormEpisode ep) {
+        List<String> evidence = new ArrayList<>(8);
+        evidence.add(
+                String.format(
+                        Locale.ROOT,
+                        "%,d refreshes in the %s to %s: %s, %s the baseline of %s (deviation"
+                                + " %.1f)",
+                        ep.last,
+                        DurationText.format(settings.bucket()),
+                        Instant.ofEpochMilli(ep.lastEnd),
+                        AuthEvents.rate(ep.last, bucketMs),
+                        times(AuthEvents.ratio(ep.last, ep.lastExpected)),
+                        AuthEvents.rate(ep.lastExpected, bucketMs),
+                        ep.lastDeviation));
+        evidence.add(
+                String.format(
+                        Locale.ROOT,
+                        "token lifetime %s allows about %s for about %,d active sessions (slack"
+                                + " %s)",
+                        DurationText.format(settings.tokenLifetime()),
+                        AuthEvents.rate(ep.lastAllowed, bucketMs),
+                        Math.round(ep.lastSessions),
+                        num(settings.slack())));
+        evidence.add(
+                String.format(
+                        Locale.ROOT,
+                        "stormy since %s (sustain %s); peak %s at %s",
+                        Instant.ofEpochMilli(ep.onset),
+                        DurationText.format(settings.sustain()),
+                        AuthEvents.rate(ep.peak, bucketMs),
+                        Instant.ofEpochMilli(ep.peakTs)));
+        long excess = Math.round(ep.refreshes - ep.expected);
+        evidence.add(
+                String.format(
+                        Locale.ROOT,
+                        "%,d refreshes since %s, %,d of them above the baseline",
+                        ep.refreshes,
+                        Instant.ofEpochMilli(ep.onset),
+                        excess));
+        if (excess > 0) {
+            evidence.addAll(
+                    ep.hitters.describe(
+                            s.reference,
+                            s.previousReference,
+                            s.referenceBuckets + s.previousReferenceBuckets,
+                            ep.buckets,
+                            excess));
+        }
+        return evidence;
+    }
+
+    private void emit(
+            Collector<Signal> out,
+            RefreshStormState s,
+            RefreshStormEpisode ep,
+            SignalState signalState,
+            long ts,
+            List<String> evidence) {
+        signalsOut.inc();
+        double baselineRate = AuthEvents.perSecond(ep.lastExpected, bucketMs);
+        out.collect(
+                new Signal(
+                        ep.signalId,
+                        SignalKind.REFRESH_STORM,
+                        environment,
+                        s.service,
+                        "REFRESH",
+                        signalState,
+                        ts,
+                        ep.onset,
+                        ep.peakTs,
+                        AuthEvents.perSecond(ep.peak, bucketMs),
+                        AuthEvents.perSecond(ep.last, bucketMs),
+                        baselineRate,
+                        ep.peak / Math.max(ep.lastExpected, 1.0),
+                        settings.severity(),
+                        evidence));
+    }
+
+    private static String times(double ratio) {
+        return Double.isInfinite(ratio) ? "above" : String.format(Locale.ROOT, "%.1f×", ratio);
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+}
