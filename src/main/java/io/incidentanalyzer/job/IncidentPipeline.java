@@ -1,9 +1,14 @@
 package io.incidentanalyzer.job;
 
+import io.incidentanalyzer.config.DependencyDriftSettings;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.SaturationRule;
 import io.incidentanalyzer.correlate.IncidentCorrelator;
+import io.incidentanalyzer.detect.DependencyDriftDetector;
+import io.incidentanalyzer.detect.ErrorPatternDetector;
 import io.incidentanalyzer.detect.EventTimeOrderedFunction;
+import io.incidentanalyzer.detect.HostReport;
+import io.incidentanalyzer.detect.HostReports;
 import io.incidentanalyzer.detect.SaturationDetector;
 import io.incidentanalyzer.ingest.InputRouter;
 import io.incidentanalyzer.model.AuthEvent;
@@ -30,6 +35,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * inputs ─► route (events | rejects) ─► saturation detector (keyBy series) ─► signals
+ * logs ─► host reports ─► dependency-drift detector (keyBy dependency) ─► signals
+ * logs ─► error-pattern detector (keyBy service) ─► signals
  * signals ─► correlator (keyBy environment) ─► incident events
  * rejects + late events ─► dead letters
  * </pre>
@@ -65,8 +72,8 @@ public final class IncidentPipeline {
     public static Outputs build(JobConfig config, Inputs in) {
         SingleOutputStreamOperator<MetricSample> metrics =
                 route(in.metrics(), InputRouter.metrics());
-        // Auth, logs and changes are decoded, counted and dead-lettered now; their detectors
-        // (token storm, auth failures, drift, change effects) attach to these streams later.
+        // Auth and changes are decoded, counted and dead-lettered now; their detectors
+        // (token storm, auth failures, change effects) attach to these streams later.
         SingleOutputStreamOperator<AuthEvent> auth = route(in.auth(), InputRouter.auth());
         SingleOutputStreamOperator<LogEvent> logs = route(in.logs(), InputRouter.logs());
         SingleOutputStreamOperator<ChangeEvent> changes =
@@ -82,9 +89,32 @@ public final class IncidentPipeline {
                         .name("saturation detector")
                         .uid("detect-saturation");
 
+        DependencyDriftSettings drift = config.detectors().dependencyDrift();
+        SingleOutputStreamOperator<Signal> dependencyDrift =
+                logs.flatMap(new HostReports(drift.attributes()))
+                        .name("dependency host reports")
+                        .uid("extract-host-reports")
+                        .keyBy(new DependencyKey())
+                        .process(
+                                new DependencyDriftDetector(
+                                        config.environment(),
+                                        drift,
+                                        DependencyDriftDetector.configuredHosts(config.services())))
+                        .name("dependency-drift detector")
+                        .uid("detect-dependency-drift");
+
+        SingleOutputStreamOperator<Signal> errorPatterns =
+                logs.keyBy(new LogServiceKey())
+                        .process(
+                                new ErrorPatternDetector(
+                                        config.environment(), config.detectors().errorPatterns()))
+                        .name("error-pattern detector")
+                        .uid("detect-error-patterns");
+
+        DataStream<Signal> signals = saturation.union(dependencyDrift, errorPatterns);
+
         SingleOutputStreamOperator<IncidentEvent> incidents =
-                saturation
-                        .keyBy(new EnvironmentKey())
+                signals.keyBy(new EnvironmentKey())
                         .process(new IncidentCorrelator())
                         .name("incident correlator")
                         .uid("correlate-incidents");
@@ -96,9 +126,11 @@ public final class IncidentPipeline {
                                 logs.getSideOutput(InputRouter.REJECTED),
                                 changes.getSideOutput(InputRouter.REJECTED),
                                 saturation.getSideOutput(EventTimeOrderedFunction.LATE),
+                                dependencyDrift.getSideOutput(EventTimeOrderedFunction.LATE),
+                                errorPatterns.getSideOutput(EventTimeOrderedFunction.LATE),
                                 incidents.getSideOutput(EventTimeOrderedFunction.LATE));
 
-        return new Outputs(saturation, incidents, deadLetters);
+        return new Outputs(signals, incidents, deadLetters);
     }
 
     private static <T> SingleOutputStreamOperator<T> route(
@@ -129,6 +161,28 @@ public final class IncidentPipeline {
         @Override
         public String getKey(MetricSample s) {
             return s.seriesKey();
+        }
+    }
+
+    /**
+     * Reports keyed by dependency, so one key sees every caller of it. The job watches one
+     * environment, so the dependency's name alone is unique.
+     */
+    static final class DependencyKey implements KeySelector<HostReport, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(HostReport r) {
+            return r.dependency();
+        }
+    }
+
+    static final class LogServiceKey implements KeySelector<LogEvent, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(LogEvent e) {
+            return e.service();
         }
     }
 
