@@ -50,7 +50,7 @@ public record ErrorPatternSettings(
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
     public static final int DEFAULT_MIN_COUNT = 3;
     public static final Duration DEFAULT_WARMUP = Duration.ofMinutes(30);
-    public static final double DEFAULT_SURGE_DEVIATION = 6;
+    public static final double DEFAULT_SURGE_DEVIATION = 5;
     public static final double DEFAULT_SURGE_RATIO = 3;
     public static final Duration DEFAULT_CLEAR_AFTER = Duration.ofMinutes(2);
     public static final Duration DEFAULT_HALF_LIFE = Duration.ofHours(2);
