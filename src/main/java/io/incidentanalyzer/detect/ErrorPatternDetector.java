@@ -39,7 +39,9 @@ import org.apache.flink.util.Collector;
  * <ul>
  *   <li><b>new</b>: the template's baseline has too little history to judge (it was never, or
  *       hardly ever, seen) and it first appeared after the service had logged for {@code warmup}: a
- *       freshly started job, or a service just come up, knows nothing yet and flags nothing;
+ *       freshly started job, or a service just come up, knows nothing yet and flags nothing. Only a
+ *       template's first signal can be for being new: once flagged, it is known, so a rate hovering
+ *       at {@code minCount} does not flap;
  *   <li><b>surging</b>: its rate is at least {@code surgeDeviation} robust z-scores and {@code
  *       surgeRatio} times over its baseline.
  * </ul>
@@ -211,8 +213,11 @@ public class ErrorPatternDetector extends EventTimeOrderedFunction<LogEvent, Sig
         double deviation = Double.NaN;
         if (t.baseline.samples < baseline.settings().warmup()) {
             // Too little history to have a usual rate: it is new, unless the service itself
-            // had not logged long enough for anything to count as known.
-            if (t.firstSeen - book.firstSeen < settings.warmup().toMillis()) return;
+            // had not logged long enough for anything to count as known, or it was flagged
+            // before (then it is known, and waits for a baseline to be judged by).
+            if (t.episodes > 0 || t.firstSeen - book.firstSeen < settings.warmup().toMillis()) {
+                return;
+            }
             isNew = true;
             expected = 0;
         } else {
@@ -228,6 +233,7 @@ public class ErrorPatternDetector extends EventTimeOrderedFunction<LogEvent, Sig
             deviation = s.deviation();
         }
         t.open = true;
+        t.episodes++;
         t.isNew = isNew;
         t.expected = expected;
         t.onset = isNew ? t.firstSeen : ts;

@@ -36,6 +36,9 @@ public class LogTemplate {
 
     // ---- the episode, while a signal is open ----
 
+    /** Signals the template has opened so far; only the first can be for a new template. */
+    public int episodes;
+
     public boolean open;
     public String signalId;
     public String subject;

@@ -238,6 +238,18 @@ class ErrorPatternDetectorTest {
     }
 
     @Test
+    void aTemplateIsNewOnlyOnceSoARateHoveringAtTheMinimumDoesNotFlap() throws Exception {
+        health(0, 3600);
+        every(20, 2401, 2461, "ERROR", ERROR_500); // 3 a minute: opens as new
+        every(30, 2700, 2760, "ERROR", ERROR_500); // after the clear, back at 3 a minute
+        harness.processWatermark(t(3600));
+
+        assertThat(signals())
+                .extracting(Signal::state)
+                .containsExactly(SignalState.OPEN, SignalState.CLEAR);
+    }
+
+    @Test
     void aRateThatDoublesIsReportedAsAnUpdate() throws Exception {
         health(0, 2400);
         every(10, 2401, 2421, "ERROR", ERROR_500); // open at 3 lines a minute
