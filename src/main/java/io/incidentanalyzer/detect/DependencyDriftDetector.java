@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -128,8 +127,8 @@ public class DependencyDriftDetector extends EventTimeOrderedFunction<HostReport
         }
         c.lastSeen = ts;
 
-        Expected expected = expected(d, c, r.dependency());
-        if (expected != null && !expected.hosts().contains(c.host)) {
+        List<String> expected = expected(d, c, r.dependency());
+        if (expected != null && !expected.contains(c.host)) {
             if (!c.open && ts - c.since >= settings.sustain().toMillis()) {
                 c.open = true;
                 c.onset = c.since;
@@ -142,11 +141,11 @@ public class DependencyDriftDetector extends EventTimeOrderedFunction<HostReport
                                 + r.dependency()
                                 + ":"
                                 + c.onset;
-                c.expected = expected.description();
+                c.expected = describeExpected(d, c, r.dependency(), expected);
                 c.reportedHost = c.host;
                 emit(out, c, r.dependency(), SignalState.OPEN, ts, evidence(d, c, r.dependency()));
             } else if (c.open && !c.host.equals(c.reportedHost)) {
-                c.expected = expected.description();
+                c.expected = describeExpected(d, c, r.dependency(), expected);
                 c.reportedHost = c.host;
                 emit(
                         out,
@@ -232,45 +231,56 @@ public class DependencyDriftDetector extends EventTimeOrderedFunction<HostReport
         d.callers.remove(oldest);
     }
 
-    /** The hosts a caller should use, and why; null when there is no telling. */
-    private record Expected(List<String> hosts, String description) {}
-
-    private Expected expected(DependencyHosts d, CallerHost c, String dependency) {
+    /**
+     * The hosts a caller should use: the configured ones, else the one host that at least {@code
+     * minPeers} other callers report and more of them than any other host; null when there is no
+     * telling. Allocates nothing: it runs for every report.
+     */
+    private List<String> expected(DependencyHosts d, CallerHost c, String dependency) {
         List<String> configured = configuredHosts.get(dependency);
-        if (configured != null) {
-            return new Expected(
-                    configured,
-                    "expected "
-                            + String.join(" or ", configured)
-                            + " (services."
-                            + dependency
-                            + ".hosts)");
-        }
-        Map<String, Integer> votes = new TreeMap<>(); // sorted: ties resolve the same way always
-        for (CallerHost p : d.callers) {
-            if (p != c) votes.merge(p.host, 1, Integer::sum);
-        }
+        if (configured != null) return configured;
         String top = null;
         int topVotes = 0;
-        int runnerUp = 0;
-        for (Map.Entry<String, Integer> v : votes.entrySet()) {
-            if (v.getValue() > topVotes) {
-                runnerUp = topVotes;
-                top = v.getKey();
-                topVotes = v.getValue();
-            } else if (v.getValue() > runnerUp) {
-                runnerUp = v.getValue();
+        boolean tie = false;
+        for (CallerHost p : d.callers) {
+            if (p == c) continue;
+            int votes = votes(d, c, p.host);
+            if (votes > topVotes) {
+                top = p.host;
+                topVotes = votes;
+                tie = false;
+            } else if (votes == topVotes && !p.host.equals(top)) {
+                tie = true;
             }
         }
-        if (top == null || topVotes < settings.minPeers() || topVotes == runnerUp) return null;
-        return new Expected(
-                List.of(top),
-                String.format(
-                        Locale.ROOT,
-                        "its peers use %s (%d of %d other callers)",
-                        top,
-                        topVotes,
-                        d.callers.size() - 1));
+        return top == null || tie || topVotes < settings.minPeers() ? null : List.of(top);
+    }
+
+    /** Callers other than {@code c} that report {@code host}. */
+    private static int votes(DependencyHosts d, CallerHost c, String host) {
+        int votes = 0;
+        for (CallerHost p : d.callers) {
+            if (p != c && p.host.equals(host)) votes++;
+        }
+        return votes;
+    }
+
+    /** What {@link #expected} found, in words, for the evidence. */
+    private String describeExpected(
+            DependencyHosts d, CallerHost c, String dependency, List<String> hosts) {
+        if (configuredHosts.containsKey(dependency)) {
+            return "expected "
+                    + String.join(" or ", hosts)
+                    + " (services."
+                    + dependency
+                    + ".hosts)";
+        }
+        return String.format(
+                Locale.ROOT,
+                "its peers use %s (%d of %d other callers)",
+                hosts.get(0),
+                votes(d, c, hosts.get(0)),
+                d.callers.size() - 1);
     }
 
     private List<String> evidence(DependencyHosts d, CallerHost c, String dependency) {
