@@ -52,7 +52,8 @@ public record JobConfig(
         if (services != null) {
             // "database:" with nothing under it is a service without dependencies.
             services.forEach(
-                    (name, s) -> byName.put(name, s == null ? new ServiceConfig(null, null) : s));
+                    (name, s) ->
+                            byName.put(name, s == null ? new ServiceConfig(null, null, null) : s));
         }
         services = Collections.unmodifiableMap(byName);
         components = components == null ? List.of() : List.copyOf(components);

@@ -5,8 +5,11 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +20,9 @@ import java.util.regex.Pattern;
 final class JobConfigValidator {
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]*");
+    private static final Pattern HOST =
+            Pattern.compile(
+                    "[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*");
 
     private final List<String> problems = new ArrayList<>();
 
@@ -68,6 +74,8 @@ final class JobConfigValidator {
         checkBacklog(c);
         checkRefreshStorm(c.detectors().refreshStorm());
         checkAuthFailures(c.detectors().authFailures());
+        checkDependencyDrift(c);
+        checkErrorPatterns(c.detectors().errorPatterns());
     }
 
     private void checkKafka(KafkaSettings k) {
@@ -124,6 +132,7 @@ final class JobConfigValidator {
                     if (!NAME.matcher(name).matches()) {
                         problem("services." + name, "use letters, digits, '.', '_' and '-' only");
                     }
+                    checkHosts("services." + name + ".hosts", s.hosts());
                     for (int i = 0; i < s.dependsOn().size(); i++) {
                         String dep = s.dependsOn().get(i);
                         if (!services.containsKey(dep)) {
@@ -338,6 +347,107 @@ final class JobConfigValidator {
     private void counters(String path, int k, String example) {
         if (k < 1 || k > 4096) {
             problem(path, "expected a number of counters from 1 to 4096, e.g. " + example);
+        }
+    }
+
+    private void checkHosts(String path, List<String> hosts) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < hosts.size(); i++) {
+            String h = hosts.get(i);
+            if (h == null || h.isBlank()) {
+                problem(path + "[" + i + "]", "empty; give a host name such as db-main.internal");
+            } else if (!HOST.matcher(h).matches()) {
+                problem(
+                        path + "[" + i + "]",
+                        "'" + h + "' is not a host name (letters, digits, '-' and '.'); no port");
+            } else if (!seen.add(h.toLowerCase(Locale.ROOT))) {
+                problem(path + "[" + i + "]", "'" + h + "' is listed twice; remove one");
+            }
+        }
+    }
+
+    private void checkDependencyDrift(JobConfig c) {
+        DependencyDriftSettings d = c.detectors().dependencyDrift();
+        String at = "detectors.dependencyDrift";
+        d.attributes()
+                .forEach(
+                        (attribute, dependency) -> {
+                            if (attribute.isBlank()) {
+                                problem(
+                                        at + ".attributes",
+                                        "an empty attribute name; use the log attribute that"
+                                                + " carries the host, e.g. db.host");
+                            }
+                            if (dependency == null || dependency.isBlank()) {
+                                problem(
+                                        at + ".attributes." + attribute,
+                                        "missing; name the service the attribute's host belongs"
+                                                + " to, e.g. {db.host: database}");
+                            } else if (!c.services().containsKey(dependency)) {
+                                problem(
+                                        at + ".attributes." + attribute,
+                                        unknownService(dependency, c.services()));
+                            }
+                        });
+        positive(at + ".sustain", d.sustain(), true);
+        positive(at + ".noDataAfter", d.noDataAfter(), false);
+        if (d.sustain().compareTo(d.noDataAfter()) >= 0) {
+            problem(
+                    at + ".sustain",
+                    "must be shorter than noDataAfter ("
+                            + DurationText.format(d.noDataAfter())
+                            + "), or a caller is forgotten before its signal can open");
+        }
+        range(at + ".minPeers", d.minPeers(), 1, 1000, "callers that must agree, e.g. 2");
+        range(at + ".maxCallers", d.maxCallers(), 2, 10_000, "callers per dependency, e.g. 64");
+    }
+
+    private void checkErrorPatterns(ErrorPatternSettings e) {
+        String at = "detectors.errorPatterns";
+        if (e.levels().isEmpty()) {
+            problem(at + ".levels", "empty; list the levels that can signal, e.g. [WARN, ERROR]");
+        }
+        for (int i = 0; i < e.levels().size(); i++) {
+            String level = e.levels().get(i);
+            if (level == null || level.isBlank()) {
+                problem(at + ".levels[" + i + "]", "empty; give a log level such as ERROR");
+            }
+        }
+        if (!(e.similarity() > 0 && e.similarity() <= 1)) {
+            problem(at + ".similarity", "expected a share above 0 and at most 1, e.g. 0.5");
+        }
+        range(at + ".depth", e.depth(), 1, 8, "leading tokens, e.g. 2");
+        range(at + ".maxTemplates", e.maxTemplates(), 1, 10_000, "templates per service, e.g. 100");
+        positive(at + ".bucket", e.bucket(), false);
+        positive(at + ".window", e.window(), false);
+        long bucket = e.bucket().toMillis();
+        long window = e.window().toMillis();
+        if (bucket > 0 && window > 0) {
+            if (window < bucket || window % bucket != 0) {
+                problem(
+                        at + ".window",
+                        "must be a whole number of buckets ("
+                                + DurationText.format(e.bucket())
+                                + " each), e.g. 1m for 10s buckets");
+            } else if (window / bucket > 360) {
+                problem(at + ".window", "at most 360 buckets; use a longer bucket");
+            }
+        }
+        range(at + ".minCount", e.minCount(), 1, 1_000_000, "lines per window, e.g. 3");
+        positive(at + ".warmup", e.warmup(), true);
+        if (!(e.surgeDeviation() > 0)) {
+            problem(at + ".surgeDeviation", "expected a robust z-score above 0, e.g. 6");
+        }
+        if (!(e.surgeRatio() >= 1)) {
+            problem(at + ".surgeRatio", "expected a factor of at least 1, e.g. 3");
+        }
+        positive(at + ".clearAfter", e.clearAfter(), false);
+        positive(at + ".halfLife", e.halfLife(), false);
+    }
+
+    private void range(String path, int value, int min, int max, String example) {
+        if (value < min || value > max) {
+            problem(path, "expected " + min + " to " + max + " " + example + "; got " + value);
         }
     }
 

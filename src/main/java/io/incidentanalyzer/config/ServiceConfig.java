@@ -1,6 +1,8 @@
 package io.incidentanalyzer.config;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -8,9 +10,15 @@ import java.util.List;
  *
  * @param displayName how drafts name the service; defaults to its key
  * @param dependsOn keys of the services this one calls
+ * @param hosts the hosts where this service is reachable, e.g. {@code [db-main.internal]}; a caller
+ *     that reports another host for it is drifting (docs/detectors.md#dependency-drift). Empty: its
+ *     callers are compared with each other instead
  */
-public record ServiceConfig(String displayName, List<String> dependsOn) implements Serializable {
+public record ServiceConfig(String displayName, List<String> dependsOn, List<String> hosts)
+        implements Serializable {
     public ServiceConfig {
         dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+        // Nulls are kept for the validator to report; List.copyOf would throw on them.
+        hosts = hosts == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(hosts));
     }
 }

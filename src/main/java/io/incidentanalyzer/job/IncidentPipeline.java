@@ -2,13 +2,18 @@ package io.incidentanalyzer.job;
 
 import io.incidentanalyzer.config.BacklogRule;
 import io.incidentanalyzer.config.BaselineShiftSettings;
+import io.incidentanalyzer.config.DependencyDriftSettings;
 import io.incidentanalyzer.config.DetectorSettings;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.SaturationRule;
 import io.incidentanalyzer.correlate.IncidentCorrelator;
 import io.incidentanalyzer.detect.BacklogDetector;
 import io.incidentanalyzer.detect.BaselineShiftDetector;
+import io.incidentanalyzer.detect.DependencyDriftDetector;
+import io.incidentanalyzer.detect.ErrorPatternDetector;
 import io.incidentanalyzer.detect.EventTimeOrderedFunction;
+import io.incidentanalyzer.detect.HostReport;
+import io.incidentanalyzer.detect.HostReports;
 import io.incidentanalyzer.detect.SaturationDetector;
 import io.incidentanalyzer.detect.auth.AuthFailureDetector;
 import io.incidentanalyzer.detect.auth.RefreshStormDetector;
@@ -37,8 +42,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * metrics ─► metric detectors (keyBy series): saturation, baseline shift, backlog ─┐
- * auth ─► logins, refreshes ─► refresh-storm detector (keyBy token service) ───────┼─► signals
- * auth ─► MISSING_TOKEN, VERIFY_ERROR ─► auth-failure detector (keyBy caller) ──────┘
+ * auth ─► logins, refreshes ─► refresh-storm detector (keyBy token service) ───────┤
+ * auth ─► MISSING_TOKEN, VERIFY_ERROR ─► auth-failure detector (keyBy caller) ──────┼─► signals
+ * logs ─► host reports ─► dependency-drift detector (keyBy dependency) ─────────────┤
+ * logs ─► error-pattern detector (keyBy service) ───────────────────────────────────┘
  * signals ─► correlator (keyBy environment) ─► incident events
  * rejects + late events ─► dead letters
  * </pre>
@@ -74,8 +81,8 @@ public final class IncidentPipeline {
     public static Outputs build(JobConfig config, Inputs in) {
         SingleOutputStreamOperator<MetricSample> metrics =
                 route(in.metrics(), InputRouter.metrics());
-        // Logs and changes are decoded, counted and dead-lettered now; their detectors (drift,
-        // error patterns, change effects) attach to these streams later.
+        // Changes are decoded, counted and dead-lettered now; the correlator reads their
+        // effects later (issue 5).
         SingleOutputStreamOperator<AuthEvent> auth = route(in.auth(), InputRouter.auth());
         SingleOutputStreamOperator<LogEvent> logs = route(in.logs(), InputRouter.logs());
         SingleOutputStreamOperator<ChangeEvent> changes =
@@ -126,10 +133,45 @@ public final class IncidentPipeline {
                                         config.environment(), config.detectors().authFailures()))
                         .name("auth failure detector")
                         .uid("detect-auth-failures");
+        DependencyDriftSettings drift = config.detectors().dependencyDrift();
+        SingleOutputStreamOperator<Signal> dependencyDrift =
+                logs.flatMap(new HostReports(drift.attributes()))
+                        .name("dependency host reports")
+                        .uid("extract-host-reports")
+                        .keyBy(new DependencyKey())
+                        .process(
+                                new DependencyDriftDetector(
+                                        config.environment(),
+                                        drift,
+                                        DependencyDriftDetector.configuredHosts(config.services())))
+                        .name("dependency-drift detector")
+                        .uid("detect-dependency-drift");
+
+        SingleOutputStreamOperator<Signal> errorPatterns =
+                logs.keyBy(new LogServiceKey())
+                        .process(
+                                new ErrorPatternDetector(
+                                        config.environment(), config.detectors().errorPatterns()))
+                        .name("error-pattern detector")
+                        .uid("detect-error-patterns");
+
         List<SingleOutputStreamOperator<Signal>> detected =
-                List.of(saturation, baselineShift, backlogGrowth, refreshStorms, authFailures);
+                List.of(
+                        saturation,
+                        baselineShift,
+                        backlogGrowth,
+                        refreshStorms,
+                        authFailures,
+                        dependencyDrift,
+                        errorPatterns);
         DataStream<Signal> signals =
-                saturation.union(baselineShift, backlogGrowth, refreshStorms, authFailures);
+                saturation.union(
+                        baselineShift,
+                        backlogGrowth,
+                        refreshStorms,
+                        authFailures,
+                        dependencyDrift,
+                        errorPatterns);
 
         SingleOutputStreamOperator<IncidentEvent> incidents =
                 signals.keyBy(new EnvironmentKey())
@@ -212,6 +254,28 @@ public final class IncidentPipeline {
         @Override
         public boolean filter(AuthEvent e) {
             return AuthFailureDetector.watches(e);
+        }
+    }
+
+    /**
+     * Reports keyed by dependency, so one key sees every caller of it. The job watches one
+     * environment, so the dependency's name alone is unique.
+     */
+    static final class DependencyKey implements KeySelector<HostReport, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(HostReport r) {
+            return r.dependency();
+        }
+    }
+
+    static final class LogServiceKey implements KeySelector<LogEvent, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(LogEvent e) {
+            return e.service();
         }
     }
 

@@ -48,6 +48,12 @@ class JobConfigLoaderTest {
         assertThat(c.detectors().refreshStorm().tokenLifetime()).isEqualTo(Duration.ofMinutes(15));
         assertThat(c.detectors().authFailures()).isEqualTo(AuthFailureSettings.defaults());
         assertThat(c.detectors().authFailures().minCount()).isEqualTo(10);
+        assertThat(c.detectors().dependencyDrift().attributes()).isEmpty();
+        assertThat(c.detectors().dependencyDrift().sustain()).isZero();
+        assertThat(c.detectors().dependencyDrift().noDataAfter()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.detectors().errorPatterns().levels()).contains("WARN", "ERROR");
+        assertThat(c.detectors().errorPatterns().bucketsPerWindow()).isEqualTo(6);
+        assertThat(c.detectors().errorPatterns().minCount()).isEqualTo(3);
     }
 
     @Test
@@ -175,6 +181,78 @@ detectors:
         assertThat(c.detectors().refreshStorm().tokenLifetime())
                 .as("the simulated Watermelon tokens live 15 minutes")
                 .isEqualTo(Duration.ofMinutes(15));
+        assertThat(c.services().get("database").hosts()).containsExactly("db-main.internal");
+        assertThat(c.detectors().dependencyDrift().attributes())
+                .containsEntry("db.host", "database");
+        assertThat(c.detectors().errorPatterns().window()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void logDetectorSettingsOverrideDefaults() {
+        JobConfig c =
+                parse(
+                        MINIMAL
+                                + """
+services:
+  database: {hosts: [db-1.internal, db-2.internal]}
+  api: {dependsOn: [database]}
+detectors:
+  dependencyDrift: {attributes: {db.host: database}, sustain: 1m, minPeers: 3}
+  errorPatterns: {levels: [error], minCount: 5, bucket: 5s, window: 30s, severity: minor}
+""");
+
+        assertThat(c.services().get("database").hosts())
+                .containsExactly("db-1.internal", "db-2.internal");
+        DependencyDriftSettings drift = c.detectors().dependencyDrift();
+        assertThat(drift.sustain()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(drift.minPeers()).isEqualTo(3);
+        assertThat(drift.maxCallers()).isEqualTo(DependencyDriftSettings.DEFAULT_MAX_CALLERS);
+        ErrorPatternSettings errors = c.detectors().errorPatterns();
+        assertThat(errors.levels()).containsExactly("ERROR");
+        assertThat(errors.minCount()).isEqualTo(5);
+        assertThat(errors.bucketsPerWindow()).isEqualTo(6);
+        assertThat(errors.severity()).isEqualTo(Severity.MINOR);
+        assertThat(errors.similarity()).isEqualTo(ErrorPatternSettings.DEFAULT_SIMILARITY);
+    }
+
+    @Test
+    void logDetectorSettingsAreCheckedWithFieldPathsAndFixes() {
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        MINIMAL
+                                                + """
+services:
+  database: {hosts: ["db main", db-1.internal, DB-1.internal]}
+detectors:
+  dependencyDrift: {attributes: {db.host: databse}, sustain: 10m, maxCallers: 1}
+  errorPatterns: {levels: [], similarity: 1.5, bucket: 10s, window: 25s, minCount: 0, surgeRatio: 0.5}
+"""))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(
+                        FILE + ": services.database.hosts[0]: 'db main' is not a host name")
+                .hasMessageContaining(
+                        FILE + ": services.database.hosts[2]: 'DB-1.internal' is listed twice")
+                .hasMessageContaining(
+                        FILE
+                                + ": detectors.dependencyDrift.attributes.db.host: unknown service"
+                                + " 'databse'; defined under services: database")
+                .hasMessageContaining(
+                        FILE
+                                + ": detectors.dependencyDrift.sustain: must be shorter than"
+                                + " noDataAfter")
+                .hasMessageContaining(
+                        FILE + ": detectors.dependencyDrift.maxCallers: expected 2 to")
+                .hasMessageContaining(FILE + ": detectors.errorPatterns.levels: empty")
+                .hasMessageContaining(
+                        FILE + ": detectors.errorPatterns.similarity: expected a share")
+                .hasMessageContaining(
+                        FILE
+                                + ": detectors.errorPatterns.window: must be a whole number of"
+                                + " buckets")
+                .hasMessageContaining(FILE + ": detectors.errorPatterns.minCount: expected 1 to")
+                .hasMessageContaining(
+                        FILE + ": detectors.errorPatterns.surgeRatio: expected a factor");
     }
 
     @Test

@@ -13,12 +13,15 @@ import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.Decoded;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.IncidentEventType;
+import io.incidentanalyzer.model.LogEvent;
 import io.incidentanalyzer.model.RejectReason;
+import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.testing.Flink;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -48,8 +51,12 @@ topics:
   incidents: i
   deadLetter: d
 watermarks: {maxOutOfOrderness: 30s}
-services: {database: {}, token-verification: {dependsOn: [database]}}
+services:
+  database: {hosts: [db-main.internal]}
+  token-verification: {dependsOn: [database]}
+  public-api: {dependsOn: [database]}
 detectors:
+  dependencyDrift: {attributes: {db.host: database}}
   saturation:
     - {name: db, service: database, metric: cpu_utilization, ceiling: 95, sustain: 60s, clearBelow: 80, clearAfter: 2m}
     - {name: any, service: "*", metric: cpu_utilization, ceiling: 90, sustain: 2m, clearBelow: 75, clearAfter: 2m}
@@ -81,13 +88,18 @@ detectors:
 
     private record Result(List<IncidentEvent> incidents, List<DeadLetter> deadLetters) {}
 
+    /** An auth record that could not be decoded: every run has a dead letter to find. */
+    private static final DeadLetter BROKEN =
+            new DeadLetter(RejectReason.NOT_JSON, "not valid JSON", "a", 0, 7, "x", "utf-8");
+
+    private static final List<Decoded> NO_LOGS = List.of(Decoded.of(cpu("x", t(0), 1)));
+
     private static Result run(List<Decoded> metrics) throws Exception {
-        DeadLetter broken =
-                new DeadLetter(RejectReason.NOT_JSON, "not valid JSON", "a", 0, 7, "x", "utf-8");
-        return run(metrics, List.of(Decoded.rejected(broken)));
+        return run(metrics, List.of(Decoded.rejected(BROKEN)), NO_LOGS);
     }
 
-    private static Result run(List<Decoded> metrics, List<Decoded> auth) throws Exception {
+    private static Result run(List<Decoded> metrics, List<Decoded> auth, List<Decoded> logs)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         IncidentPipeline.configure(env);
@@ -97,7 +109,7 @@ detectors:
                         new IncidentPipeline.Inputs(
                                 input(env, metrics),
                                 input(env, auth),
-                                input(env, List.of(Decoded.of(cpu("x", t(0), 1)))),
+                                input(env, logs),
                                 input(env, List.of(Decoded.of(cpu("y", t(0), 1))))));
         List<IncidentEvent> incidents = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
@@ -132,6 +144,57 @@ detectors:
         assertThat(shuffled.incidents()).isEqualTo(ordered.incidents());
     }
 
+    /**
+     * Health lines of two callers of the database once a minute for an hour; from minute 40 the
+     * verifier reports the legacy host and writes timeouts, back on the main host at minute 50.
+     */
+    private static List<Decoded> logs() {
+        List<Decoded> in = new ArrayList<>();
+        for (long s = 0; s <= 3600; s += 60) {
+            String host = s >= 2400 && s < 3000 ? "db-legacy.internal" : "db-main.internal";
+            in.add(Decoded.of(health("token-verification", t(s), host)));
+            in.add(Decoded.of(health("public-api", t(s + 1), "db-main.internal")));
+        }
+        for (long s = 2405; s < 2600; s += 10) {
+            in.add(
+                    Decoded.of(
+                            new LogEvent(
+                                    t(s),
+                                    "token-verification",
+                                    "ERROR",
+                                    "upstream timeout calling database after 5000 ms",
+                                    Map.of())));
+        }
+        in.sort(java.util.Comparator.comparingLong(Decoded::ts));
+        return in;
+    }
+
+    private static LogEvent health(String service, long ts, String host) {
+        return new LogEvent(ts, service, "INFO", "health report", Map.of("db.host", host));
+    }
+
+    @Test
+    void logsRaiseDependencyDriftAndErrorPatternSignalsIntoOneIncident() throws Exception {
+        Result r =
+                run(
+                        List.of(Decoded.of(cpu("api-gpt", t(0), 50))),
+                        List.of(Decoded.rejected(BROKEN)),
+                        logs());
+
+        IncidentEvent opened = r.incidents().get(0);
+        assertThat(opened.type()).isEqualTo(IncidentEventType.OPENED);
+        assertThat(opened.openedAt()).isEqualTo(t(2400));
+        assertThat(opened.cause().kind()).isEqualTo(SignalKind.DEPENDENCY_DRIFT);
+        assertThat(opened.cause().service()).isEqualTo("token-verification");
+        assertThat(r.incidents())
+                .flatExtracting(IncidentEvent::activeSignals)
+                .extracting(Signal::kind)
+                .contains(SignalKind.ERROR_PATTERN);
+        assertThat(r.incidents())
+                .extracting(IncidentEvent::type)
+                .endsWith(IncidentEventType.CLOSED);
+    }
+
     @Test
     void missingTokensFromOneCallerBecomeAnIncident() throws Exception {
         // conversation-count sends 20 requests without a token every 10 s from 10 to 15 min;
@@ -148,7 +211,7 @@ detectors:
             if (ms % 97_000 == 0) auth.add(Decoded.of(missingToken("web-app", t(0) + ms)));
         }
 
-        Result r = run(metrics, auth);
+        Result r = run(metrics, auth, NO_LOGS);
 
         assertThat(r.incidents())
                 .extracting(IncidentEvent::type)

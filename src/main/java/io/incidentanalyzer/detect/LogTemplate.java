@@ -1,0 +1,72 @@
+package io.incidentanalyzer.detect;
+
+import io.incidentanalyzer.detect.baseline.BaselineState;
+
+/**
+ * One mined message template of a service and its rate, as the error-pattern detector keeps it.
+ * Small and fixed in size: the tokens are capped by {@link TemplateMiner#MAX_TOKENS}, the rate is a
+ * ring of one window's buckets, the baseline a few numbers. Times are event time, epoch
+ * milliseconds; {@code -1} means unset. A mutable Flink POJO.
+ */
+public class LogTemplate {
+    /** Stable within the service: the order templates were first seen in. */
+    public int id;
+
+    /** Masked tokens; {@link TemplateMiner#WILDCARD} where messages differ. */
+    public String[] tokens;
+
+    /** Hash of the token count and the leading tokens: the parse-tree leaf the template sits in. */
+    public int path;
+
+    public long firstSeen = -1;
+    public long lastSeen = -1;
+    public long total;
+
+    /** The latest line of the template (shortened), shown as the example in evidence. */
+    public String example;
+
+    /** Lines per bucket over the last window, indexed by bucket number modulo its length. */
+    public int[] ring;
+
+    /** Start of the newest bucket counted in the ring; -1 before the first line. */
+    public long bucketStart = -1;
+
+    /** Lines per bucket as the template usually writes them. */
+    public BaselineState baseline;
+
+    // ---- the episode, while a signal is open ----
+
+    /** Signals the template has opened so far; only the first can be for a new template. */
+    public int episodes;
+
+    public boolean open;
+    public String signalId;
+    public String subject;
+
+    /**
+     * Why it opened: true for a template never seen before, false for a surge over its baseline.
+     */
+    public boolean isNew;
+
+    public long onset = -1;
+
+    /** Lines per window when it opened, at its peak, and in the last OPEN or UPDATE. */
+    public int openCount;
+
+    public int peak;
+    public long peakTs = -1;
+    public int lastReportedPeak;
+
+    /** The baseline's lines per window when it opened (0 for a new template). */
+    public double expected;
+
+    /** The last line that kept the rate at the signal's level; clears clearAfter later. */
+    public long lastHot = -1;
+
+    public LogTemplate() {}
+
+    /** The template as text, tokens joined by single spaces. */
+    public String text() {
+        return String.join(" ", tokens);
+    }
+}

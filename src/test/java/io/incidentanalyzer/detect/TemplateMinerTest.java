@@ -1,0 +1,142 @@
+package io.incidentanalyzer.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The Drain-style miner on its own: masking, merging, keeping apart, and its bound. */
+class TemplateMinerTest {
+    private final TemplateMiner miner = new TemplateMiner(0.5, 2, 100);
+    private final TemplateBook book = new TemplateBook();
+
+    private LogTemplate learn(String message, long ts) {
+        return miner.learn(book, message, ts).template();
+    }
+
+    @Test
+    void masksNumbersIdsHostsPathsAndValues() {
+        assertThat(TemplateMiner.tokenize("upstream timeout calling api-gpt after 5000 ms"))
+                .containsExactly("upstream", "timeout", "calling", "api-gpt", "after", "<*>", "ms");
+        assertThat(TemplateMiner.mask("db-legacy.internal")).isEqualTo("<*>");
+        assertThat(TemplateMiner.mask("'api.openai.com',")).isEqualTo("<*>");
+        assertThat(TemplateMiner.mask("10.0.3.17:5432")).isEqualTo("<*>");
+        assertThat(TemplateMiner.mask("3f2c9a1e-77b0-4c1e-9d2a-0c7e1b2a9f10")).isEqualTo("<*>");
+        assertThat(TemplateMiner.mask("user=alice")).isEqualTo("user=<*>");
+        assertThat(TemplateMiner.mask("/api/v1/chat")).isEqualTo("<*>");
+        assertThat(TemplateMiner.mask("ops@watermelon.ai")).isEqualTo("<*>");
+        // Words stay words: a class name, an abbreviation, a sentence end, a service name.
+        assertThat(TemplateMiner.mask("java.lang.IllegalStateException:"))
+                .isEqualTo("java.lang.IllegalStateException:");
+        assertThat(TemplateMiner.mask("e.g.")).isEqualTo("e.g.");
+        assertThat(TemplateMiner.mask("exceeded.")).isEqualTo("exceeded.");
+        assertThat(TemplateMiner.mask("token-verification")).isEqualTo("token-verification");
+    }
+
+    @Test
+    void messagesOfOneShapeShareATemplate() {
+        LogTemplate a = learn("connected to database host db-main.internal", 1);
+        LogTemplate b = learn("connected to database host db-legacy.internal", 2);
+        LogTemplate c = learn("upstream timeout calling token-verification after 5000 ms", 3);
+        LogTemplate d = learn("upstream timeout calling database after 30000 ms", 4);
+
+        assertThat(b).isSameAs(a);
+        assertThat(a.text()).isEqualTo("connected to database host <*>");
+        assertThat(d).isSameAs(c);
+        // The two callees differ in one position of seven: it becomes a wildcard.
+        assertThat(c.text()).isEqualTo("upstream timeout calling <*> after <*> ms");
+        assertThat(c.total).isEqualTo(2);
+        assertThat(c.firstSeen).isEqualTo(3);
+        assertThat(c.lastSeen).isEqualTo(4);
+        assertThat(book.templates).hasSize(2);
+    }
+
+    @Test
+    void differentShapesStayApart() {
+        LogTemplate deadline = learn("deadline exceeded", 1);
+        LogTemplate unauthorized = learn("401 Unauthorized: request without bearer token", 2);
+        LogTemplate internal =
+                learn("500 Internal Server Error: unhandled exception in request handler", 3);
+        // Same length and leading tokens, but most other tokens differ: below the threshold.
+        LogTemplate health = learn("health report", 4);
+        LogTemplate started = learn("started version 7.3.0", 5);
+        LogTemplate stopped = learn("started worker pool", 6);
+
+        assertThat(java.util.List.of(deadline, unauthorized, internal, health, started, stopped))
+                .doesNotHaveDuplicates();
+        assertThat(book.templates).hasSize(6);
+        // Same count and first tokens, only the rest differing: compared, and kept apart.
+        LogTemplate a = learn("cache miss for session alpha beta gamma", 7);
+        LogTemplate b = learn("cache miss because eviction was too eager", 8);
+        assertThat(b).isNotSameAs(a);
+        assertThat(a.text()).isEqualTo("cache miss for session alpha beta gamma");
+    }
+
+    @Test
+    void leadingTokensPickTheLeafSoTheyNeverBecomeWildcards() {
+        LogTemplate a = learn("GET request failed: connection reset by peer", 1);
+        LogTemplate b = learn("PUT request failed: connection reset by peer", 2);
+
+        assertThat(b).isNotSameAs(a); // 6 of 7 tokens equal, but another leaf
+        assertThat(a.text()).startsWith("GET ");
+    }
+
+    @Test
+    void longMessagesAreCappedAndShareATemplate() {
+        StringBuilder one = new StringBuilder("stack");
+        StringBuilder two = new StringBuilder("stack");
+        for (int i = 0; i < 100; i++) {
+            one.append(" frame").append(i % 5 == 4 ? "x" : "y");
+            two.append(" frame").append(i % 5 == 4 ? "z" : "y"); // one in five differs
+        }
+        LogTemplate a = learn(one.toString(), 1);
+        LogTemplate b = learn(two.toString(), 2);
+
+        assertThat(a.tokens).hasSize(TemplateMiner.MAX_TOKENS);
+        assertThat(a.tokens[TemplateMiner.MAX_TOKENS - 1]).isEqualTo(TemplateMiner.WILDCARD);
+        assertThat(b).isSameAs(a);
+        assertThat(TemplateMiner.mask("x".repeat(65))).isEqualTo(TemplateMiner.WILDCARD);
+    }
+
+    @Test
+    void theBoundHoldsByDroppingTheLeastRecentlySeen() {
+        TemplateMiner small = new TemplateMiner(0.5, 2, 3);
+        small.learn(book, "alpha one happened", 1);
+        small.learn(book, "beta two happened", 2);
+        small.learn(book, "gamma three happened", 3);
+        small.learn(book, "alpha one happened", 4); // alpha is fresh again; beta is the oldest
+
+        TemplateMiner.Learned delta = small.learn(book, "delta four happened", 5);
+
+        assertThat(delta.created()).isTrue();
+        assertThat(delta.evicted()).isNotNull();
+        assertThat(delta.evicted().text()).isEqualTo("beta two happened");
+        assertThat(book.templates)
+                .extracting(LogTemplate::text)
+                .containsExactly(
+                        "alpha one happened", "gamma three happened", "delta four happened");
+        for (int i = 0; i < 50; i++)
+            small.learn(book, "word" + (char) ('a' + i % 26) + " x" + i, 6 + i);
+        assertThat(book.templates).hasSizeLessThanOrEqualTo(3);
+        // Ids keep counting: a re-learned template is a new one, never a reused id.
+        assertThat(book.templates).extracting(t -> t.id).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void sameInputGivesSameTemplates() {
+        String[] lines = {
+            "deadline exceeded",
+            "upstream timeout calling api-gpt after 30000 ms",
+            "upstream timeout calling openai after 30000 ms",
+            "connected to database host db-main.internal",
+            "health report"
+        };
+        TemplateBook other = new TemplateBook();
+        for (int i = 0; i < lines.length; i++) {
+            miner.learn(book, lines[i], i);
+            miner.learn(other, lines[i], i);
+        }
+        assertThat(other.templates)
+                .extracting(LogTemplate::text)
+                .containsExactlyElementsOf(book.templates.stream().map(LogTemplate::text).toList());
+    }
+}
