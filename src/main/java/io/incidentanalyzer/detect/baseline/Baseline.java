@@ -128,6 +128,8 @@ public final class Baseline implements Serializable {
         learn(s, value, alpha);
         if (seasonMs > 0) learnSeason(s, ts, value, alpha);
         if (score.warm()) {
+            double excess = excess(s, value - score.expected(), score.deviation());
+            s.recentExcess = Math.max(recentExcess(s, ts), excess);
             if (s.tailCount == 0) seedTails(s, score.scale());
             countDeviation(s, dt, value - score.expected());
             double side =
@@ -154,16 +156,33 @@ public final class Baseline implements Serializable {
         }
         double floor = settings.relativeFloor() * Math.max(Math.abs(expected), s.magnitude);
         double scale = Math.max(MAD_TO_SIGMA * spread, Math.max(floor, Double.MIN_NORMAL));
-        double residual = value - expected;
-        double deviation = residual / scale;
-        double anomaly = Math.abs(deviation) < TAIL_FLOOR ? 0 : anomaly(surprise(s, residual));
-        return new Score(expected, scale, deviation, anomaly, true);
+        double deviation = (value - expected) / scale;
+        double news = excess(s, value - expected, deviation) - recentExcess(s, ts);
+        return new Score(expected, scale, deviation, anomaly(news), true);
     }
 
-    /** Maps rarity (−log10 P) to [0, 1]: 0 up to one in a thousand, 0.5 near 1e-4.4, 0.9 1e-7.6. */
-    static double anomaly(double surprise) {
-        if (surprise <= SURPRISE_ONSET) return 0;
-        return 1 - Math.exp(-(surprise - SURPRISE_ONSET) / 2);
+    /**
+     * How far a deviation's rarity (−log10 P) goes beyond one in a thousand; negative when it is
+     * commoner, or smaller than {@value #TAIL_FLOOR} scales.
+     */
+    private static double excess(BaselineState s, double residual, double deviation) {
+        if (Math.abs(deviation) < TAIL_FLOOR) return -SURPRISE_ONSET;
+        return surprise(s, residual) - SURPRISE_ONSET;
+    }
+
+    /** The largest excess of the recent samples, fading with the shift confirmation half-life. */
+    private double recentExcess(BaselineState s, long ts) {
+        long dt = Math.max(0, ts - s.lastTs);
+        return Math.max(0, s.recentExcess) * (1 - forget(dt, shiftConfirmMs));
+    }
+
+    /**
+     * Maps the news of a sample (its rarity beyond one in a thousand, less that of the recent
+     * samples) to [0, 1]: 0 when none, 0.5 at 1.4 decades (P near 1e-4.4 after a quiet spell), 0.9
+     * at 4.6 decades (1e-7.6).
+     */
+    static double anomaly(double news) {
+        return news <= 0 ? 0 : 1 - Math.exp(-news / 2);
     }
 
     /**

@@ -44,6 +44,12 @@ public class BaselineState {
     /** Decayed count of all deviations in {@link #tailUp} and {@link #tailDown}. */
     public double tailCount;
 
+    /**
+     * The largest rarity beyond one in a thousand (in decades) of the recent samples, as of {@link
+     * #lastTs}: a new sample is news only by how much it exceeds this, faded by the time since.
+     */
+    public double recentExcess;
+
     /** Per season slot: level, spread, and the event time of the slot's first sample. */
     public double[] seasonLevel;
 
@@ -59,7 +65,7 @@ public class BaselineState {
 
     /** Approximate bytes this state holds on the heap, for docs/benchmarks.md. */
     public long approximateBytes() {
-        long bytes = 16 + 8 * 11;
+        long bytes = 16 + 8 * 12;
         if (tailUp != null) {
             bytes += 2 * (16 + 8L * tailUp.length);
         }
