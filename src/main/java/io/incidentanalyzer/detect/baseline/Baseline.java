@@ -9,7 +9,7 @@ import java.util.Arrays;
  * {@code evaluate nab}. Stateless itself; each series' memory is a {@link BaselineState} the caller
  * keeps (in Flink keyed state), so one instance serves every key.
  *
- * <p>{@link #update} first scores the sample against what the state expected, then learns it. Three
+ * <p>{@link #update} first scores the sample against what the state expected, then learns it. Four
  * parts (docs/detectors.md#baseline-shift):
  *
  * <ol>
@@ -21,10 +21,12 @@ import java.util.Arrays;
  *       a daily shape stay flat. {@link Score#deviation} is the robust z-score against it.
  *   <li><b>Rarity.</b> Every deviation is counted, in the series' own units, in a decayed histogram
  *       of logarithmic bins (one per direction, forgetting with {@code tailMemory}). A sample's
- *       {@link Score#anomaly} says how rare a deviation at least this large has been: the decayed
- *       share P of past deviations that reached it, extrapolated beyond the largest one seen as
- *       {@code (largest / deviation)^}{@value #TAIL_POWER}. A series that spikes every hour does
- *       not alarm on its usual spikes; a spike larger than any seen for days does.
+ *       rarity is how rare a deviation at least this large has been: the decayed share P of past
+ *       deviations that reached it, extrapolated beyond the largest one seen as {@code (largest /
+ *       deviation)^}{@value #TAIL_POWER}. A series that spikes every hour does not alarm on its
+ *       usual spikes; a spike larger than any seen for days does.
+ *   <li><b>News.</b> The anomaly is the rarity beyond one in a thousand less that of the recent
+ *       samples (fading with {@code shiftConfirm}): a drop that takes five samples scores once.
  *   <li><b>New level.</b> When nearly all recent samples ({@value #SHIFT_SHARE} of a {@code
  *       shiftConfirm} half-life) lie more than {@value #SHIFT_Z} scales on one side, the series has
  *       moved: the level jumps to the new value and the deviation counts keep {@value #SHIFT_KEEP}
