@@ -13,16 +13,19 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code evaluate --suite DIR}: simulates and replays every scenario of a suite, matches the
- * incidents to the ground truth and prints the scores. A poor score is a result, not an error: the
- * exit code is 0 unless something could not run.
+ * incidents to the ground truth and prints the scores ({@code evaluate nab} is its subcommand for
+ * the NAB benchmark). A poor score is a result, not an error: the exit code is 0 unless something
+ * could not run.
  */
 @Command(
         name = "evaluate",
         mixinStandardHelpOptions = true,
+        subcommands = EvaluateNabCommand.class,
         description = {
             "Scores the analyzer on a suite of scenarios: simulates each one, replays it through",
             "the job, matches incidents to the ground truth and prints a table, a JSON report",
-            "and one summary line. Exits 0 whatever the score; non-zero only on an error."
+            "and one summary line. Exits 0 whatever the score; non-zero only on an error.",
+            "`evaluate nab --data DIR` scores the baseline detector on a NAB corpus instead."
         })
 final class EvaluateCommand implements Callable<Integer> {
 
@@ -62,7 +65,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (suite == null) {
-            throw new ConfigException("evaluate: give --suite DIR, e.g. --suite jobs/scenarios");
+            throw new ConfigException(
+                    "evaluate: give --suite DIR, e.g. --suite jobs/scenarios (or evaluate nab"
+                            + " --data DIR)");
         }
         if (parallelism < 1) {
             throw new ConfigException("--parallelism " + parallelism + ": must be 1 or more");

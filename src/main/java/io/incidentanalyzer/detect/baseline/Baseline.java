@@ -1,6 +1,7 @@
 package io.incidentanalyzer.detect.baseline;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * A robust, seasonal streaming baseline for one series at a time: the shared core of the baseline
@@ -8,32 +9,86 @@ import java.io.Serializable;
  * {@code evaluate nab}. Stateless itself; each series' memory is a {@link BaselineState} the caller
  * keeps (in Flink keyed state), so one instance serves every key.
  *
- * <p>{@link #update} first scores the sample against what the state expected, then learns it. The
- * level and spread are exponentially weighted Huber estimates: a residual counts at most {@value
- * #CLIP} spreads, so a spike moves the baseline little and a lasting shift moves it within a few
- * half-lives. With a seasonal period, each slot of the period keeps its own level and spread; a
- * slot is used once it has {@code seasonMinPeriods} periods of history and predicts better than the
- * flat level (lower weighted absolute error), so series without a daily shape stay flat.
+ * <p>{@link #update} first scores the sample against what the state expected, then learns it. Four
+ * parts (docs/detectors.md#baseline-shift):
  *
- * <p>Time-aware: the learning rate of a sample follows the event time since the previous one, so
- * irregular sampling weighs history by time, not by sample count.
+ * <ol>
+ *   <li><b>Expectation.</b> The level and spread are exponentially weighted Huber estimates: a
+ *       residual counts at most {@value #CLIP} spreads, so a spike moves the baseline little. With
+ *       a seasonal period, each slot keeps its own level and spread; a slot is used once it has
+ *       {@code seasonMinPeriods} periods of history and predicts clearly better than the flat level
+ *       (weighted absolute error below {@value #SEASON_MARGIN} of the flat one), so series without
+ *       a daily shape stay flat. {@link Score#deviation} is the robust z-score against it.
+ *   <li><b>Rarity.</b> Every deviation is counted, in the series' own units, in a decayed histogram
+ *       of logarithmic bins (one per direction, forgetting with {@code tailMemory}). A sample's
+ *       rarity is how rare a deviation at least this large has been: the decayed share P of past
+ *       deviations that reached it, extrapolated beyond the largest one seen as {@code (largest /
+ *       deviation)^}{@value #TAIL_POWER}. A series that spikes every hour does not alarm on its
+ *       usual spikes; a spike larger than any seen for days does.
+ *   <li><b>News.</b> The anomaly is the rarity beyond one in a thousand less that of the recent
+ *       samples (fading with {@code shiftConfirm}): a drop that takes five samples scores once.
+ *   <li><b>New level.</b> When nearly all recent samples ({@value #SHIFT_SHARE} of a {@code
+ *       shiftConfirm} half-life) lie more than {@value #SHIFT_Z} scales on one side, the series has
+ *       moved: the level jumps to the new value and the deviation counts keep {@value #SHIFT_KEEP}
+ *       of their weight, so the new regime's own noise is learned quickly and the shift scores
+ *       once, at its start, not for as long as it lasts.
+ * </ol>
+ *
+ * <p>Time-aware: every half-life is event time, so the weight of a sample follows the time since
+ * the previous one and irregular sampling weighs history by time, not by sample count.
  */
 public final class Baseline implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** A residual counts at most this many spreads when learning. */
-    static final double CLIP = 3.0;
+    /** A residual counts at most this many spreads when learning the level and spread. */
+    static final double CLIP = 2.0;
+
+    /** A seasonal slot is used only when its error is below this share of the flat error. */
+    static final double SEASON_MARGIN = 0.8;
+
+    /** Deviations smaller than this many scales are never anomalous. */
+    static final double TAIL_FLOOR = 2.0;
+
+    /** Beyond the largest deviation seen, rarity falls with this power of the ratio. */
+    static final double TAIL_POWER = 8.0;
+
+    /** Deviation bins per doubling of the deviation. */
+    static final int BINS_PER_OCTAVE = 4;
+
+    /** Deviation bins per direction: 12 octaves below the largest deviation seen. */
+    static final int TAIL_BINS = 48;
+
+    /** A sample counts towards a new level when it lies this many scales from the expectation. */
+    static final double SHIFT_Z = 3.0;
+
+    /** Share of recent samples on one side that confirms a new level. */
+    static final double SHIFT_SHARE = 0.85;
+
+    /** Share of the deviation counts kept when a new level is confirmed. */
+    static final double SHIFT_KEEP = 0.3;
+
+    /** Rarity (−log10 P) below which a sample scores 0: rarer than one in a thousand. */
+    static final double SURPRISE_ONSET = 3.0;
+
+    /** Half-life of {@link BaselineState#magnitude}, the order of magnitude of the series. */
+    private static final double MAGNITUDE_HALF_LIFE_MS = 86_400_000.0;
 
     /** The median absolute deviation of a normal distribution is 0.6745 σ. */
     private static final double MAD_TO_SIGMA = 1.4826;
 
+    private static final double BIN_RATIO = Math.pow(2, 1.0 / BINS_PER_OCTAVE);
+
     private final BaselineSettings settings;
     private final double halfLifeMs;
+    private final double tailMemoryMs;
+    private final double shiftConfirmMs;
     private final long seasonMs;
 
     public Baseline(BaselineSettings settings) {
         this.settings = settings;
         this.halfLifeMs = settings.halfLife().toMillis();
+        this.tailMemoryMs = settings.tailMemory().toMillis();
+        this.shiftConfirmMs = settings.shiftConfirm().toMillis();
         this.seasonMs = settings.seasonal() ? settings.season().toMillis() : 0;
     }
 
@@ -49,8 +104,11 @@ public final class Baseline implements Serializable {
         if (s.samples == 0) {
             s.level = value;
             s.spread = 0;
+            s.magnitude = Math.abs(value);
             s.lastTs = ts;
             s.samples = 1;
+            s.tailUp = new double[TAIL_BINS];
+            s.tailDown = new double[TAIL_BINS];
             if (seasonMs > 0) initSeason(s);
             learnSeason(s, ts, value, 1.0);
             return Score.cold(value);
@@ -59,18 +117,28 @@ public final class Baseline implements Serializable {
         long dt = Math.max(1, ts - s.lastTs);
         // Weight of the new sample: 1 - 2^(-dt/halfLife); at least 1/samples while young, so
         // the first samples average instead of being swamped by the seed value.
-        double alpha = 1 - Math.pow(2, -dt / halfLifeMs);
-        alpha = Math.max(alpha, 1.0 / (s.samples + 1));
-        double flatResidual = value - s.level;
+        double alpha = Math.max(forget(dt, halfLifeMs), 1.0 / (s.samples + 1));
         if (seasonMs > 0) {
             double seasonal = seasonalExpected(s, ts);
             if (!Double.isNaN(seasonal)) {
                 s.seasonError += alpha * (Math.abs(value - seasonal) - s.seasonError);
-                s.flatError += alpha * (Math.abs(flatResidual) - s.flatError);
+                s.flatError += alpha * (Math.abs(value - s.level) - s.flatError);
             }
         }
+        double magnitudeAlpha = Math.max(forget(dt, MAGNITUDE_HALF_LIFE_MS), 1.0 / (s.samples + 1));
+        s.magnitude += magnitudeAlpha * (Math.abs(value) - s.magnitude);
         learn(s, value, alpha);
         if (seasonMs > 0) learnSeason(s, ts, value, alpha);
+        if (score.warm()) {
+            double excess = excess(s, value - score.expected(), score.deviation());
+            s.recentExcess = Math.max(recentExcess(s, ts), excess);
+            if (s.tailCount == 0) seedTails(s, score.scale());
+            countDeviation(s, dt, value - score.expected());
+            double side =
+                    Math.abs(score.deviation()) > SHIFT_Z ? Math.signum(score.deviation()) : 0;
+            s.shift += forget(dt, shiftConfirmMs) * (side - s.shift);
+            if (Math.abs(s.shift) > SHIFT_SHARE) newLevel(s, value);
+        }
         s.lastTs = Math.max(s.lastTs, ts);
         s.samples++;
         return score;
@@ -84,33 +152,172 @@ public final class Baseline implements Serializable {
         double expected = s.level;
         double spread = s.spread;
         double seasonal = seasonMs > 0 ? seasonalExpected(s, ts) : Double.NaN;
-        if (!Double.isNaN(seasonal) && s.seasonError < s.flatError) {
-            int b = bin(ts);
+        if (!Double.isNaN(seasonal) && s.seasonError < SEASON_MARGIN * s.flatError) {
             expected = seasonal;
-            spread = s.seasonSpread[b];
+            spread = s.seasonSpread[bin(ts)];
         }
-        double scale =
-                Math.max(
-                        MAD_TO_SIGMA * spread,
-                        Math.max(settings.relativeFloor() * Math.abs(expected), Double.MIN_NORMAL));
+        double floor = settings.relativeFloor() * Math.max(Math.abs(expected), s.magnitude);
+        double scale = Math.max(MAD_TO_SIGMA * spread, Math.max(floor, Double.MIN_NORMAL));
         double deviation = (value - expected) / scale;
-        return new Score(expected, scale, deviation, anomaly(deviation), true);
+        double news = excess(s, value - expected, deviation) - recentExcess(s, ts);
+        return new Score(expected, scale, deviation, anomaly(news), true);
     }
 
-    /** Maps |z| to [0, 1]: 0 up to 2 spreads, 0.5 at 4.5, approaching 1 beyond 10. */
-    static double anomaly(double deviation) {
-        double z = Math.abs(deviation);
-        if (z <= 2) return 0;
-        return 1 - Math.exp(-(z - 2) / 3.6);
+    /**
+     * How far a deviation's rarity (−log10 P) goes beyond one in a thousand; negative when it is
+     * commoner, or smaller than {@value #TAIL_FLOOR} scales.
+     */
+    private static double excess(BaselineState s, double residual, double deviation) {
+        if (Math.abs(deviation) < TAIL_FLOOR) return -SURPRISE_ONSET;
+        return surprise(s, residual) - SURPRISE_ONSET;
     }
 
-    private static void learn(BaselineState s, double value, double alpha) {
+    /** The largest excess of the recent samples, fading with the shift confirmation half-life. */
+    private double recentExcess(BaselineState s, long ts) {
+        long dt = Math.max(0, ts - s.lastTs);
+        return Math.max(0, s.recentExcess) * (1 - forget(dt, shiftConfirmMs));
+    }
+
+    /**
+     * Maps the news of a sample (its rarity beyond one in a thousand, less that of the recent
+     * samples) to [0, 1]: 0 when none, 0.5 at 1.4 decades (P near 1e-4.4 after a quiet spell), 0.9
+     * at 4.6 decades (1e-7.6).
+     */
+    static double anomaly(double news) {
+        return news <= 0 ? 0 : 1 - Math.exp(-news / 2);
+    }
+
+    /**
+     * −log10 of the decayed share of past deviations on the same side at least as large as {@code
+     * residual}; beyond the largest one seen, half a sample scaled down by a power law of how much
+     * larger it is.
+     */
+    static double surprise(BaselineState s, double residual) {
+        if (s.tailUp == null || s.tailCount <= 0) return 0;
+        double[] counts = residual < 0 ? s.tailDown : s.tailUp;
+        double size = Math.abs(residual);
+        double position = tailPosition(s, size);
+        int b = (int) position;
+        // the share of its own bin above it, as if the bin's counts were spread evenly in log
+        double atLeast = b < TAIL_BINS ? (1 - (position - b)) * counts[b] : 0;
+        for (int i = b + 1; i < TAIL_BINS; i++) atLeast += counts[i];
+        // the largest deviation seen at least half a time
+        int top = TAIL_BINS - 1;
+        for (double seen = counts[top]; top > 0 && seen < 0.5; seen += counts[--top]) {}
+        double largest = s.tailAnchor * Math.pow(BIN_RATIO, top + 1);
+        double beyond = 0.5 * Math.pow(Math.min(1, largest / size), TAIL_POWER);
+        double p = Math.max(atLeast, beyond) / s.tailCount;
+        return -Math.log10(Math.max(p, Double.MIN_NORMAL));
+    }
+
+    /** The bin of a deviation size; TAIL_BINS or more when above the histogram's range. */
+    private static int tailBin(BaselineState s, double size) {
+        return (int) tailPosition(s, size);
+    }
+
+    /** Where a deviation size falls in the bins, fractional: 3.5 is the middle of bin 3. */
+    private static double tailPosition(BaselineState s, double size) {
+        double position = Math.log(size / s.tailAnchor) / Math.log(BIN_RATIO);
+        return position > 0 ? Math.min(position, 2.0 * TAIL_BINS) : 0;
+    }
+
+    /**
+     * The prior of a series that has just warmed up: {@code warmup} samples' worth of deviations
+     * spread as a normal distribution of the current scale would spread them. Until real deviations
+     * outweigh it, rarity is judged like a z-score; it fades with the tail memory.
+     */
+    private void seedTails(BaselineState s, double scale) {
+        s.tailAnchor = scale / Math.pow(2, TAIL_BINS / BINS_PER_OCTAVE / 2);
+        double weight = settings.warmup();
+        double below = normalCdf(s.tailAnchor / scale) - 0.5;
+        for (int i = 0; i < TAIL_BINS; i++) {
+            double above = normalCdf(s.tailAnchor * Math.pow(BIN_RATIO, i + 1) / scale) - 0.5;
+            s.tailUp[i] = weight * (above - below);
+            s.tailDown[i] = s.tailUp[i];
+            below = above;
+        }
+        s.tailUp[0] += weight * (normalCdf(s.tailAnchor / scale) - 0.5);
+        s.tailDown[0] = s.tailUp[0];
+        s.tailCount = weight;
+    }
+
+    /** The standard normal distribution function (Zelen and Severo, error below 1e-7). */
+    static double normalCdf(double x) {
+        double t = 1 / (1 + 0.2316419 * Math.abs(x));
+        double poly =
+                t
+                        * (0.319381530
+                                + t
+                                        * (-0.356563782
+                                                + t
+                                                        * (1.781477937
+                                                                + t
+                                                                        * (-1.821255978
+                                                                                + t
+                                                                                        * 1.330274429))));
+        double tail = Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI) * poly;
+        return x >= 0 ? 1 - tail : tail;
+    }
+
+    /** Decays the deviation counts and adds one, moving the bins up if it is the largest yet. */
+    private void countDeviation(BaselineState s, long dt, double residual) {
+        double keep = 1 - forget(dt, tailMemoryMs);
+        for (int i = 0; i < TAIL_BINS; i++) {
+            s.tailUp[i] *= keep;
+            s.tailDown[i] *= keep;
+        }
+        s.tailCount = s.tailCount * keep + 1;
+        double size = Math.abs(residual);
+        if (size > 0 && s.tailAnchor <= 0) {
+            // the first deviation sits two octaves below the top of the range
+            s.tailAnchor = size / Math.pow(2, TAIL_BINS / BINS_PER_OCTAVE - 2);
+        }
+        int b = tailBin(s, size);
+        if (b >= TAIL_BINS) {
+            int by = b - TAIL_BINS + 1;
+            shiftBins(s.tailUp, by);
+            shiftBins(s.tailDown, by);
+            s.tailAnchor *= Math.pow(BIN_RATIO, by);
+            b = TAIL_BINS - 1;
+        }
+        (residual < 0 ? s.tailDown : s.tailUp)[b] += 1;
+    }
+
+    /** Moves every bin down by {@code by}; the lowest ones merge into bin 0. */
+    private static void shiftBins(double[] counts, int by) {
+        double merged = 0;
+        for (int i = 0; i <= Math.min(by, TAIL_BINS - 1); i++) merged += counts[i];
+        for (int i = 1; i < TAIL_BINS; i++) {
+            counts[i] = i + by < TAIL_BINS ? counts[i + by] : 0;
+        }
+        counts[0] = merged;
+    }
+
+    /** A confirmed move to a new level: start the level there and forget most deviations. */
+    private static void newLevel(BaselineState s, double value) {
+        s.level = value;
+        s.shift = 0;
+        for (int i = 0; i < TAIL_BINS; i++) {
+            s.tailUp[i] *= SHIFT_KEEP;
+            s.tailDown[i] *= SHIFT_KEEP;
+        }
+        s.tailCount *= SHIFT_KEEP;
+    }
+
+    /** The weight of new information after {@code dt} ms with a half-life of {@code halfLife}. */
+    private static double forget(long dt, double halfLifeMs) {
+        return 1 - Math.pow(2, -dt / halfLifeMs);
+    }
+
+    /** Learns the level and spread; while warming up without clipping, so they start unbiased. */
+    private void learn(BaselineState s, double value, double alpha) {
+        boolean clip = s.spread > 0 && s.samples >= settings.warmup();
         double r = value - s.level;
-        double limit = CLIP * Math.max(s.spread, 1e-12);
-        double clipped = s.spread == 0 ? r : Math.max(-limit, Math.min(limit, r));
+        double limit = CLIP * s.spread;
+        double clipped = clip ? Math.max(-limit, Math.min(limit, r)) : r;
         s.level += alpha * clipped;
         double dev = Math.abs(r);
-        double devClipped = s.spread == 0 ? dev : Math.min(dev, CLIP * s.spread);
+        double devClipped = clip ? Math.min(dev, CLIP * s.spread) : dev;
         s.spread += alpha * (devClipped - s.spread);
     }
 
@@ -119,7 +326,7 @@ public final class Baseline implements Serializable {
         s.seasonLevel = new double[n];
         s.seasonSpread = new double[n];
         s.seasonSince = new long[n];
-        java.util.Arrays.fill(s.seasonSince, -1);
+        Arrays.fill(s.seasonSince, -1);
     }
 
     private void learnSeason(BaselineState s, long ts, double value, double alpha) {

@@ -5,17 +5,23 @@ import java.time.Duration;
 
 /**
  * Settings of the streaming baseline (see {@link Baseline}); one setting serves every series of a
- * detector. Defaults are the ones the NAB corpus and the scenario suite were scored with
- * (docs/detectors.md#baseline-shift).
+ * detector. Every duration is event time, not a count of samples, so the same setting means the
+ * same thing for the job's 10-second metrics and NAB's 5-minute ones. The defaults are the ones the
+ * NAB corpus was scored with (docs/detectors.md#baseline-shift).
  *
- * @param halfLife how fast the baseline forgets: a sample's weight halves after this much event
- *     time
- * @param warmup samples a series needs before it is scored at all
+ * @param halfLife how fast the level and spread forget: a sample's weight halves after this much
+ *     event time (default 2 h)
+ * @param warmup samples a series needs before it is scored at all (default 30)
  * @param season the seasonal period (a day); {@link Duration#ZERO} switches seasonality off
- * @param seasonBins slots the period is cut into; each learns its own level and spread
- * @param seasonMinPeriods whole periods of history a slot needs before it is trusted
- * @param relativeFloor the spread never counts as smaller than this share of the level, so a flat
- *     series does not make every wiggle an anomaly
+ * @param seasonBins slots the period is cut into; each learns its own level and spread (24)
+ * @param seasonMinPeriods whole periods of history a slot needs before it is trusted (2)
+ * @param relativeFloor the scale never counts as smaller than this share of the level (or of the
+ *     series' typical magnitude), so a flat series does not make every wiggle an anomaly (0.02)
+ * @param tailMemory how long a deviation is remembered when judging how rare a new one is: counts
+ *     halve after this much event time (default 5 days, so last week's daily spike is still "seen
+ *     before")
+ * @param shiftConfirm half-life of the share of samples on one side of the expectation that
+ *     confirms a move to a new level (default 30 min)
  */
 public record BaselineSettings(
         Duration halfLife,
@@ -23,23 +29,84 @@ public record BaselineSettings(
         Duration season,
         int seasonBins,
         int seasonMinPeriods,
-        double relativeFloor)
+        double relativeFloor,
+        Duration tailMemory,
+        Duration shiftConfirm)
         implements Serializable {
+
+    public static final Duration DEFAULT_TAIL_MEMORY = Duration.ofDays(5);
+    public static final Duration DEFAULT_SHIFT_CONFIRM = Duration.ofMinutes(30);
 
     public static final BaselineSettings DEFAULTS =
             new BaselineSettings(Duration.ofHours(2), 30, Duration.ofDays(1), 24, 2, 0.02);
 
     public BaselineSettings {
-        halfLife = halfLife == null ? Duration.ofHours(2) : halfLife;
+        halfLife = positiveOr(halfLife, Duration.ofHours(2));
         season = season == null ? Duration.ofDays(1) : season;
         if (warmup <= 0) warmup = 30;
         if (seasonBins <= 0) seasonBins = 24;
         if (seasonMinPeriods <= 0) seasonMinPeriods = 2;
         if (relativeFloor < 0) relativeFloor = 0;
+        tailMemory = positiveOr(tailMemory, DEFAULT_TAIL_MEMORY);
+        shiftConfirm = positiveOr(shiftConfirm, DEFAULT_SHIFT_CONFIRM);
+    }
+
+    /** The first six settings; tail memory and shift confirmation at their defaults. */
+    public BaselineSettings(
+            Duration halfLife,
+            int warmup,
+            Duration season,
+            int seasonBins,
+            int seasonMinPeriods,
+            double relativeFloor) {
+        this(halfLife, warmup, season, seasonBins, seasonMinPeriods, relativeFloor, null, null);
+    }
+
+    private static Duration positiveOr(Duration d, Duration fallback) {
+        return d == null || d.isZero() || d.isNegative() ? fallback : d;
     }
 
     /** Whether the baseline learns a daily (or other) profile at all. */
     public boolean seasonal() {
         return !season.isZero() && seasonBins > 1;
+    }
+
+    /** The same settings with another half-life (for sensitivity checks). */
+    public BaselineSettings withHalfLife(Duration d) {
+        return new BaselineSettings(
+                d,
+                warmup,
+                season,
+                seasonBins,
+                seasonMinPeriods,
+                relativeFloor,
+                tailMemory,
+                shiftConfirm);
+    }
+
+    /** The same settings with another tail memory. */
+    public BaselineSettings withTailMemory(Duration d) {
+        return new BaselineSettings(
+                halfLife,
+                warmup,
+                season,
+                seasonBins,
+                seasonMinPeriods,
+                relativeFloor,
+                d,
+                shiftConfirm);
+    }
+
+    /** The same settings with another shift confirmation half-life. */
+    public BaselineSettings withShiftConfirm(Duration d) {
+        return new BaselineSettings(
+                halfLife,
+                warmup,
+                season,
+                seasonBins,
+                seasonMinPeriods,
+                relativeFloor,
+                tailMemory,
+                d);
     }
 }

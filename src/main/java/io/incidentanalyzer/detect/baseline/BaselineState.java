@@ -1,9 +1,10 @@
 package io.incidentanalyzer.detect.baseline;
 
 /**
- * What {@link Baseline} remembers of one series: a few numbers and, when seasonal, two small arrays
- * of one slot per season bin. A Flink POJO (public fields, no-argument constructor) so keyed state
- * can hold it and evolve it; its size does not grow with the series' length.
+ * What {@link Baseline} remembers of one series: a few numbers, two small arrays of deviation
+ * counts and, when seasonal, three small arrays of one slot per season bin. A Flink POJO (public
+ * fields, no-argument constructor) so keyed state can hold it and evolve it; its size does not grow
+ * with the series' length.
  */
 public class BaselineState {
     /** Samples learned so far. */
@@ -17,6 +18,37 @@ public class BaselineState {
 
     /** The robust spread around {@link #level}, in the series' units. */
     public double spread;
+
+    /** Exponentially weighted mean of |value| over a day: the series' order of magnitude. */
+    public double magnitude;
+
+    /**
+     * Exponentially weighted share of recent samples that lay more than {@value Baseline#SHIFT_Z}
+     * scales above (+) or below (−) the expectation; near ±1 means the series has moved to a new
+     * level.
+     */
+    public double shift;
+
+    /**
+     * Decayed counts of past deviations above (up) and below (down) the expectation, in the series'
+     * units, by logarithmic bin: bin {@code i} holds |deviation| in {@code [tailAnchor · 2^(i/4),
+     * tailAnchor · 2^((i+1)/4))}, bin 0 also everything smaller. Null until warm.
+     */
+    public double[] tailUp;
+
+    public double[] tailDown;
+
+    /** Lower edge of the deviation bins; 0 until the first non-zero deviation. */
+    public double tailAnchor;
+
+    /** Decayed count of all deviations in {@link #tailUp} and {@link #tailDown}. */
+    public double tailCount;
+
+    /**
+     * The largest rarity beyond one in a thousand (in decades) of the recent samples, as of {@link
+     * #lastTs}: a new sample is news only by how much it exceeds this, faded by the time since.
+     */
+    public double recentExcess;
 
     /** Per season slot: level, spread, and the event time of the slot's first sample. */
     public double[] seasonLevel;
@@ -33,7 +65,10 @@ public class BaselineState {
 
     /** Approximate bytes this state holds on the heap, for docs/benchmarks.md. */
     public long approximateBytes() {
-        long bytes = 16 + 8 * 6;
+        long bytes = 16 + 8 * 12;
+        if (tailUp != null) {
+            bytes += 2 * (16 + 8L * tailUp.length);
+        }
         if (seasonLevel != null) {
             bytes += 3 * (16 + 8L * seasonLevel.length);
         }

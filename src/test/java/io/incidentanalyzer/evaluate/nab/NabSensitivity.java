@@ -1,0 +1,81 @@
+package io.incidentanalyzer.evaluate.nab;
+
+import io.incidentanalyzer.detect.baseline.BaselineSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Sensitivity check for docs/detectors.md: the NAB scores of the baseline core at its default
+ * setting and with each setting moved to neighbouring values, one at a time. Not a test:
+ *
+ * <pre>
+ * mvn -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java -cp target/test-classes:target/classes:$(cat target/cp.txt) \
+ *     io.incidentanalyzer.evaluate.nab.NabSensitivity /work/shared/benchmarks/nab-aws
+ * </pre>
+ */
+public final class NabSensitivity {
+    private NabSensitivity() {}
+
+    public static void main(String[] args) {
+        NabCorpus corpus = NabCorpus.open(Path.of(args.length > 0 ? args[0] : "."));
+        BaselineSettings d = BaselineSettings.DEFAULTS;
+        List<String[]> runs = new ArrayList<>();
+        List<BaselineSettings> settings = new ArrayList<>();
+        runs.add(new String[] {"defaults", ""});
+        settings.add(d);
+        for (int h : new int[] {1, 4}) {
+            runs.add(new String[] {"halfLife", h + " h"});
+            settings.add(d.withHalfLife(Duration.ofHours(h)));
+        }
+        for (int days : new int[] {3, 7, 10}) {
+            runs.add(new String[] {"tailMemory", days + " d"});
+            settings.add(d.withTailMemory(Duration.ofDays(days)));
+        }
+        for (int m : new int[] {15, 20, 45, 60}) {
+            runs.add(new String[] {"shiftConfirm", m + " min"});
+            settings.add(d.withShiftConfirm(Duration.ofMinutes(m)));
+        }
+        runs.add(new String[] {"season", "off"});
+        settings.add(
+                new BaselineSettings(
+                        d.halfLife(),
+                        d.warmup(),
+                        Duration.ZERO,
+                        d.seasonBins(),
+                        d.seasonMinPeriods(),
+                        d.relativeFloor(),
+                        d.tailMemory(),
+                        d.shiftConfirm()));
+        for (double f : new double[] {0.01, 0.05}) {
+            runs.add(new String[] {"relativeFloor", Double.toString(f)});
+            settings.add(
+                    new BaselineSettings(
+                            d.halfLife(),
+                            d.warmup(),
+                            d.season(),
+                            d.seasonBins(),
+                            d.seasonMinPeriods(),
+                            f,
+                            d.tailMemory(),
+                            d.shiftConfirm()));
+        }
+        System.out.println(
+                "| setting | value | standard | reward_low_FP_rate | reward_low_FN_rate |");
+        System.out.println("|---|---|---:|---:|---:|");
+        for (int i = 0; i < runs.size(); i++) {
+            List<NabScorer.Result> best = NabEvaluation.runBaseline(corpus, settings.get(i)).best();
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %s | %.2f | %.2f | %.2f |%n",
+                    runs.get(i)[0],
+                    runs.get(i)[1],
+                    best.get(0).normalised(),
+                    best.get(1).normalised(),
+                    best.get(2).normalised());
+        }
+    }
+}
