@@ -24,10 +24,10 @@ public record BacklogRule(
         Duration clearAfter,
         Duration noDataAfter,
         Severity severity)
-        implements Serializable {
+        implements MetricRule, Serializable {
 
     public BacklogRule {
-        service = service == null ? SaturationRule.ANY_SERVICE : service;
+        service = service == null ? ANY_SERVICE : service;
         interval = interval == null ? Duration.ofSeconds(10) : interval;
         intervals = intervals == null ? 4 : intervals;
         minGrowth = minGrowth == null ? 0.0 : minGrowth;
@@ -35,12 +35,5 @@ public record BacklogRule(
         clearAfter = clearAfter == null ? Duration.ofMinutes(2) : clearAfter;
         noDataAfter = noDataAfter == null ? Duration.ofMinutes(5) : noDataAfter;
         severity = severity == null ? Severity.MAJOR : severity;
-    }
-
-    /** Whether this rule watches the given series. */
-    public boolean matches(String sampleService, String sampleMetric) {
-        return metric != null
-                && metric.equals(sampleMetric)
-                && (SaturationRule.ANY_SERVICE.equals(service) || service.equals(sampleService));
     }
 }

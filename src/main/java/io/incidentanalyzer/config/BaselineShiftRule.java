@@ -29,13 +29,13 @@ public record BaselineShiftRule(
         Duration noDataAfter,
         Duration relearnAfter,
         Severity severity)
-        implements Serializable {
+        implements MetricRule, Serializable {
 
     public static final double DEFAULT_MIN_DEVIATION = 6;
     public static final double DEFAULT_MIN_CHANGE = 0.5;
 
     public BaselineShiftRule {
-        service = service == null ? SaturationRule.ANY_SERVICE : service;
+        service = service == null ? ANY_SERVICE : service;
         direction = direction == null ? Direction.UP : direction;
         minDeviation = minDeviation == null ? DEFAULT_MIN_DEVIATION : minDeviation;
         minChange = minChange == null ? DEFAULT_MIN_CHANGE : minChange;
@@ -45,12 +45,5 @@ public record BaselineShiftRule(
         noDataAfter = noDataAfter == null ? Duration.ofMinutes(5) : noDataAfter;
         relearnAfter = relearnAfter == null ? Duration.ofHours(6) : relearnAfter;
         severity = severity == null ? Severity.MAJOR : severity;
-    }
-
-    /** Whether this rule watches the given series. */
-    public boolean matches(String sampleService, String sampleMetric) {
-        return metric != null
-                && metric.equals(sampleMetric)
-                && (SaturationRule.ANY_SERVICE.equals(service) || service.equals(sampleService));
     }
 }

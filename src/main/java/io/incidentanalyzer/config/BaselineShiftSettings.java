@@ -30,9 +30,6 @@ public record BaselineShiftSettings(
 
     /** The index of the first rule watching this series, or -1: the first match wins. */
     public int ruleFor(String service, String metric) {
-        for (int i = 0; i < rules.size(); i++) {
-            if (rules.get(i).matches(service, metric)) return i;
-        }
-        return -1;
+        return MetricRule.indexOf(rules, service, metric);
     }
 }

@@ -175,7 +175,7 @@ final class JobConfigValidator {
         for (int i = 0; i < rules.size(); i++) {
             SaturationRule r = rules.get(i);
             String at = "detectors.saturation[" + i + "]";
-            ruleTarget(c, at, r.name(), r.service(), r.metric(), "cpu_utilization");
+            ruleTarget(c, at, r, "cpu_utilization");
             if (r.ceiling() == null) {
                 problem(at + ".ceiling", "missing; the level that counts as saturated, e.g. 95");
             }
@@ -212,7 +212,7 @@ final class JobConfigValidator {
         for (int i = 0; i < rules.size(); i++) {
             BaselineShiftRule r = rules.get(i);
             String at = "detectors.baselineShift.rules[" + i + "]";
-            ruleTarget(c, at, r.name(), r.service(), r.metric(), "latency_p95_ms");
+            ruleTarget(c, at, r, "latency_p95_ms");
             atLeast(at + ".minDeviation", r.minDeviation(), 1, "robust spreads, e.g. 6");
             atLeast(at + ".minChange", r.minChange(), 0, "a share of the baseline, e.g. 0.5");
             atLeast(at + ".minDelta", r.minDelta(), 0, "in the metric's units");
@@ -228,7 +228,7 @@ final class JobConfigValidator {
         for (int i = 0; i < rules.size(); i++) {
             BacklogRule r = rules.get(i);
             String at = "detectors.backlog[" + i + "]";
-            ruleTarget(c, at, r.name(), r.service(), r.metric(), "queue_depth");
+            ruleTarget(c, at, r, "queue_depth");
             positive(at + ".interval", r.interval(), false);
             if (r.intervals() < 2) {
                 problem(
@@ -243,15 +243,17 @@ final class JobConfigValidator {
     }
 
     /** The name, service and metric every metric rule needs. */
-    private void ruleTarget(
-            JobConfig c, String at, String name, String service, String metric, String example) {
+    private void ruleTarget(JobConfig c, String at, MetricRule rule, String example) {
+        String name = rule.name();
+        String service = rule.service();
+        String metric = rule.metric();
         if (name == null || name.isBlank()) {
             problem(at + ".name", "missing; a short name for the rule, e.g. " + example);
         }
         if (metric == null || metric.isBlank()) {
             problem(at + ".metric", "missing; the metric name, e.g. " + example);
         }
-        if (!SaturationRule.ANY_SERVICE.equals(service) && !c.services().containsKey(service)) {
+        if (!MetricRule.ANY_SERVICE.equals(service) && !c.services().containsKey(service)) {
             problem(at + ".service", unknownService(service, c.services()) + " or '*'");
         }
     }

@@ -24,9 +24,8 @@ public record SaturationRule(
         Duration clearAfter,
         Duration noDataAfter,
         Severity severity)
-        implements Serializable {
+        implements MetricRule, Serializable {
 
-    public static final String ANY_SERVICE = "*";
     public static final Duration DEFAULT_SUSTAIN = Duration.ofSeconds(60);
     public static final Duration DEFAULT_CLEAR_AFTER = Duration.ofSeconds(120);
     public static final Duration DEFAULT_NO_DATA_AFTER = Duration.ofMinutes(5);
@@ -37,11 +36,5 @@ public record SaturationRule(
         clearAfter = clearAfter == null ? DEFAULT_CLEAR_AFTER : clearAfter;
         noDataAfter = noDataAfter == null ? DEFAULT_NO_DATA_AFTER : noDataAfter;
         severity = severity == null ? Severity.MAJOR : severity;
-    }
-
-    /** Whether this rule watches the given series. */
-    public boolean matches(String sampleService, String sampleMetric) {
-        return metric.equals(sampleMetric)
-                && (ANY_SERVICE.equals(service) || service.equals(sampleService));
     }
 }

@@ -5,6 +5,7 @@ import static io.incidentanalyzer.detect.DetectorText.roundUp;
 
 import io.incidentanalyzer.config.BacklogRule;
 import io.incidentanalyzer.config.DurationText;
+import io.incidentanalyzer.config.MetricRule;
 import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
@@ -47,10 +48,7 @@ public class BacklogDetector extends EventTimeOrderedFunction<MetricSample, Sign
 
     /** The index of the first rule watching this series, or -1: the first match wins. */
     public static int ruleFor(List<BacklogRule> rules, String service, String metric) {
-        for (int i = 0; i < rules.size(); i++) {
-            if (rules.get(i).matches(service, metric)) return i;
-        }
-        return -1;
+        return MetricRule.indexOf(rules, service, metric);
     }
 
     @Override

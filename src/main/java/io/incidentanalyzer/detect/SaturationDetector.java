@@ -4,6 +4,7 @@ import static io.incidentanalyzer.detect.DetectorText.num;
 import static io.incidentanalyzer.detect.DetectorText.roundUp;
 
 import io.incidentanalyzer.config.DurationText;
+import io.incidentanalyzer.config.MetricRule;
 import io.incidentanalyzer.config.SaturationRule;
 import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.Signal;
@@ -52,10 +53,7 @@ public class SaturationDetector extends EventTimeOrderedFunction<MetricSample, S
 
     /** The index of the first rule watching this series, or -1: the first match wins. */
     public static int ruleFor(List<SaturationRule> rules, String service, String metric) {
-        for (int i = 0; i < rules.size(); i++) {
-            if (rules.get(i).matches(service, metric)) return i;
-        }
-        return -1;
+        return MetricRule.indexOf(rules, service, metric);
     }
 
     @Override

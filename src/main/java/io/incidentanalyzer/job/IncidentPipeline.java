@@ -5,6 +5,7 @@ import io.incidentanalyzer.config.BaselineShiftSettings;
 import io.incidentanalyzer.config.DependencyDriftSettings;
 import io.incidentanalyzer.config.DetectorSettings;
 import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.config.MetricRule;
 import io.incidentanalyzer.config.SaturationRule;
 import io.incidentanalyzer.correlate.IncidentCorrelator;
 import io.incidentanalyzer.detect.BacklogDetector;
@@ -93,22 +94,21 @@ public final class IncidentPipeline {
         SingleOutputStreamOperator<Signal> saturation =
                 metricDetector(
                         metrics,
-                        (service, metric) ->
-                                SaturationDetector.ruleFor(rules, service, metric) >= 0,
+                        rules,
                         new SaturationDetector(config.environment(), rules),
                         "saturation");
         BaselineShiftSettings shift = detectors.baselineShift();
         SingleOutputStreamOperator<Signal> baselineShift =
                 metricDetector(
                         metrics,
-                        (service, metric) -> shift.ruleFor(service, metric) >= 0,
+                        shift.rules(),
                         new BaselineShiftDetector(config.environment(), shift),
                         "baseline-shift");
         List<BacklogRule> backlog = detectors.backlog();
         SingleOutputStreamOperator<Signal> backlogGrowth =
                 metricDetector(
                         metrics,
-                        (service, metric) -> BacklogDetector.ruleFor(backlog, service, metric) >= 0,
+                        backlog,
                         new BacklogDetector(config.environment(), backlog),
                         "backlog");
         // Each auth detector gets only the event types it counts, filtered before the shuffle:
@@ -201,15 +201,15 @@ public final class IncidentPipeline {
     }
 
     /**
-     * Keys the samples a metric detector watches by series and runs the detector on them; the
+     * Keys the samples a metric detector's rules watch by series and runs the detector on them; the
      * filter drops the others before the shuffle.
      */
     private static SingleOutputStreamOperator<Signal> metricDetector(
             DataStream<MetricSample> metrics,
-            Watches watches,
+            List<? extends MetricRule> rules,
             EventTimeOrderedFunction<MetricSample, Signal> detector,
             String name) {
-        return metrics.filter(watches::test)
+        return metrics.filter(new WatchedBy(rules))
                 .name(name + " watched series")
                 .uid("filter-" + name)
                 .keyBy(new SeriesKey())
@@ -218,13 +218,18 @@ public final class IncidentPipeline {
                 .uid("detect-" + name);
     }
 
-    /** Whether some rule of a metric detector watches the series. */
-    @FunctionalInterface
-    interface Watches extends java.io.Serializable {
-        boolean test(String service, String metric);
+    /** Keeps the samples some rule of a metric detector watches. */
+    static final class WatchedBy implements FilterFunction<MetricSample> {
+        private static final long serialVersionUID = 1L;
+        private final List<MetricRule> rules;
 
-        default boolean test(MetricSample s) {
-            return test(s.service(), s.metric());
+        WatchedBy(List<? extends MetricRule> rules) {
+            this.rules = List.copyOf(rules);
+        }
+
+        @Override
+        public boolean filter(MetricSample s) {
+            return MetricRule.indexOf(rules, s.service(), s.metric()) >= 0;
         }
     }
 
