@@ -36,14 +36,7 @@ final class IncidentPrinter {
         Signal s = e.cause();
         String what = config.displayName(s.service()) + " " + s.subject();
         return switch (e.type()) {
-            case OPENED, SIGNAL_ADDED ->
-                    String.format(
-                            Locale.ROOT,
-                            "%s at or above %s since %s (peak %s)",
-                            what,
-                            number(s.baseline()),
-                            at(s.onset()),
-                            number(s.peak()));
+            case OPENED, SIGNAL_ADDED -> opened(s);
             case SIGNAL_CLEARED ->
                     String.format(
                             Locale.ROOT,
@@ -59,6 +52,78 @@ final class IncidentPrinter {
                             duration(Duration.ofMillis(e.closedAt() - e.openedAt())),
                             at(e.openedAt()),
                             at(e.closedAt()));
+        };
+    }
+
+    /** What a signal says when it opens, in the words of its kind. */
+    private String opened(Signal s) {
+        String service = config.displayName(s.service());
+        String since = at(s.onset());
+        String peak = number(s.peak());
+        String usual = number(s.baseline());
+        return switch (s.kind()) {
+            case SATURATION ->
+                    String.format(
+                            Locale.ROOT,
+                            "%s %s at or above %s since %s (peak %s)",
+                            service,
+                            s.subject(),
+                            usual,
+                            since,
+                            peak);
+            case BASELINE_SHIFT ->
+                    String.format(
+                            Locale.ROOT,
+                            "%s %s %s its usual %s since %s (peak %s)",
+                            service,
+                            s.subject(),
+                            s.peak() >= s.baseline() ? "above" : "below",
+                            usual,
+                            since,
+                            peak);
+            case BACKLOG_GROWTH ->
+                    String.format(
+                            Locale.ROOT,
+                            "%s %s growing since %s from %s (peak %s)",
+                            service,
+                            s.subject(),
+                            since,
+                            usual,
+                            peak);
+            case REFRESH_STORM ->
+                    String.format(
+                            Locale.ROOT,
+                            "%s token-refresh storm since %s (peak %s refreshes a bucket, usually"
+                                    + " %s)",
+                            service,
+                            since,
+                            peak,
+                            usual);
+            case AUTH_FAILURES ->
+                    String.format(
+                            Locale.ROOT,
+                            "%s %s spike since %s (peak %s a bucket, usually %s)",
+                            service,
+                            s.subject(),
+                            since,
+                            peak,
+                            usual);
+            case DEPENDENCY_DRIFT ->
+                    String.format(
+                            Locale.ROOT,
+                            "%s uses an unexpected %s since %s%s",
+                            service,
+                            s.subject(),
+                            since,
+                            s.evidence().size() < 2 ? "" : " (" + s.evidence().get(1) + ")");
+            case ERROR_PATTERN ->
+                    String.format(
+                            Locale.ROOT,
+                            "%s log pattern surging since %s: \"%s\" (peak %s lines)",
+                            service,
+                            since,
+                            s.subject(),
+                            peak);
         };
     }
 

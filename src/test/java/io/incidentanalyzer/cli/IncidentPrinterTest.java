@@ -1,0 +1,117 @@
+package io.incidentanalyzer.cli;
+
+import static io.incidentanalyzer.testing.Fixtures.ENV;
+import static io.incidentanalyzer.testing.Fixtures.t;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.config.JobConfigLoader;
+import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.IncidentEventType;
+import io.incidentanalyzer.model.IncidentStatus;
+import io.incidentanalyzer.model.Severity;
+import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.model.SignalKind;
+import io.incidentanalyzer.model.SignalState;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The demo's lines: each signal kind opens in its own words, in the job's clock and zone. */
+class IncidentPrinterTest {
+    private final JobConfig config = JobConfigLoader.load(Path.of("jobs/watermelon.yaml"));
+    private final IncidentPrinter printer = new IncidentPrinter(config);
+
+    private static Signal signal(
+            SignalKind kind,
+            String service,
+            String subject,
+            double peak,
+            double baseline,
+            List<String> evidence) {
+        return new Signal(
+                kind + ":" + ENV + ":" + service + "/" + subject + ":" + t(0),
+                kind,
+                ENV,
+                service,
+                subject,
+                SignalState.OPEN,
+                t(30),
+                t(0),
+                t(20),
+                peak,
+                peak,
+                baseline,
+                baseline == 0 ? 0 : peak / baseline,
+                Severity.MAJOR,
+                evidence);
+    }
+
+    private String opened(Signal s) {
+        return printer.format(
+                new IncidentEvent(
+                        "watermelon-prod-20240216T072000Z",
+                        ENV,
+                        IncidentEventType.OPENED,
+                        s.ts(),
+                        IncidentStatus.INVESTIGATING,
+                        s.onset(),
+                        null,
+                        "title",
+                        s,
+                        List.of(s)));
+    }
+
+    @Test
+    void eachKindOpensInItsOwnWordsInTheJobsLocalClock() {
+        // Fixtures.T0 is 07:20 UTC: 8:20 AM in Amsterdam.
+        assertThat(
+                        opened(
+                                signal(
+                                        SignalKind.SATURATION,
+                                        "database",
+                                        "cpu_utilization",
+                                        100,
+                                        95,
+                                        List.of())))
+                .contains("Fri 8:20:30 AM  OPENED")
+                .contains(
+                        "Database cpu_utilization at or above 95 since Fri 8:20:00 AM (peak 100)");
+        assertThat(
+                        opened(
+                                signal(
+                                        SignalKind.BASELINE_SHIFT,
+                                        "api-gpt",
+                                        "latency_p95_ms",
+                                        4200,
+                                        900,
+                                        List.of())))
+                .contains("API-GPT server latency_p95_ms above its usual 900 since Fri 8:20:00 AM");
+        assertThat(
+                        opened(
+                                signal(
+                                        SignalKind.REFRESH_STORM,
+                                        "token-verification",
+                                        "REFRESH",
+                                        89,
+                                        13.4,
+                                        List.of())))
+                .contains("Token verification server token-refresh storm since Fri 8:20:00 AM")
+                .contains("usually 13.4");
+        assertThat(
+                        opened(
+                                signal(
+                                        SignalKind.DEPENDENCY_DRIFT,
+                                        "token-verification",
+                                        "database host",
+                                        1,
+                                        0,
+                                        List.of(
+                                                "token-verification reports database host x",
+                                                "expected db-main.internal"))))
+                .contains(
+                        "Token verification server uses an unexpected database host since Fri"
+                                + " 8:20:00 AM (expected db-main.internal)")
+                .doesNotContain("at or above");
+    }
+}
