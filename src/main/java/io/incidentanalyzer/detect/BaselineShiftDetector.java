@@ -251,6 +251,7 @@ public class BaselineShiftDetector extends EventTimeOrderedFunction<MetricSample
         st.peak = v;
         st.peakTs = ts;
         st.peakDeviation = score.deviation();
+        st.onsetAnomaly = score.anomaly();
         st.calmSince = -1;
     }
 
@@ -288,6 +289,11 @@ public class BaselineShiftDetector extends EventTimeOrderedFunction<MetricSample
                         Instant.ofEpochMilli(st.peakTs),
                         st.peakDeviation,
                         st.expected == 0 ? "∞" : num(st.peak / st.expected)));
+        evidence.add(
+                String.format(
+                        Locale.ROOT,
+                        "anomaly score %.2f at the onset (how rare such a deviation has been)",
+                        st.onsetAnomaly));
         return evidence;
     }
 

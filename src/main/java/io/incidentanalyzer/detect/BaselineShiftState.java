@@ -32,6 +32,10 @@ public class BaselineShiftState {
 
     public long peakTs = -1;
     public double peakDeviation;
+
+    /** The baseline core's anomaly score, in [0, 1], of the first shifted sample. */
+    public double onsetAnomaly;
+
     public double lastReportedDeviation;
     public double last;
 
@@ -53,6 +57,7 @@ public class BaselineShiftState {
         onset = -1;
         peakTs = -1;
         peakDeviation = 0;
+        onsetAnomaly = 0;
         lastReportedDeviation = 0;
         calmSince = -1;
     }

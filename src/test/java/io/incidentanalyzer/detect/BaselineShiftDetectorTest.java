@@ -114,6 +114,14 @@ class BaselineShiftDetectorTest {
                             assertThat(s.ratio()).isBetween(3.8, 4.2);
                             assertThat(s.subject()).isEqualTo("latency_p95_ms");
                             assertThat(s.evidence().get(0)).contains("above its baseline");
+                            assertThat(s.evidence())
+                                    .anySatisfy(
+                                            e ->
+                                                    assertThat(e)
+                                                            .matches(
+                                                                    "anomaly score"
+                                                                        + " (0\\.9\\d|1\\.00) at"
+                                                                        + " the onset.*"));
                         });
     }
 
