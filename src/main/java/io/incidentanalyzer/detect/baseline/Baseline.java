@@ -152,6 +152,11 @@ public final class Baseline implements Serializable {
             }
             s.tailCount = s.tailCount * keep + 1;
             s.tailAnchor = count(s.tailUp, s.tailDown, keep, s.tailAnchor, residual);
+            if (s.burstUp == null) {
+                // a state checkpointed before the burst histogram existed
+                s.burstUp = new double[TAIL_BINS];
+                s.burstDown = new double[TAIL_BINS];
+            }
             if (s.burstCount == 0) {
                 // an exponentially weighted mean of independent deviations with weight a has
                 // a/(2 - a) of their variance
