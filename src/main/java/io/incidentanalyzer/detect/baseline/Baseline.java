@@ -9,7 +9,7 @@ import java.util.Arrays;
  * {@code evaluate nab}. Stateless itself; each series' memory is a {@link BaselineState} the caller
  * keeps (in Flink keyed state), so one instance serves every key.
  *
- * <p>{@link #update} first scores the sample against what the state expected, then learns it. Four
+ * <p>{@link #update} first scores the sample against what the state expected, then learns it. Five
  * parts (docs/detectors.md#baseline-shift):
  *
  * <ol>
@@ -25,13 +25,17 @@ import java.util.Arrays;
  *       deviations that reached it, extrapolated beyond the largest one seen as {@code (largest /
  *       deviation)^}{@value #TAIL_POWER}. A series that spikes every hour does not alarm on its
  *       usual spikes; a spike larger than any seen for days does.
- *   <li><b>News.</b> The anomaly is the rarity beyond one in a thousand less that of the recent
- *       samples (fading with {@code shiftConfirm}): a drop that takes five samples scores once.
+ *   <li><b>Burst.</b> The same rarity, with its own histogram, for the recent mean deviation (an
+ *       exponentially weighted mean with the {@code burstWindow} half-life) once it is at least
+ *       {@value #BURST_FLOOR} scale from the expectation: a cluster of spikes, or a level that has
+ *       crept away, is rare as a whole even when each sample is commonplace for the series.
+ *   <li><b>News.</b> The anomaly is the larger of the two rarities beyond one in a thousand, less
+ *       the largest of the recent samples (fading with {@code shiftConfirm}): a drop that takes
+ *       five samples, or a burst that grows for an hour, scores once, at its start.
  *   <li><b>New level.</b> When nearly all recent samples ({@value #SHIFT_SHARE} of a {@code
  *       shiftConfirm} half-life) lie more than {@value #SHIFT_Z} scales on one side, the series has
- *       moved: the level jumps to the new value and the deviation counts keep {@value #SHIFT_KEEP}
- *       of their weight, so the new regime's own noise is learned quickly and the shift scores
- *       once, at its start, not for as long as it lasts.
+ *       moved: the level jumps to the new value (and the recent mean deviation restarts), so a
+ *       shift is not reported for as long as the slow level takes to follow it.
  * </ol>
  *
  * <p>Time-aware: every half-life is event time, so the weight of a sample follows the time since
@@ -64,8 +68,8 @@ public final class Baseline implements Serializable {
     /** Share of recent samples on one side that confirms a new level. */
     static final double SHIFT_SHARE = 0.85;
 
-    /** Share of the deviation counts kept when a new level is confirmed. */
-    static final double SHIFT_KEEP = 0.3;
+    /** The recent mean deviation is judged only when it is at least this many scales. */
+    static final double BURST_FLOOR = 1.0;
 
     /** Rarity (−log10 P) below which a sample scores 0: rarer than one in a thousand. */
     static final double SURPRISE_ONSET = 3.0;
@@ -82,6 +86,7 @@ public final class Baseline implements Serializable {
     private final double halfLifeMs;
     private final double tailMemoryMs;
     private final double shiftConfirmMs;
+    private final double burstMs;
     private final long seasonMs;
 
     public Baseline(BaselineSettings settings) {
@@ -89,6 +94,7 @@ public final class Baseline implements Serializable {
         this.halfLifeMs = settings.halfLife().toMillis();
         this.tailMemoryMs = settings.tailMemory().toMillis();
         this.shiftConfirmMs = settings.shiftConfirm().toMillis();
+        this.burstMs = settings.burstWindow().toMillis();
         this.seasonMs = settings.seasonal() ? settings.season().toMillis() : 0;
     }
 
@@ -109,6 +115,8 @@ public final class Baseline implements Serializable {
             s.samples = 1;
             s.tailUp = new double[TAIL_BINS];
             s.tailDown = new double[TAIL_BINS];
+            s.burstUp = new double[TAIL_BINS];
+            s.burstDown = new double[TAIL_BINS];
             if (seasonMs > 0) initSeason(s);
             learnSeason(s, ts, value, 1.0);
             return Score.cold(value);
@@ -130,10 +138,36 @@ public final class Baseline implements Serializable {
         learn(s, value, alpha);
         if (seasonMs > 0) learnSeason(s, ts, value, alpha);
         if (score.warm()) {
-            double excess = excess(s, value - score.expected(), score.deviation());
+            double residual = value - score.expected();
+            double burst = burstMean(s, dt, residual);
+            double excess =
+                    Math.max(
+                            excess(s, residual, score.deviation()),
+                            burstExcess(s, burst, score.scale()));
             s.recentExcess = Math.max(recentExcess(s, ts), excess);
-            if (s.tailCount == 0) seedTails(s, score.scale());
-            countDeviation(s, dt, value - score.expected());
+            double keep = 1 - forget(dt, tailMemoryMs);
+            if (s.tailCount == 0) {
+                s.tailAnchor = seed(s.tailUp, s.tailDown, score.scale(), settings.warmup());
+                s.tailCount = settings.warmup();
+            }
+            s.tailCount = s.tailCount * keep + 1;
+            s.tailAnchor = count(s.tailUp, s.tailDown, keep, s.tailAnchor, residual);
+            if (s.burstUp == null) {
+                // a state checkpointed before the burst histogram existed
+                s.burstUp = new double[TAIL_BINS];
+                s.burstDown = new double[TAIL_BINS];
+            }
+            if (s.burstCount == 0) {
+                // an exponentially weighted mean of independent deviations with weight a has
+                // a/(2 - a) of their variance
+                double a = forget(dt, burstMs);
+                double scale = score.scale() * Math.sqrt(a / (2 - a));
+                s.burstAnchor = seed(s.burstUp, s.burstDown, scale, settings.warmup());
+                s.burstCount = settings.warmup();
+            }
+            s.burst = burst;
+            s.burstCount = s.burstCount * keep + 1;
+            s.burstAnchor = count(s.burstUp, s.burstDown, keep, s.burstAnchor, burst);
             double side =
                     Math.abs(score.deviation()) > SHIFT_Z ? Math.signum(score.deviation()) : 0;
             s.shift += forget(dt, shiftConfirmMs) * (side - s.shift);
@@ -159,7 +193,12 @@ public final class Baseline implements Serializable {
         double floor = settings.relativeFloor() * Math.max(Math.abs(expected), s.magnitude);
         double scale = Math.max(MAD_TO_SIGMA * spread, Math.max(floor, Double.MIN_NORMAL));
         double deviation = (value - expected) / scale;
-        double news = excess(s, value - expected, deviation) - recentExcess(s, ts);
+        double excess = excess(s, value - expected, deviation);
+        if (s.burstCount > 0) {
+            double burst = burstMean(s, Math.max(1, ts - s.lastTs), value - expected);
+            excess = Math.max(excess, burstExcess(s, burst, scale));
+        }
+        double news = excess - recentExcess(s, ts);
         return new Score(expected, scale, deviation, anomaly(news), true);
     }
 
@@ -170,6 +209,20 @@ public final class Baseline implements Serializable {
     private static double excess(BaselineState s, double residual, double deviation) {
         if (Math.abs(deviation) < TAIL_FLOOR) return -SURPRISE_ONSET;
         return surprise(s, residual) - SURPRISE_ONSET;
+    }
+
+    /** The recent mean deviation after one more {@code residual}, {@code dt} ms after the last. */
+    private double burstMean(BaselineState s, long dt, double residual) {
+        return s.burst + forget(dt, burstMs) * (residual - s.burst);
+    }
+
+    /**
+     * How far the rarity of a recent mean deviation goes beyond one in a thousand; negative when it
+     * is commoner, or smaller than {@value #BURST_FLOOR} scale.
+     */
+    private static double burstExcess(BaselineState s, double burst, double scale) {
+        if (s.burstCount <= 0 || Math.abs(burst) < BURST_FLOOR * scale) return -SURPRISE_ONSET;
+        return rarity(s.burstUp, s.burstDown, s.burstAnchor, s.burstCount, burst) - SURPRISE_ONSET;
     }
 
     /** The largest excess of the recent samples, fading with the shift confirmation half-life. */
@@ -193,10 +246,18 @@ public final class Baseline implements Serializable {
      * larger it is.
      */
     static double surprise(BaselineState s, double residual) {
-        if (s.tailUp == null || s.tailCount <= 0) return 0;
-        double[] counts = residual < 0 ? s.tailDown : s.tailUp;
+        return rarity(s.tailUp, s.tailDown, s.tailAnchor, s.tailCount, residual);
+    }
+
+    /**
+     * −log10 of the decayed share of the counts ({@code up} or {@code down} by the sign, {@code
+     * total} in all, bin 0 starting at {@code anchor}) at least as large as {@code residual}.
+     */
+    static double rarity(double[] up, double[] down, double anchor, double total, double residual) {
+        if (up == null || total <= 0) return 0;
+        double[] counts = residual < 0 ? down : up;
         double size = Math.abs(residual);
-        double position = tailPosition(s, size);
+        double position = position(anchor, size);
         int b = (int) position;
         // the share of its own bin above it, as if the bin's counts were spread evenly in log
         double atLeast = b < TAIL_BINS ? (1 - (position - b)) * counts[b] : 0;
@@ -204,41 +265,36 @@ public final class Baseline implements Serializable {
         // the largest deviation seen at least half a time
         int top = TAIL_BINS - 1;
         for (double seen = counts[top]; top > 0 && seen < 0.5; seen += counts[--top]) {}
-        double largest = s.tailAnchor * Math.pow(BIN_RATIO, top + 1);
+        double largest = anchor * Math.pow(BIN_RATIO, top + 1);
         double beyond = 0.5 * Math.pow(Math.min(1, largest / size), TAIL_POWER);
-        double p = Math.max(atLeast, beyond) / s.tailCount;
+        double p = Math.max(atLeast, beyond) / total;
         return -Math.log10(Math.max(p, Double.MIN_NORMAL));
     }
 
-    /** The bin of a deviation size; TAIL_BINS or more when above the histogram's range. */
-    private static int tailBin(BaselineState s, double size) {
-        return (int) tailPosition(s, size);
-    }
-
     /** Where a deviation size falls in the bins, fractional: 3.5 is the middle of bin 3. */
-    private static double tailPosition(BaselineState s, double size) {
-        double position = Math.log(size / s.tailAnchor) / Math.log(BIN_RATIO);
+    private static double position(double anchor, double size) {
+        if (anchor <= 0) return 0;
+        double position = Math.log(size / anchor) / Math.log(BIN_RATIO);
         return position > 0 ? Math.min(position, 2.0 * TAIL_BINS) : 0;
     }
 
     /**
-     * The prior of a series that has just warmed up: {@code warmup} samples' worth of deviations
-     * spread as a normal distribution of the current scale would spread them. Until real deviations
-     * outweigh it, rarity is judged like a z-score; it fades with the tail memory.
+     * The prior of a histogram that has just warmed up: {@code weight} deviations spread as a
+     * normal distribution of {@code scale} would spread them. Until real deviations outweigh it,
+     * rarity is judged like a z-score; it fades with the tail memory. Returns the anchor.
      */
-    private void seedTails(BaselineState s, double scale) {
-        s.tailAnchor = scale / Math.pow(2, TAIL_BINS / BINS_PER_OCTAVE / 2);
-        double weight = settings.warmup();
-        double below = normalCdf(s.tailAnchor / scale) - 0.5;
+    private static double seed(double[] up, double[] down, double scale, double weight) {
+        double anchor = scale / Math.pow(2, TAIL_BINS / BINS_PER_OCTAVE / 2);
+        double below = normalCdf(anchor / scale) - 0.5;
         for (int i = 0; i < TAIL_BINS; i++) {
-            double above = normalCdf(s.tailAnchor * Math.pow(BIN_RATIO, i + 1) / scale) - 0.5;
-            s.tailUp[i] = weight * (above - below);
-            s.tailDown[i] = s.tailUp[i];
+            double above = normalCdf(anchor * Math.pow(BIN_RATIO, i + 1) / scale) - 0.5;
+            up[i] = weight * (above - below);
+            down[i] = up[i];
             below = above;
         }
-        s.tailUp[0] += weight * (normalCdf(s.tailAnchor / scale) - 0.5);
-        s.tailDown[0] = s.tailUp[0];
-        s.tailCount = weight;
+        up[0] += weight * (normalCdf(anchor / scale) - 0.5);
+        down[0] = up[0];
+        return anchor;
     }
 
     /** The standard normal distribution function (Zelen and Severo, error below 1e-7). */
@@ -259,28 +315,31 @@ public final class Baseline implements Serializable {
         return x >= 0 ? 1 - tail : tail;
     }
 
-    /** Decays the deviation counts and adds one, moving the bins up if it is the largest yet. */
-    private void countDeviation(BaselineState s, long dt, double residual) {
-        double keep = 1 - forget(dt, tailMemoryMs);
+    /**
+     * Multiplies the counts by {@code keep} and adds one at {@code residual}, moving the bins up if
+     * it is the largest yet (the caller keeps the total). Returns the new anchor.
+     */
+    private static double count(
+            double[] up, double[] down, double keep, double anchor, double residual) {
         for (int i = 0; i < TAIL_BINS; i++) {
-            s.tailUp[i] *= keep;
-            s.tailDown[i] *= keep;
+            up[i] *= keep;
+            down[i] *= keep;
         }
-        s.tailCount = s.tailCount * keep + 1;
         double size = Math.abs(residual);
-        if (size > 0 && s.tailAnchor <= 0) {
+        if (size > 0 && anchor <= 0) {
             // the first deviation sits two octaves below the top of the range
-            s.tailAnchor = size / Math.pow(2, TAIL_BINS / BINS_PER_OCTAVE - 2);
+            anchor = size / Math.pow(2, TAIL_BINS / BINS_PER_OCTAVE - 2);
         }
-        int b = tailBin(s, size);
+        int b = (int) position(anchor, size);
         if (b >= TAIL_BINS) {
             int by = b - TAIL_BINS + 1;
-            shiftBins(s.tailUp, by);
-            shiftBins(s.tailDown, by);
-            s.tailAnchor *= Math.pow(BIN_RATIO, by);
+            shiftBins(up, by);
+            shiftBins(down, by);
+            anchor *= Math.pow(BIN_RATIO, by);
             b = TAIL_BINS - 1;
         }
-        (residual < 0 ? s.tailDown : s.tailUp)[b] += 1;
+        (residual < 0 ? down : up)[b] += 1;
+        return anchor;
     }
 
     /** Moves every bin down by {@code by}; the lowest ones merge into bin 0. */
@@ -293,15 +352,14 @@ public final class Baseline implements Serializable {
         counts[0] = merged;
     }
 
-    /** A confirmed move to a new level: start the level there and forget most deviations. */
+    /**
+     * A confirmed move to a new level: start the level there and the recent mean deviation afresh.
+     * The deviation counts are kept: the new regime is judged by the series' own history of sizes.
+     */
     private static void newLevel(BaselineState s, double value) {
         s.level = value;
         s.shift = 0;
-        for (int i = 0; i < TAIL_BINS; i++) {
-            s.tailUp[i] *= SHIFT_KEEP;
-            s.tailDown[i] *= SHIFT_KEEP;
-        }
-        s.tailCount *= SHIFT_KEEP;
+        s.burst = 0;
     }
 
     /** The weight of new information after {@code dt} ms with a half-life of {@code halfLife}. */

@@ -21,7 +21,10 @@ import java.time.Duration;
  *     halve after this much event time (default 5 days, so last week's daily spike is still "seen
  *     before")
  * @param shiftConfirm half-life of the share of samples on one side of the expectation that
- *     confirms a move to a new level (default 30 min)
+ *     confirms a move to a new level, and of the memory of what was already reported (default 30
+ *     min)
+ * @param burstWindow half-life of the recent mean deviation whose rarity is judged besides each
+ *     sample's: the time scale of a burst or a creeping change (default 1 h)
  */
 public record BaselineSettings(
         Duration halfLife,
@@ -31,11 +34,13 @@ public record BaselineSettings(
         int seasonMinPeriods,
         double relativeFloor,
         Duration tailMemory,
-        Duration shiftConfirm)
+        Duration shiftConfirm,
+        Duration burstWindow)
         implements Serializable {
 
     public static final Duration DEFAULT_TAIL_MEMORY = Duration.ofDays(5);
     public static final Duration DEFAULT_SHIFT_CONFIRM = Duration.ofMinutes(30);
+    public static final Duration DEFAULT_BURST_WINDOW = Duration.ofHours(1);
 
     public static final BaselineSettings DEFAULTS =
             new BaselineSettings(Duration.ofHours(2), 30, Duration.ofDays(1), 24, 2, 0.02);
@@ -49,9 +54,34 @@ public record BaselineSettings(
         if (relativeFloor < 0) relativeFloor = 0;
         tailMemory = positiveOr(tailMemory, DEFAULT_TAIL_MEMORY);
         shiftConfirm = positiveOr(shiftConfirm, DEFAULT_SHIFT_CONFIRM);
+        burstWindow = positiveOr(burstWindow, DEFAULT_BURST_WINDOW);
     }
 
-    /** The first six settings; tail memory and shift confirmation at their defaults. */
+    /** The first eight settings; the burst window at its default. */
+    public BaselineSettings(
+            Duration halfLife,
+            int warmup,
+            Duration season,
+            int seasonBins,
+            int seasonMinPeriods,
+            double relativeFloor,
+            Duration tailMemory,
+            Duration shiftConfirm) {
+        this(
+                halfLife,
+                warmup,
+                season,
+                seasonBins,
+                seasonMinPeriods,
+                relativeFloor,
+                tailMemory,
+                shiftConfirm,
+                null);
+    }
+
+    /**
+     * The first six settings; tail memory, shift confirmation and burst window at their defaults.
+     */
     public BaselineSettings(
             Duration halfLife,
             int warmup,
@@ -59,7 +89,16 @@ public record BaselineSettings(
             int seasonBins,
             int seasonMinPeriods,
             double relativeFloor) {
-        this(halfLife, warmup, season, seasonBins, seasonMinPeriods, relativeFloor, null, null);
+        this(
+                halfLife,
+                warmup,
+                season,
+                seasonBins,
+                seasonMinPeriods,
+                relativeFloor,
+                null,
+                null,
+                null);
     }
 
     private static Duration positiveOr(Duration d, Duration fallback) {
@@ -81,7 +120,8 @@ public record BaselineSettings(
                 seasonMinPeriods,
                 relativeFloor,
                 tailMemory,
-                shiftConfirm);
+                shiftConfirm,
+                burstWindow);
     }
 
     /** The same settings with another tail memory. */
@@ -94,7 +134,8 @@ public record BaselineSettings(
                 seasonMinPeriods,
                 relativeFloor,
                 d,
-                shiftConfirm);
+                shiftConfirm,
+                burstWindow);
     }
 
     /** The same settings with another shift confirmation half-life. */
@@ -107,6 +148,21 @@ public record BaselineSettings(
                 seasonMinPeriods,
                 relativeFloor,
                 tailMemory,
+                d,
+                burstWindow);
+    }
+
+    /** The same settings with another burst window. */
+    public BaselineSettings withBurstWindow(Duration d) {
+        return new BaselineSettings(
+                halfLife,
+                warmup,
+                season,
+                seasonBins,
+                seasonMinPeriods,
+                relativeFloor,
+                tailMemory,
+                shiftConfirm,
                 d);
     }
 }

@@ -1,7 +1,7 @@
 package io.incidentanalyzer.detect.baseline;
 
 /**
- * What {@link Baseline} remembers of one series: a few numbers, two small arrays of deviation
+ * What {@link Baseline} remembers of one series: a few numbers, four small arrays of deviation
  * counts and, when seasonal, three small arrays of one slot per season bin. A Flink POJO (public
  * fields, no-argument constructor) so keyed state can hold it and evolve it; its size does not grow
  * with the series' length.
@@ -50,6 +50,26 @@ public class BaselineState {
      */
     public double recentExcess;
 
+    /**
+     * Exponentially weighted mean of the recent deviations from the expectation (half-life {@code
+     * burstWindow}), in the series' units.
+     */
+    public double burst;
+
+    /**
+     * Decayed counts of past values of {@link #burst}, binned like {@link #tailUp}: how large the
+     * recent mean deviation usually gets. Null until warm.
+     */
+    public double[] burstUp;
+
+    public double[] burstDown;
+
+    /** Lower edge of the {@link #burstUp} bins; 0 until the first non-zero value. */
+    public double burstAnchor;
+
+    /** Decayed count of all values in {@link #burstUp} and {@link #burstDown}. */
+    public double burstCount;
+
     /** Per season slot: level, spread, and the event time of the slot's first sample. */
     public double[] seasonLevel;
 
@@ -65,9 +85,12 @@ public class BaselineState {
 
     /** Approximate bytes this state holds on the heap, for docs/benchmarks.md. */
     public long approximateBytes() {
-        long bytes = 16 + 8 * 12;
+        long bytes = 16 + 8 * 15;
         if (tailUp != null) {
             bytes += 2 * (16 + 8L * tailUp.length);
+        }
+        if (burstUp != null) {
+            bytes += 2 * (16 + 8L * burstUp.length);
         }
         if (seasonLevel != null) {
             bytes += 3 * (16 + 8L * seasonLevel.length);

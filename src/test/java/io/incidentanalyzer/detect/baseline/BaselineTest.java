@@ -124,11 +124,40 @@ class BaselineTest {
     }
 
     @Test
+    void aBurstOfUsualSpikesIsNewsAsAWholeAndScoresOnce() {
+        Random rng = new Random(13);
+        BaselineState s = new BaselineState();
+        int i = 0;
+        for (; i < 3 * 24 * 60; i++) {
+            double spike = i % 60 == 30 ? 50 : 0;
+            flat.update(s, T0 + i * MINUTE, 10 + 0.5 * rng.nextGaussian() + spike);
+        }
+        // For an hour the same spike comes every other minute instead of every hour: no sample is
+        // larger than usual, but the last minutes' mean is far from anything seen.
+        double first = 0;
+        double most = 0;
+        int scored = 0;
+        for (int k = 0; k < 60; k++, i++) {
+            double spike = k % 2 == 0 ? 50 : 0;
+            Score score = flat.update(s, T0 + i * MINUTE, 10 + 0.5 * rng.nextGaussian() + spike);
+            if (k == 0) first = score.anomaly();
+            most = Math.max(most, score.anomaly());
+            if (score.anomaly() > 0.2) scored++;
+        }
+        assertThat(first).as("the first spike of the burst is a usual spike").isLessThan(0.5);
+        assertThat(most).as("the burst as a whole is rare").isGreaterThan(0.5);
+        assertThat(scored)
+                .as("and it is reported a few times, not for the whole hour")
+                .isLessThan(6);
+    }
+
+    @Test
     void sixSettingsConstructorKeepsTheNewSettingsAtTheirDefaults() {
         BaselineSettings s =
                 new BaselineSettings(Duration.ofHours(1), 30, Duration.ZERO, 0, 0, 0.01);
         assertThat(s.tailMemory()).isEqualTo(Duration.ofDays(5));
         assertThat(s.shiftConfirm()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(s.burstWindow()).isEqualTo(Duration.ofHours(1));
         assertThat(s.seasonal()).isFalse();
         assertThat(BaselineSettings.DEFAULTS.seasonal()).isTrue();
         BaselineSettings blanks =
@@ -136,6 +165,10 @@ class BaselineTest {
         assertThat(blanks).isEqualTo(BaselineSettings.DEFAULTS);
         assertThat(blanks.withShiftConfirm(Duration.ofHours(1)).shiftConfirm())
                 .isEqualTo(Duration.ofHours(1));
+        assertThat(new BaselineSettings(null, 0, null, 0, 0, 0.02, null, null, Duration.ZERO))
+                .isEqualTo(BaselineSettings.DEFAULTS);
+        assertThat(blanks.withBurstWindow(Duration.ofHours(2)).burstWindow())
+                .isEqualTo(Duration.ofHours(2));
     }
 
     @Test

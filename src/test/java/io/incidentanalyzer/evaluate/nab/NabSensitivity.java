@@ -39,6 +39,10 @@ public final class NabSensitivity {
             runs.add(new String[] {"shiftConfirm", m + " min"});
             settings.add(d.withShiftConfirm(Duration.ofMinutes(m)));
         }
+        for (int m : new int[] {30, 45, 90, 120}) {
+            runs.add(new String[] {"burstWindow", m + " min"});
+            settings.add(d.withBurstWindow(Duration.ofMinutes(m)));
+        }
         runs.add(new String[] {"season", "off"});
         settings.add(
                 new BaselineSettings(
@@ -49,7 +53,8 @@ public final class NabSensitivity {
                         d.seasonMinPeriods(),
                         d.relativeFloor(),
                         d.tailMemory(),
-                        d.shiftConfirm()));
+                        d.shiftConfirm(),
+                        d.burstWindow()));
         for (double f : new double[] {0.01, 0.05}) {
             runs.add(new String[] {"relativeFloor", Double.toString(f)});
             settings.add(
@@ -61,7 +66,8 @@ public final class NabSensitivity {
                             d.seasonMinPeriods(),
                             f,
                             d.tailMemory(),
-                            d.shiftConfirm()));
+                            d.shiftConfirm(),
+                            d.burstWindow()));
         }
         System.out.println(
                 "| setting | value | standard | reward_low_FP_rate | reward_low_FN_rate |");
