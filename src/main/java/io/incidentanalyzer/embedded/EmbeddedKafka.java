@@ -5,14 +5,20 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -91,9 +97,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Creates topics (existing ones are left as they are) and returns once the broker names a
-     * leader for every partition. Without the wait, a producer that writes at once can get
-     * NOT_LEADER errors and, now and then, keep a batch unsent until its delivery timeout.
+     * Creates topics (existing ones are left as they are) and returns once the broker leads every
+     * partition, so that a producer may write at once.
      */
     public void createTopics(int partitions, String... names)
             throws InterruptedException, ExecutionException {
@@ -109,13 +114,25 @@ public final class EmbeddedKafka implements AutoCloseable {
                     if (!(e.getCause() instanceof TopicExistsException)) throw e;
                 }
             }
-            awaitLeaders(admin, List.of(names));
+            awaitLeaders(admin, List.of(names), partitions);
         }
     }
 
-    private static void awaitLeaders(Admin admin, List<String> names)
+    /**
+     * Waits until every partition has a leader in the metadata <em>and</em> a log on the broker.
+     * The metadata names the leader a moment before the broker has become it; a producer that
+     * writes in that moment gets NOT_LEADER for its first batches while later ones already land,
+     * and an idempotent producer then retries the first ones forever with OUT_OF_ORDER_SEQUENCE
+     * until its delivery timeout (seen in ReplayMatchesStreamingIT). The log exists once the broker
+     * has taken the leadership.
+     */
+    private static void awaitLeaders(Admin admin, List<String> names, int partitions)
             throws InterruptedException, ExecutionException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Set<TopicPartition> wanted = new HashSet<>();
+        for (String n : names) {
+            for (int i = 0; i < partitions; i++) wanted.add(new TopicPartition(n, i));
+        }
         while (true) {
             boolean ready = true;
             try {
@@ -129,12 +146,27 @@ public final class EmbeddedKafka implements AutoCloseable {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) throw e;
                 ready = false; // not in the broker's metadata yet
             }
+            if (ready) ready = hasLogs(admin, wanted);
             if (ready) return;
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("topics " + names + " have no leader after 30 s");
+                throw new IllegalStateException(
+                        "topics " + names + " have no leader with a log after 30 s");
             }
             TimeUnit.MILLISECONDS.sleep(50);
         }
+    }
+
+    /** Whether the brokers hold a log for each of these partitions. */
+    private static boolean hasLogs(Admin admin, Set<TopicPartition> wanted)
+            throws InterruptedException, ExecutionException {
+        List<Integer> brokers = new ArrayList<>();
+        for (Node n : admin.describeCluster().nodes().get()) brokers.add(n.id());
+        Set<TopicPartition> found = new HashSet<>();
+        for (Map<String, LogDirDescription> dirs :
+                admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+            for (LogDirDescription d : dirs.values()) found.addAll(d.replicaInfos().keySet());
+        }
+        return found.containsAll(wanted);
     }
 
     public Admin admin() {

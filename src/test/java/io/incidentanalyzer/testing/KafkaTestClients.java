@@ -34,6 +34,10 @@ public final class KafkaTestClients implements AutoCloseable {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        // One request in flight per partition: a retried batch is resent before any later one,
+        // so a broker that refuses the first batches of a new partition can never see a gap in
+        // the idempotent sequence (EmbeddedKafka.createTopics explains the race).
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         producer = new KafkaProducer<>(p);
     }
 
