@@ -5,23 +5,21 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.slf4j.Logger;
@@ -119,19 +117,22 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Waits until every partition has a leader in the metadata <em>and</em> a log on the broker.
-     * The metadata names the leader a moment before the broker has become it; a producer that
-     * writes in that moment gets NOT_LEADER for its first batches while later ones already land,
-     * and an idempotent producer then retries the first ones forever with OUT_OF_ORDER_SEQUENCE
-     * until its delivery timeout (seen in ReplayMatchesStreamingIT). The log exists once the broker
-     * has taken the leadership.
+     * Waits until every partition has a leader in the metadata <em>and</em> that broker answers as
+     * its leader. The metadata names the leader a moment before the broker has taken the
+     * leadership; a producer that writes in that moment gets NOT_LEADER for its first batches while
+     * later ones already land, and an idempotent producer with several requests in flight then
+     * retries the first ones with OUT_OF_ORDER_SEQUENCE until its delivery timeout (seen in
+     * ReplayMatchesStreamingIT, found with client logs). ListOffsets is served by the leader only,
+     * and reads nothing, so its success is the readiness test.
      */
     private static void awaitLeaders(Admin admin, List<String> names, int partitions)
             throws InterruptedException, ExecutionException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        Set<TopicPartition> wanted = new HashSet<>();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (String n : names) {
-            for (int i = 0; i < partitions; i++) wanted.add(new TopicPartition(n, i));
+            for (int i = 0; i < partitions; i++) {
+                latest.put(new TopicPartition(n, i), OffsetSpec.latest());
+            }
         }
         while (true) {
             boolean ready = true;
@@ -142,31 +143,17 @@ public final class EmbeddedKafka implements AutoCloseable {
                         ready &= p.leader() != null && !p.leader().isEmpty();
                     }
                 }
+                if (ready) admin.listOffsets(latest).all().get();
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) throw e;
-                ready = false; // not in the broker's metadata yet
+                if (!(e.getCause() instanceof RetriableException)) throw e;
+                ready = false; // not in the metadata yet, or the broker is not the leader yet
             }
-            if (ready) ready = hasLogs(admin, wanted);
             if (ready) return;
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "topics " + names + " have no leader with a log after 30 s");
+                throw new IllegalStateException("topics " + names + " have no leader after 30 s");
             }
             TimeUnit.MILLISECONDS.sleep(50);
         }
-    }
-
-    /** Whether the brokers hold a log for each of these partitions. */
-    private static boolean hasLogs(Admin admin, Set<TopicPartition> wanted)
-            throws InterruptedException, ExecutionException {
-        List<Integer> brokers = new ArrayList<>();
-        for (Node n : admin.describeCluster().nodes().get()) brokers.add(n.id());
-        Set<TopicPartition> found = new HashSet<>();
-        for (Map<String, LogDirDescription> dirs :
-                admin.describeLogDirs(brokers).allDescriptions().get().values()) {
-            for (LogDirDescription d : dirs.values()) found.addAll(d.replicaInfos().keySet());
-        }
-        return found.containsAll(wanted);
     }
 
     public Admin admin() {
