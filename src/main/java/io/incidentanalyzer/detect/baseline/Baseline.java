@@ -71,6 +71,12 @@ public final class Baseline implements Serializable {
     /** The recent mean deviation is judged only when it is at least this many scales. */
     static final double BURST_FLOOR = 1.0;
 
+    /**
+     * A change between successive samples counts at most this many scales towards the recent
+     * volatility, so one spike (two large changes) moves it little while a sustained swing does.
+     */
+    static final double SWING_CLIP = 6.0;
+
     /** Rarity (−log10 P) below which a sample scores 0: rarer than one in a thousand. */
     static final double SURPRISE_ONSET = 3.0;
 
@@ -117,6 +123,8 @@ public final class Baseline implements Serializable {
             s.tailDown = new double[TAIL_BINS];
             s.burstUp = new double[TAIL_BINS];
             s.burstDown = new double[TAIL_BINS];
+            s.swingCounts = new double[TAIL_BINS];
+            s.lastValue = value;
             if (seasonMs > 0) initSeason(s);
             learnSeason(s, ts, value, 1.0);
             return Score.cold(value);
@@ -137,6 +145,9 @@ public final class Baseline implements Serializable {
         s.magnitude += magnitudeAlpha * (Math.abs(value) - s.magnitude);
         learn(s, value, alpha);
         if (seasonMs > 0) learnSeason(s, ts, value, alpha);
+        // the recent volatility is learned from the second sample on, averaging while young
+        double swing = swingMean(s, dt, value, score.warm() ? score.scale() : Double.NaN);
+        s.swing = Math.max(swing, 0);
         if (score.warm()) {
             double residual = value - score.expected();
             double burst = burstMean(s, dt, residual);
@@ -144,6 +155,7 @@ public final class Baseline implements Serializable {
                     Math.max(
                             excess(s, residual, score.deviation()),
                             burstExcess(s, burst, score.scale()));
+            excess = Math.max(excess, swingExcess(s, swing, score.scale()));
             s.recentExcess = Math.max(recentExcess(s, ts), excess);
             double keep = 1 - forget(dt, tailMemoryMs);
             if (s.tailCount == 0) {
@@ -168,12 +180,29 @@ public final class Baseline implements Serializable {
             s.burst = burst;
             s.burstCount = s.burstCount * keep + 1;
             s.burstAnchor = count(s.burstUp, s.burstDown, keep, s.burstAnchor, burst);
+            if (s.swingCounts == null) {
+                // a state checkpointed before the volatility histogram existed
+                s.swingCounts = new double[TAIL_BINS];
+            }
+            if (s.swingCount == 0) {
+                // the prior: the mean absolute change between successive independent normal
+                // deviations of this scale (mean 2/√π, spread √(2 − 4/π) of the scale per change),
+                // averaged with weight a
+                double a = forget(dt, burstMs);
+                double mean = 2 / Math.sqrt(Math.PI) * score.scale();
+                double sd = Math.sqrt((2 - 4 / Math.PI) * a / (2 - a)) * score.scale();
+                s.swingAnchor = seedAround(s.swingCounts, mean, sd, settings.warmup());
+                s.swingCount = settings.warmup();
+            }
+            s.swingCount = s.swingCount * keep + 1;
+            s.swingAnchor = count(s.swingCounts, null, keep, s.swingAnchor, swing);
             double side =
                     Math.abs(score.deviation()) > SHIFT_Z ? Math.signum(score.deviation()) : 0;
             s.shift += forget(dt, shiftConfirmMs) * (side - s.shift);
             if (Math.abs(s.shift) > SHIFT_SHARE) newLevel(s, value);
         }
         s.lastTs = Math.max(s.lastTs, ts);
+        s.lastValue = value;
         s.samples++;
         return score;
     }
@@ -197,6 +226,10 @@ public final class Baseline implements Serializable {
         if (s.burstCount > 0) {
             double burst = burstMean(s, Math.max(1, ts - s.lastTs), value - expected);
             excess = Math.max(excess, burstExcess(s, burst, scale));
+        }
+        if (s.swingCount > 0) {
+            double swing = swingMean(s, Math.max(1, ts - s.lastTs), value, scale);
+            excess = Math.max(excess, swingExcess(s, swing, scale));
         }
         double news = excess - recentExcess(s, ts);
         return new Score(expected, scale, deviation, anomaly(news), true);
@@ -223,6 +256,30 @@ public final class Baseline implements Serializable {
     private static double burstExcess(BaselineState s, double burst, double scale) {
         if (s.burstCount <= 0 || Math.abs(burst) < BURST_FLOOR * scale) return -SURPRISE_ONSET;
         return rarity(s.burstUp, s.burstDown, s.burstAnchor, s.burstCount, burst) - SURPRISE_ONSET;
+    }
+
+    /**
+     * The recent volatility after one more sample {@code dt} ms after the last: an exponentially
+     * weighted mean (the {@code burstWindow} half-life, at least 1/samples while young) of the
+     * absolute change from the previous sample, each change clipped at {@value #SWING_CLIP} scales
+     * ({@code scale} NaN: not clipped, while warming up). A level shift is one change; an
+     * oscillation is a change at every sample.
+     */
+    private double swingMean(BaselineState s, long dt, double value, double scale) {
+        double change = Math.abs(value - s.lastValue);
+        if (!Double.isNaN(scale)) change = Math.min(change, SWING_CLIP * scale);
+        double a = Math.max(forget(dt, burstMs), 1.0 / s.samples);
+        return s.swing + a * (change - s.swing);
+    }
+
+    /**
+     * How far the rarity of the recent volatility goes beyond one in a thousand; negative when it
+     * is commoner, or below {@value #BURST_FLOOR} scale.
+     */
+    private static double swingExcess(BaselineState s, double swing, double scale) {
+        if (s.swingCount <= 0 || swing < BURST_FLOOR * scale) return -SURPRISE_ONSET;
+        return rarity(s.swingCounts, s.swingCounts, s.swingAnchor, s.swingCount, swing)
+                - SURPRISE_ONSET;
     }
 
     /** The largest excess of the recent samples, fading with the shift confirmation half-life. */
@@ -297,6 +354,22 @@ public final class Baseline implements Serializable {
         return anchor;
     }
 
+    /**
+     * The prior of a one-sided histogram that has just warmed up: {@code weight} values spread
+     * normally around {@code mean} with standard deviation {@code sd}. Returns the anchor.
+     */
+    private static double seedAround(double[] counts, double mean, double sd, double weight) {
+        double anchor = mean / Math.pow(2, TAIL_BINS / BINS_PER_OCTAVE / 2);
+        double below = normalCdf((anchor - mean) / sd);
+        counts[0] = weight * below;
+        for (int i = 0; i < TAIL_BINS; i++) {
+            double above = normalCdf((anchor * Math.pow(BIN_RATIO, i + 1) - mean) / sd);
+            counts[i] += weight * (above - below);
+            below = above;
+        }
+        return anchor;
+    }
+
     /** The standard normal distribution function (Zelen and Severo, error below 1e-7). */
     static double normalCdf(double x) {
         double t = 1 / (1 + 0.2316419 * Math.abs(x));
@@ -317,13 +390,14 @@ public final class Baseline implements Serializable {
 
     /**
      * Multiplies the counts by {@code keep} and adds one at {@code residual}, moving the bins up if
-     * it is the largest yet (the caller keeps the total). Returns the new anchor.
+     * it is the largest yet (the caller keeps the total). {@code down} is null for a one-sided
+     * histogram (values never negative). Returns the new anchor.
      */
     private static double count(
             double[] up, double[] down, double keep, double anchor, double residual) {
         for (int i = 0; i < TAIL_BINS; i++) {
             up[i] *= keep;
-            down[i] *= keep;
+            if (down != null) down[i] *= keep;
         }
         double size = Math.abs(residual);
         if (size > 0 && anchor <= 0) {
@@ -334,7 +408,7 @@ public final class Baseline implements Serializable {
         if (b >= TAIL_BINS) {
             int by = b - TAIL_BINS + 1;
             shiftBins(up, by);
-            shiftBins(down, by);
+            if (down != null) shiftBins(down, by);
             anchor *= Math.pow(BIN_RATIO, by);
             b = TAIL_BINS - 1;
         }
