@@ -9,7 +9,7 @@ import java.util.Arrays;
  * {@code evaluate nab}. Stateless itself; each series' memory is a {@link BaselineState} the caller
  * keeps (in Flink keyed state), so one instance serves every key.
  *
- * <p>{@link #update} first scores the sample against what the state expected, then learns it. Five
+ * <p>{@link #update} first scores the sample against what the state expected, then learns it. Six
  * parts (docs/detectors.md#baseline-shift):
  *
  * <ol>
@@ -29,9 +29,14 @@ import java.util.Arrays;
  *       exponentially weighted mean with the {@code burstWindow} half-life) once it is at least
  *       {@value #BURST_FLOOR} scale from the expectation: a cluster of spikes, or a level that has
  *       crept away, is rare as a whole even when each sample is commonplace for the series.
- *   <li><b>News.</b> The anomaly is the larger of the two rarities beyond one in a thousand, less
- *       the largest of the recent samples (fading with {@code shiftConfirm}): a drop that takes
- *       five samples, or a burst that grows for an hour, scores once, at its start.
+ *   <li><b>Volatility.</b> The same rarity, with a one-sided histogram of its own, for the recent
+ *       volatility: the mean absolute change from one sample to the next (the {@code burstWindow}
+ *       half-life, each change clipped at {@value #SWING_CLIP} scales) once it is at least {@value
+ *       #BURST_FLOOR} scale. An oscillation onset is rare as a whole even when no sample is larger
+ *       than usual and the recent mean does not move.
+ *   <li><b>News.</b> The anomaly is the largest of the three rarities beyond one in a thousand,
+ *       less the largest of the recent samples (fading with {@code shiftConfirm}): a drop that
+ *       takes five samples, or a burst that grows for an hour, scores once, at its start.
  *   <li><b>New level.</b> When nearly all recent samples ({@value #SHIFT_SHARE} of a {@code
  *       shiftConfirm} half-life) lie more than {@value #SHIFT_Z} scales on one side, the series has
  *       moved: the level jumps to the new value (and the recent mean deviation restarts), so a
