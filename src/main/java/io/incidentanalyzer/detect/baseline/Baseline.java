@@ -134,7 +134,8 @@ public final class Baseline implements Serializable {
             learnSeason(s, ts, value, 1.0);
             return Score.cold(value);
         }
-        Score score = score(s, ts, value);
+        Assessed assessed = assess(s, ts, value);
+        Score score = assessed.score();
         long dt = Math.max(1, ts - s.lastTs);
         // Weight of the new sample: 1 - 2^(-dt/halfLife); at least 1/samples while young, so
         // the first samples average instead of being swamped by the seed value.
@@ -151,17 +152,13 @@ public final class Baseline implements Serializable {
         learn(s, value, alpha);
         if (seasonMs > 0) learnSeason(s, ts, value, alpha);
         // the recent volatility is learned from the second sample on, averaging while young
-        double swing = swingMean(s, dt, value, score.warm() ? score.scale() : Double.NaN);
+        double recentWeight = forget(dt, burstMs);
+        double swing = swingMean(s, recentWeight, value, score.warm() ? score.scale() : Double.NaN);
         s.swing = Math.max(swing, 0);
         if (score.warm()) {
             double residual = value - score.expected();
-            double burst = burstMean(s, dt, residual);
-            double excess =
-                    Math.max(
-                            excess(s, residual, score.deviation()),
-                            burstExcess(s, burst, score.scale()));
-            excess = Math.max(excess, swingExcess(s, swing, score.scale()));
-            s.recentExcess = Math.max(recentExcess(s, ts), excess);
+            double burst = burstMean(s, recentWeight, residual);
+            s.recentExcess = Math.max(recentExcess(s, ts), assessed.excess());
             double keep = 1 - forget(dt, tailMemoryMs);
             if (s.tailCount == 0) {
                 s.tailAnchor = seed(s.tailUp, s.tailDown, score.scale(), settings.warmup());
@@ -214,8 +211,17 @@ public final class Baseline implements Serializable {
 
     /** Scores without learning: what {@link #update} would return. */
     public Score score(BaselineState s, long ts, double value) {
+        return assess(s, ts, value).score();
+    }
+
+    /** A score and the largest excess behind it (what {@link #update} remembers as reported). */
+    private record Assessed(Score score, double excess) {}
+
+    private Assessed assess(BaselineState s, long ts, double value) {
         if (s.samples < settings.warmup()) {
-            return new Score(s.samples == 0 ? value : s.level, s.spread, 0, 0, false);
+            return new Assessed(
+                    new Score(s.samples == 0 ? value : s.level, s.spread, 0, 0, false),
+                    -SURPRISE_ONSET);
         }
         double expected = s.level;
         double spread = s.spread;
@@ -228,16 +234,18 @@ public final class Baseline implements Serializable {
         double scale = Math.max(MAD_TO_SIGMA * spread, Math.max(floor, Double.MIN_NORMAL));
         double deviation = (value - expected) / scale;
         double excess = excess(s, value - expected, deviation);
+        // the weight of this sample in the recent mean deviation and the recent volatility
+        double recentWeight = forget(Math.max(1, ts - s.lastTs), burstMs);
         if (s.burstCount > 0) {
-            double burst = burstMean(s, Math.max(1, ts - s.lastTs), value - expected);
+            double burst = burstMean(s, recentWeight, value - expected);
             excess = Math.max(excess, burstExcess(s, burst, scale));
         }
         if (s.swingCount > 0) {
-            double swing = swingMean(s, Math.max(1, ts - s.lastTs), value, scale);
+            double swing = swingMean(s, recentWeight, value, scale);
             excess = Math.max(excess, swingExcess(s, swing, scale));
         }
         double news = excess - recentExcess(s, ts);
-        return new Score(expected, scale, deviation, anomaly(news), true);
+        return new Assessed(new Score(expected, scale, deviation, anomaly(news), true), excess);
     }
 
     /**
@@ -249,9 +257,9 @@ public final class Baseline implements Serializable {
         return surprise(s, residual) - SURPRISE_ONSET;
     }
 
-    /** The recent mean deviation after one more {@code residual}, {@code dt} ms after the last. */
-    private double burstMean(BaselineState s, long dt, double residual) {
-        return s.burst + forget(dt, burstMs) * (residual - s.burst);
+    /** The recent mean deviation after one more {@code residual} of the given weight. */
+    private static double burstMean(BaselineState s, double weight, double residual) {
+        return s.burst + weight * (residual - s.burst);
     }
 
     /**
@@ -264,16 +272,16 @@ public final class Baseline implements Serializable {
     }
 
     /**
-     * The recent volatility after one more sample {@code dt} ms after the last: an exponentially
-     * weighted mean (the {@code burstWindow} half-life, at least 1/samples while young) of the
-     * absolute change from the previous sample, each change clipped at {@value #SWING_CLIP} scales
-     * ({@code scale} NaN: not clipped, while warming up). A level shift is one change; an
-     * oscillation is a change at every sample.
+     * The recent volatility after one more sample of the given weight: an exponentially weighted
+     * mean (the {@code burstWindow} half-life, at least 1/samples while young) of the absolute
+     * change from the previous sample, each change clipped at {@value #SWING_CLIP} scales ({@code
+     * scale} NaN: not clipped, while warming up). A level shift is one change; an oscillation is a
+     * change at every sample.
      */
-    private double swingMean(BaselineState s, long dt, double value, double scale) {
+    private static double swingMean(BaselineState s, double weight, double value, double scale) {
         double change = Math.abs(value - s.lastValue);
         if (!Double.isNaN(scale)) change = Math.min(change, SWING_CLIP * scale);
-        double a = Math.max(forget(dt, burstMs), 1.0 / s.samples);
+        double a = Math.max(weight, 1.0 / s.samples);
         return s.swing + a * (change - s.swing);
     }
 
