@@ -9,7 +9,7 @@ import java.util.Arrays;
  * {@code evaluate nab}. Stateless itself; each series' memory is a {@link BaselineState} the caller
  * keeps (in Flink keyed state), so one instance serves every key.
  *
- * <p>{@link #update} first scores the sample against what the state expected, then learns it. Five
+ * <p>{@link #update} first scores the sample against what the state expected, then learns it. Six
  * parts (docs/detectors.md#baseline-shift):
  *
  * <ol>
@@ -29,9 +29,14 @@ import java.util.Arrays;
  *       exponentially weighted mean with the {@code burstWindow} half-life) once it is at least
  *       {@value #BURST_FLOOR} scale from the expectation: a cluster of spikes, or a level that has
  *       crept away, is rare as a whole even when each sample is commonplace for the series.
- *   <li><b>News.</b> The anomaly is the larger of the two rarities beyond one in a thousand, less
- *       the largest of the recent samples (fading with {@code shiftConfirm}): a drop that takes
- *       five samples, or a burst that grows for an hour, scores once, at its start.
+ *   <li><b>Volatility.</b> The same rarity, with a one-sided histogram of its own, for the recent
+ *       volatility: the mean absolute change from one sample to the next (the {@code burstWindow}
+ *       half-life, each change clipped at {@value #SWING_CLIP} scales) once it is at least {@value
+ *       #BURST_FLOOR} scale. An oscillation onset is rare as a whole even when no sample is larger
+ *       than usual and the recent mean does not move.
+ *   <li><b>News.</b> The anomaly is the largest of the three rarities beyond one in a thousand,
+ *       less the largest of the recent samples (fading with {@code shiftConfirm}): a drop that
+ *       takes five samples, or a burst that grows for an hour, scores once, at its start.
  *   <li><b>New level.</b> When nearly all recent samples ({@value #SHIFT_SHARE} of a {@code
  *       shiftConfirm} half-life) lie more than {@value #SHIFT_Z} scales on one side, the series has
  *       moved: the level jumps to the new value (and the recent mean deviation restarts), so a
@@ -70,6 +75,12 @@ public final class Baseline implements Serializable {
 
     /** The recent mean deviation is judged only when it is at least this many scales. */
     static final double BURST_FLOOR = 1.0;
+
+    /**
+     * A change between successive samples counts at most this many scales towards the recent
+     * volatility, so one spike (two large changes) moves it little while a sustained swing does.
+     */
+    static final double SWING_CLIP = 6.0;
 
     /** Rarity (−log10 P) below which a sample scores 0: rarer than one in a thousand. */
     static final double SURPRISE_ONSET = 3.0;
@@ -117,11 +128,14 @@ public final class Baseline implements Serializable {
             s.tailDown = new double[TAIL_BINS];
             s.burstUp = new double[TAIL_BINS];
             s.burstDown = new double[TAIL_BINS];
+            s.swingCounts = new double[TAIL_BINS];
+            s.lastValue = value;
             if (seasonMs > 0) initSeason(s);
             learnSeason(s, ts, value, 1.0);
             return Score.cold(value);
         }
-        Score score = score(s, ts, value);
+        Assessed assessed = assess(s, ts, value);
+        Score score = assessed.score();
         long dt = Math.max(1, ts - s.lastTs);
         // Weight of the new sample: 1 - 2^(-dt/halfLife); at least 1/samples while young, so
         // the first samples average instead of being swamped by the seed value.
@@ -137,14 +151,14 @@ public final class Baseline implements Serializable {
         s.magnitude += magnitudeAlpha * (Math.abs(value) - s.magnitude);
         learn(s, value, alpha);
         if (seasonMs > 0) learnSeason(s, ts, value, alpha);
+        // the recent volatility is learned from the second sample on, averaging while young
+        double recentWeight = forget(dt, burstMs);
+        double swing = swingMean(s, recentWeight, value, score.warm() ? score.scale() : Double.NaN);
+        s.swing = Math.max(swing, 0);
         if (score.warm()) {
             double residual = value - score.expected();
-            double burst = burstMean(s, dt, residual);
-            double excess =
-                    Math.max(
-                            excess(s, residual, score.deviation()),
-                            burstExcess(s, burst, score.scale()));
-            s.recentExcess = Math.max(recentExcess(s, ts), excess);
+            double burst = burstMean(s, recentWeight, residual);
+            s.recentExcess = Math.max(recentExcess(s, ts), assessed.excess());
             double keep = 1 - forget(dt, tailMemoryMs);
             if (s.tailCount == 0) {
                 s.tailAnchor = seed(s.tailUp, s.tailDown, score.scale(), settings.warmup());
@@ -168,20 +182,46 @@ public final class Baseline implements Serializable {
             s.burst = burst;
             s.burstCount = s.burstCount * keep + 1;
             s.burstAnchor = count(s.burstUp, s.burstDown, keep, s.burstAnchor, burst);
+            if (s.swingCounts == null) {
+                // a state checkpointed before the volatility histogram existed
+                s.swingCounts = new double[TAIL_BINS];
+            }
+            if (s.swingCount == 0) {
+                // the prior: the mean absolute change between successive independent normal
+                // deviations of this scale (mean 2/√π, spread √(2 − 4/π) of the scale per change),
+                // averaged with weight a
+                double a = forget(dt, burstMs);
+                double mean = 2 / Math.sqrt(Math.PI) * score.scale();
+                double sd = Math.sqrt((2 - 4 / Math.PI) * a / (2 - a)) * score.scale();
+                s.swingAnchor = seedAround(s.swingCounts, mean, sd, settings.warmup());
+                s.swingCount = settings.warmup();
+            }
+            s.swingCount = s.swingCount * keep + 1;
+            s.swingAnchor = count(s.swingCounts, null, keep, s.swingAnchor, swing);
             double side =
                     Math.abs(score.deviation()) > SHIFT_Z ? Math.signum(score.deviation()) : 0;
             s.shift += forget(dt, shiftConfirmMs) * (side - s.shift);
             if (Math.abs(s.shift) > SHIFT_SHARE) newLevel(s, value);
         }
         s.lastTs = Math.max(s.lastTs, ts);
+        s.lastValue = value;
         s.samples++;
         return score;
     }
 
     /** Scores without learning: what {@link #update} would return. */
     public Score score(BaselineState s, long ts, double value) {
+        return assess(s, ts, value).score();
+    }
+
+    /** A score and the largest excess behind it (what {@link #update} remembers as reported). */
+    private record Assessed(Score score, double excess) {}
+
+    private Assessed assess(BaselineState s, long ts, double value) {
         if (s.samples < settings.warmup()) {
-            return new Score(s.samples == 0 ? value : s.level, s.spread, 0, 0, false);
+            return new Assessed(
+                    new Score(s.samples == 0 ? value : s.level, s.spread, 0, 0, false),
+                    -SURPRISE_ONSET);
         }
         double expected = s.level;
         double spread = s.spread;
@@ -194,12 +234,18 @@ public final class Baseline implements Serializable {
         double scale = Math.max(MAD_TO_SIGMA * spread, Math.max(floor, Double.MIN_NORMAL));
         double deviation = (value - expected) / scale;
         double excess = excess(s, value - expected, deviation);
+        // the weight of this sample in the recent mean deviation and the recent volatility
+        double recentWeight = forget(Math.max(1, ts - s.lastTs), burstMs);
         if (s.burstCount > 0) {
-            double burst = burstMean(s, Math.max(1, ts - s.lastTs), value - expected);
+            double burst = burstMean(s, recentWeight, value - expected);
             excess = Math.max(excess, burstExcess(s, burst, scale));
         }
+        if (s.swingCount > 0) {
+            double swing = swingMean(s, recentWeight, value, scale);
+            excess = Math.max(excess, swingExcess(s, swing, scale));
+        }
         double news = excess - recentExcess(s, ts);
-        return new Score(expected, scale, deviation, anomaly(news), true);
+        return new Assessed(new Score(expected, scale, deviation, anomaly(news), true), excess);
     }
 
     /**
@@ -211,9 +257,9 @@ public final class Baseline implements Serializable {
         return surprise(s, residual) - SURPRISE_ONSET;
     }
 
-    /** The recent mean deviation after one more {@code residual}, {@code dt} ms after the last. */
-    private double burstMean(BaselineState s, long dt, double residual) {
-        return s.burst + forget(dt, burstMs) * (residual - s.burst);
+    /** The recent mean deviation after one more {@code residual} of the given weight. */
+    private static double burstMean(BaselineState s, double weight, double residual) {
+        return s.burst + weight * (residual - s.burst);
     }
 
     /**
@@ -223,6 +269,30 @@ public final class Baseline implements Serializable {
     private static double burstExcess(BaselineState s, double burst, double scale) {
         if (s.burstCount <= 0 || Math.abs(burst) < BURST_FLOOR * scale) return -SURPRISE_ONSET;
         return rarity(s.burstUp, s.burstDown, s.burstAnchor, s.burstCount, burst) - SURPRISE_ONSET;
+    }
+
+    /**
+     * The recent volatility after one more sample of the given weight: an exponentially weighted
+     * mean (the {@code burstWindow} half-life, at least 1/samples while young) of the absolute
+     * change from the previous sample, each change clipped at {@value #SWING_CLIP} scales ({@code
+     * scale} NaN: not clipped, while warming up). A level shift is one change; an oscillation is a
+     * change at every sample.
+     */
+    private static double swingMean(BaselineState s, double weight, double value, double scale) {
+        double change = Math.abs(value - s.lastValue);
+        if (!Double.isNaN(scale)) change = Math.min(change, SWING_CLIP * scale);
+        double a = Math.max(weight, 1.0 / s.samples);
+        return s.swing + a * (change - s.swing);
+    }
+
+    /**
+     * How far the rarity of the recent volatility goes beyond one in a thousand; negative when it
+     * is commoner, or below {@value #BURST_FLOOR} scale.
+     */
+    private static double swingExcess(BaselineState s, double swing, double scale) {
+        if (s.swingCount <= 0 || swing < BURST_FLOOR * scale) return -SURPRISE_ONSET;
+        return rarity(s.swingCounts, s.swingCounts, s.swingAnchor, s.swingCount, swing)
+                - SURPRISE_ONSET;
     }
 
     /** The largest excess of the recent samples, fading with the shift confirmation half-life. */
@@ -297,6 +367,22 @@ public final class Baseline implements Serializable {
         return anchor;
     }
 
+    /**
+     * The prior of a one-sided histogram that has just warmed up: {@code weight} values spread
+     * normally around {@code mean} with standard deviation {@code sd}. Returns the anchor.
+     */
+    private static double seedAround(double[] counts, double mean, double sd, double weight) {
+        double anchor = mean / Math.pow(2, TAIL_BINS / BINS_PER_OCTAVE / 2);
+        double below = normalCdf((anchor - mean) / sd);
+        counts[0] = weight * below;
+        for (int i = 0; i < TAIL_BINS; i++) {
+            double above = normalCdf((anchor * Math.pow(BIN_RATIO, i + 1) - mean) / sd);
+            counts[i] += weight * (above - below);
+            below = above;
+        }
+        return anchor;
+    }
+
     /** The standard normal distribution function (Zelen and Severo, error below 1e-7). */
     static double normalCdf(double x) {
         double t = 1 / (1 + 0.2316419 * Math.abs(x));
@@ -317,13 +403,14 @@ public final class Baseline implements Serializable {
 
     /**
      * Multiplies the counts by {@code keep} and adds one at {@code residual}, moving the bins up if
-     * it is the largest yet (the caller keeps the total). Returns the new anchor.
+     * it is the largest yet (the caller keeps the total). {@code down} is null for a one-sided
+     * histogram (values never negative). Returns the new anchor.
      */
     private static double count(
             double[] up, double[] down, double keep, double anchor, double residual) {
         for (int i = 0; i < TAIL_BINS; i++) {
             up[i] *= keep;
-            down[i] *= keep;
+            if (down != null) down[i] *= keep;
         }
         double size = Math.abs(residual);
         if (size > 0 && anchor <= 0) {
@@ -334,7 +421,7 @@ public final class Baseline implements Serializable {
         if (b >= TAIL_BINS) {
             int by = b - TAIL_BINS + 1;
             shiftBins(up, by);
-            shiftBins(down, by);
+            if (down != null) shiftBins(down, by);
             anchor *= Math.pow(BIN_RATIO, by);
             b = TAIL_BINS - 1;
         }

@@ -23,8 +23,9 @@ import java.time.Duration;
  * @param shiftConfirm half-life of the share of samples on one side of the expectation that
  *     confirms a move to a new level, and of the memory of what was already reported (default 30
  *     min)
- * @param burstWindow half-life of the recent mean deviation whose rarity is judged besides each
- *     sample's: the time scale of a burst or a creeping change (default 1 h)
+ * @param burstWindow half-life of the recent mean deviation and of the recent volatility (mean
+ *     change between successive samples) whose rarities are judged besides each sample's: the time
+ *     scale of a burst, a creeping change or an oscillation (default 1 h)
  */
 public record BaselineSettings(
         Duration halfLife,

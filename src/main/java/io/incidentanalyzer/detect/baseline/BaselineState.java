@@ -1,7 +1,7 @@
 package io.incidentanalyzer.detect.baseline;
 
 /**
- * What {@link Baseline} remembers of one series: a few numbers, four small arrays of deviation
+ * What {@link Baseline} remembers of one series: a few numbers, five small arrays of deviation
  * counts and, when seasonal, three small arrays of one slot per season bin. A Flink POJO (public
  * fields, no-argument constructor) so keyed state can hold it and evolve it; its size does not grow
  * with the series' length.
@@ -70,6 +70,28 @@ public class BaselineState {
     /** Decayed count of all values in {@link #burstUp} and {@link #burstDown}. */
     public double burstCount;
 
+    /** The last value learned (the volatility is the mean change from one sample to the next). */
+    public double lastValue;
+
+    /**
+     * Exponentially weighted mean of the absolute change between successive samples (half-life
+     * {@code burstWindow}, each change clipped at {@value Baseline#SWING_CLIP} scales once warm):
+     * the recent volatility, in the series' units.
+     */
+    public double swing;
+
+    /**
+     * Decayed counts of past values of {@link #swing}, binned like {@link #tailUp} (one-sided): how
+     * volatile the series usually is. Null until warm.
+     */
+    public double[] swingCounts;
+
+    /** Lower edge of the {@link #swingCounts} bins. */
+    public double swingAnchor;
+
+    /** Decayed count of all values in {@link #swingCounts}. */
+    public double swingCount;
+
     /** Per season slot: level, spread, and the event time of the slot's first sample. */
     public double[] seasonLevel;
 
@@ -85,12 +107,15 @@ public class BaselineState {
 
     /** Approximate bytes this state holds on the heap, for docs/benchmarks.md. */
     public long approximateBytes() {
-        long bytes = 16 + 8 * 15;
+        long bytes = 16 + 8 * 19;
         if (tailUp != null) {
             bytes += 2 * (16 + 8L * tailUp.length);
         }
         if (burstUp != null) {
             bytes += 2 * (16 + 8L * burstUp.length);
+        }
+        if (swingCounts != null) {
+            bytes += 16 + 8L * swingCounts.length;
         }
         if (seasonLevel != null) {
             bytes += 3 * (16 + 8L * seasonLevel.length);

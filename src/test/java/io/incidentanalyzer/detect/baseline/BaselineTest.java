@@ -152,6 +152,32 @@ class BaselineTest {
     }
 
     @Test
+    void anOscillationOfUsualSizesIsNewsAsAWhole() {
+        Random rng = new Random(21);
+        BaselineState s = new BaselineState();
+        int i = 0;
+        for (; i < 3 * 24 * 60; i++) {
+            // a spike of 5 every hour, up and down in turn: deviations of 5 are usual both ways
+            double spike = i % 60 == 30 ? ((i / 60) % 2 == 0 ? 5 : -5) : 0;
+            flat.update(s, T0 + i * MINUTE, 10 + 0.5 * rng.nextGaussian() + spike);
+        }
+        // The series starts to swing 2.5 above and below its level at every sample: no sample is
+        // larger than usual and the recent mean does not move, but the swing is new.
+        double first = 0;
+        double most = 0;
+        double mean = 0;
+        for (int k = 0; k < 60; k++, i++) {
+            double swing = k % 2 == 0 ? 2.5 : -2.5;
+            Score score = flat.update(s, T0 + i * MINUTE, 10 + 0.5 * rng.nextGaussian() + swing);
+            if (k < 2) first = Math.max(first, score.anomaly());
+            most = Math.max(most, score.anomaly());
+        }
+        assertThat(first).as("its first samples are of a usual size").isLessThan(0.2);
+        assertThat(Math.abs(s.burst)).as("the recent mean stays near the level").isLessThan(1);
+        assertThat(most).as("the oscillation as a whole is rare").isGreaterThan(0.3);
+    }
+
+    @Test
     void sixSettingsConstructorKeepsTheNewSettingsAtTheirDefaults() {
         BaselineSettings s =
                 new BaselineSettings(Duration.ofHours(1), 30, Duration.ZERO, 0, 0, 0.01);
