@@ -12,7 +12,6 @@ import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.model.SignalState;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -31,7 +30,7 @@ import org.apache.flink.util.Collector;
  * at or below where the growth began (or {@code minDepth}) for {@code clearAfter}, or after {@code
  * noDataAfter} of silence. A gap of more than one interval restarts the window.
  */
-public class BacklogDetector extends EventTimeOrderedFunction<MetricSample, Signal> {
+public class BacklogDetector extends MetricDetector {
     private static final long serialVersionUID = 1L;
 
     private final String environment;
@@ -41,7 +40,6 @@ public class BacklogDetector extends EventTimeOrderedFunction<MetricSample, Sign
     private transient Counter signalsOut;
 
     public BacklogDetector(String environment, List<BacklogRule> rules) {
-        super(MetricSample.class);
         this.environment = environment;
         this.rules = new ArrayList<>(rules);
     }
@@ -58,16 +56,6 @@ public class BacklogDetector extends EventTimeOrderedFunction<MetricSample, Sign
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("backlog", BacklogState.class));
         signalsOut = getRuntimeContext().getMetricGroup().counter("signals");
-    }
-
-    @Override
-    protected Comparator<MetricSample> tieBreak() {
-        return Comparator.comparingDouble(MetricSample::value);
-    }
-
-    @Override
-    protected String describe(MetricSample s) {
-        return s.toString();
     }
 
     @Override

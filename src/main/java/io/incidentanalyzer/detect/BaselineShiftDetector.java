@@ -15,7 +15,6 @@ import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.model.SignalState;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -37,7 +36,7 @@ import org.apache.flink.util.Collector;
  * {@code clearAfter} within half the margins, or when the series goes silent for {@code
  * noDataAfter}. A series silent for {@code forgetAfter} loses its state.
  */
-public class BaselineShiftDetector extends EventTimeOrderedFunction<MetricSample, Signal> {
+public class BaselineShiftDetector extends MetricDetector {
     private static final long serialVersionUID = 1L;
 
     private final String environment;
@@ -48,7 +47,6 @@ public class BaselineShiftDetector extends EventTimeOrderedFunction<MetricSample
     private transient Counter signalsOut;
 
     public BaselineShiftDetector(String environment, BaselineShiftSettings settings) {
-        super(MetricSample.class);
         this.environment = environment;
         this.settings = settings;
         this.baseline = new Baseline(settings.baseline().settings());
@@ -61,16 +59,6 @@ public class BaselineShiftDetector extends EventTimeOrderedFunction<MetricSample
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("series", BaselineShiftState.class));
         signalsOut = getRuntimeContext().getMetricGroup().counter("signals");
-    }
-
-    @Override
-    protected Comparator<MetricSample> tieBreak() {
-        return Comparator.comparingDouble(MetricSample::value);
-    }
-
-    @Override
-    protected String describe(MetricSample s) {
-        return s.toString();
     }
 
     @Override

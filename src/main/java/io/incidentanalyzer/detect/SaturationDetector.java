@@ -12,7 +12,6 @@ import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.model.SignalState;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -36,7 +35,7 @@ import org.apache.flink.util.Collector;
  * <p>State exists only while a series is above its ceiling or open: a healthy series costs nothing.
  * One no-data timer per episode, rounded up to a whole second so timers coalesce.
  */
-public class SaturationDetector extends EventTimeOrderedFunction<MetricSample, Signal> {
+public class SaturationDetector extends MetricDetector {
     private static final long serialVersionUID = 1L;
 
     private final String environment;
@@ -46,7 +45,6 @@ public class SaturationDetector extends EventTimeOrderedFunction<MetricSample, S
     private transient Counter signalsOut;
 
     public SaturationDetector(String environment, List<SaturationRule> rules) {
-        super(MetricSample.class);
         this.environment = environment;
         this.rules = new ArrayList<>(rules);
     }
@@ -65,18 +63,6 @@ public class SaturationDetector extends EventTimeOrderedFunction<MetricSample, S
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("episode", SaturationEpisode.class));
         signalsOut = getRuntimeContext().getMetricGroup().counter("signals");
-    }
-
-    @Override
-    protected Comparator<MetricSample> tieBreak() {
-        // Two samples of one series at one instant: the higher value counts last, so the
-        // outcome does not depend on arrival order.
-        return Comparator.comparingDouble(MetricSample::value);
-    }
-
-    @Override
-    protected String describe(MetricSample s) {
-        return s.toString();
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.incidentanalyzer.detect.ErrorPatternDetector;
 import io.incidentanalyzer.detect.EventTimeOrderedFunction;
 import io.incidentanalyzer.detect.HostReport;
 import io.incidentanalyzer.detect.HostReports;
+import io.incidentanalyzer.detect.MetricDetector;
 import io.incidentanalyzer.detect.SaturationDetector;
 import io.incidentanalyzer.detect.auth.AuthFailureDetector;
 import io.incidentanalyzer.detect.auth.RefreshStormDetector;
@@ -207,7 +208,7 @@ public final class IncidentPipeline {
     private static SingleOutputStreamOperator<Signal> metricDetector(
             DataStream<MetricSample> metrics,
             List<? extends MetricRule> rules,
-            EventTimeOrderedFunction<MetricSample, Signal> detector,
+            MetricDetector detector,
             String name) {
         return metrics.filter(new WatchedBy(rules))
                 .name(name + " watched series")

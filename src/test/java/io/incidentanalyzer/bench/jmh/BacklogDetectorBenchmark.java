@@ -3,9 +3,7 @@ package io.incidentanalyzer.bench.jmh;
 import io.incidentanalyzer.config.BacklogRule;
 import io.incidentanalyzer.detect.BacklogDetector;
 import io.incidentanalyzer.detect.BacklogState;
-import io.incidentanalyzer.detect.EventTimeOrderedFunction;
-import io.incidentanalyzer.model.MetricSample;
-import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.detect.MetricDetector;
 import java.util.List;
 import org.openjdk.jmh.annotations.Param;
 
@@ -24,7 +22,7 @@ public class BacklogDetectorBenchmark extends MetricDetectorBenchmark {
     }
 
     @Override
-    protected EventTimeOrderedFunction<MetricSample, Signal> detector() {
+    protected MetricDetector detector() {
         return new BacklogDetector("bench", List.of(rule()));
     }
 

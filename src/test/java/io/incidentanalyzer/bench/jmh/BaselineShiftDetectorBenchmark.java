@@ -5,10 +5,8 @@ import io.incidentanalyzer.config.BaselineShiftRule;
 import io.incidentanalyzer.config.BaselineShiftSettings;
 import io.incidentanalyzer.detect.BaselineShiftDetector;
 import io.incidentanalyzer.detect.BaselineShiftState;
-import io.incidentanalyzer.detect.EventTimeOrderedFunction;
+import io.incidentanalyzer.detect.MetricDetector;
 import io.incidentanalyzer.detect.baseline.Baseline;
-import io.incidentanalyzer.model.MetricSample;
-import io.incidentanalyzer.model.Signal;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.openjdk.jmh.annotations.Param;
@@ -44,7 +42,7 @@ public class BaselineShiftDetectorBenchmark extends MetricDetectorBenchmark {
     }
 
     @Override
-    protected EventTimeOrderedFunction<MetricSample, Signal> detector() {
+    protected MetricDetector detector() {
         return new BaselineShiftDetector("bench", settings());
     }
 

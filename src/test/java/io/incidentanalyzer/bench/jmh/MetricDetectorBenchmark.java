@@ -1,6 +1,6 @@
 package io.incidentanalyzer.bench.jmh;
 
-import io.incidentanalyzer.detect.EventTimeOrderedFunction;
+import io.incidentanalyzer.detect.MetricDetector;
 import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.Signal;
 import java.util.Map;
@@ -37,7 +37,7 @@ public abstract class MetricDetectorBenchmark {
     private long step;
 
     /** The detector under test, watching {@link #metric()} of every service. */
-    protected abstract EventTimeOrderedFunction<MetricSample, Signal> detector();
+    protected abstract MetricDetector detector();
 
     protected abstract String metric();
 

@@ -1,12 +1,10 @@
 package io.incidentanalyzer.bench.jmh;
 
 import io.incidentanalyzer.config.SaturationRule;
-import io.incidentanalyzer.detect.EventTimeOrderedFunction;
+import io.incidentanalyzer.detect.MetricDetector;
 import io.incidentanalyzer.detect.SaturationDetector;
 import io.incidentanalyzer.detect.SaturationEpisode;
-import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.Severity;
-import io.incidentanalyzer.model.Signal;
 import java.time.Duration;
 import java.util.List;
 import org.openjdk.jmh.annotations.Param;
@@ -20,7 +18,7 @@ public class SaturationDetectorBenchmark extends MetricDetectorBenchmark {
     public String load;
 
     @Override
-    protected EventTimeOrderedFunction<MetricSample, Signal> detector() {
+    protected MetricDetector detector() {
         SaturationRule rule =
                 new SaturationRule(
                         "cpu",
