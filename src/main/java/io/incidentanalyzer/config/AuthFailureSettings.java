@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param sustain how long buckets must keep spiking before the signal opens
  * @param clearAfter how long buckets must stay calm before an open signal clears
  * @param topErrors Space-Saving counters for the error texts (and callees) of an episode
+ * @param forgetAfter a caller without failures for this long loses its state (callers come and go;
+ *     a caller's state must not outlive it)
  */
 public record AuthFailureSettings(
         Duration bucket,
@@ -30,6 +32,7 @@ public record AuthFailureSettings(
         Duration sustain,
         Duration clearAfter,
         Integer topErrors,
+        Duration forgetAfter,
         Severity severity)
         implements Serializable {
 
@@ -42,6 +45,7 @@ public record AuthFailureSettings(
     public static final Duration DEFAULT_SUSTAIN = Duration.ofSeconds(20);
     public static final Duration DEFAULT_CLEAR_AFTER = Duration.ofSeconds(60);
     public static final int DEFAULT_TOP_ERRORS = 8;
+    public static final Duration DEFAULT_FORGET_AFTER = Duration.ofDays(2);
 
     public AuthFailureSettings {
         bucket = bucket == null ? DEFAULT_BUCKET : bucket;
@@ -53,10 +57,12 @@ public record AuthFailureSettings(
         sustain = sustain == null ? DEFAULT_SUSTAIN : sustain;
         clearAfter = clearAfter == null ? DEFAULT_CLEAR_AFTER : clearAfter;
         topErrors = topErrors == null ? DEFAULT_TOP_ERRORS : topErrors;
+        forgetAfter = forgetAfter == null ? DEFAULT_FORGET_AFTER : forgetAfter;
         severity = severity == null ? Severity.MAJOR : severity;
     }
 
     public static AuthFailureSettings defaults() {
-        return new AuthFailureSettings(null, null, null, null, null, null, null, null, null, null);
+        return new AuthFailureSettings(
+                null, null, null, null, null, null, null, null, null, null, null);
     }
 }

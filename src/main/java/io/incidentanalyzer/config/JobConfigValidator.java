@@ -321,6 +321,7 @@ final class JobConfigValidator {
         positive(at + ".sustain", a.sustain(), true);
         positive(at + ".clearAfter", a.clearAfter(), true);
         counters(at + ".topErrors", a.topErrors(), "8");
+        positive(at + ".forgetAfter", a.forgetAfter(), false);
     }
 
     private void bucket(String path, Duration d) {

@@ -18,6 +18,9 @@ public class AuthCallerState {
     /** Start of the bucket after the last one judged: the empty buckets since were zeros. */
     public long nextBucket = -1;
 
+    /** The forget timer registered while the caller is quiet, or -1. */
+    public long forgetTimer = -1;
+
     public AuthFailureSeries missingToken;
     public AuthFailureSeries verifyError;
 

@@ -51,7 +51,8 @@ import org.apache.flink.util.Collector;
  *
  * <p>State: one fixed-size {@link AuthCallerState} per caller, plus an {@link AuthFailureEpisode}
  * per failure type only while it spikes. Timers: one per bucket with events, and per bucket while
- * an episode exists.
+ * an episode exists. A caller that sends no failure for {@code forgetAfter} is forgotten (one
+ * lazily re-armed timer while it is quiet), so callers that come and go leave no state behind.
  */
 public class AuthFailureDetector extends EventTimeOrderedFunction<AuthEvent, Signal> {
     private static final long serialVersionUID = 1L;
@@ -137,6 +138,7 @@ public class AuthFailureDetector extends EventTimeOrderedFunction<AuthEvent, Sig
         }
         if (s.bucketStart < 0) {
             long start = Math.floorDiv(ts, bucketMs) * bucketMs;
+            // The forget timer, if any, stays: it fires, sees the caller active again, re-arms.
             learnEmptyBuckets(s, start);
             s.bucketStart = start;
             ctx.timerService().registerEventTimeTimer(start + bucketMs);
@@ -156,6 +158,25 @@ public class AuthFailureDetector extends EventTimeOrderedFunction<AuthEvent, Sig
             closeBucket(s, ctx, out);
             state.update(s);
         }
+        if (s != null && timestamp == s.forgetTimer) {
+            s.forgetTimer = -1;
+            if (s.bucketStart < 0 && episodes.isEmpty()) {
+                long quietUntil = s.nextBucket + settings.forgetAfter().toMillis();
+                if (timestamp >= quietUntil) {
+                    state.clear(); // no failures for forgetAfter: the caller is gone
+                    return;
+                }
+                armForget(s, ctx, quietUntil);
+            }
+            state.update(s);
+        }
+    }
+
+    /** Registers the forget timer at {@code due}, unless one is already set (it re-arms). */
+    private static void armForget(AuthCallerState s, OnTimerContext ctx, long due) {
+        if (s.forgetTimer >= 0) return;
+        s.forgetTimer = Math.floorDiv(due + 999, 1000) * 1000;
+        ctx.timerService().registerEventTimeTimer(s.forgetTimer);
     }
 
     private AuthCallerState newState(AuthEvent e) {
@@ -192,6 +213,7 @@ public class AuthFailureDetector extends EventTimeOrderedFunction<AuthEvent, Sig
         s.nextBucket = end;
         if (episodes.isEmpty()) {
             s.bucketStart = -1;
+            armForget(s, ctx, end + settings.forgetAfter().toMillis());
         } else {
             // Keep judging every bucket while something spikes: silence is zero failures.
             s.bucketStart = end;

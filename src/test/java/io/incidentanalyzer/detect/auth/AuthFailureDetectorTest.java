@@ -105,8 +105,42 @@ class AuthFailureDetectorTest {
                 .as("silence from 40:00 is calm; clear after 60 s")
                 .isEqualTo(t(2460));
         assertThat(clear.id()).isEqualTo(signals().get(0).id());
-        // What stays is one fixed-size state per caller seen; no episode, no timers.
+        // What stays is one fixed-size state per caller seen, with its forget timer; no episode.
         assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+
+        // Two days without a failure from either caller: both are forgotten.
+        harness.processWatermark(t(3600) + AuthFailureSettings.DEFAULT_FORGET_AFTER.toMillis());
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(signals()).hasSize(2);
+    }
+
+    @Test
+    void aCallerThatFailsAgainBeforeForgetAfterKeepsItsBaseline() throws Exception {
+        play(harness, missingTokens(), LAG_MS, t(3700));
+        long day = 86_400;
+        AuthEvent later =
+                new AuthEvent(
+                        t(3600 + day),
+                        "token-verification",
+                        VERIFY_ERROR,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        "web-app",
+                        "rejected",
+                        "token expired");
+        harness.processElement(later, later.ts());
+        harness.processWatermark(t(3600 + 2 * day) - 1000);
+
+        assertThat(harness.numKeyedStateEntries())
+                .as("web-app failed a day later: kept; conversation-count: quiet two days, gone")
+                .isEqualTo(1);
+        harness.processWatermark(t(3600 + 3 * day) + 20_000);
+        assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
@@ -131,7 +165,7 @@ class AuthFailureDetectorTest {
         play(harness, events, LAG_MS, t(7300));
 
         assertThat(signals()).isEmpty();
-        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numEventTimeTimers()).as("one forget timer per caller").isEqualTo(3);
     }
 
     @Test
