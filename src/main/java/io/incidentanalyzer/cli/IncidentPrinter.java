@@ -44,14 +44,21 @@ final class IncidentPrinter {
                             what,
                             number(s.peak()),
                             e.activeSignals().size());
+            case MONITORING ->
+                    String.format(
+                            Locale.ROOT,
+                            "%s recovered (peak %s); every signal cleared, monitoring",
+                            what,
+                            number(s.peak()));
+            case REOPENED -> "flared up again: " + opened(s);
             case CLOSED ->
                     String.format(
                             Locale.ROOT,
-                            "all signals cleared; %s lasted %s (%s to %s)",
+                            "resolved after a quiet period; %s lasted %s (%s to %s)",
                             e.title(),
-                            duration(Duration.ofMillis(e.closedAt() - e.openedAt())),
+                            duration(Duration.ofMillis(e.cause().ts() - e.openedAt())),
                             at(e.openedAt()),
-                            at(e.closedAt()));
+                            at(e.cause().ts()));
         };
     }
 

@@ -27,7 +27,8 @@ public record JobConfig(
         Limits limits,
         Map<String, ServiceConfig> services,
         List<ComponentConfig> components,
-        DetectorSettings detectors)
+        DetectorSettings detectors,
+        CorrelationSettings correlation)
         implements Serializable {
 
     public static final String DEFAULT_TIME_ZONE = "UTC";
@@ -58,6 +59,7 @@ public record JobConfig(
         services = Collections.unmodifiableMap(byName);
         components = components == null ? List.of() : List.copyOf(components);
         detectors = detectors == null ? DetectorSettings.defaults() : detectors;
+        correlation = correlation == null ? CorrelationSettings.defaults() : correlation;
     }
 
     public ZoneId zone() {
@@ -86,7 +88,8 @@ public record JobConfig(
                 limits,
                 services,
                 components,
-                detectors);
+                detectors,
+                correlation);
     }
 
     /** A copy with other watermark settings. */
@@ -101,7 +104,8 @@ public record JobConfig(
                 limits,
                 services,
                 components,
-                detectors);
+                detectors,
+                correlation);
     }
 
     /** The display name of a service, or its key when the job file gives none. */

@@ -64,6 +64,7 @@ final class JobConfigValidator {
         checkTopics(c.topics());
         positive("watermarks.maxOutOfOrderness", c.watermarks().maxOutOfOrderness(), true);
         positive("watermarks.idleTimeout", c.watermarks().idleTimeout(), false);
+        positive("correlation.quietPeriod", c.correlation().quietPeriod(), true);
         if (c.limits().maxRecordBytes() < 256 || c.limits().maxRecordBytes() > 16 * 1024 * 1024) {
             problem("limits.maxRecordBytes", "expected a size between 256 and 16777216 bytes");
         }

@@ -1,5 +1,10 @@
 package io.incidentanalyzer.correlate;
 
+import static io.incidentanalyzer.model.IncidentStatus.INVESTIGATING;
+import static io.incidentanalyzer.model.IncidentStatus.MONITORING;
+import static io.incidentanalyzer.model.IncidentStatus.RESOLVED;
+
+import io.incidentanalyzer.config.CorrelationSettings;
 import io.incidentanalyzer.detect.EventTimeOrderedFunction;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.IncidentEventType;
@@ -25,14 +30,16 @@ import org.apache.flink.util.Collector;
 
 /**
  * Groups the signals of one environment into incidents (keyed by environment). The first OPEN
- * signal opens an incident; every signal that opens while it is open joins it; the incident closes
- * when its last signal clears. Signals are handled in event-time order, so the same signals always
- * give the same incidents.
+ * signal opens an incident (INVESTIGATING); every signal that opens while it is open joins it. When
+ * its last signal clears it is MONITORING for the quiet period ({@link CorrelationSettings}): a
+ * signal that opens meanwhile REOPENS it, so a flapping resource stays one incident; otherwise it
+ * is CLOSED (RESOLVED) when the period ends, by an event-time timer. Signals are handled in
+ * event-time order, so the same signals always give the same incidents.
  *
  * <p>The incident id is the environment and the event-time onset of its first signal, so a replay
  * of the same input reproduces the same ids and the incidents topic, keyed by id, stays
- * compactable. This is the skeleton's rule; ranking, lifecycle steps beyond INVESTIGATING and
- * RESOLVED, gap tolerance and reopening come with the full correlator.
+ * compactable. This is the skeleton's rule; ranking, lifecycle steps beyond INVESTIGATING and the
+ * quiet period come with the full correlator.
  */
 public class IncidentCorrelator extends EventTimeOrderedFunction<Signal, IncidentEvent> {
     private static final long serialVersionUID = 1L;
@@ -57,8 +64,11 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<Signal, Inciden
      */
     private transient Set<String> openEnvironments;
 
-    public IncidentCorrelator() {
+    private final long quietPeriodMs;
+
+    public IncidentCorrelator(CorrelationSettings settings) {
         super(Signal.class);
+        this.quietPeriodMs = settings.quietPeriod().toMillis();
     }
 
     @Override
@@ -103,9 +113,18 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<Signal, Inciden
                     open = new OpenIncident(incidentId(s), s.onset(), title(s));
                     incident.update(open);
                     openEnvironments.add(s.environment());
-                    out.collect(event(open, IncidentEventType.OPENED, s, null));
+                    out.collect(event(open, IncidentEventType.OPENED, INVESTIGATING, s, null));
+                } else if (open.monitoring()) {
+                    // Within the quiet period: the same outage flaring up again, not a new one.
+                    deleteOwnTimer(ctx, open.resolveAt);
+                    open.monitoringSince = -1;
+                    open.resolveAt = -1;
+                    open.lastCleared = null;
+                    incident.update(open);
+                    out.collect(event(open, IncidentEventType.REOPENED, INVESTIGATING, s, null));
                 } else {
-                    out.collect(event(open, IncidentEventType.SIGNAL_ADDED, s, null));
+                    out.collect(
+                            event(open, IncidentEventType.SIGNAL_ADDED, INVESTIGATING, s, null));
                 }
             }
             case UPDATE -> {
@@ -122,20 +141,47 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<Signal, Inciden
                     return;
                 }
                 active.remove(s.id());
-                if (active.isEmpty()) {
-                    out.collect(event(open, IncidentEventType.CLOSED, s, s.ts()));
-                    incident.clear();
-                    active.clear();
-                    openEnvironments.remove(s.environment());
+                if (!active.isEmpty()) {
+                    out.collect(
+                            event(open, IncidentEventType.SIGNAL_CLEARED, INVESTIGATING, s, null));
+                } else if (quietPeriodMs == 0) {
+                    close(open, s, s.ts(), out);
                 } else {
-                    out.collect(event(open, IncidentEventType.SIGNAL_CLEARED, s, null));
+                    open.monitoringSince = s.ts();
+                    open.resolveAt = s.ts() + quietPeriodMs;
+                    open.lastCleared = s;
+                    incident.update(open);
+                    ctx.timerService().registerEventTimeTimer(open.resolveAt);
+                    out.collect(event(open, IncidentEventType.MONITORING, MONITORING, s, null));
                 }
             }
         }
     }
 
+    @Override
+    protected void onTick(long timestamp, OnTimerContext ctx, Collector<IncidentEvent> out)
+            throws Exception {
+        OpenIncident open = incident.value();
+        if (open != null && open.monitoring() && timestamp == open.resolveAt) {
+            close(open, open.lastCleared, timestamp, out);
+        }
+    }
+
+    /** RESOLVED: the incident's last event; its state goes. */
+    private void close(OpenIncident open, Signal cause, long at, Collector<IncidentEvent> out)
+            throws Exception {
+        out.collect(event(open, IncidentEventType.CLOSED, RESOLVED, cause, at));
+        incident.clear();
+        active.clear();
+        openEnvironments.remove(cause.environment());
+    }
+
     private IncidentEvent event(
-            OpenIncident open, IncidentEventType type, Signal cause, Long closedAt)
+            OpenIncident open,
+            IncidentEventType type,
+            IncidentStatus status,
+            Signal cause,
+            Long closedAt)
             throws Exception {
         List<Signal> signals = new ArrayList<>();
         for (Signal a : active.values()) signals.add(a);
@@ -144,8 +190,8 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<Signal, Inciden
                 open.incidentId,
                 cause.environment(),
                 type,
-                cause.ts(),
-                closedAt == null ? IncidentStatus.INVESTIGATING : IncidentStatus.RESOLVED,
+                closedAt == null ? cause.ts() : closedAt,
+                status,
                 open.openedAt,
                 closedAt,
                 open.title,

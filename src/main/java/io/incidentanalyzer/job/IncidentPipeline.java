@@ -176,7 +176,7 @@ public final class IncidentPipeline {
 
         SingleOutputStreamOperator<IncidentEvent> incidents =
                 signals.keyBy(new EnvironmentKey())
-                        .process(new IncidentCorrelator())
+                        .process(new IncidentCorrelator(config.correlation()))
                         .name("incident correlator")
                         .uid("correlate-incidents");
 

@@ -139,6 +139,7 @@ detectors:
                         IncidentEventType.OPENED,
                         IncidentEventType.SIGNAL_ADDED,
                         IncidentEventType.SIGNAL_CLEARED,
+                        IncidentEventType.MONITORING,
                         IncidentEventType.CLOSED);
         assertThat(ordered.incidents().get(0).openedAt()).isEqualTo(t(60));
         assertThat(shuffled.incidents()).isEqualTo(ordered.incidents());
@@ -215,7 +216,10 @@ detectors:
 
         assertThat(r.incidents())
                 .extracting(IncidentEvent::type)
-                .containsExactly(IncidentEventType.OPENED, IncidentEventType.CLOSED);
+                .containsExactly(
+                        IncidentEventType.OPENED,
+                        IncidentEventType.MONITORING,
+                        IncidentEventType.CLOSED);
         IncidentEvent opened = r.incidents().get(0);
         assertThat(opened.cause().kind()).isEqualTo(SignalKind.AUTH_FAILURES);
         assertThat(opened.cause().service()).isEqualTo("conversation-count");

@@ -85,9 +85,11 @@ detectors:
                 .extracting(IncidentEvent::type, IncidentEvent::incidentId, IncidentEvent::ts)
                 .containsExactly(
                         tuple(IncidentEventType.OPENED, INCIDENT_ID, t(120)),
-                        tuple(IncidentEventType.CLOSED, INCIDENT_ID, t(310)));
+                        tuple(IncidentEventType.MONITORING, INCIDENT_ID, t(310)),
+                        // The end of the input moves event time past the 15-minute quiet period.
+                        tuple(IncidentEventType.CLOSED, INCIDENT_ID, t(310 + 900)));
         assertThat(r.incidents()).extracting(IncidentEvent::openedAt).containsOnly(t(60));
-        assertThat(r.incidents().get(1).closedAt()).isEqualTo(t(310));
+        assertThat(r.incidents().get(2).closedAt()).isEqualTo(t(1210));
 
         assertThat(r.signals())
                 .extracting(Signal::state)
@@ -136,7 +138,7 @@ detectors:
         ReplayResult inOrder = Replay.run(CONFIG, a, 2, null);
         ReplayResult outOfOrder = Replay.run(CONFIG, b, 2, null);
 
-        assertThat(inOrder.incidents()).hasSize(2);
+        assertThat(inOrder.incidents()).hasSize(3);
         assertThat(outOfOrder.incidents()).isEqualTo(inOrder.incidents());
         assertThat(outOfOrder.signals()).isEqualTo(inOrder.signals());
         assertThat(outOfOrder.deadLetters()).isEmpty();
@@ -159,7 +161,10 @@ detectors:
 
         assertThat(r.incidents())
                 .extracting(IncidentEvent::type)
-                .containsExactly(IncidentEventType.OPENED, IncidentEventType.CLOSED);
+                .containsExactly(
+                        IncidentEventType.OPENED,
+                        IncidentEventType.MONITORING,
+                        IncidentEventType.CLOSED);
         assertThat(r.deadLetters())
                 .singleElement()
                 .satisfies(

@@ -75,6 +75,8 @@ public final class Fixtures {
     public static String kafkaYaml(String prefix) {
         return """
                kafka: {startingOffsets: earliest, checkpointInterval: 1s}
+               # Resolve at the last clear: a streaming test's event time stops with its input.
+               correlation: {quietPeriod: 0s}
                topics:
                  metrics: {name: %1$s.metrics}
                  auth: {name: %1$s.auth}
