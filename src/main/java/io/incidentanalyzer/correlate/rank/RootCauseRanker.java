@@ -16,9 +16,12 @@ import java.util.TreeSet;
  * randomness: the same graph and evidence always give the same ranking.
  *
  * <p>Each anomalous node in scope (with a symptom: the symptom and everything it depends on) is
- * scored on six factors in [0, 1], combined as a weighted sum into its confidence:
+ * scored on seven factors in [0, 1], combined as a weighted sum into its confidence:
  *
  * <ul>
+ *   <li><b>reaches</b> ({@value #W_REACHES}): with a symptom, whether the symptom reaches the node
+ *       through its dependencies along nodes that are all anomalous themselves (a fault shows in
+ *       every caller between it and the symptom); 1 for every node without a symptom.
  *   <li><b>explains</b> ({@value #W_EXPLAINS}): the share of the other anomalous nodes that depend
  *       on it, directly or through others: an upstream cause explains downstream symptoms, which
  *       appear in its callers.
@@ -37,12 +40,13 @@ import java.util.TreeSet;
  * <p>Ties go to the earlier onset, then to the node name.
  */
 public final class RootCauseRanker {
-    static final double W_EXPLAINS = 0.30;
-    static final double W_ROOT = 0.25;
+    static final double W_REACHES = 0.25;
+    static final double W_EXPLAINS = 0.15;
+    static final double W_ROOT = 0.20;
     static final double W_MAGNITUDE = 0.15;
     static final double W_ONSET = 0.10;
     static final double W_CHANGE = 0.10;
-    static final double W_CHAIN = 0.10;
+    static final double W_CHAIN = 0.05;
 
     /**
      * The causal chain the issue names: refresh storm → verification overload (auth failures) →
@@ -92,8 +96,11 @@ public final class RootCauseRanker {
             scope.add(symptom);
         }
         Map<String, Anomaly> byNode = merge(anomalies, scope);
+        Set<String> reached = symptom == null ? null : reached(graph, symptom, byNode.keySet());
         List<Scored> scored = new ArrayList<>();
-        for (Anomaly a : byNode.values()) scored.add(score(graph, a, byNode, changes));
+        for (Anomaly a : byNode.values()) {
+            scored.add(score(graph, a, byNode, changes, symptom, reached));
+        }
         scored.sort(
                 Comparator.comparingDouble(Scored::confidence)
                         .reversed()
@@ -130,13 +137,39 @@ public final class RootCauseRanker {
         return byNode;
     }
 
+    /** The symptom and the anomalous nodes it reaches through anomalous dependencies only. */
+    private static Set<String> reached(
+            DependencyGraph graph, String symptom, Set<String> anomalous) {
+        Set<String> seen = new TreeSet<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>();
+        seen.add(symptom);
+        todo.add(symptom);
+        while (!todo.isEmpty()) {
+            for (String d : graph.dependenciesOf(todo.pop())) {
+                if (anomalous.contains(d) && seen.add(d)) todo.add(d);
+            }
+        }
+        return seen;
+    }
+
     private Scored score(
             DependencyGraph graph,
             Anomaly c,
             Map<String, Anomaly> all,
-            Collection<Change> changes) {
+            Collection<Change> changes,
+            String symptom,
+            Set<String> reached) {
         List<String> why = new ArrayList<>();
         String node = c.node();
+        double reaches = 1;
+        if (reached != null && !node.equals(symptom)) {
+            if (reached.contains(node)) {
+                why.add("linked to the symptom " + symptom + " by anomalous callers only");
+            } else {
+                reaches = 0;
+                why.add("a caller between it and the symptom " + symptom + " looks normal");
+            }
+        }
         int others = all.size() - 1;
         Set<String> up = graph.upstream(node);
         Set<String> down = graph.downstream(node);
@@ -237,7 +270,8 @@ public final class RootCauseRanker {
         }
 
         double confidence =
-                W_EXPLAINS * explains
+                W_REACHES * reaches
+                        + W_EXPLAINS * explains
                         + W_ROOT * root
                         + W_MAGNITUDE * c.score()
                         + W_ONSET * onset
