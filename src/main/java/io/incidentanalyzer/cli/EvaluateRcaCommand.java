@@ -1,6 +1,7 @@
 package io.incidentanalyzer.cli;
 
 import io.incidentanalyzer.config.ConfigException;
+import io.incidentanalyzer.detect.baseline.BaselineSettings;
 import io.incidentanalyzer.evaluate.petshop.PetShopEvaluation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,6 +31,14 @@ final class EvaluateRcaCommand implements Callable<Integer> {
     Path petshop;
 
     @Option(
+            names = "--relative-floor",
+            paramLabel = "SHARE",
+            description =
+                    "The baseline's relative floor: a scale never counts as smaller than this"
+                            + " share of the level (default: the baseline core's, 0.02).")
+    Double relativeFloor;
+
+    @Option(
             names = "--verbose",
             description =
                     "Also print each issue's true cause, its rank and the top 3 with evidence.")
@@ -44,7 +53,25 @@ final class EvaluateRcaCommand implements Callable<Integer> {
                     "evaluate rca: give --petshop DIR, e.g. --petshop"
                             + " ../shared/benchmarks/petshop");
         }
-        PetShopEvaluation evaluation = PetShopEvaluation.open(petshop);
+        BaselineSettings settings = BaselineSettings.DEFAULTS;
+        if (relativeFloor != null) {
+            if (!(relativeFloor >= 0 && relativeFloor < 1)) {
+                throw new ConfigException(
+                        "--relative-floor " + relativeFloor + ": must be in [0, 1), e.g. 0.02");
+            }
+            settings =
+                    new BaselineSettings(
+                            settings.halfLife(),
+                            settings.warmup(),
+                            settings.season(),
+                            settings.seasonBins(),
+                            settings.seasonMinPeriods(),
+                            relativeFloor,
+                            settings.tailMemory(),
+                            settings.shiftConfirm(),
+                            settings.burstWindow());
+        }
+        PetShopEvaluation evaluation = PetShopEvaluation.open(petshop, settings);
         PrintWriter out = spec.commandLine().getOut();
         List<PetShopEvaluation.Outcome> outcomes = evaluation.run();
         if (verbose) {

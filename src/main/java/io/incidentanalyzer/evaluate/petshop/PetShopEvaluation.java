@@ -67,19 +67,22 @@ public final class PetShopEvaluation {
     private final Path root;
     private final List<Scenario> scenarios;
     private final List<String> skipped;
-    private final Baseline baseline = new Baseline(BaselineSettings.DEFAULTS);
+    private final Baseline baseline;
     private final RootCauseRanker ranker = RootCauseRanker.defaults();
 
-    private PetShopEvaluation(Path root, List<Scenario> scenarios, List<String> skipped) {
+    private PetShopEvaluation(
+            Path root, List<Scenario> scenarios, List<String> skipped, BaselineSettings settings) {
         this.root = root;
+        this.baseline = new Baseline(settings);
         this.scenarios = scenarios;
         this.skipped = skipped;
     }
 
     /**
-     * Opens the benchmark folder (the one holding {@code dataset/}, or {@code dataset/} itself).
+     * Opens the benchmark folder (the one holding {@code dataset/}, or {@code dataset/} itself);
+     * every series learns a {@link Baseline} with {@code settings}.
      */
-    public static PetShopEvaluation open(Path dir) {
+    public static PetShopEvaluation open(Path dir, BaselineSettings settings) {
         if (!Files.isDirectory(dir)) {
             throw new ConfigException(
                     dir
@@ -106,7 +109,7 @@ public final class PetShopEvaluation {
                             + " the folder holding dataset/<scenario>/, e.g. --petshop"
                             + " ../shared/benchmarks/petshop");
         }
-        return new PetShopEvaluation(data, scenarios, skipped);
+        return new PetShopEvaluation(data, scenarios, skipped, settings);
     }
 
     /** Notes on the scenarios that could not be scored. */
@@ -176,7 +179,7 @@ public final class PetShopEvaluation {
                 z[i] = Double.NaN;
                 if (Double.isNaN(v[i])) continue;
                 Score sc = baseline.score(state, its[i], v[i]);
-                if (!sc.warm()) continue;
+                if (!sc.warm() || sc.scale() <= Double.MIN_NORMAL) continue;
                 z[i] = w.harmful() * sc.deviation();
                 if (its[i] + step <= symptomAt) reference.add(z[i]);
             }
