@@ -21,18 +21,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
  * {@code evaluate rca --petshop DIR}: the root-cause ranking on the PetShop benchmark
  * (amazon-science/petshop-root-cause-analysis). Per scenario, every series of the {@link #SERIES}
  * learns the shared streaming {@link Baseline} on the scenario's {@code noissue} metrics (moved by
- * whole days to end just before the issue, so time of day is kept), then scores the issue's rows; a
- * node's anomaly is the strongest {@link Score#anomaly} in the harmful direction, its onset the
- * first such row. {@link RootCauseRanker} ranks the anomalous nodes the symptom node depends on,
- * with the scenario's {@code graph.csv} as the dependency graph. One setting for every issue.
- * Scenarios without {@code noissue} metrics are skipped (nothing to learn the baseline on).
+ * whole days to end just before the issue, so time of day is kept), then scores the issue's rows as
+ * robust z-scores ({@link Score#deviation}); a node's anomaly is its largest harmful move beyond
+ * the rows before the symptom (see {@link #evidence}), its onset the first such row. {@link
+ * RootCauseRanker} ranks the anomalous nodes the symptom node depends on, with the scenario's
+ * {@code graph.csv} as the dependency graph. One setting for every issue. Scenarios without {@code
+ * noissue} metrics are skipped (nothing to learn the baseline on).
  */
 public final class PetShopEvaluation {
     private static final long DAY_MS = 86_400_000L;
@@ -64,15 +64,13 @@ public final class PetShopEvaluation {
 
     private record Scenario(String name, Path dir, DependencyGraph graph, Path noissue) {}
 
-    private final Path root;
     private final List<Scenario> scenarios;
     private final List<String> skipped;
     private final Baseline baseline;
     private final RootCauseRanker ranker = RootCauseRanker.defaults();
 
     private PetShopEvaluation(
-            Path root, List<Scenario> scenarios, List<String> skipped, BaselineSettings settings) {
-        this.root = root;
+            List<Scenario> scenarios, List<String> skipped, BaselineSettings settings) {
         this.baseline = new Baseline(settings);
         this.scenarios = scenarios;
         this.skipped = skipped;
@@ -109,7 +107,7 @@ public final class PetShopEvaluation {
                             + " the folder holding dataset/<scenario>/, e.g. --petshop"
                             + " ../shared/benchmarks/petshop");
         }
-        return new PetShopEvaluation(data, scenarios, skipped, settings);
+        return new PetShopEvaluation(scenarios, skipped, settings);
     }
 
     /** Notes on the scenarios that could not be scored. */
@@ -357,13 +355,5 @@ public final class PetShopEvaluation {
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
         }
-    }
-
-    Path root() {
-        return root;
-    }
-
-    static TreeSet<String> nodes(DependencyGraph g) {
-        return new TreeSet<>(g.nodes());
     }
 }
