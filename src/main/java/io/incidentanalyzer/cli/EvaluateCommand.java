@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "evaluate",
         mixinStandardHelpOptions = true,
-        subcommands = EvaluateNabCommand.class,
+        subcommands = {EvaluateNabCommand.class, EvaluateRcaCommand.class},
         description = {
             "Scores the analyzer on a suite of scenarios: simulates each one, replays it through",
             "the job, matches incidents to the ground truth and prints a table, a JSON report",

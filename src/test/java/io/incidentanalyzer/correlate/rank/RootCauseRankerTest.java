@@ -1,0 +1,208 @@
+package io.incidentanalyzer.correlate.rank;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The ranking on small hand-made graphs: each case has one answer the factors must produce. */
+class RootCauseRankerTest {
+    private static final long MIN = 60_000L;
+    private final RootCauseRanker ranker = RootCauseRanker.defaults();
+
+    private static Anomaly at(String node, long minute, double score) {
+        return new Anomaly(node, minute * MIN, score, "BASELINE_SHIFT");
+    }
+
+    private static List<String> nodes(List<Candidate> ranking) {
+        return ranking.stream().map(Candidate::node).toList();
+    }
+
+    @Test
+    void inAChainTheDeepestAnomalyRanksFirstAndSaysWhy() {
+        // web → api → db: db slows first, the callers follow
+        DependencyGraph g = DependencyGraph.of(Map.of("web", List.of("api"), "api", List.of("db")));
+        List<Candidate> r =
+                ranker.rank(
+                        g,
+                        List.of(at("web", 10, 0.9), at("api", 5, 0.8), at("db", 0, 0.7)),
+                        List.of());
+
+        assertThat(nodes(r)).containsExactly("db", "api", "web");
+        Candidate db = r.get(0);
+        assertThat(db.evidence())
+                .contains(
+                        "explains 2 of 2 other anomalous nodes through the graph (api, web)",
+                        "no anomalous dependency of its own",
+                        "anomalous 5 min before its callers");
+        assertThat(r.get(1).evidence())
+                .anySatisfy(e -> assertThat(e).startsWith("depends on anomalous db"));
+        assertThat(r).allSatisfy(c -> assertThat(c.confidence()).isBetween(0.0, 1.0));
+        assertThat(db.confidence()).isGreaterThan(r.get(1).confidence());
+    }
+
+    @Test
+    void aSharedDependencyExplainsItsCallersEvenWhenTheyAreLouder() {
+        // three services share one database; a fourth service's own cache is noisy on its own
+        DependencyGraph g =
+                DependencyGraph.of(
+                        Map.of(
+                                "orders", List.of("db"),
+                                "billing", List.of("db"),
+                                "search", List.of("db", "cache")));
+        List<Candidate> r =
+                ranker.rank(
+                        g,
+                        List.of(
+                                at("orders", 2, 1.0),
+                                at("billing", 2, 1.0),
+                                at("search", 3, 1.0),
+                                at("db", 0, 0.5),
+                                at("cache", 4, 0.9)),
+                        List.of());
+
+        assertThat(r.get(0).node()).isEqualTo("db");
+        assertThat(r.get(0).evidence())
+                .contains(
+                        "explains 3 of 4 other anomalous nodes through the graph (billing, orders,"
+                                + " search)");
+        assertThat(nodes(r).indexOf("cache")).isLessThan(nodes(r).indexOf("orders"));
+    }
+
+    @Test
+    void twoIndependentCausesBothRankAboveTheirSymptoms() {
+        DependencyGraph g =
+                DependencyGraph.of(Map.of("shop", List.of("payments"), "mail", List.of("smtp")));
+        List<Candidate> r =
+                ranker.rank(
+                        g,
+                        List.of(
+                                at("shop", 3, 0.9),
+                                at("payments", 1, 0.6),
+                                at("mail", 8, 0.9),
+                                at("smtp", 6, 0.8)),
+                        List.of());
+
+        assertThat(nodes(r).subList(0, 2)).containsExactlyInAnyOrder("payments", "smtp");
+        assertThat(r.get(0).node()).as("the stronger of the two causes first").isEqualTo("smtp");
+    }
+
+    @Test
+    void aChangeOnOneOfTwoOtherwiseEqualSuspectsTipsTheRanking() {
+        DependencyGraph g = DependencyGraph.of(Map.of("api", List.of("auth", "db")));
+        List<Anomaly> anomalies = List.of(at("api", 5, 0.9), at("auth", 2, 0.7), at("db", 2, 0.7));
+
+        List<Candidate> without = ranker.rank(g, anomalies, List.of());
+        assertThat(nodes(without).get(0)).as("a tie goes to the name").isEqualTo("auth");
+        assertThat(without.get(0).confidence()).isEqualTo(without.get(1).confidence());
+
+        List<Candidate> with =
+                ranker.rank(g, anomalies, List.of(new Change("db", 0, "deploy db 14.2")));
+        assertThat(nodes(with).get(0)).isEqualTo("db");
+        assertThat(with.get(0).evidence())
+                .contains("changed 2 min before its onset: deploy db 14.2");
+        assertThat(with.get(0).confidence()).isGreaterThan(with.get(1).confidence());
+
+        List<Candidate> tooOld =
+                ranker.rank(g, anomalies, List.of(new Change("db", -60 * MIN, "deploy")));
+        assertThat(nodes(tooOld).get(0))
+                .as("a change an hour before does not count")
+                .isEqualTo("auth");
+    }
+
+    @Test
+    void theKnownCausalChainOrdersSuspectsTheGraphCannot() {
+        // the token service and the database are both dependencies of the gateway, not of each
+        // other
+        DependencyGraph g = DependencyGraph.of(Map.of("gateway", List.of("tokens", "accounts-db")));
+        List<Anomaly> anomalies =
+                List.of(
+                        new Anomaly("gateway", 10 * MIN, 0.9, "BACKLOG_GROWTH"),
+                        new Anomaly("accounts-db", 4 * MIN, 0.8, "SATURATION"),
+                        new Anomaly("tokens", 4 * MIN, 0.8, "REFRESH_STORM"));
+
+        List<Candidate> r = ranker.rank(g, anomalies, List.of());
+        assertThat(nodes(r)).startsWith("tokens", "accounts-db");
+        assertThat(r.get(0).evidence())
+                .anySatisfy(e -> assertThat(e).startsWith("REFRESH_STORM starts the known chain"));
+
+        RootCauseRanker noChains =
+                new RootCauseRanker(
+                        java.time.Duration.ofMinutes(30),
+                        java.time.Duration.ofMinutes(1),
+                        List.of());
+        assertThat(nodes(noChains.rank(g, anomalies, List.of())))
+                .as("without the chain, a tie that goes to the name")
+                .startsWith("accounts-db", "tokens");
+        assertThat(noChains.rank(g, anomalies, List.of()).get(0).confidence())
+                .isEqualTo(noChains.rank(g, anomalies, List.of()).get(1).confidence());
+    }
+
+    @Test
+    void withASymptomOnlyWhatItDependsOnThroughAnomalousCallersLeads() {
+        // site → cart → stock; site → reviews. cart looks normal, so stock's anomaly does not
+        // reach the site; an anomaly outside the site's dependencies is not a candidate
+        DependencyGraph g =
+                DependencyGraph.of(
+                        Map.of(
+                                "site", List.of("cart", "reviews"),
+                                "cart", List.of("stock"),
+                                "batch", List.of("stock")));
+        List<Anomaly> anomalies =
+                List.of(
+                        at("site", 5, 0.9),
+                        at("stock", 1, 0.95),
+                        at("reviews", 3, 0.4),
+                        at("batch", 0, 1.0));
+
+        List<Candidate> r = ranker.rank(g, anomalies, List.of(), "site");
+        assertThat(nodes(r)).containsExactly("reviews", "stock", "site");
+        assertThat(r.get(0).evidence())
+                .contains("linked to the symptom site by anomalous callers only");
+        assertThat(r.get(1).evidence())
+                .contains("a caller between it and the symptom site looks normal");
+
+        List<Anomaly> cartToo = new ArrayList<>(anomalies);
+        cartToo.add(at("cart", 2, 0.5));
+        assertThat(nodes(ranker.rank(g, cartToo, List.of(), "site")).get(0)).isEqualTo("stock");
+    }
+
+    @Test
+    void theRankingIsTheSameWhateverTheInputOrder() {
+        DependencyGraph g =
+                DependencyGraph.of(
+                        Map.of("a", List.of("b", "c"), "b", List.of("d"), "c", List.of("d", "e")));
+        List<Anomaly> anomalies =
+                new ArrayList<>(
+                        List.of(
+                                at("a", 9, 0.5),
+                                at("b", 4, 0.6),
+                                at("c", 4, 0.6),
+                                at("d", 1, 0.3),
+                                at("e", 2, 0.9),
+                                at("d", 0, 0.2)));
+        List<Candidate> first = ranker.rank(g, anomalies, List.of());
+        Random rng = new Random(7);
+        for (int i = 0; i < 20; i++) {
+            Collections.shuffle(anomalies, rng);
+            assertThat(ranker.rank(g, anomalies, List.of())).isEqualTo(first);
+        }
+        assertThat(nodes(first)).hasSize(5).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void theGraphWalksBothWaysAndSurvivesCycles() {
+        DependencyGraph g =
+                DependencyGraph.of(
+                        Map.of("a", List.of("b"), "b", List.of("c"), "c", List.of("a", "d")));
+        assertThat(g.downstream("a")).containsExactly("b", "c", "d");
+        assertThat(g.upstream("d")).containsExactly("a", "b", "c");
+        assertThat(g.callersOf("a")).containsExactly("c");
+        assertThat(g.nodes()).containsExactly("a", "b", "c", "d");
+        assertThat(ranker.rank(g, List.of(), List.of())).isEmpty();
+    }
+}
