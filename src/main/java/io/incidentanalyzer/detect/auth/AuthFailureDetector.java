@@ -15,7 +15,6 @@ import io.incidentanalyzer.model.SignalState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -54,7 +53,7 @@ import org.apache.flink.util.Collector;
  * an episode exists. A caller that sends no failure for {@code forgetAfter} is forgotten (one
  * lazily re-armed timer while it is quiet), so callers that come and go leave no state behind.
  */
-public class AuthFailureDetector extends EventTimeOrderedFunction<AuthEvent, Signal> {
+public class AuthFailureDetector extends AuthDetector {
     private static final long serialVersionUID = 1L;
 
     /** At most this many empty buckets are learned one by one between two events. */
@@ -73,7 +72,6 @@ public class AuthFailureDetector extends EventTimeOrderedFunction<AuthEvent, Sig
     private transient Counter signalsOut;
 
     public AuthFailureDetector(String environment, AuthFailureSettings settings) {
-        super(AuthEvent.class, AuthEvents.ORDERING_GRANULE_MS);
         this.environment = environment;
         this.settings = settings;
         this.baseline = new Baseline(BaselineSettings.DEFAULTS);
@@ -115,16 +113,6 @@ public class AuthFailureDetector extends EventTimeOrderedFunction<AuthEvent, Sig
                         TypeInformation.of(AuthFailureEpisode.class));
         d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(7)).build());
         return d;
-    }
-
-    @Override
-    protected Comparator<AuthEvent> tieBreak() {
-        return AuthEvents.ORDER;
-    }
-
-    @Override
-    protected String describe(AuthEvent e) {
-        return e.toString();
     }
 
     @Override

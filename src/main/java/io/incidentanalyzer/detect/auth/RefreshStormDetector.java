@@ -16,7 +16,6 @@ import io.incidentanalyzer.model.SignalState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -55,7 +54,7 @@ import org.apache.flink.util.Collector;
  * RefreshStormEpisode} only while a storm is pending or open. Timers: one per bucket that saw an
  * event, and one no-data timer per episode.
  */
-public class RefreshStormDetector extends EventTimeOrderedFunction<AuthEvent, Signal> {
+public class RefreshStormDetector extends AuthDetector {
     private static final long serialVersionUID = 1L;
 
     /** The active-session window is cut into this many panes. */
@@ -74,7 +73,6 @@ public class RefreshStormDetector extends EventTimeOrderedFunction<AuthEvent, Si
     private transient Counter signalsOut;
 
     public RefreshStormDetector(String environment, RefreshStormSettings settings) {
-        super(AuthEvent.class, AuthEvents.ORDERING_GRANULE_MS);
         this.environment = environment;
         this.settings = settings;
         this.baseline = new Baseline(BaselineSettings.DEFAULTS);
@@ -114,16 +112,6 @@ public class RefreshStormDetector extends EventTimeOrderedFunction<AuthEvent, Si
                 new ValueStateDescriptor<>("refresh-storm-episode", RefreshStormEpisode.class);
         d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(7)).build());
         return d;
-    }
-
-    @Override
-    protected Comparator<AuthEvent> tieBreak() {
-        return AuthEvents.ORDER;
-    }
-
-    @Override
-    protected String describe(AuthEvent e) {
-        return e.toString();
     }
 
     @Override
