@@ -14,7 +14,10 @@ public record BaselineConfig(
         Duration season,
         Integer seasonBins,
         Integer seasonMinPeriods,
-        Double relativeFloor)
+        Double relativeFloor,
+        Duration tailMemory,
+        Duration shiftConfirm,
+        Duration burstWindow)
         implements Serializable {
 
     /** The core's settings: these fields over its defaults. */
@@ -26,6 +29,9 @@ public record BaselineConfig(
                 season == null ? d.season() : season,
                 seasonBins == null ? d.seasonBins() : seasonBins,
                 seasonMinPeriods == null ? d.seasonMinPeriods() : seasonMinPeriods,
-                relativeFloor == null ? d.relativeFloor() : relativeFloor);
+                relativeFloor == null ? d.relativeFloor() : relativeFloor,
+                tailMemory == null ? d.tailMemory() : tailMemory,
+                shiftConfirm == null ? d.shiftConfirm() : shiftConfirm,
+                burstWindow == null ? d.burstWindow() : burstWindow);
     }
 }

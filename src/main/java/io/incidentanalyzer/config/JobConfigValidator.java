@@ -202,6 +202,15 @@ final class JobConfigValidator {
         BaselineConfig baseline = b.baseline();
         if (baseline.halfLife() != null) positive(base + ".halfLife", baseline.halfLife(), false);
         if (baseline.season() != null) positive(base + ".season", baseline.season(), true);
+        if (baseline.tailMemory() != null) {
+            positive(base + ".tailMemory", baseline.tailMemory(), false);
+        }
+        if (baseline.shiftConfirm() != null) {
+            positive(base + ".shiftConfirm", baseline.shiftConfirm(), false);
+        }
+        if (baseline.burstWindow() != null) {
+            positive(base + ".burstWindow", baseline.burstWindow(), false);
+        }
         if (baseline.warmup() != null && baseline.warmup() < 1) {
             problem(base + ".warmup", "expected 1 or more samples, e.g. 30");
         }

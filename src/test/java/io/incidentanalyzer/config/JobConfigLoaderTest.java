@@ -280,7 +280,7 @@ detectors:
                                 + """
 detectors:
   baselineShift:
-    baseline: {halfLife: 30m}
+    baseline: {halfLife: 30m, shiftConfirm: 45m}
     rules:
       - {name: latency, metric: latency_p95_ms}
   backlog:
@@ -288,6 +288,11 @@ detectors:
 """);
         BaselineShiftSettings shift = c.detectors().baselineShift();
         assertThat(shift.baseline().settings().halfLife()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(shift.baseline().settings().shiftConfirm()).isEqualTo(Duration.ofMinutes(45));
+        assertThat(shift.baseline().settings().burstWindow())
+                .isEqualTo(
+                        io.incidentanalyzer.detect.baseline.BaselineSettings.DEFAULTS
+                                .burstWindow());
         assertThat(shift.baseline().settings().warmup())
                 .isEqualTo(io.incidentanalyzer.detect.baseline.BaselineSettings.DEFAULTS.warmup());
         BaselineShiftRule latency = shift.rules().get(0);

@@ -53,7 +53,8 @@ class BaselineShiftDetectorTest {
                         Duration.ofHours(6),
                         Severity.MAJOR);
         return new BaselineShiftSettings(
-                new BaselineConfig(Duration.ofHours(1), 30, Duration.ZERO, null, null, 0.01),
+                new BaselineConfig(
+                        Duration.ofHours(1), 30, Duration.ZERO, null, null, 0.01, null, null, null),
                 Duration.ofDays(1),
                 List.of(latency));
     }

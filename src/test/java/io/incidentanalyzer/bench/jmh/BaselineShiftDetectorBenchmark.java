@@ -38,7 +38,9 @@ public class BaselineShiftDetectorBenchmark extends MetricDetectorBenchmark {
                         null,
                         null);
         return new BaselineShiftSettings(
-                new BaselineConfig(null, null, null, null, null, null), null, List.of(rule));
+                new BaselineConfig(null, null, null, null, null, null, null, null, null),
+                null,
+                List.of(rule));
     }
 
     @Override
