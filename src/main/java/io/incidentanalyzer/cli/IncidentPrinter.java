@@ -1,13 +1,16 @@
 package io.incidentanalyzer.cli;
 
 import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.model.ChangeEffect;
 import io.incidentanalyzer.model.ChangeEvent;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.RootCause;
 import io.incidentanalyzer.model.Signal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 
 /** Renders incident events and dead letters as short lines a person reads at a glance. */
@@ -51,6 +54,25 @@ final class IncidentPrinter {
                             what,
                             number(s.peak()));
             case REOPENED -> "flared up again: " + opened(s);
+            case ROOT_CAUSE_CHANGED -> "root cause now: " + cause(e.topCause());
+            case IDENTIFIED -> "identified: " + cause(e.topCause());
+            case CONTRIBUTING_CAUSE ->
+                    "contributing cause: "
+                            + e.contributingCauses().stream()
+                                    .filter(c -> c.signals().get(0).equals(s.id()))
+                                    .findFirst()
+                                    .map(this::cause)
+                                    .orElse(opened(s));
+            case CHANGE_EFFECT -> {
+                List<ChangeEffect> all = e.changeEffects();
+                ChangeEvent last = all.get(all.size() - 1).change();
+                yield String.join(
+                        "; ",
+                        all.stream()
+                                .filter(x -> x.change().equals(last))
+                                .map(ChangeEffect::text)
+                                .toList());
+            }
             case CLOSED ->
                     String.format(
                             Locale.ROOT,
@@ -60,6 +82,19 @@ final class IncidentPrinter {
                             at(e.openedAt()),
                             at(e.cause().ts()));
         };
+    }
+
+    /** A cause, its confidence and its first piece of evidence. */
+    private String cause(RootCause c) {
+        if (c == null) return "(none ranked)";
+        return String.format(
+                Locale.ROOT,
+                "%s on %s since %s (confidence %.2f)%s",
+                c.kind().words(),
+                config.displayName(c.service()),
+                at(c.onset()),
+                c.confidence(),
+                c.evidence().isEmpty() ? "" : ": " + c.evidence().get(0));
     }
 
     /** What a signal says when it opens, in the words of its kind. */

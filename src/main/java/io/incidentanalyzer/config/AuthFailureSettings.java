@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param topErrors Space-Saving counters for the error texts (and callees) of an episode
  * @param forgetAfter a caller without failures for this long loses its state (callers come and go;
  *     a caller's state must not outlive it)
+ * @param reportEvery an open spike reports its current rate (UPDATE) at least this often, so the
+ *     effect of a change on it can be measured
  */
 public record AuthFailureSettings(
         Duration bucket,
@@ -33,7 +35,8 @@ public record AuthFailureSettings(
         Duration clearAfter,
         Integer topErrors,
         Duration forgetAfter,
-        Severity severity)
+        Severity severity,
+        Duration reportEvery)
         implements Serializable {
 
     public static final Duration DEFAULT_BUCKET = Duration.ofSeconds(10);
@@ -59,10 +62,11 @@ public record AuthFailureSettings(
         topErrors = topErrors == null ? DEFAULT_TOP_ERRORS : topErrors;
         forgetAfter = forgetAfter == null ? DEFAULT_FORGET_AFTER : forgetAfter;
         severity = severity == null ? Severity.MAJOR : severity;
+        reportEvery = reportEvery == null ? Duration.ofMinutes(1) : reportEvery;
     }
 
     public static AuthFailureSettings defaults() {
         return new AuthFailureSettings(
-                null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -54,7 +54,9 @@ public record JobConfig(
             // "database:" with nothing under it is a service without dependencies.
             services.forEach(
                     (name, s) ->
-                            byName.put(name, s == null ? new ServiceConfig(null, null, null) : s));
+                            byName.put(
+                                    name,
+                                    s == null ? new ServiceConfig(null, null, null, null) : s));
         }
         services = Collections.unmodifiableMap(byName);
         components = components == null ? List.of() : List.copyOf(components);

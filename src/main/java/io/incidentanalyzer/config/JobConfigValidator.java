@@ -64,7 +64,7 @@ final class JobConfigValidator {
         checkTopics(c.topics());
         positive("watermarks.maxOutOfOrderness", c.watermarks().maxOutOfOrderness(), true);
         positive("watermarks.idleTimeout", c.watermarks().idleTimeout(), false);
-        positive("correlation.quietPeriod", c.correlation().quietPeriod(), true);
+        checkCorrelation(c.correlation());
         if (c.limits().maxRecordBytes() < 256 || c.limits().maxRecordBytes() > 16 * 1024 * 1024) {
             problem("limits.maxRecordBytes", "expected a size between 256 and 16777216 bytes");
         }
@@ -297,6 +297,7 @@ final class JobConfigValidator {
         thresholds(at, r.minDeviation(), r.minRatio(), r.clearRatio());
         positive(at + ".sustain", r.sustain(), true);
         positive(at + ".clearAfter", r.clearAfter(), true);
+        positive(at + ".reportEvery", r.reportEvery(), false);
         if (r.noDataAfter().compareTo(r.bucket()) <= 0) {
             problem(
                     at + ".noDataAfter",
@@ -330,6 +331,7 @@ final class JobConfigValidator {
         }
         positive(at + ".sustain", a.sustain(), true);
         positive(at + ".clearAfter", a.clearAfter(), true);
+        positive(at + ".reportEvery", a.reportEvery(), false);
         counters(at + ".topErrors", a.topErrors(), "8");
         positive(at + ".forgetAfter", a.forgetAfter(), false);
     }
@@ -461,6 +463,35 @@ final class JobConfigValidator {
     private void range(String path, int value, int min, int max, String example) {
         if (value < min || value > max) {
             problem(path, "expected " + min + " to " + max + " " + example + "; got " + value);
+        }
+    }
+
+    private void checkCorrelation(CorrelationSettings c) {
+        positive("correlation.quietPeriod", c.quietPeriod(), true);
+        positive("correlation.gap", c.gap(), true);
+        positive("correlation.rankWindow", c.rankWindow(), false);
+        positive("correlation.changeWindow", c.changeWindow(), true);
+        positive("correlation.effectWindow", c.effectWindow(), false);
+        if (c.gap().compareTo(c.quietPeriod()) > 0) {
+            problem(
+                    "correlation.gap",
+                    "longer than quietPeriod ("
+                            + DurationText.format(c.quietPeriod())
+                            + "); an incident is resolved before the gap could end, so make it"
+                            + " at most the quiet period");
+        }
+        if (c.minSignals() < 1) {
+            problem("correlation.minSignals", "expected 1 or more");
+        }
+        if (c.identifyAt() <= 0 || c.identifyAt() > 1) {
+            problem(
+                    "correlation.identifyAt",
+                    "expected a confidence above 0 and at most 1, e.g. 0.6");
+        }
+        if (c.loadMetric().isBlank()) {
+            problem(
+                    "correlation.loadMetric",
+                    "empty; name the request-rate metric, e.g. request_rate");
         }
     }
 

@@ -25,6 +25,8 @@ import java.time.Duration;
  *     for this long
  * @param heavyHitters Space-Saving counters per dimension (client id, version, user, address)
  * @param reference the rolling reference window the heavy hitters' usual share is taken from
+ * @param reportEvery an open storm reports its current rate (UPDATE) at least this often, so the
+ *     effect of a change on it can be measured
  */
 public record RefreshStormSettings(
         Duration bucket,
@@ -38,7 +40,8 @@ public record RefreshStormSettings(
         Duration noDataAfter,
         Integer heavyHitters,
         Duration reference,
-        Severity severity)
+        Severity severity,
+        Duration reportEvery)
         implements Serializable {
 
     public static final Duration DEFAULT_BUCKET = Duration.ofSeconds(10);
@@ -66,10 +69,11 @@ public record RefreshStormSettings(
         heavyHitters = heavyHitters == null ? DEFAULT_HEAVY_HITTERS : heavyHitters;
         reference = reference == null ? DEFAULT_REFERENCE : reference;
         severity = severity == null ? Severity.CRITICAL : severity;
+        reportEvery = reportEvery == null ? Duration.ofMinutes(1) : reportEvery;
     }
 
     public static RefreshStormSettings defaults() {
         return new RefreshStormSettings(
-                null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

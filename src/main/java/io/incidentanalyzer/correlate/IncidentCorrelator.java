@@ -1,24 +1,40 @@
 package io.incidentanalyzer.correlate;
 
+import static io.incidentanalyzer.model.IncidentStatus.IDENTIFIED;
 import static io.incidentanalyzer.model.IncidentStatus.INVESTIGATING;
 import static io.incidentanalyzer.model.IncidentStatus.MONITORING;
 import static io.incidentanalyzer.model.IncidentStatus.RESOLVED;
 
+import io.incidentanalyzer.config.ClockStyle;
 import io.incidentanalyzer.config.CorrelationSettings;
+import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.config.ServiceConfig;
+import io.incidentanalyzer.correlate.rank.DependencyGraph;
 import io.incidentanalyzer.detect.EventTimeOrderedFunction;
+import io.incidentanalyzer.model.ChangeEffect;
+import io.incidentanalyzer.model.ChangeEvent;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.IncidentEventType;
 import io.incidentanalyzer.model.IncidentStatus;
+import io.incidentanalyzer.model.RootCause;
 import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.model.SignalState;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -29,34 +45,71 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 
 /**
- * Groups the signals of one environment into incidents (keyed by environment). The first OPEN
- * signal opens an incident (INVESTIGATING); every signal that opens while it is open joins it. When
- * its last signal clears it is MONITORING for the quiet period ({@link CorrelationSettings}): a
- * signal that opens meanwhile REOPENS it, so a flapping resource stays one incident; otherwise it
- * is CLOSED (RESOLVED) when the period ends, by an event-time timer. Signals are handled in
- * event-time order, so the same signals always give the same incidents.
+ * Groups the signals of one environment into incidents (keyed by environment), names their causes
+ * and measures what changes did, all in event time: the same signals and changes always give the
+ * same incident events (docs/architecture.md#correlator).
  *
- * <p>The incident id is the environment and the event-time onset of its first signal, so a replay
- * of the same input reproduces the same ids and the incidents topic, keyed by id, stays
- * compactable. This is the skeleton's rule; ranking, lifecycle steps beyond INVESTIGATING and the
- * quiet period come with the full correlator.
+ * <ul>
+ *   <li><b>Opening.</b> Signals wait until there is enough evidence: one of at least {@code
+ *       minSeverity}, or {@code minSignals} open together. Then the incident opens (INVESTIGATING)
+ *       with every waiting signal; its id is the environment and the earliest onset.
+ *   <li><b>Grouping.</b> Every signal that opens while the incident is open joins it. After its
+ *       last signal clears it is MONITORING for {@code quietPeriod}: a signal within {@code gap} of
+ *       that clear, or on a service linked to the incident's services through the service graph,
+ *       REOPENS it (flapping never spawns a new incident); an unrelated one resolves it and opens a
+ *       new incident. Otherwise it is CLOSED (RESOLVED) when the period ends.
+ *   <li><b>Causes.</b> Each new signal re-runs {@link CauseAnalysis}; every change of the top
+ *       candidate is a ROOT_CAUSE_CHANGED event, the first time its confidence reaches {@code
+ *       identifyAt} an IDENTIFIED one, and each new contributing cause a CONTRIBUTING_CAUSE one.
+ *   <li><b>Change effects.</b> A change while the incident is open is measured on the open signals
+ *       of its causes: their value at the change against {@code effectWindow} later
+ *       (CHANGE_EFFECT). The first change after which the root-cause signal cleared or halved is
+ *       the turning point.
+ * </ul>
  */
-public class IncidentCorrelator extends EventTimeOrderedFunction<Signal, IncidentEvent> {
+public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput, IncidentEvent> {
     private static final long serialVersionUID = 1L;
 
     private static final DateTimeFormatter ID_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-    /** Signals at one instant: opens first, so a signal that opens as another clears joins. */
-    private static final Comparator<Signal> TIE_BREAK =
-            Comparator.comparing(Signal::state).thenComparing(Signal::id);
+    /** Signals kept as an incident's evidence; past this a flapping storm of ids is not kept. */
+    static final int MAX_EVIDENCE_SIGNALS = 1000;
+
+    /** Recent changes remembered for ranking and effects. */
+    static final int MAX_CHANGES = 200;
+
+    /**
+     * Elements at one instant: changes first (a deploy precedes the signals it causes), then
+     * signals that open, so a signal that opens as another clears joins.
+     */
+    private static final Comparator<CorrelatorInput> TIE_BREAK =
+            Comparator.comparing((CorrelatorInput in) -> in.signal() == null ? 0 : 1)
+                    .thenComparing(
+                            in -> in.signal() == null ? SignalState.OPEN : in.signal().state())
+                    .thenComparing(
+                            in ->
+                                    in.signal() == null
+                                            ? in.change().service() + in.change().kind()
+                                            : in.signal().id());
 
     private static final Comparator<Signal> BY_ONSET =
             Comparator.comparingLong(Signal::onset).thenComparing(Signal::id);
 
+    private final CorrelationSettings settings;
+    private final Map<String, ServiceConfig> services;
+    private final String timeZone;
+    private final ClockStyle clock;
+
     private transient ValueState<OpenIncident> incident;
     private transient MapState<String, Signal> active;
+    private transient MapState<String, Signal> evidence;
+    private transient ListState<ChangeEvent> changes;
     private transient Counter unmatchedSignals;
+    private transient Counter belowEvidence;
+    private transient CauseAnalysis analysis;
+    private transient DependencyGraph graph;
+    private transient DateTimeFormatter clockTime;
 
     /**
      * Environments with an open incident on this subtask, for the gauge. Rebuilt from the signals
@@ -64,11 +117,21 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<Signal, Inciden
      */
     private transient Set<String> openEnvironments;
 
-    private final long quietPeriodMs;
+    public IncidentCorrelator(
+            CorrelationSettings settings,
+            Map<String, ServiceConfig> services,
+            String timeZone,
+            ClockStyle clock) {
+        super(CorrelatorInput.class);
+        this.settings = settings;
+        this.services = new LinkedHashMap<>(services);
+        this.timeZone = timeZone;
+        this.clock = clock;
+    }
 
-    public IncidentCorrelator(CorrelationSettings settings) {
-        super(Signal.class);
-        this.quietPeriodMs = settings.quietPeriod().toMillis();
+    public static IncidentCorrelator of(JobConfig config) {
+        return new IncidentCorrelator(
+                config.correlation(), config.services(), config.timeZone(), config.clock());
     }
 
     @Override
@@ -84,96 +147,451 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<Signal, Inciden
                                         "active-signals",
                                         Types.STRING,
                                         TypeInformation.of(Signal.class)));
+        evidence =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "evidence-signals",
+                                        Types.STRING,
+                                        TypeInformation.of(Signal.class)));
+        changes =
+                getRuntimeContext()
+                        .getListState(new ListStateDescriptor<>("changes", ChangeEvent.class));
         unmatchedSignals = getRuntimeContext().getMetricGroup().counter("unmatchedSignals");
+        belowEvidence = getRuntimeContext().getMetricGroup().counter("signalsBelowEvidence");
         openEnvironments = new HashSet<>();
         getRuntimeContext()
                 .getMetricGroup()
                 .<Integer, org.apache.flink.metrics.Gauge<Integer>>gauge(
                         "openIncidents", () -> openEnvironments.size());
+        Map<String, List<String>> dependsOn = new LinkedHashMap<>();
+        Set<String> external = new TreeSet<>();
+        services.forEach(
+                (name, s) -> {
+                    dependsOn.put(name, s.dependsOn());
+                    if (s.external()) external.add(name);
+                });
+        graph = DependencyGraph.of(dependsOn);
+        analysis = new CauseAnalysis(graph, external, settings);
+        clockTime =
+                DateTimeFormatter.ofPattern(
+                                clock == ClockStyle.TWENTY_FOUR_HOUR ? "HH:mm" : "h:mm a",
+                                Locale.ENGLISH)
+                        .withZone(ZoneId.of(timeZone));
     }
 
     @Override
-    protected Comparator<Signal> tieBreak() {
+    protected Comparator<CorrelatorInput> tieBreak() {
         return TIE_BREAK;
     }
 
     @Override
-    protected String describe(Signal s) {
-        return s.id() + " " + s.state();
+    protected String describe(CorrelatorInput in) {
+        if (in.signal() != null) return in.signal().id() + " " + in.signal().state();
+        ChangeEvent c = in.change();
+        return "change " + c.kind() + " " + c.service() + " at " + Instant.ofEpochMilli(c.ts());
     }
 
     @Override
-    protected void onOrdered(Signal s, OnTimerContext ctx, Collector<IncidentEvent> out)
+    protected void onOrdered(CorrelatorInput in, OnTimerContext ctx, Collector<IncidentEvent> out)
+            throws Exception {
+        if (in.change() != null) {
+            onChange(in.change(), ctx);
+        } else {
+            onSignal(in.signal(), ctx, out);
+        }
+    }
+
+    private void onSignal(Signal s, OnTimerContext ctx, Collector<IncidentEvent> out)
             throws Exception {
         OpenIncident open = incident.value();
         switch (s.state()) {
             case OPEN -> {
+                if (open != null && open.monitoring() && !reopens(open, s)) {
+                    // A new problem elsewhere: the old incident is over, this one starts afresh.
+                    deleteOwnTimer(ctx, open.resolveAt);
+                    close(open, open.lastCleared, s.ts(), out);
+                    open = null;
+                }
                 active.put(s.id(), s);
                 if (open == null) {
-                    open = new OpenIncident(incidentId(s), s.onset(), title(s));
-                    incident.update(open);
-                    openEnvironments.add(s.environment());
-                    out.collect(event(open, IncidentEventType.OPENED, INVESTIGATING, s, null));
-                } else if (open.monitoring()) {
-                    // Within the quiet period: the same outage flaring up again, not a new one.
+                    openIfEnough(s, out);
+                    return;
+                }
+                remember(s);
+                if (open.monitoring()) {
                     deleteOwnTimer(ctx, open.resolveAt);
                     open.monitoringSince = -1;
                     open.resolveAt = -1;
                     open.lastCleared = null;
-                    incident.update(open);
-                    out.collect(event(open, IncidentEventType.REOPENED, INVESTIGATING, s, null));
+                    rank(open, s, IncidentEventType.REOPENED, out);
                 } else {
-                    out.collect(
-                            event(open, IncidentEventType.SIGNAL_ADDED, INVESTIGATING, s, null));
+                    rank(open, s, IncidentEventType.SIGNAL_ADDED, out);
                 }
+                incident.update(open);
             }
             case UPDATE -> {
-                if (open != null && active.contains(s.id())) {
+                if (active.contains(s.id())) {
                     active.put(s.id(), s);
+                    if (evidence.contains(s.id())) evidence.put(s.id(), s);
                 } else {
                     unmatchedSignals.inc();
                 }
             }
             case CLEAR -> {
-                if (open == null || !active.contains(s.id())) {
+                if (!active.contains(s.id())) {
                     // Its OPEN was before this job's start offsets: nothing to close.
                     unmatchedSignals.inc();
                     return;
                 }
                 active.remove(s.id());
+                if (open == null) {
+                    // It cleared before there was enough evidence for an incident.
+                    belowEvidence.inc();
+                    return;
+                }
+                if (evidence.contains(s.id())) evidence.put(s.id(), s);
                 if (!active.isEmpty()) {
-                    out.collect(
-                            event(open, IncidentEventType.SIGNAL_CLEARED, INVESTIGATING, s, null));
-                } else if (quietPeriodMs == 0) {
+                    out.collect(event(open, IncidentEventType.SIGNAL_CLEARED, s, null));
+                } else if (settings.quietPeriod().isZero()) {
                     close(open, s, s.ts(), out);
                 } else {
                     open.monitoringSince = s.ts();
-                    open.resolveAt = s.ts() + quietPeriodMs;
+                    open.resolveAt = s.ts() + settings.quietPeriod().toMillis();
                     open.lastCleared = s;
                     incident.update(open);
                     ctx.timerService().registerEventTimeTimer(open.resolveAt);
-                    out.collect(event(open, IncidentEventType.MONITORING, MONITORING, s, null));
+                    out.collect(event(open, IncidentEventType.MONITORING, s, null));
                 }
             }
         }
+    }
+
+    /** Opens an incident once the waiting signals are enough evidence. */
+    private void openIfEnough(Signal s, Collector<IncidentEvent> out) throws Exception {
+        List<Signal> waiting = new ArrayList<>();
+        boolean severe = false;
+        for (Signal a : active.values()) {
+            waiting.add(a);
+            severe |= a.severity().compareTo(settings.minSeverity()) >= 0;
+        }
+        if (!severe && waiting.size() < settings.minSignals()) return;
+        waiting.sort(BY_ONSET);
+        Signal first = waiting.get(0);
+        OpenIncident open = new OpenIncident(incidentId(first), first.onset(), title(first));
+        for (Signal a : waiting) remember(a);
+        openEnvironments.add(s.environment());
+        rank(open, s, IncidentEventType.OPENED, out);
+        incident.update(open);
+    }
+
+    /**
+     * Whether a signal opening while MONITORING is the same outage: within the gap of the last
+     * clear, or on a service of the incident or linked to one through the service graph.
+     */
+    private boolean reopens(OpenIncident open, Signal s) throws Exception {
+        if (s.ts() - open.monitoringSince <= settings.gap().toMillis()) return true;
+        Set<String> linked = new TreeSet<>(graph.upstream(s.service()));
+        linked.addAll(graph.downstream(s.service()));
+        linked.add(s.service());
+        for (Signal e : evidence.values()) if (linked.contains(e.service())) return true;
+        return false;
+    }
+
+    private void remember(Signal s) throws Exception {
+        if (evidence.contains(s.id())) {
+            evidence.put(s.id(), s);
+            return;
+        }
+        int n = 0;
+        for (String ignored : evidence.keys()) n++;
+        if (n < MAX_EVIDENCE_SIGNALS) evidence.put(s.id(), s);
+    }
+
+    /**
+     * Ranks the causes again, emits {@code lead} (the event the signal caused) with the new
+     * ranking, then what changed about the causes.
+     */
+    private void rank(
+            OpenIncident open, Signal s, IncidentEventType lead, Collector<IncidentEvent> out)
+            throws Exception {
+        List<Signal> signals = new ArrayList<>();
+        for (Signal e : evidence.values()) signals.add(e);
+        CauseAnalysis.Result result = analysis.analyze(signals, changeList());
+        RootCause before = open.top();
+        open.rootCauses = new ArrayList<>(result.ranked());
+        RootCause now = open.top();
+        List<RootCause> known = open.contributing;
+        // A contributing cause that has become the top candidate is no longer listed apart.
+        open.contributing = new ArrayList<>(result.contributing());
+        out.collect(event(open, lead, s, null));
+        if (before != null && now != null && !now.sameCause(before)) {
+            out.collect(event(open, IncidentEventType.ROOT_CAUSE_CHANGED, s, null));
+        }
+        if (!open.identified && now != null && now.confidence() >= settings.identifyAt()) {
+            open.identified = true;
+            out.collect(event(open, IncidentEventType.IDENTIFIED, s, null));
+        }
+        List<RootCause> fresh = new ArrayList<>();
+        for (RootCause c : result.contributing()) {
+            if (known.stream().noneMatch(c::sameCause)) fresh.add(c);
+        }
+        for (RootCause c : fresh) {
+            Signal named = evidence.get(c.signals().get(0));
+            // Reported when found, though its signal may have begun earlier.
+            out.collect(
+                    event(
+                            open,
+                            IncidentEventType.CONTRIBUTING_CAUSE,
+                            status(open),
+                            named,
+                            s.ts(),
+                            null));
+        }
+    }
+
+    private void onChange(ChangeEvent c, OnTimerContext ctx) throws Exception {
+        List<ChangeEvent> kept = new ArrayList<>();
+        OpenIncident open = incident.value();
+        long keepFrom =
+                (open != null ? Math.min(open.openedAt, c.ts()) : c.ts())
+                        - settings.changeWindow().toMillis();
+        for (ChangeEvent e : changes.get()) if (e.ts() >= keepFrom) kept.add(e);
+        kept.add(c);
+        if (kept.size() > MAX_CHANGES) kept = kept.subList(kept.size() - MAX_CHANGES, kept.size());
+        changes.update(kept);
+        if (open == null) return;
+
+        OpenIncident.PendingEffect p = new OpenIncident.PendingEffect();
+        p.change = c;
+        p.due = c.ts() + settings.effectWindow().toMillis();
+        List<RootCause> causes = new ArrayList<>();
+        if (open.top() != null) causes.add(open.top());
+        causes.addAll(open.contributing);
+        for (RootCause cause : causes) {
+            Signal measured = active.get(cause.signals().get(0));
+            if (measured == null) continue;
+            p.signals.add(measured.id());
+            p.before.add(measured.value());
+            p.causes.add(cause);
+        }
+        open.pendingEffects.add(p);
+        incident.update(open);
+        ctx.timerService().registerEventTimeTimer(p.due);
     }
 
     @Override
     protected void onTick(long timestamp, OnTimerContext ctx, Collector<IncidentEvent> out)
             throws Exception {
         OpenIncident open = incident.value();
-        if (open != null && open.monitoring() && timestamp == open.resolveAt) {
+        if (open == null) return;
+        if (!open.pendingEffects.isEmpty()) {
+            List<OpenIncident.PendingEffect> waiting = new ArrayList<>();
+            boolean measured = false;
+            for (OpenIncident.PendingEffect p : open.pendingEffects) {
+                if (p.due <= timestamp) {
+                    measure(open, p, timestamp, out);
+                    measured = true;
+                } else {
+                    waiting.add(p);
+                }
+            }
+            if (measured) {
+                open.pendingEffects = waiting;
+                incident.update(open);
+            }
+        }
+        if (open.monitoring() && timestamp == open.resolveAt) {
             close(open, open.lastCleared, timestamp, out);
         }
+    }
+
+    /** Measures one change on the signals it was taken on, and reports it. */
+    private void measure(
+            OpenIncident open, OpenIncident.PendingEffect p, long at, Collector<IncidentEvent> out)
+            throws Exception {
+        ChangeEvent c = p.change;
+        boolean turningTaken = open.effects.stream().anyMatch(ChangeEffect::turningPoint);
+        RootCause top = open.top();
+        Signal first = null;
+        List<ChangeEffect> made = new ArrayList<>();
+        for (int i = 0; i < p.signals.size(); i++) {
+            String id = p.signals.get(i);
+            Signal now = evidence.get(id);
+            if (now == null) now = active.get(id);
+            if (now == null) continue;
+            if (first == null) first = now;
+            double before = p.before.get(i);
+            boolean reported = now.ts() > c.ts();
+            double after = reported ? now.value() : before;
+            double rel = before != 0 ? after / before - 1 : (after == 0 ? 0 : 1);
+            ChangeEffect.Verdict verdict;
+            if (now.state() == SignalState.CLEAR) {
+                verdict = ChangeEffect.Verdict.CLEARED;
+            } else if (rel <= -0.5) {
+                verdict = ChangeEffect.Verdict.IMPROVED;
+            } else if (rel >= 0.25) {
+                verdict = ChangeEffect.Verdict.WORSE;
+            } else {
+                verdict = ChangeEffect.Verdict.NO_EFFECT;
+            }
+            RootCause cause = p.causes.get(i);
+            boolean turning =
+                    !turningTaken
+                            && top != null
+                            && cause.sameCause(top)
+                            && (verdict == ChangeEffect.Verdict.CLEARED
+                                    || verdict == ChangeEffect.Verdict.IMPROVED);
+            turningTaken |= turning;
+            made.add(
+                    new ChangeEffect(
+                            c,
+                            id,
+                            cause,
+                            before,
+                            after,
+                            rel,
+                            verdict,
+                            turning,
+                            effectText(c, now, cause, rel, verdict, turning, reported)));
+        }
+        if (made.isEmpty()) {
+            made.add(
+                    new ChangeEffect(
+                            c,
+                            null,
+                            null,
+                            0,
+                            0,
+                            0,
+                            ChangeEffect.Verdict.NOT_MEASURED,
+                            false,
+                            changeName(c)
+                                    + " at "
+                                    + clockTime.format(Instant.ofEpochMilli(c.ts()))
+                                    + ": no signal of its causes was open to measure it on"));
+            List<Signal> seen = new ArrayList<>();
+            for (Signal e : evidence.values()) seen.add(e);
+            seen.sort(BY_ONSET);
+            if (top != null && evidence.get(top.signals().get(0)) != null) {
+                first = evidence.get(top.signals().get(0));
+            } else if (!seen.isEmpty()) {
+                first = seen.get(0);
+            }
+        }
+        open.effects.addAll(made);
+        if (first != null) {
+            out.collect(
+                    event(open, IncidentEventType.CHANGE_EFFECT, status(open), first, at, null));
+        }
+    }
+
+    private String effectText(
+            ChangeEvent c,
+            Signal s,
+            RootCause cause,
+            double rel,
+            ChangeEffect.Verdict verdict,
+            boolean turning,
+            boolean reported) {
+        String head =
+                changeName(c) + " at " + clockTime.format(Instant.ofEpochMilli(c.ts())) + ": ";
+        String measure = measureName(s);
+        String window = minutes(settings.effectWindow().toMillis());
+        String body =
+                switch (verdict) {
+                    case CLEARED -> {
+                        long took = Math.max(0, s.ts() - c.ts());
+                        String when = took == 0 ? "at once" : "within " + minutes(took);
+                        yield Math.abs(rel) >= 0.05
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "%s %s; the %s cleared %s",
+                                        measure,
+                                        percent(rel),
+                                        causeName(cause),
+                                        when)
+                                : "the " + causeName(cause) + " cleared " + when;
+                    }
+                    case IMPROVED ->
+                            String.format(
+                                    Locale.ROOT, "%s %s within %s", measure, percent(rel), window);
+                    case WORSE ->
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s %s within %s (worse)",
+                                    measure,
+                                    percent(rel),
+                                    window);
+                    case NO_EFFECT, NOT_MEASURED ->
+                            reported
+                                    ? String.format(
+                                            Locale.ROOT,
+                                            "%s unchanged (%s within %s)",
+                                            measure,
+                                            percent(rel),
+                                            window)
+                                    : measure
+                                            + " unchanged: still open, no new figure in "
+                                            + window;
+                };
+        return head + body + (turning ? " (turning point)" : "");
+    }
+
+    private static String changeName(ChangeEvent c) {
+        if (c.description() != null && !c.description().isBlank()) return c.description();
+        String what = c.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        return c.service() + " " + what + (c.version() == null ? "" : " " + c.version());
+    }
+
+    static String measureName(Signal s) {
+        return switch (s.kind()) {
+            case REFRESH_STORM -> "refresh rate";
+            case AUTH_FAILURES -> s.subject() + " rate";
+            case DEPENDENCY_DRIFT -> s.subject();
+            case ERROR_PATTERN -> "error-pattern rate";
+            default -> s.service() + " " + s.subject();
+        };
+    }
+
+    private static String causeName(RootCause c) {
+        return c.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " on " + c.service();
+    }
+
+    private static String percent(double rel) {
+        long p = Math.round(rel * 100);
+        return (p > 0 ? "+" : p < 0 ? "\u2212" : "±") + Math.abs(p) + "%";
+    }
+
+    private static String minutes(long ms) {
+        if (ms < 60_000) return (ms / 1000) + " s";
+        return (ms / 60_000) + " min";
+    }
+
+    private List<ChangeEvent> changeList() throws Exception {
+        List<ChangeEvent> list = new ArrayList<>();
+        for (ChangeEvent c : changes.get()) list.add(c);
+        return list;
     }
 
     /** RESOLVED: the incident's last event; its state goes. */
     private void close(OpenIncident open, Signal cause, long at, Collector<IncidentEvent> out)
             throws Exception {
-        out.collect(event(open, IncidentEventType.CLOSED, RESOLVED, cause, at));
+        out.collect(event(open, IncidentEventType.CLOSED, RESOLVED, cause, at, at));
         incident.clear();
         active.clear();
+        evidence.clear();
         openEnvironments.remove(cause.environment());
+    }
+
+    private IncidentEvent event(
+            OpenIncident open, IncidentEventType type, Signal cause, Long closedAt)
+            throws Exception {
+        return event(open, type, status(open), cause, cause.ts(), closedAt);
+    }
+
+    private static IncidentStatus status(OpenIncident open) {
+        return open.monitoring() ? MONITORING : open.identified ? IDENTIFIED : INVESTIGATING;
     }
 
     private IncidentEvent event(
@@ -181,6 +599,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<Signal, Inciden
             IncidentEventType type,
             IncidentStatus status,
             Signal cause,
+            long ts,
             Long closedAt)
             throws Exception {
         List<Signal> signals = new ArrayList<>();
@@ -190,13 +609,16 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<Signal, Inciden
                 open.incidentId,
                 cause.environment(),
                 type,
-                closedAt == null ? cause.ts() : closedAt,
+                ts,
                 status,
                 open.openedAt,
                 closedAt,
                 open.title,
                 cause,
-                signals);
+                signals,
+                List.copyOf(open.rootCauses),
+                List.copyOf(open.contributing),
+                List.copyOf(open.effects));
     }
 
     static String incidentId(Signal first) {

@@ -1,6 +1,11 @@
 package io.incidentanalyzer.correlate;
 
+import io.incidentanalyzer.model.ChangeEffect;
+import io.incidentanalyzer.model.ChangeEvent;
+import io.incidentanalyzer.model.RootCause;
 import io.incidentanalyzer.model.Signal;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Keyed state of the correlator: the incident of one environment that is open or MONITORING, if
@@ -20,6 +25,21 @@ public class OpenIncident {
     /** The signal whose clearing started MONITORING: the cause of the CLOSED event. */
     public Signal lastCleared;
 
+    /** Whether the top candidate has once been confident enough: IDENTIFIED. */
+    public boolean identified;
+
+    /** The ranked root-cause candidates, best first, after the last ranking. */
+    public List<RootCause> rootCauses = new ArrayList<>();
+
+    /** Contributing causes found so far, by onset. */
+    public List<RootCause> contributing = new ArrayList<>();
+
+    /** Effects measured so far, in the order of their changes. */
+    public List<ChangeEffect> effects = new ArrayList<>();
+
+    /** Changes whose effect is measured at {@code change.ts + effectWindow}. */
+    public List<PendingEffect> pendingEffects = new ArrayList<>();
+
     public OpenIncident() {}
 
     OpenIncident(String incidentId, long openedAt, String title) {
@@ -30,5 +50,25 @@ public class OpenIncident {
 
     boolean monitoring() {
         return monitoringSince >= 0;
+    }
+
+    RootCause top() {
+        return rootCauses == null || rootCauses.isEmpty() ? null : rootCauses.get(0);
+    }
+
+    /** A change waiting for its effect: the signals it is measured on and their values before. */
+    public static class PendingEffect {
+        public ChangeEvent change;
+        public long due;
+
+        /** The signals measured (the causes' first signals that were open), in cause order. */
+        public List<String> signals = new ArrayList<>();
+
+        public List<Double> before = new ArrayList<>();
+
+        /** The cause each signal measures. */
+        public List<RootCause> causes = new ArrayList<>();
+
+        public PendingEffect() {}
     }
 }

@@ -1,6 +1,7 @@
 package io.incidentanalyzer.evaluate;
 
 import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.RootCause;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.simulate.FaultRole;
 import io.incidentanalyzer.simulate.GroundTruth;
@@ -22,9 +23,10 @@ import java.util.Set;
  *       another fault, does not detect this one.
  *   <li>An incident belongs to an outage when one of its signals is on a service affected by the
  *       outage's faults and begins within the outage (its onset to the end of the recovery); the
- *       earliest-opened is the outage's main incident, whose {@link RootCauseCandidates} rank the
- *       root cause. A contributing fault is <em>named</em> when its cause is among the candidates
- *       of one of its outage's incidents.
+ *       earliest-opened is the outage's main incident, whose root-cause candidates in its last
+ *       event (the correlator's final ranking) rank the root cause. A contributing fault is
+ *       <em>named</em> when its cause is among the candidates or contributing causes of one of its
+ *       outage's incidents.
  *   <li>An incident that belongs to no outage is a false incident.
  * </ul>
  */
@@ -48,8 +50,12 @@ public final class ScenarioScoring {
         truth.outages().forEach(o -> incidentsByOutage.put(o.id(), new ArrayList<>()));
         List<ScenarioScore.FaultScore> faultScores = new ArrayList<>();
         Map<String, List<Cause>> candidatesById = new LinkedHashMap<>();
-        for (Incident i : incidents)
-            candidatesById.put(i.id(), RootCauseCandidates.of(i.history()));
+        Map<String, List<Cause>> contributingById = new LinkedHashMap<>();
+        for (Incident i : incidents) {
+            IncidentEvent last = i.history().get(i.history().size() - 1);
+            candidatesById.put(i.id(), causes(last.rootCauses()));
+            contributingById.put(i.id(), causes(last.contributingCauses()));
+        }
 
         for (GroundTruth.Fault f : truth.faults()) {
             long from = f.onset().toEpochMilli();
@@ -107,7 +113,10 @@ public final class ScenarioScoring {
             ids.sort((a, b) -> Long.compare(openedAt(incidents, a), openedAt(incidents, b)));
             List<Cause> candidates = ids.isEmpty() ? List.of() : candidatesById.get(ids.get(0));
             Set<Cause> named = new HashSet<>();
-            for (String id : ids) named.addAll(candidatesById.get(id));
+            for (String id : ids) {
+                named.addAll(candidatesById.get(id));
+                named.addAll(contributingById.get(id));
+            }
             int contributing = 0;
             int found = 0;
             for (int k = 0; k < faultScores.size(); k++) {
@@ -153,6 +162,15 @@ public final class ScenarioScoring {
                 faultScores,
                 outageScores,
                 falseIncidents);
+    }
+
+    private static List<Cause> causes(List<RootCause> ranked) {
+        List<Cause> out = new ArrayList<>();
+        for (RootCause c : ranked) {
+            Cause cause = new Cause(c.kind(), c.service());
+            if (!out.contains(cause)) out.add(cause);
+        }
+        return out;
     }
 
     private static long openedAt(List<Incident> incidents, String id) {

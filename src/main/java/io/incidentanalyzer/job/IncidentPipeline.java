@@ -7,6 +7,7 @@ import io.incidentanalyzer.config.DetectorSettings;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.MetricRule;
 import io.incidentanalyzer.config.SaturationRule;
+import io.incidentanalyzer.correlate.CorrelatorInput;
 import io.incidentanalyzer.correlate.IncidentCorrelator;
 import io.incidentanalyzer.detect.BacklogDetector;
 import io.incidentanalyzer.detect.BaselineShiftDetector;
@@ -30,6 +31,7 @@ import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.Signal;
 import java.util.List;
 import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -48,7 +50,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * auth ─► MISSING_TOKEN, VERIFY_ERROR ─► auth-failure detector (keyBy caller) ──────┼─► signals
  * logs ─► host reports ─► dependency-drift detector (keyBy dependency) ─────────────┤
  * logs ─► error-pattern detector (keyBy service) ───────────────────────────────────┘
- * signals ─► correlator (keyBy environment) ─► incident events
+ * signals + changes ─► correlator (keyBy environment) ─► incident events
  * rejects + late events ─► dead letters
  * </pre>
  */
@@ -83,8 +85,6 @@ public final class IncidentPipeline {
     public static Outputs build(JobConfig config, Inputs in) {
         SingleOutputStreamOperator<MetricSample> metrics =
                 route(in.metrics(), InputRouter.metrics());
-        // Changes are decoded, counted and dead-lettered now; the correlator reads their
-        // effects later (issue 5).
         SingleOutputStreamOperator<AuthEvent> auth = route(in.auth(), InputRouter.auth());
         SingleOutputStreamOperator<LogEvent> logs = route(in.logs(), InputRouter.logs());
         SingleOutputStreamOperator<ChangeEvent> changes =
@@ -174,9 +174,19 @@ public final class IncidentPipeline {
                         dependencyDrift,
                         errorPatterns);
 
+        // The job watches one environment; changes carry none, so they join its correlator.
+        DataStream<CorrelatorInput> correlated =
+                signals.map(new SignalInput())
+                        .name("signals to correlate")
+                        .uid("correlate-signals")
+                        .union(
+                                changes.map(new ChangeInput())
+                                        .name("changes to correlate")
+                                        .uid("correlate-changes"));
         SingleOutputStreamOperator<IncidentEvent> incidents =
-                signals.keyBy(new EnvironmentKey())
-                        .process(new IncidentCorrelator(config.correlation()))
+                correlated
+                        .keyBy(new EnvironmentKey(config.environment()))
+                        .process(IncidentCorrelator.of(config))
                         .name("incident correlator")
                         .uid("correlate-incidents");
 
@@ -303,12 +313,36 @@ public final class IncidentPipeline {
         }
     }
 
-    static final class EnvironmentKey implements KeySelector<Signal, String> {
+    /** Signals by their environment; changes, which name none, by the job's. */
+    static final class EnvironmentKey implements KeySelector<CorrelatorInput, String> {
+        private static final long serialVersionUID = 1L;
+        private final String environment;
+
+        EnvironmentKey(String environment) {
+            this.environment = environment;
+        }
+
+        @Override
+        public String getKey(CorrelatorInput in) {
+            return in.signal() != null ? in.signal().environment() : environment;
+        }
+    }
+
+    static final class SignalInput implements MapFunction<Signal, CorrelatorInput> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public String getKey(Signal s) {
-            return s.environment();
+        public CorrelatorInput map(Signal s) {
+            return CorrelatorInput.of(s);
+        }
+    }
+
+    static final class ChangeInput implements MapFunction<ChangeEvent, CorrelatorInput> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public CorrelatorInput map(ChangeEvent c) {
+            return CorrelatorInput.of(c);
         }
     }
 }

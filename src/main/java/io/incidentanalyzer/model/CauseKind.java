@@ -6,19 +6,30 @@ package io.incidentanalyzer.model;
  */
 public enum CauseKind {
     /** A client refreshing tokens far more often than the token lifetime requires. */
-    TOKEN_REFRESH_STORM,
+    TOKEN_REFRESH_STORM("token-refresh storm"),
     /** A resource (CPU, connection pool) at its ceiling because of the service's own load. */
-    RESOURCE_SATURATION,
+    RESOURCE_SATURATION("saturation under its own load"),
     /** A service answering slower than usual, its backlog growing. */
-    SERVICE_SLOWDOWN,
+    SERVICE_SLOWDOWN("slowdown"),
     /** A release that raised errors or latency. */
-    BAD_DEPLOY,
+    BAD_DEPLOY("bad deploy"),
     /** A service connecting to another host for a dependency than it should. */
-    DEPENDENCY_DRIFT,
+    DEPENDENCY_DRIFT("dependency on the wrong host"),
     /** A caller sending requests without a token. */
-    MISSING_TOKEN,
+    MISSING_TOKEN("requests sent without a token"),
     /** A dependency outside the team's control slowing down. */
-    EXTERNAL_DEPENDENCY,
+    EXTERNAL_DEPENDENCY("slow external dependency"),
     /** More real users than usual. */
-    TRAFFIC_SURGE
+    TRAFFIC_SURGE("traffic surge");
+
+    private final String words;
+
+    CauseKind(String words) {
+        this.words = words;
+    }
+
+    /** The cause in a few plain words, e.g. "token-refresh storm". */
+    public String words() {
+        return words;
+    }
 }

@@ -59,7 +59,10 @@ class IncidentPrinterTest {
                         null,
                         "title",
                         s,
-                        List.of(s)));
+                        List.of(s),
+                        List.of(),
+                        List.of(),
+                        List.of()));
     }
 
     @Test

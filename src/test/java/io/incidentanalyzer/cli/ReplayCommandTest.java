@@ -151,11 +151,12 @@ class ReplayCommandTest {
                 .extracting(IncidentEvent::type)
                 .containsExactly(
                         IncidentEventType.OPENED,
+                        IncidentEventType.IDENTIFIED,
                         IncidentEventType.MONITORING,
                         IncidentEventType.CLOSED);
         assertThat(events).extracting(IncidentEvent::incidentId).containsOnly(INCIDENT_ID);
-        assertThat(events.get(1).ts()).isEqualTo(t(310));
-        assertThat(events.get(2).closedAt()).isEqualTo(t(310 + 900));
+        assertThat(events.get(2).ts()).isEqualTo(t(310));
+        assertThat(events.get(3).closedAt()).isEqualTo(t(310 + 900));
 
         List<String> dead = Files.readAllLines(dir.resolve("incidents.dead-letters.jsonl"));
         assertThat(dead).hasSize(1);
@@ -166,8 +167,8 @@ class ReplayCommandTest {
         assertThat(out.toString()).isEmpty();
         assertThat(err.toString())
                 .contains("replay  done: 123 events in ")
-                .contains("1 incident (3 incident events), 1 dead letter")
-                .contains("wrote 3 incident events to " + target);
+                .contains("1 incident (4 incident events), 1 dead letter")
+                .contains("wrote 4 incident events to " + target);
     }
 
     @Test

@@ -2,18 +2,33 @@ package io.incidentanalyzer.correlate;
 
 import static io.incidentanalyzer.model.SignalState.CLEAR;
 import static io.incidentanalyzer.model.SignalState.OPEN;
+import static io.incidentanalyzer.model.SignalState.UPDATE;
 import static io.incidentanalyzer.testing.Fixtures.ENV;
+import static io.incidentanalyzer.testing.Fixtures.latencyShift;
+import static io.incidentanalyzer.testing.Fixtures.requestRate;
 import static io.incidentanalyzer.testing.Fixtures.saturation;
+import static io.incidentanalyzer.testing.Fixtures.signal;
 import static io.incidentanalyzer.testing.Fixtures.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.incidentanalyzer.config.ClockStyle;
 import io.incidentanalyzer.config.CorrelationSettings;
+import io.incidentanalyzer.config.ServiceConfig;
+import io.incidentanalyzer.model.CauseKind;
+import io.incidentanalyzer.model.ChangeEffect;
+import io.incidentanalyzer.model.ChangeEvent;
+import io.incidentanalyzer.model.ChangeKind;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.IncidentEventType;
 import io.incidentanalyzer.model.IncidentStatus;
+import io.incidentanalyzer.model.Severity;
 import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.model.SignalKind;
+import io.incidentanalyzer.model.SignalState;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -26,7 +41,7 @@ class IncidentCorrelatorTest {
     /** Ten minutes of MONITORING before an incident is RESOLVED. */
     private static final Duration QUIET = Duration.ofMinutes(10);
 
-    private KeyedOneInputStreamOperatorTestHarness<String, Signal, IncidentEvent> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, CorrelatorInput, IncidentEvent> harness;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -39,16 +54,50 @@ class IncidentCorrelatorTest {
         harness.close();
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, Signal, IncidentEvent>
+    private static KeyedOneInputStreamOperatorTestHarness<String, CorrelatorInput, IncidentEvent>
             newHarness() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new IncidentCorrelator(new CorrelationSettings(QUIET))),
-                Signal::environment,
+                new KeyedProcessOperator<>(
+                        new IncidentCorrelator(
+                                CorrelationSettings.withQuietPeriod(QUIET),
+                                SERVICES,
+                                "Europe/Amsterdam",
+                                ClockStyle.TWELVE_HOUR)),
+                in -> ENV,
                 Types.STRING);
     }
 
+    /**
+     * A small Watermelon: the database behind token verification, which api-gpt, the web app and
+     * the count service call; billing stands apart.
+     */
+    static final Map<String, ServiceConfig> SERVICES = services();
+
+    private static Map<String, ServiceConfig> services() {
+        Map<String, ServiceConfig> m = new LinkedHashMap<>();
+        m.put("database", service());
+        m.put("token-verification", service("database"));
+        m.put("api-gpt", service("token-verification"));
+        m.put("web-app", service("api-gpt", "token-verification"));
+        m.put("conversation-count", service("token-verification"));
+        m.put("billing", service());
+        return m;
+    }
+
+    private static ServiceConfig service(String... dependsOn) {
+        return new ServiceConfig(null, List.of(dependsOn), null, null);
+    }
+
     private void send(Signal s) throws Exception {
-        harness.processElement(s, s.ts());
+        harness.processElement(CorrelatorInput.of(s), s.ts());
+    }
+
+    private void send(ChangeEvent c) throws Exception {
+        harness.processElement(CorrelatorInput.of(c), c.ts());
+    }
+
+    private List<IncidentEventType> types() {
+        return events().stream().map(IncidentEvent::type).toList();
     }
 
     private List<IncidentEvent> events() {
@@ -67,11 +116,12 @@ class IncidentCorrelatorTest {
                 .extracting(IncidentEvent::type)
                 .containsExactly(
                         IncidentEventType.OPENED,
+                        IncidentEventType.IDENTIFIED,
                         IncidentEventType.SIGNAL_ADDED,
                         IncidentEventType.SIGNAL_CLEARED,
                         IncidentEventType.MONITORING);
-        assertThat(events().get(3).status()).isEqualTo(IncidentStatus.MONITORING);
-        assertThat(events().get(3).closedAt()).isNull();
+        assertThat(events().get(4).status()).isEqualTo(IncidentStatus.MONITORING);
+        assertThat(events().get(4).closedAt()).isNull();
 
         harness.processWatermark(t(1100)); // 500 + 10 minutes
 
@@ -79,6 +129,7 @@ class IncidentCorrelatorTest {
                 .extracting(IncidentEvent::type)
                 .containsExactly(
                         IncidentEventType.OPENED,
+                        IncidentEventType.IDENTIFIED,
                         IncidentEventType.SIGNAL_ADDED,
                         IncidentEventType.SIGNAL_CLEARED,
                         IncidentEventType.MONITORING,
@@ -87,7 +138,7 @@ class IncidentCorrelatorTest {
                 .extracting(IncidentEvent::incidentId)
                 .containsOnly(ENV + "-20240216T072000Z");
         assertThat(events()).extracting(IncidentEvent::openedAt).containsOnly(t(0));
-        IncidentEvent closed = events().get(4);
+        IncidentEvent closed = events().get(5);
         assertThat(closed.status()).isEqualTo(IncidentStatus.RESOLVED);
         assertThat(closed.closedAt()).isEqualTo(t(1100));
         assertThat(closed.ts()).isEqualTo(t(1100));
@@ -95,9 +146,13 @@ class IncidentCorrelatorTest {
                 .as("the clear that began the quiet period")
                 .isEqualTo(t(500));
         assertThat(closed.activeSignals()).isEmpty();
-        assertThat(events().get(1).activeSignals())
+        assertThat(events().get(2).activeSignals())
                 .extracting(Signal::service)
                 .containsExactly("database", "token-verification");
+        assertThat(closed.topCause().kind()).isEqualTo(CauseKind.RESOURCE_SATURATION);
+        assertThat(closed.topCause().service())
+                .as("the dependency saturated first; its caller followed")
+                .isEqualTo("database");
     }
 
     @Test
@@ -111,11 +166,13 @@ class IncidentCorrelatorTest {
                 .extracting(IncidentEvent::type)
                 .containsExactly(
                         IncidentEventType.OPENED,
+                        IncidentEventType.IDENTIFIED,
                         IncidentEventType.MONITORING,
                         IncidentEventType.CLOSED,
-                        IncidentEventType.OPENED);
-        assertThat(events().get(2).closedAt()).isEqualTo(t(900));
-        assertThat(events().get(3).incidentId())
+                        IncidentEventType.OPENED,
+                        IncidentEventType.IDENTIFIED);
+        assertThat(events().get(3).closedAt()).isEqualTo(t(900));
+        assertThat(events().get(4).incidentId())
                 .isEqualTo(ENV + "-20240216T073640Z")
                 .isNotEqualTo(events().get(0).incidentId());
     }
@@ -135,7 +192,7 @@ class IncidentCorrelatorTest {
         assertThat(events())
                 .filteredOn(e -> e.type() == IncidentEventType.REOPENED)
                 .hasSize(11)
-                .allSatisfy(e -> assertThat(e.status()).isEqualTo(IncidentStatus.INVESTIGATING));
+                .allSatisfy(e -> assertThat(e.status()).isEqualTo(IncidentStatus.IDENTIFIED));
         assertThat(events())
                 .filteredOn(e -> e.type() == IncidentEventType.CLOSED)
                 .singleElement()
@@ -156,6 +213,7 @@ class IncidentCorrelatorTest {
                 .extracting(IncidentEvent::type)
                 .containsExactly(
                         IncidentEventType.OPENED,
+                        IncidentEventType.IDENTIFIED,
                         IncidentEventType.SIGNAL_ADDED,
                         IncidentEventType.SIGNAL_CLEARED);
     }
@@ -177,7 +235,7 @@ class IncidentCorrelatorTest {
         assertThat(harness.numEventTimeTimers()).as("the quiet period's timer").isEqualTo(1);
         harness.processWatermark(t(900));
 
-        assertThat(events()).hasSize(3);
+        assertThat(events()).hasSize(4);
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
@@ -211,5 +269,266 @@ class IncidentCorrelatorTest {
                             assertThat(e.incidentId()).isEqualTo(id);
                             assertThat(e.closedAt()).isEqualTo(t(900));
                         });
+    }
+
+    private static Signal storm(SignalState state, long onset, long ts, double value) {
+        return signal(
+                SignalKind.REFRESH_STORM,
+                "token-verification",
+                "REFRESH",
+                state,
+                onset,
+                ts,
+                value,
+                Math.max(value, 100),
+                13,
+                Severity.CRITICAL);
+    }
+
+    private static Signal latency(String service, SignalState state, long onset, long ts) {
+        return latencyShift(service, state, onset, ts);
+    }
+
+    private static Signal traffic(String service, SignalState state, long onset, long ts) {
+        return requestRate(service, state, onset, ts, 150, 100);
+    }
+
+    @Test
+    void aMinorSignalAloneWaitsForMoreEvidenceAndLeavesNothingWhenItClears() throws Exception {
+        send(traffic("web-app", OPEN, t(0), t(30)));
+        send(traffic("web-app", CLEAR, t(0), t(200)));
+        harness.processWatermark(t(2000));
+
+        assertThat(events()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void twoMinorSignalsTogetherOpenOneIncidentFromTheEarliestOnset() throws Exception {
+        send(traffic("web-app", OPEN, t(0), t(30)));
+        harness.processWatermark(t(60));
+        assertThat(events()).as("one minor signal is not enough evidence").isEmpty();
+
+        send(traffic("api-gpt", OPEN, t(20), t(90)));
+        harness.processWatermark(t(90));
+
+        assertThat(types()).startsWith(IncidentEventType.OPENED);
+        IncidentEvent opened = events().get(0);
+        assertThat(opened.ts()).isEqualTo(t(90));
+        assertThat(opened.openedAt()).isEqualTo(t(0));
+        assertThat(opened.incidentId()).isEqualTo(ENV + "-20240216T072000Z");
+        assertThat(opened.activeSignals())
+                .extracting(Signal::service)
+                .containsExactly("web-app", "api-gpt");
+        assertThat(opened.topCause().kind())
+                .as("more requests at the entry point, passed on to what it calls")
+                .isEqualTo(CauseKind.TRAFFIC_SURGE);
+        assertThat(opened.topCause().service()).isEqualTo("web-app");
+    }
+
+    @Test
+    void anUnrelatedSignalAfterTheGapResolvesTheIncidentAndOpensANewOne() throws Exception {
+        send(saturation("database", OPEN, t(0), t(60)));
+        send(saturation("database", CLEAR, t(0), t(300)));
+        // The gap is 5 minutes: billing at 300 + 420 s is neither near in time nor in the graph.
+        send(saturation("billing", OPEN, t(650), t(720)));
+        harness.processWatermark(t(720));
+
+        assertThat(types())
+                .containsExactly(
+                        IncidentEventType.OPENED,
+                        IncidentEventType.IDENTIFIED,
+                        IncidentEventType.MONITORING,
+                        IncidentEventType.CLOSED,
+                        IncidentEventType.OPENED,
+                        IncidentEventType.IDENTIFIED);
+        assertThat(events().get(3).closedAt()).isEqualTo(t(720));
+        assertThat(events().get(4).incidentId()).isEqualTo(ENV + "-20240216T073050Z");
+        assertThat(harness.numEventTimeTimers()).as("the first quiet period's timer went").isZero();
+    }
+
+    @Test
+    void aRelatedSignalAfterTheGapOrAnyWithinItReopens() throws Exception {
+        send(saturation("database", OPEN, t(0), t(60)));
+        send(saturation("database", CLEAR, t(0), t(300)));
+        // Within the gap: billing is unrelated but close in time.
+        send(saturation("billing", OPEN, t(360), t(420)));
+        send(saturation("billing", CLEAR, t(360), t(480)));
+        // After the gap: api-gpt calls token verification, which calls the database.
+        send(saturation("api-gpt", OPEN, t(800), t(860)));
+        harness.processWatermark(t(860));
+
+        assertThat(events())
+                .extracting(IncidentEvent::incidentId)
+                .containsOnly(ENV + "-20240216T072000Z");
+        assertThat(types())
+                .containsExactly(
+                        IncidentEventType.OPENED,
+                        IncidentEventType.IDENTIFIED,
+                        IncidentEventType.MONITORING,
+                        IncidentEventType.REOPENED,
+                        IncidentEventType.MONITORING,
+                        IncidentEventType.REOPENED);
+    }
+
+    @Test
+    void theTopCandidateChangesAsEvidenceArrivesAndEachChangeIsAnEvent() throws Exception {
+        send(latency("api-gpt", OPEN, t(0), t(20)));
+        harness.processWatermark(t(20));
+        assertThat(events().get(0).topCause().kind()).isEqualTo(CauseKind.SERVICE_SLOWDOWN);
+        assertThat(events().get(0).topCause().service()).isEqualTo("api-gpt");
+
+        // api-gpt's dependency storms from before: it explains the slowdown.
+        send(storm(OPEN, t(-10), t(40), 100));
+        harness.processWatermark(t(40));
+
+        assertThat(types())
+                .containsExactly(
+                        IncidentEventType.OPENED,
+                        IncidentEventType.IDENTIFIED,
+                        IncidentEventType.SIGNAL_ADDED,
+                        IncidentEventType.ROOT_CAUSE_CHANGED);
+        IncidentEvent changed = events().get(3);
+        assertThat(changed.ts()).isEqualTo(t(40));
+        assertThat(changed.topCause().kind()).isEqualTo(CauseKind.TOKEN_REFRESH_STORM);
+        assertThat(changed.topCause().service()).isEqualTo("token-verification");
+        assertThat(changed.topCause().confidence()).isBetween(0.0, 1.0);
+        assertThat(changed.topCause().evidence())
+                .contains("token-verification REFRESH evidence")
+                .anyMatch(e -> e.contains("explains 1 of 1 other anomalous nodes"));
+        assertThat(changed.rootCauses())
+                .extracting(c -> c.kind() + "@" + c.service())
+                .containsExactly(
+                        "TOKEN_REFRESH_STORM@token-verification", "SERVICE_SLOWDOWN@api-gpt");
+        assertThat(changed.contributingCauses())
+                .as("the storm is the top candidate, not listed apart")
+                .isEmpty();
+
+        // The database saturating under the storm's load does not displace it.
+        send(saturation("database", OPEN, t(60), t(120)));
+        harness.processWatermark(t(120));
+        assertThat(events().get(events().size() - 1).topCause().kind())
+                .isEqualTo(CauseKind.TOKEN_REFRESH_STORM);
+        assertThat(types()).containsOnlyOnce(IncidentEventType.ROOT_CAUSE_CHANGED);
+    }
+
+    @Test
+    void causesThatBlockRecoveryAreContributingWithTheirOwnOnset() throws Exception {
+        send(storm(OPEN, t(0), t(30), 100));
+        Signal drift =
+                signal(
+                        SignalKind.DEPENDENCY_DRIFT,
+                        "token-verification",
+                        "database host",
+                        OPEN,
+                        t(1140),
+                        t(1140),
+                        1,
+                        1,
+                        0,
+                        Severity.MAJOR);
+        send(drift);
+        Signal missing =
+                signal(
+                        SignalKind.AUTH_FAILURES,
+                        "conversation-count",
+                        "MISSING_TOKEN",
+                        OPEN,
+                        t(4000),
+                        t(4030),
+                        29,
+                        29,
+                        0,
+                        Severity.MAJOR);
+        send(missing);
+        harness.processWatermark(t(4030));
+
+        List<IncidentEvent> found =
+                events().stream()
+                        .filter(e -> e.type() == IncidentEventType.CONTRIBUTING_CAUSE)
+                        .toList();
+        assertThat(found).extracting(IncidentEvent::ts).containsExactly(t(1140), t(4030));
+        assertThat(found).extracting(e -> e.cause().id()).containsExactly(drift.id(), missing.id());
+        assertThat(found.get(1).contributingCauses())
+                .extracting(c -> c.kind() + "@" + c.service() + "@" + c.onset())
+                .containsExactly(
+                        "DEPENDENCY_DRIFT@token-verification@" + t(1140),
+                        "MISSING_TOKEN@conversation-count@" + t(4000));
+        assertThat(found.get(1).topCause().kind()).isEqualTo(CauseKind.TOKEN_REFRESH_STORM);
+    }
+
+    @Test
+    void changesAreMeasuredOnTheRootCauseSignalAndTheFirstThatEndsItIsTheTurningPoint()
+            throws Exception {
+        send(storm(OPEN, t(0), t(30), 100));
+        // A rollback at 8:21 AM (Amsterdam) changes nothing: 104 a bucket a minute later.
+        send(new ChangeEvent(t(60), "web-app", ChangeKind.ROLLBACK, "2024.02.15", "Rollback"));
+        send(storm(UPDATE, t(0), t(120), 104));
+        harness.processWatermark(t(180));
+        // Refresh switched off at 8:25 AM: the storm is gone a minute later.
+        send(
+                new ChangeEvent(
+                        t(300),
+                        "token-verification",
+                        ChangeKind.FEATURE_FLAG,
+                        null,
+                        "Token refresh disabled"));
+        send(storm(CLEAR, t(0), t(360), 0));
+        harness.processWatermark(t(420));
+
+        List<IncidentEvent> effects =
+                events().stream().filter(e -> e.type() == IncidentEventType.CHANGE_EFFECT).toList();
+        assertThat(effects).extracting(IncidentEvent::ts).containsExactly(t(180), t(420));
+        List<ChangeEffect> all = effects.get(1).changeEffects();
+        assertThat(all).hasSize(2);
+
+        ChangeEffect rollback = all.get(0);
+        assertThat(rollback.verdict()).isEqualTo(ChangeEffect.Verdict.NO_EFFECT);
+        assertThat(rollback.before()).isEqualTo(100);
+        assertThat(rollback.after()).isEqualTo(104);
+        assertThat(rollback.turningPoint()).isFalse();
+        assertThat(rollback.text())
+                .isEqualTo("Rollback at 8:21 AM: refresh rate unchanged (+4% within 2 min)");
+
+        ChangeEffect off = all.get(1);
+        assertThat(off.verdict()).isEqualTo(ChangeEffect.Verdict.CLEARED);
+        assertThat(off.relativeChange()).isEqualTo(-1.0);
+        assertThat(off.turningPoint()).isTrue();
+        assertThat(off.cause().kind()).isEqualTo(CauseKind.TOKEN_REFRESH_STORM);
+        assertThat(off.text())
+                .isEqualTo(
+                        "Token refresh disabled at 8:25 AM: refresh rate \u2212100%; the token"
+                                + " refresh storm on token-verification cleared within 1 min"
+                                + " (turning point)");
+    }
+
+    @Test
+    void aChangeWithNothingOpenToMeasureSaysSo() throws Exception {
+        send(storm(OPEN, t(0), t(30), 100));
+        send(storm(CLEAR, t(0), t(90), 0));
+        send(new ChangeEvent(t(120), "web-app", ChangeKind.DEPLOY, "2024.02.17", null));
+        harness.processWatermark(t(300));
+
+        ChangeEffect e =
+                events().stream()
+                        .filter(x -> x.type() == IncidentEventType.CHANGE_EFFECT)
+                        .findFirst()
+                        .orElseThrow()
+                        .changeEffects()
+                        .get(0);
+        assertThat(e.verdict()).isEqualTo(ChangeEffect.Verdict.NOT_MEASURED);
+        assertThat(e.signal()).isNull();
+        assertThat(e.text()).startsWith("web-app deploy 2024.02.17 at 8:22 AM: no signal");
+    }
+
+    @Test
+    void aChangeJustBeforeTheOnsetNamesABadDeploy() throws Exception {
+        send(new ChangeEvent(t(0), "api-gpt", ChangeKind.DEPLOY, "7.3.0", "api-gpt 7.3.0"));
+        send(latency("api-gpt", OPEN, t(15), t(45)));
+        harness.processWatermark(t(45));
+
+        assertThat(events().get(0).topCause().kind()).isEqualTo(CauseKind.BAD_DEPLOY);
+        assertThat(events().get(0).topCause().evidence())
+                .anyMatch(x -> x.contains("deploy 7.3.0 15 s before its first signal"));
     }
 }

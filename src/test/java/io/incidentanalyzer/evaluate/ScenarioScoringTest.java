@@ -10,6 +10,7 @@ import io.incidentanalyzer.model.CauseKind;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.IncidentEventType;
 import io.incidentanalyzer.model.IncidentStatus;
+import io.incidentanalyzer.model.RootCause;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalState;
 import io.incidentanalyzer.simulate.FaultKind;
@@ -65,8 +66,34 @@ class ScenarioScoringTest {
                 faults);
     }
 
+    /**
+     * An event whose ranking names a saturation on each given signal's service, in that order: the
+     * ranking is the correlator's; here it is given, since the scoring is under test.
+     */
     private static IncidentEvent event(
-            String id, IncidentEventType type, Signal cause, long openedAt, List<Signal> active) {
+            String id, IncidentEventType type, Signal cause, long openedAt, List<Signal> ranked) {
+        return event(id, type, cause, openedAt, ranked, List.of());
+    }
+
+    private static IncidentEvent event(
+            String id,
+            IncidentEventType type,
+            Signal cause,
+            long openedAt,
+            List<Signal> ranked,
+            List<RootCause> contributing) {
+        List<RootCause> causes =
+                ranked.stream()
+                        .map(
+                                s ->
+                                        new RootCause(
+                                                CauseKind.RESOURCE_SATURATION,
+                                                s.service(),
+                                                0.7,
+                                                s.onset(),
+                                                List.of(),
+                                                List.of(s.id())))
+                        .toList();
         return new IncidentEvent(
                 id,
                 ENV,
@@ -77,7 +104,10 @@ class ScenarioScoringTest {
                 null,
                 "t",
                 cause,
-                active);
+                List.of(),
+                causes,
+                contributing,
+                List.of());
     }
 
     /** An incident of one signal: opened when it opens, closed when it clears. */
@@ -88,7 +118,7 @@ class ScenarioScoringTest {
         String id = "inc-" + service + "-" + onsetS;
         return List.of(
                 event(id, IncidentEventType.OPENED, open, t(onsetS), List.of(open)),
-                event(id, IncidentEventType.CLOSED, clear, t(onsetS), List.of()));
+                event(id, IncidentEventType.CLOSED, clear, t(onsetS), List.of(clear)));
     }
 
     @Test
@@ -200,6 +230,30 @@ class ScenarioScoringTest {
         assertThat(s.faults().get(1).detected()).isFalse();
         assertThat(s.outages().get(0).contributing()).isEqualTo(1);
         assertThat(s.outages().get(0).contributingFound()).isZero();
+
+        Signal db = saturation("database", SignalState.OPEN, t(110), t(170));
+        RootCause named =
+                new RootCause(
+                        CauseKind.DEPENDENCY_DRIFT,
+                        "token-verification",
+                        0.8,
+                        t(300),
+                        List.of(),
+                        List.of("drift"));
+        ScenarioScore withIt =
+                ScenarioScoring.score(
+                        truth(DB_SATURATION, drift),
+                        List.of(
+                                event(
+                                        "inc",
+                                        IncidentEventType.CONTRIBUTING_CAUSE,
+                                        db,
+                                        t(110),
+                                        List.of(db),
+                                        List.of(named))),
+                        0);
+        assertThat(withIt.faults().get(1).named()).isTrue();
+        assertThat(withIt.outages().get(0).contributingFound()).isEqualTo(1);
     }
 
     @Test

@@ -109,14 +109,14 @@ detectors:
 
                 assertThat(incidents)
                         .extracting(IncidentAnalyzerJobIT::type)
-                        .containsExactly("OPENED", "CLOSED");
+                        .containsExactly("OPENED", "IDENTIFIED", "CLOSED");
                 assertThat(incidents)
                         .extracting(e -> e.get("incidentId").asText())
                         .containsOnly("it-20240216T072100Z");
                 assertThat(incidents)
                         .extracting(e -> e.get("openedAt").asLong())
                         .containsOnly(t(60));
-                assertThat(incidents.get(1).get("closedAt").asLong())
+                assertThat(incidents.get(2).get("closedAt").asLong())
                         .isEqualTo(t(310)); // 120 s at or below 80 from t(190)
 
                 List<JsonNode> dead =

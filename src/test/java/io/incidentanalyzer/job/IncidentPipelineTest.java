@@ -137,6 +137,7 @@ detectors:
                 .extracting(IncidentEvent::type)
                 .containsExactly(
                         IncidentEventType.OPENED,
+                        IncidentEventType.IDENTIFIED,
                         IncidentEventType.SIGNAL_ADDED,
                         IncidentEventType.SIGNAL_CLEARED,
                         IncidentEventType.MONITORING,
@@ -218,6 +219,7 @@ detectors:
                 .extracting(IncidentEvent::type)
                 .containsExactly(
                         IncidentEventType.OPENED,
+                        IncidentEventType.IDENTIFIED,
                         IncidentEventType.MONITORING,
                         IncidentEventType.CLOSED);
         IncidentEvent opened = r.incidents().get(0);

@@ -150,12 +150,14 @@ detectors:
                 .extracting(IncidentEvent::type)
                 .containsExactly(
                         IncidentEventType.OPENED,
+                        IncidentEventType.IDENTIFIED,
                         IncidentEventType.CLOSED,
                         IncidentEventType.OPENED,
+                        IncidentEventType.IDENTIFIED,
                         IncidentEventType.CLOSED);
         assertThat(replay.incidents())
                 .extracting(IncidentEvent::openedAt)
-                .containsExactly(t(300), t(300), t(1800), t(1800));
+                .containsExactly(t(300), t(300), t(300), t(1800), t(1800), t(1800));
         assertThat(replay.deadLetters()).hasSize(7);
 
         KAFKA.kafka()

@@ -85,11 +85,13 @@ detectors:
                 .extracting(IncidentEvent::type, IncidentEvent::incidentId, IncidentEvent::ts)
                 .containsExactly(
                         tuple(IncidentEventType.OPENED, INCIDENT_ID, t(120)),
+                        // One critical signal is confident enough: the saturated database.
+                        tuple(IncidentEventType.IDENTIFIED, INCIDENT_ID, t(120)),
                         tuple(IncidentEventType.MONITORING, INCIDENT_ID, t(310)),
                         // The end of the input moves event time past the 15-minute quiet period.
                         tuple(IncidentEventType.CLOSED, INCIDENT_ID, t(310 + 900)));
         assertThat(r.incidents()).extracting(IncidentEvent::openedAt).containsOnly(t(60));
-        assertThat(r.incidents().get(2).closedAt()).isEqualTo(t(1210));
+        assertThat(r.incidents().get(3).closedAt()).isEqualTo(t(1210));
 
         assertThat(r.signals())
                 .extracting(Signal::state)
@@ -138,7 +140,7 @@ detectors:
         ReplayResult inOrder = Replay.run(CONFIG, a, 2, null);
         ReplayResult outOfOrder = Replay.run(CONFIG, b, 2, null);
 
-        assertThat(inOrder.incidents()).hasSize(3);
+        assertThat(inOrder.incidents()).hasSize(4);
         assertThat(outOfOrder.incidents()).isEqualTo(inOrder.incidents());
         assertThat(outOfOrder.signals()).isEqualTo(inOrder.signals());
         assertThat(outOfOrder.deadLetters()).isEmpty();
@@ -163,6 +165,7 @@ detectors:
                 .extracting(IncidentEvent::type)
                 .containsExactly(
                         IncidentEventType.OPENED,
+                        IncidentEventType.IDENTIFIED,
                         IncidentEventType.MONITORING,
                         IncidentEventType.CLOSED);
         assertThat(r.deadLetters())

@@ -69,6 +69,78 @@ public final class Fixtures {
     }
 
     /**
+     * A signal of any kind: {@code value} is its latest figure, {@code peak} its highest so far,
+     * against {@code baseline}.
+     */
+    public static Signal signal(
+            SignalKind kind,
+            String service,
+            String subject,
+            SignalState state,
+            long onset,
+            long ts,
+            double value,
+            double peak,
+            double baseline,
+            Severity severity) {
+        return new Signal(
+                kind.name().toLowerCase(java.util.Locale.ROOT)
+                        + ":"
+                        + ENV
+                        + ":"
+                        + service
+                        + "/"
+                        + subject
+                        + ":"
+                        + onset,
+                kind,
+                ENV,
+                service,
+                subject,
+                state,
+                ts,
+                onset,
+                ts,
+                peak,
+                value,
+                baseline,
+                baseline == 0 ? 0 : peak / baseline,
+                severity,
+                new ArrayList<>(java.util.List.of(service + " " + subject + " evidence")));
+    }
+
+    /** A major latency shift: 900 ms against a usual 300 ms. */
+    public static Signal latencyShift(String service, SignalState state, long onset, long ts) {
+        return signal(
+                SignalKind.BASELINE_SHIFT,
+                service,
+                "latency_p95_ms",
+                state,
+                onset,
+                ts,
+                900,
+                900,
+                300,
+                Severity.MAJOR);
+    }
+
+    /** A minor shift of the request rate (the load metric) to {@code peak}. */
+    public static Signal requestRate(
+            String service, SignalState state, long onset, long ts, double peak, double baseline) {
+        return signal(
+                SignalKind.BASELINE_SHIFT,
+                service,
+                "request_rate",
+                state,
+                onset,
+                ts,
+                peak,
+                peak,
+                baseline,
+                Severity.MINOR);
+    }
+
+    /**
      * The Kafka part of a job file for integration tests: read from the start, checkpoint every
      * second, six topics named {@code <prefix>.metrics} … {@code <prefix>.dead-letter}.
      */

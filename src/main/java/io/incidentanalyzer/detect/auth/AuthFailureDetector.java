@@ -261,6 +261,7 @@ public class AuthFailureDetector extends AuthDetector {
                                     + ep.onset;
                     emit(out, s, subject, ep, SignalState.OPEN, end, evidence(s, subject, ep));
                     ep.reportedPeak = ep.peak;
+                    ep.reportedAt = end;
                 }
                 episodes.put(subject, ep);
             } else if (calm) {
@@ -276,6 +277,7 @@ public class AuthFailureDetector extends AuthDetector {
                     emit(out, s, subject, ep, SignalState.CLEAR, end, evidence);
                     episodes.remove(subject);
                 } else {
+                    reportIfDue(out, s, subject, ep, end);
                     episodes.put(subject, ep);
                 }
             } else {
@@ -283,6 +285,9 @@ public class AuthFailureDetector extends AuthDetector {
                 if (ep.peak >= AuthEvents.UPDATE_STEP * ep.reportedPeak) {
                     emit(out, s, subject, ep, SignalState.UPDATE, end, evidence(s, subject, ep));
                     ep.reportedPeak = ep.peak;
+                    ep.reportedAt = end;
+                } else {
+                    reportIfDue(out, s, subject, ep, end);
                 }
                 episodes.put(subject, ep);
             }
@@ -290,6 +295,19 @@ public class AuthFailureDetector extends AuthDetector {
         series.count = 0;
         series.errors.clear();
         series.callees.clear();
+    }
+
+    /** An UPDATE with the current rate when the last report is reportEvery old. */
+    private void reportIfDue(
+            Collector<Signal> out,
+            AuthCallerState s,
+            String subject,
+            AuthFailureEpisode ep,
+            long end) {
+        if (end - ep.reportedAt >= settings.reportEvery().toMillis()) {
+            emit(out, s, subject, ep, SignalState.UPDATE, end, evidence(s, subject, ep));
+            ep.reportedAt = end;
+        }
     }
 
     private static void record(

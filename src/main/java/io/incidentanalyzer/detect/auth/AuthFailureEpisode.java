@@ -22,6 +22,9 @@ public class AuthFailureEpisode {
     public long peakTs = -1;
     public long reportedPeak;
 
+    /** Bucket end of the last OPEN or UPDATE: an open spike reports at least every reportEvery. */
+    public long reportedAt = -1;
+
     /** The latest bucket: end, count, expectation, deviation and whether the baseline was warm. */
     public long lastEnd = -1;
 

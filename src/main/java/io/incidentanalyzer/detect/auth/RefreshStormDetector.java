@@ -237,6 +237,7 @@ public class RefreshStormDetector extends AuthDetector {
                                     + ep.onset;
                     emit(out, s, ep, SignalState.OPEN, end, evidence(s, ep));
                     ep.reportedPeak = ep.peak;
+                    ep.reportedAt = end;
                 }
                 episode.update(ep);
             } else if (calm) {
@@ -252,6 +253,7 @@ public class RefreshStormDetector extends AuthDetector {
                     emit(out, s, ep, SignalState.CLEAR, end, evidence);
                     dropEpisode(ctx, s);
                 } else {
+                    reportIfDue(out, s, ep, end);
                     episode.update(ep);
                 }
             } else {
@@ -259,6 +261,9 @@ public class RefreshStormDetector extends AuthDetector {
                 if (ep.peak >= AuthEvents.UPDATE_STEP * ep.reportedPeak) {
                     emit(out, s, ep, SignalState.UPDATE, end, evidence(s, ep));
                     ep.reportedPeak = ep.peak;
+                    ep.reportedAt = end;
+                } else {
+                    reportIfDue(out, s, ep, end);
                 }
                 episode.update(ep);
             }
@@ -266,6 +271,15 @@ public class RefreshStormDetector extends AuthDetector {
         s.bucket.clear();
         s.bucketRefreshes = 0;
         s.bucketStart = -1;
+    }
+
+    /** An UPDATE with the current rate when the last report is reportEvery old. */
+    private void reportIfDue(
+            Collector<Signal> out, RefreshStormState s, RefreshStormEpisode ep, long end) {
+        if (end - ep.reportedAt >= settings.reportEvery().toMillis()) {
+            emit(out, s, ep, SignalState.UPDATE, end, evidence(s, ep));
+            ep.reportedAt = end;
+        }
     }
 
     private void record(

@@ -24,6 +24,9 @@ public class RefreshStormEpisode {
     /** The peak in the last OPEN or UPDATE; an UPDATE needs a clearly higher one. */
     public long reportedPeak;
 
+    /** Bucket end of the last OPEN or UPDATE: an open storm reports at least every reportEvery. */
+    public long reportedAt = -1;
+
     /** The latest bucket: its end, refreshes, expectation, deviation and session allowance. */
     public long lastEnd = -1;
 

@@ -68,6 +68,11 @@ class AuthFailureDetectorTest {
         return harness.extractOutputValues();
     }
 
+    /** The signals that open or clear, without the periodic UPDATEs in between. */
+    private static List<Signal> changes(List<Signal> signals) {
+        return signals.stream().filter(s -> s.state() != SignalState.UPDATE).toList();
+    }
+
     @Test
     void firesOnRequestsWithoutATokenFromOneCaller() throws Exception {
         play(harness, missingTokens(), LAG_MS, t(3700));
@@ -97,10 +102,20 @@ class AuthFailureDetectorTest {
     void clearsWhenTheFailuresStopAndReleasesTheEpisode() throws Exception {
         play(harness, missingTokens(), LAG_MS, t(3700));
 
-        assertThat(signals())
+        assertThat(changes(signals()))
                 .extracting(Signal::state)
                 .containsExactly(SignalState.OPEN, SignalState.CLEAR);
-        Signal clear = signals().get(1);
+        // While open it reports its current rate every minute (reportEvery), calm or not.
+        List<Signal> updates =
+                signals().stream().filter(s -> s.state() == SignalState.UPDATE).toList();
+        assertThat(updates)
+                .extracting(Signal::ts)
+                .containsExactly(
+                        t(1880), t(1940), t(2000), t(2060), t(2120), t(2180), t(2240), t(2300),
+                        t(2360), t(2420));
+        assertThat(updates.get(0).value()).isEqualTo(3.0);
+        assertThat(updates.get(updates.size() - 1).value()).as("calm since 40:00").isZero();
+        Signal clear = changes(signals()).get(1);
         assertThat(clear.ts())
                 .as("silence from 40:00 is calm; clear after 60 s")
                 .isEqualTo(t(2460));
@@ -113,7 +128,7 @@ class AuthFailureDetectorTest {
         harness.processWatermark(t(3600) + AuthFailureSettings.DEFAULT_FORGET_AFTER.toMillis());
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
-        assertThat(signals()).hasSize(2);
+        assertThat(signals()).hasSize(12);
     }
 
     @Test
@@ -180,10 +195,10 @@ class AuthFailureDetectorTest {
 
         // Judged against zero while young, the steady rate opens a signal at the start; once the
         // baseline is warm it is the normal, and the signal clears.
-        assertThat(signals())
+        assertThat(changes(signals()))
                 .extracting(Signal::state)
                 .startsWith(SignalState.OPEN, SignalState.CLEAR);
-        Signal rise = signals().get(2);
+        Signal rise = changes(signals()).get(2);
         assertThat(rise.state()).isEqualTo(SignalState.OPEN);
         assertThat(rise.onset()).isEqualTo(t(3600));
         assertThat(rise.baseline()).isEqualTo(2.0);
@@ -244,7 +259,8 @@ class AuthFailureDetectorTest {
                         t(3700));
                 out.addAll(restored.extractOutputValues());
             }
-            assertThat(out).hasSize(2).isEqualTo(uninterrupted);
+            assertThat(changes(out)).hasSize(2);
+            assertThat(out).isEqualTo(uninterrupted);
         }
     }
 
@@ -257,7 +273,7 @@ class AuthFailureDetectorTest {
         try (var shuffled = newHarness()) {
             shuffled.open();
             play(shuffled, shuffledWithin(events, 2_000, 9), LAG_MS, t(3700));
-            assertThat(ordered).hasSize(2);
+            assertThat(changes(ordered)).hasSize(2);
             assertThat(shuffled.extractOutputValues()).isEqualTo(ordered);
         }
     }

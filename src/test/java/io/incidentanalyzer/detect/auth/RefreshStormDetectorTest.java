@@ -155,6 +155,7 @@ class RefreshStormDetectorTest {
                         null,
                         null,
                         null,
+                        null,
                         null);
         try (var longTokens =
                 new KeyedOneInputStreamOperatorTestHarness<>(

@@ -1,0 +1,306 @@
+package io.incidentanalyzer.correlate;
+
+import io.incidentanalyzer.config.CorrelationSettings;
+import io.incidentanalyzer.correlate.rank.Anomaly;
+import io.incidentanalyzer.correlate.rank.Candidate;
+import io.incidentanalyzer.correlate.rank.Change;
+import io.incidentanalyzer.correlate.rank.DependencyGraph;
+import io.incidentanalyzer.correlate.rank.RootCauseRanker;
+import io.incidentanalyzer.model.CauseKind;
+import io.incidentanalyzer.model.ChangeEvent;
+import io.incidentanalyzer.model.ChangeKind;
+import io.incidentanalyzer.model.RootCause;
+import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.model.SignalKind;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Names an incident's causes from its signals and the changes around it. Plain Java, no state: the
+ * same signals and changes always give the same causes.
+ *
+ * <ol>
+ *   <li>The {@link RootCauseRanker} ranks the services with signals that began within {@code
+ *       rankWindow} of the incident's first one, on the service graph: position (an upstream cause
+ *       explains downstream symptoms), onset order, magnitude, coinciding changes and the known
+ *       chain refresh storm → verification failures → saturation → backlog.
+ *   <li>Each ranked service is then read as a cause from its own signals: a refresh storm, a
+ *       dependency on the wrong host, requests without a token, a deploy just before its onset, a
+ *       vendor's API ({@code external}), its own saturation, or a slowdown. Load is followed
+ *       upstream: a service whose request rate rose with its callers' is loaded by them, so the
+ *       cause is where the extra load enters (the caller with the largest excess): a refresh storm,
+ *       more users at an entry point (a surge), or a service's own work.
+ *   <li>Contributing causes: every signal that names a cause by itself (a refresh storm, a wrong
+ *       host, missing tokens) and is not the top candidate, whenever it began.
+ * </ol>
+ */
+public final class CauseAnalysis {
+
+    /** The causes of one incident. */
+    public record Result(List<RootCause> ranked, List<RootCause> contributing) {
+        public RootCause top() {
+            return ranked.isEmpty() ? null : ranked.get(0);
+        }
+    }
+
+    private final DependencyGraph graph;
+    private final Set<String> external;
+    private final CorrelationSettings settings;
+    private final RootCauseRanker ranker;
+
+    public CauseAnalysis(
+            DependencyGraph graph, Set<String> external, CorrelationSettings settings) {
+        this.graph = graph;
+        this.external = Set.copyOf(external);
+        this.settings = settings;
+        this.ranker =
+                new RootCauseRanker(
+                        settings.changeWindow(),
+                        Duration.ofMinutes(1),
+                        RootCauseRanker.KNOWN_CHAINS);
+    }
+
+    /**
+     * @param signals the latest report of each signal of the incident, open or cleared
+     * @param changes the changes around the incident, any order
+     */
+    public Result analyze(Collection<Signal> signals, Collection<ChangeEvent> changes) {
+        if (signals.isEmpty()) return new Result(List.of(), List.of());
+        List<Signal> all = new ArrayList<>(signals);
+        all.sort(Comparator.comparingLong(Signal::onset).thenComparing(Signal::id));
+        long horizon = all.get(0).onset() + settings.rankWindow().toMillis();
+        List<Signal> early = all.stream().filter(s -> s.onset() <= horizon).toList();
+
+        Map<String, List<Signal>> byService = new TreeMap<>();
+        List<Anomaly> anomalies = new ArrayList<>();
+        for (Signal s : early) {
+            byService.computeIfAbsent(s.service(), k -> new ArrayList<>()).add(s);
+            anomalies.add(new Anomaly(s.service(), s.onset(), score(s), chainKind(s), label(s)));
+        }
+        List<Change> rankChanges = new ArrayList<>();
+        for (ChangeEvent c : changes) {
+            if (c.service() != null) rankChanges.add(new Change(c.service(), c.ts(), label(c)));
+        }
+        List<Candidate> candidates = ranker.rank(graph, anomalies, rankChanges);
+
+        Map<String, RootCause> ranked = new LinkedHashMap<>();
+        for (Candidate c : candidates) {
+            RootCause cause = diagnose(c, byService, changes);
+            ranked.putIfAbsent(cause.kind() + "@" + cause.service(), cause);
+        }
+        List<RootCause> rankedList = List.copyOf(ranked.values());
+        RootCause top = rankedList.isEmpty() ? null : rankedList.get(0);
+
+        Map<String, RootCause> contributing = new LinkedHashMap<>();
+        for (Signal s : all) {
+            CauseKind kind = namedBy(s);
+            if (kind == null) continue;
+            String key = kind + "@" + s.service();
+            if (top != null && top.kind() == kind && top.service().equals(s.service())) continue;
+            contributing.putIfAbsent(
+                    key,
+                    new RootCause(
+                            kind, s.service(), score(s), s.onset(), s.evidence(), List.of(s.id())));
+        }
+        return new Result(rankedList, List.copyOf(contributing.values()));
+    }
+
+    /** The cause a signal names by itself, whatever else is going on; null for a symptom. */
+    static CauseKind namedBy(Signal s) {
+        return switch (s.kind()) {
+            case REFRESH_STORM -> CauseKind.TOKEN_REFRESH_STORM;
+            case DEPENDENCY_DRIFT -> CauseKind.DEPENDENCY_DRIFT;
+            case AUTH_FAILURES ->
+                    "MISSING_TOKEN".equals(s.subject()) ? CauseKind.MISSING_TOKEN : null;
+            default -> null;
+        };
+    }
+
+    /** Reads a ranked service as a cause, from its own signals and changes. */
+    private RootCause diagnose(
+            Candidate c, Map<String, List<Signal>> byService, Collection<ChangeEvent> changes) {
+        String node = c.node();
+        List<Signal> own = byService.getOrDefault(node, List.of());
+        List<String> why = new ArrayList<>(c.evidence());
+        long onset = own.isEmpty() ? 0 : own.get(0).onset();
+
+        for (Signal s : own) {
+            CauseKind named = namedBy(s);
+            if (named != null) return cause(named, node, c, why, s, own);
+        }
+        ChangeEvent deploy = deployBefore(node, onset, changes);
+        if (deploy != null) {
+            why.add(
+                    "%s %s %s before its first signal"
+                            .formatted(
+                                    deploy.kind().name().toLowerCase(Locale.ROOT),
+                                    deploy.version() == null ? "" : deploy.version(),
+                                    minutes(onset - deploy.ts()))
+                            .replace("  ", " "));
+            return cause(CauseKind.BAD_DEPLOY, node, c, why, own.get(0), own);
+        }
+        Signal load = loadUp(own);
+        boolean saturated = own.stream().anyMatch(s -> s.kind() == SignalKind.SATURATION);
+        Origin origin = load != null || saturated ? loadOrigin(node, byService) : null;
+        if (origin != null) {
+            List<Signal> at = byService.getOrDefault(origin.service, List.of());
+            if (!origin.service.equals(node)) {
+                why.add(
+                        "its callers' load rose with it: the extra load enters at %s (%s)"
+                                .formatted(origin.service, ratio(origin.load)));
+            } else {
+                why.add(
+                        "its own %s rose (%s) while its callers' did not"
+                                .formatted(settings.loadMetric(), ratio(load)));
+            }
+            for (Signal s : at) {
+                if (s.kind() == SignalKind.REFRESH_STORM)
+                    return cause(CauseKind.TOKEN_REFRESH_STORM, origin.service, c, why, s, at);
+            }
+            CauseKind kind =
+                    graph.callersOf(origin.service).isEmpty()
+                            ? CauseKind.TRAFFIC_SURGE
+                            : CauseKind.RESOURCE_SATURATION;
+            return cause(kind, origin.service, c, why, origin.load, at);
+        }
+        if (external.contains(node)) {
+            why.add(node + " is an external dependency");
+            return cause(CauseKind.EXTERNAL_DEPENDENCY, node, c, why, own.get(0), own);
+        }
+        if (own.get(0).kind() == SignalKind.SATURATION) {
+            return cause(CauseKind.RESOURCE_SATURATION, node, c, why, own.get(0), own);
+        }
+        return cause(CauseKind.SERVICE_SLOWDOWN, node, c, why, own.get(0), own);
+    }
+
+    private static RootCause cause(
+            CauseKind kind,
+            String service,
+            Candidate c,
+            List<String> why,
+            Signal primary,
+            List<Signal> related) {
+        List<String> ids = new ArrayList<>();
+        ids.add(primary.id());
+        for (Signal s : related) if (!ids.contains(s.id())) ids.add(s.id());
+        List<String> evidence = new ArrayList<>(primary.evidence());
+        evidence.addAll(why);
+        long onset = primary.onset();
+        for (Signal s : related) onset = Math.min(onset, s.onset());
+        return new RootCause(kind, service, c.confidence(), onset, evidence, ids);
+    }
+
+    /**
+     * A deploy or rollback of the service within changeWindow before onset (1 min after at most).
+     */
+    private ChangeEvent deployBefore(String node, long onset, Collection<ChangeEvent> changes) {
+        ChangeEvent best = null;
+        for (ChangeEvent ch : changes) {
+            if (!node.equals(ch.service())
+                    || (ch.kind() != ChangeKind.DEPLOY && ch.kind() != ChangeKind.ROLLBACK))
+                continue;
+            long lead = onset - ch.ts();
+            if (lead < -60_000 || lead > settings.changeWindow().toMillis()) continue;
+            if (best == null || ch.ts() > best.ts()) best = ch;
+        }
+        return best;
+    }
+
+    /**
+     * The first signal that says the service's load rose, or null: its request rate above its
+     * baseline, or a refresh storm (extra requests to a token service).
+     */
+    private Signal loadUp(List<Signal> own) {
+        for (Signal s : own) {
+            if (s.kind() == SignalKind.REFRESH_STORM) return s;
+            if (s.kind() == SignalKind.BASELINE_SHIFT
+                    && settings.loadMetric().equals(s.subject())
+                    && s.peak() > s.baseline()) return s;
+        }
+        return null;
+    }
+
+    private record Origin(String service, Signal load) {}
+
+    /**
+     * Follows a rise in load from {@code node} to the callers whose load rose too, as far as it
+     * goes. Of the services where it stops (no caller with more load), the one with the largest
+     * excess over its baseline; null when no service on the way has more load at all.
+     */
+    private Origin loadOrigin(String node, Map<String, List<Signal>> byService) {
+        Set<String> seen = new TreeSet<>();
+        Deque<String> todo = new ArrayDeque<>();
+        todo.add(node);
+        seen.add(node);
+        Origin best = null;
+        while (!todo.isEmpty()) {
+            String n = todo.pop();
+            boolean callerLoaded = false;
+            for (String caller : graph.callersOf(n)) {
+                if (loadUp(byService.getOrDefault(caller, List.of())) == null) continue;
+                callerLoaded = true;
+                if (seen.add(caller)) todo.add(caller);
+            }
+            Signal load = loadUp(byService.getOrDefault(n, List.of()));
+            if (callerLoaded || load == null) continue;
+            if (best == null || excess(load) > excess(best.load)) best = new Origin(n, load);
+        }
+        return best;
+    }
+
+    private static double excess(Signal s) {
+        return s.peak() - s.baseline();
+    }
+
+    /** How strong a signal is, for the ranker: by severity. */
+    static double score(Signal s) {
+        return switch (s.severity()) {
+            case CRITICAL -> 1.0;
+            case MAJOR -> 0.8;
+            case MINOR -> 0.5;
+        };
+    }
+
+    /** A signal's step in the ranker's known chains. */
+    private static String chainKind(Signal s) {
+        return s.kind().name();
+    }
+
+    private static String label(Signal s) {
+        return s.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " " + s.subject();
+    }
+
+    private static String label(ChangeEvent c) {
+        String what = c.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        if (c.version() != null) what += " " + c.version();
+        return c.description() == null ? what : what + " (" + c.description() + ")";
+    }
+
+    private static String ratio(Signal s) {
+        return s.baseline() > 0
+                ? String.format(
+                        Locale.ROOT,
+                        "%s %.0f against %.0f, %.1f×",
+                        s.subject(),
+                        s.peak(),
+                        s.baseline(),
+                        s.peak() / s.baseline())
+                : String.format(Locale.ROOT, "%s peak %.0f", s.subject(), s.peak());
+    }
+
+    private static String minutes(long ms) {
+        if (ms < 60_000) return Math.max(0, ms / 1000) + " s";
+        return (ms / 60_000) + " min";
+    }
+}

@@ -1,0 +1,43 @@
+package io.incidentanalyzer.model;
+
+/**
+ * What one change (deploy, rollback, config or feature-flag switch) did to a signal of an incident:
+ * the signal's value at the change against its value {@code correlation.effectWindow} later.
+ *
+ * @param change the change
+ * @param signal id of the signal measured; {@code null} when no signal of the incident was open
+ * @param cause the cause the signal measures (the root cause or a contributing one); {@code null}
+ *     with no signal
+ * @param before the signal's value in its last report at or before the change
+ * @param after its value in its last report by the end of the window (at its clear, if it cleared)
+ * @param relativeChange {@code after / before - 1}; 0 without a signal
+ * @param verdict what the change did
+ * @param turningPoint the first change after which the root-cause signal cleared or fell by half
+ * @param text one sentence for the timeline, e.g. "Token refresh disabled at 9:00 AM: refresh rate
+ *     −100% within 1 min; the token refresh storm cleared"
+ */
+public record ChangeEffect(
+        ChangeEvent change,
+        String signal,
+        RootCause cause,
+        double before,
+        double after,
+        double relativeChange,
+        Verdict verdict,
+        boolean turningPoint,
+        String text) {
+
+    /** What a change did to the signal it was measured on. */
+    public enum Verdict {
+        /** The signal cleared within the window. */
+        CLEARED,
+        /** It fell by at least half. */
+        IMPROVED,
+        /** It moved by less than that either way. */
+        NO_EFFECT,
+        /** It rose by at least a quarter. */
+        WORSE,
+        /** No signal of the incident was open at the change. */
+        NOT_MEASURED
+    }
+}
