@@ -10,9 +10,14 @@ import java.util.List;
  *
  * @param forgetAfter a series that sends nothing for this long loses its baseline (a removed
  *     service must not hold state forever)
+ * @param reportEvery an open shift reports its current value (UPDATE) at least this often, so the
+ *     effect of a change on it can be measured
  */
 public record BaselineShiftSettings(
-        BaselineConfig baseline, Duration forgetAfter, List<BaselineShiftRule> rules)
+        BaselineConfig baseline,
+        Duration forgetAfter,
+        List<BaselineShiftRule> rules,
+        Duration reportEvery)
         implements Serializable {
 
     public BaselineShiftSettings {
@@ -22,10 +27,11 @@ public record BaselineShiftSettings(
                         : baseline;
         forgetAfter = forgetAfter == null ? Duration.ofDays(2) : forgetAfter;
         rules = rules == null ? List.of() : List.copyOf(rules);
+        reportEvery = reportEvery == null ? Duration.ofMinutes(1) : reportEvery;
     }
 
     static BaselineShiftSettings defaults() {
-        return new BaselineShiftSettings(null, null, null);
+        return new BaselineShiftSettings(null, null, null, null);
     }
 
     /** The index of the first rule watching this series, or -1: the first match wins. */

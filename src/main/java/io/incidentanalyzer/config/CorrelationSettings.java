@@ -19,6 +19,9 @@ import java.time.Duration;
  * @param rankWindow signals whose onset is this long after the incident's first one are later
  *     findings: they can be contributing causes, never the root cause
  * @param identifyAt the top root-cause candidate's confidence from which the incident is IDENTIFIED
+ * @param identifyAfter how long a confident top candidate must stay on top before the incident is
+ *     IDENTIFIED; a self-evident cause (a refresh storm, a wrong host, missing tokens, a deploy
+ *     just before the onset) is identified at once
  * @param changeWindow a change this long before a candidate's onset still counts as coinciding
  * @param effectWindow a change's effect is the root-cause signal's value this long after it
  * @param loadMetric the metric that measures work arriving at a service (its request rate): a
@@ -31,6 +34,7 @@ public record CorrelationSettings(
         Integer minSignals,
         Duration rankWindow,
         Double identifyAt,
+        Duration identifyAfter,
         Duration changeWindow,
         Duration effectWindow,
         String loadMetric)
@@ -49,6 +53,7 @@ public record CorrelationSettings(
         minSignals = minSignals == null ? 2 : minSignals;
         rankWindow = rankWindow == null ? Duration.ofMinutes(30) : rankWindow;
         identifyAt = identifyAt == null ? 0.6 : identifyAt;
+        identifyAfter = identifyAfter == null ? Duration.ofMinutes(2) : identifyAfter;
         changeWindow = changeWindow == null ? Duration.ofMinutes(30) : changeWindow;
         effectWindow = effectWindow == null ? Duration.ofMinutes(2) : effectWindow;
         loadMetric = loadMetric == null ? "request_rate" : loadMetric;
@@ -56,7 +61,8 @@ public record CorrelationSettings(
 
     /** Every default, with this quiet period. */
     public static CorrelationSettings withQuietPeriod(Duration quietPeriod) {
-        return new CorrelationSettings(quietPeriod, null, null, null, null, null, null, null, null);
+        return new CorrelationSettings(
+                quietPeriod, null, null, null, null, null, null, null, null, null);
     }
 
     static CorrelationSettings defaults() {

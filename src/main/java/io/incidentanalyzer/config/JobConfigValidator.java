@@ -218,6 +218,7 @@ final class JobConfigValidator {
             problem(base + ".seasonBins", "expected 1 or more, e.g. 24 (one per hour of a day)");
         }
         positive("detectors.baselineShift.forgetAfter", b.forgetAfter(), false);
+        positive("detectors.baselineShift.reportEvery", b.reportEvery(), false);
         List<BaselineShiftRule> rules = b.rules();
         for (int i = 0; i < rules.size(); i++) {
             BaselineShiftRule r = rules.get(i);
@@ -471,6 +472,7 @@ final class JobConfigValidator {
         positive("correlation.gap", c.gap(), true);
         positive("correlation.rankWindow", c.rankWindow(), false);
         positive("correlation.changeWindow", c.changeWindow(), true);
+        positive("correlation.identifyAfter", c.identifyAfter(), true);
         positive("correlation.effectWindow", c.effectWindow(), false);
         if (c.gap().compareTo(c.quietPeriod()) > 0) {
             problem(

@@ -116,6 +116,17 @@ public final class CauseAnalysis {
         return new Result(rankedList, List.copyOf(contributing.values()));
     }
 
+    /**
+     * Whether a cause speaks for itself once found (a storm, a wrong host, missing tokens, a deploy
+     * just before the onset): it need not stay on top for {@code identifyAfter} to be IDENTIFIED.
+     */
+    public static boolean selfEvident(CauseKind kind) {
+        return switch (kind) {
+            case TOKEN_REFRESH_STORM, DEPENDENCY_DRIFT, MISSING_TOKEN, BAD_DEPLOY -> true;
+            default -> false;
+        };
+    }
+
     /** The cause a signal names by itself, whatever else is going on; null for a symptom. */
     static CauseKind namedBy(Signal s) {
         return switch (s.kind()) {

@@ -18,6 +18,7 @@ import io.incidentanalyzer.model.IncidentEventType;
 import io.incidentanalyzer.model.IncidentStatus;
 import io.incidentanalyzer.model.RootCause;
 import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.model.SignalState;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -215,7 +216,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                 }
                 active.put(s.id(), s);
                 if (open == null) {
-                    openIfEnough(s, out);
+                    openIfEnough(s, ctx, out);
                     return;
                 }
                 remember(s);
@@ -224,9 +225,9 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                     open.monitoringSince = -1;
                     open.resolveAt = -1;
                     open.lastCleared = null;
-                    rank(open, s, IncidentEventType.REOPENED, out);
+                    rank(open, s, IncidentEventType.REOPENED, ctx, out);
                 } else {
-                    rank(open, s, IncidentEventType.SIGNAL_ADDED, out);
+                    rank(open, s, IncidentEventType.SIGNAL_ADDED, ctx, out);
                 }
                 incident.update(open);
             }
@@ -268,7 +269,8 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
     }
 
     /** Opens an incident once the waiting signals are enough evidence. */
-    private void openIfEnough(Signal s, Collector<IncidentEvent> out) throws Exception {
+    private void openIfEnough(Signal s, OnTimerContext ctx, Collector<IncidentEvent> out)
+            throws Exception {
         List<Signal> waiting = new ArrayList<>();
         boolean severe = false;
         for (Signal a : active.values()) {
@@ -281,7 +283,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
         OpenIncident open = new OpenIncident(incidentId(first), first.onset(), title(first));
         for (Signal a : waiting) remember(a);
         openEnvironments.add(s.environment());
-        rank(open, s, IncidentEventType.OPENED, out);
+        rank(open, s, IncidentEventType.OPENED, ctx, out);
         incident.update(open);
     }
 
@@ -313,7 +315,11 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
      * ranking, then what changed about the causes.
      */
     private void rank(
-            OpenIncident open, Signal s, IncidentEventType lead, Collector<IncidentEvent> out)
+            OpenIncident open,
+            Signal s,
+            IncidentEventType lead,
+            OnTimerContext ctx,
+            Collector<IncidentEvent> out)
             throws Exception {
         List<Signal> signals = new ArrayList<>();
         for (Signal e : evidence.values()) signals.add(e);
@@ -325,12 +331,22 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
         // A contributing cause that has become the top candidate is no longer listed apart.
         open.contributing = new ArrayList<>(result.contributing());
         out.collect(event(open, lead, s, null));
-        if (before != null && now != null && !now.sameCause(before)) {
-            out.collect(event(open, IncidentEventType.ROOT_CAUSE_CHANGED, s, null));
+        if (now != null && !now.sameCause(before)) {
+            if (before != null) {
+                out.collect(event(open, IncidentEventType.ROOT_CAUSE_CHANGED, s, null));
+            }
+            open.topSince = s.ts();
+            if (open.identifyCheck >= 0) deleteOwnTimer(ctx, open.identifyCheck);
+            open.identifyCheck = -1;
         }
         if (!open.identified && now != null && now.confidence() >= settings.identifyAt()) {
-            open.identified = true;
-            out.collect(event(open, IncidentEventType.IDENTIFIED, s, null));
+            long settled = open.topSince + settings.identifyAfter().toMillis();
+            if (CauseAnalysis.selfEvident(now.kind()) || s.ts() >= settled) {
+                identify(open, s, s.ts(), ctx, out);
+            } else if (open.identifyCheck < 0) {
+                open.identifyCheck = settled;
+                ctx.timerService().registerEventTimeTimer(settled);
+            }
         }
         List<RootCause> fresh = new ArrayList<>();
         for (RootCause c : result.contributing()) {
@@ -348,6 +364,22 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                             s.ts(),
                             null));
         }
+    }
+
+    /** IDENTIFIED: the top candidate is confident, and self-evident or settled. */
+    private void identify(
+            OpenIncident open,
+            Signal cause,
+            long at,
+            OnTimerContext ctx,
+            Collector<IncidentEvent> out)
+            throws Exception {
+        open.identified = true;
+        if (open.identifyCheck >= 0 && open.identifyCheck != at) {
+            deleteOwnTimer(ctx, open.identifyCheck);
+        }
+        open.identifyCheck = -1;
+        out.collect(event(open, IncidentEventType.IDENTIFIED, status(open), cause, at, null));
     }
 
     private void onChange(ChangeEvent c, OnTimerContext ctx) throws Exception {
@@ -385,6 +417,16 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
             throws Exception {
         OpenIncident open = incident.value();
         if (open == null) return;
+        if (timestamp == open.identifyCheck && !open.identified) {
+            // The top candidate stayed on top for identifyAfter: its ranking has settled.
+            RootCause top = open.top();
+            Signal primary = top == null ? null : evidence.get(top.signals().get(0));
+            open.identifyCheck = -1;
+            if (primary != null && top.confidence() >= settings.identifyAt()) {
+                identify(open, primary, timestamp, ctx, out);
+            }
+            incident.update(open);
+        }
         if (!open.pendingEffects.isEmpty()) {
             List<OpenIncident.PendingEffect> waiting = new ArrayList<>();
             boolean measured = false;
@@ -524,16 +566,18 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                                     percent(rel),
                                     window);
                     case NO_EFFECT, NOT_MEASURED ->
-                            reported
-                                    ? String.format(
-                                            Locale.ROOT,
-                                            "%s unchanged (%s within %s)",
-                                            measure,
-                                            percent(rel),
-                                            window)
-                                    : measure
-                                            + " unchanged: still open, no new figure in "
-                                            + window;
+                            s.kind() == SignalKind.DEPENDENCY_DRIFT
+                                    ? s.service() + " still uses an unexpected " + s.subject()
+                                    : reported
+                                            ? String.format(
+                                                    Locale.ROOT,
+                                                    "%s unchanged (%s within %s)",
+                                                    measure,
+                                                    percent(rel),
+                                                    window)
+                                            : measure
+                                                    + " unchanged: still open, no new figure in "
+                                                    + window;
                 };
         return head + body + (turning ? " (turning point)" : "");
     }

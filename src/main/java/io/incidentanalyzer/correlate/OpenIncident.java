@@ -28,6 +28,12 @@ public class OpenIncident {
     /** Whether the top candidate has once been confident enough: IDENTIFIED. */
     public boolean identified;
 
+    /** Event time the current top candidate became the top one; -1 before any ranking. */
+    public long topSince = -1;
+
+    /** The timer that identifies the top candidate once it has settled; -1 when none. */
+    public long identifyCheck = -1;
+
     /** The ranked root-cause candidates, best first, after the last ranking. */
     public List<RootCause> rootCauses = new ArrayList<>();
 

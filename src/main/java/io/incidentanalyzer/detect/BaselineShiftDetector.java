@@ -100,6 +100,7 @@ public class BaselineShiftDetector extends MetricDetector {
                             ts,
                             evidence(st, s, rule));
                     st.lastReportedDeviation = st.peakDeviation;
+                    st.lastReportedAt = ts;
                 }
             } else {
                 st.endEpisode(); // a blip shorter than the sustain time
@@ -137,16 +138,10 @@ public class BaselineShiftDetector extends MetricDetector {
             st.calmSince = -1;
             track(st, score, v, ts);
             if (Math.abs(st.peakDeviation) > 1.25 * Math.abs(st.lastReportedDeviation)) {
-                emit(
-                        out,
-                        st,
-                        s.service(),
-                        s.metric(),
-                        rule,
-                        SignalState.UPDATE,
-                        ts,
-                        evidence(st, s, rule));
                 st.lastReportedDeviation = st.peakDeviation;
+                report(st, s, rule, ts, out);
+            } else {
+                reportIfDue(st, s, rule, ts, out);
             }
             return;
         }
@@ -161,7 +156,31 @@ public class BaselineShiftDetector extends MetricDetector {
                             DurationText.format(rule.clearAfter())));
             emit(out, st, s.service(), s.metric(), rule, SignalState.CLEAR, ts, evidence);
             st.endEpisode();
+        } else {
+            reportIfDue(st, s, rule, ts, out);
         }
+    }
+
+    /** An UPDATE with the current value when the last report is reportEvery old. */
+    private void reportIfDue(
+            BaselineShiftState st,
+            MetricSample s,
+            BaselineShiftRule rule,
+            long ts,
+            Collector<Signal> out) {
+        if (ts - st.lastReportedAt >= settings.reportEvery().toMillis()) {
+            report(st, s, rule, ts, out);
+        }
+    }
+
+    private void report(
+            BaselineShiftState st,
+            MetricSample s,
+            BaselineShiftRule rule,
+            long ts,
+            Collector<Signal> out) {
+        emit(out, st, s.service(), s.metric(), rule, SignalState.UPDATE, ts, evidence(st, s, rule));
+        st.lastReportedAt = ts;
     }
 
     @Override

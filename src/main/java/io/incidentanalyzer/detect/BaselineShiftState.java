@@ -37,6 +37,10 @@ public class BaselineShiftState {
     public double onsetAnomaly;
 
     public double lastReportedDeviation;
+
+    /** Event time of the last OPEN or UPDATE: an open shift reports at least every reportEvery. */
+    public long lastReportedAt = -1;
+
     public double last;
 
     /** First sample of the current run back within half the margins, while open. */

@@ -116,10 +116,15 @@ class IncidentCorrelatorTest {
                 .extracting(IncidentEvent::type)
                 .containsExactly(
                         IncidentEventType.OPENED,
-                        IncidentEventType.IDENTIFIED,
                         IncidentEventType.SIGNAL_ADDED,
+                        IncidentEventType.IDENTIFIED,
                         IncidentEventType.SIGNAL_CLEARED,
                         IncidentEventType.MONITORING);
+        assertThat(events().get(2).ts())
+                .as("the saturated database stayed the top candidate for identifyAfter (2 min)")
+                .isEqualTo(t(180));
+        assertThat(events().get(1).status()).isEqualTo(IncidentStatus.INVESTIGATING);
+        assertThat(events().get(3).status()).isEqualTo(IncidentStatus.IDENTIFIED);
         assertThat(events().get(4).status()).isEqualTo(IncidentStatus.MONITORING);
         assertThat(events().get(4).closedAt()).isNull();
 
@@ -129,8 +134,8 @@ class IncidentCorrelatorTest {
                 .extracting(IncidentEvent::type)
                 .containsExactly(
                         IncidentEventType.OPENED,
-                        IncidentEventType.IDENTIFIED,
                         IncidentEventType.SIGNAL_ADDED,
+                        IncidentEventType.IDENTIFIED,
                         IncidentEventType.SIGNAL_CLEARED,
                         IncidentEventType.MONITORING,
                         IncidentEventType.CLOSED);
@@ -146,7 +151,7 @@ class IncidentCorrelatorTest {
                 .as("the clear that began the quiet period")
                 .isEqualTo(t(500));
         assertThat(closed.activeSignals()).isEmpty();
-        assertThat(events().get(2).activeSignals())
+        assertThat(events().get(1).activeSignals())
                 .extracting(Signal::service)
                 .containsExactly("database", "token-verification");
         assertThat(closed.topCause().kind()).isEqualTo(CauseKind.RESOURCE_SATURATION);
@@ -169,8 +174,7 @@ class IncidentCorrelatorTest {
                         IncidentEventType.IDENTIFIED,
                         IncidentEventType.MONITORING,
                         IncidentEventType.CLOSED,
-                        IncidentEventType.OPENED,
-                        IncidentEventType.IDENTIFIED);
+                        IncidentEventType.OPENED);
         assertThat(events().get(3).closedAt()).isEqualTo(t(900));
         assertThat(events().get(4).incidentId())
                 .isEqualTo(ENV + "-20240216T073640Z")
@@ -340,11 +344,16 @@ class IncidentCorrelatorTest {
                         IncidentEventType.IDENTIFIED,
                         IncidentEventType.MONITORING,
                         IncidentEventType.CLOSED,
-                        IncidentEventType.OPENED,
-                        IncidentEventType.IDENTIFIED);
+                        IncidentEventType.OPENED);
         assertThat(events().get(3).closedAt()).isEqualTo(t(720));
         assertThat(events().get(4).incidentId()).isEqualTo(ENV + "-20240216T073050Z");
-        assertThat(harness.numEventTimeTimers()).as("the first quiet period's timer went").isZero();
+        assertThat(harness.numEventTimeTimers())
+                .as("the first quiet period's timer went; the new incident's identify check waits")
+                .isEqualTo(1);
+        harness.processWatermark(t(840));
+        assertThat(events().get(events().size() - 1).type())
+                .isEqualTo(IncidentEventType.IDENTIFIED);
+        assertThat(events().get(events().size() - 1).topCause().service()).isEqualTo("billing");
     }
 
     @Test
@@ -385,10 +394,16 @@ class IncidentCorrelatorTest {
         assertThat(types())
                 .containsExactly(
                         IncidentEventType.OPENED,
-                        IncidentEventType.IDENTIFIED,
                         IncidentEventType.SIGNAL_ADDED,
-                        IncidentEventType.ROOT_CAUSE_CHANGED);
-        IncidentEvent changed = events().get(3);
+                        IncidentEventType.ROOT_CAUSE_CHANGED,
+                        IncidentEventType.IDENTIFIED);
+        assertThat(events().get(2).status())
+                .as("a slowdown seen for 20 s is not yet a settled cause")
+                .isEqualTo(IncidentStatus.INVESTIGATING);
+        assertThat(events().get(3).ts())
+                .as("a refresh storm speaks for itself: identified at once")
+                .isEqualTo(t(40));
+        IncidentEvent changed = events().get(2);
         assertThat(changed.ts()).isEqualTo(t(40));
         assertThat(changed.topCause().kind()).isEqualTo(CauseKind.TOKEN_REFRESH_STORM);
         assertThat(changed.topCause().service()).isEqualTo("token-verification");

@@ -3,6 +3,7 @@ package io.incidentanalyzer.detect;
 import static io.incidentanalyzer.testing.Fixtures.ENV;
 import static io.incidentanalyzer.testing.Fixtures.t;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.incidentanalyzer.config.BaselineConfig;
 import io.incidentanalyzer.config.BaselineShiftRule;
@@ -56,7 +57,8 @@ class BaselineShiftDetectorTest {
                 new BaselineConfig(
                         Duration.ofHours(1), 30, Duration.ZERO, null, null, 0.01, null, null, null),
                 Duration.ofDays(1),
-                List.of(latency));
+                List.of(latency),
+                null);
     }
 
     @BeforeEach
@@ -93,6 +95,11 @@ class BaselineShiftDetectorTest {
 
     private List<Signal> signals() {
         return harness.extractOutputValues();
+    }
+
+    /** The signals that open or clear, without the periodic UPDATEs of an open shift. */
+    private List<Signal> stateChanges() {
+        return signals().stream().filter(x -> x.state() != SignalState.UPDATE).toList();
     }
 
     @Test
@@ -155,15 +162,26 @@ class BaselineShiftDetectorTest {
         latency(0, WARM_UP_END, 100);
         latency(WARM_UP_END + 10, WARM_UP_END + 300, 400);
         latency(WARM_UP_END + 310, WARM_UP_END + 420, 100); // back at 310; clear needs 120 s
-        assertThat(signals()).extracting(Signal::state).containsExactly(SignalState.OPEN);
+        assertThat(stateChanges()).extracting(Signal::state).containsExactly(SignalState.OPEN);
+        // Open, it reports its current value every minute (reportEvery): 400, then 100 again.
+        List<Signal> updates =
+                signals().stream().filter(x -> x.state() == SignalState.UPDATE).toList();
+        assertThat(updates).isNotEmpty();
+        long previous = signals().get(0).ts();
+        for (Signal u : updates) {
+            assertThat(u.ts() - previous).isEqualTo(60_000);
+            previous = u.ts();
+        }
+        assertThat(updates.get(0).value()).isCloseTo(400, within(5.0));
+        assertThat(updates.get(updates.size() - 1).value()).isCloseTo(100, within(5.0));
 
         latency(WARM_UP_END + 430, WARM_UP_END + 430, 100);
 
-        assertThat(signals())
+        assertThat(stateChanges())
                 .extracting(Signal::state)
                 .containsExactly(SignalState.OPEN, SignalState.CLEAR);
-        assertThat(signals().get(1).id()).isEqualTo(signals().get(0).id());
-        assertThat(signals().get(1).ts()).isEqualTo(t(WARM_UP_END + 430));
+        assertThat(stateChanges().get(1).id()).isEqualTo(signals().get(0).id());
+        assertThat(stateChanges().get(1).ts()).isEqualTo(t(WARM_UP_END + 430));
     }
 
     @Test
@@ -171,7 +189,7 @@ class BaselineShiftDetectorTest {
         latency(0, WARM_UP_END, 100);
         latency(WARM_UP_END + 10, WARM_UP_END + 3 * 3600, 400); // three half-lives at 400
 
-        assertThat(signals())
+        assertThat(stateChanges())
                 .as("still open: the baseline did not move to 400")
                 .extracting(Signal::state)
                 .containsExactly(SignalState.OPEN);
@@ -182,13 +200,14 @@ class BaselineShiftDetectorTest {
         latency(0, WARM_UP_END, 100);
         latency(WARM_UP_END + 10, WARM_UP_END + 6 * 3600 + 10, 400);
 
-        assertThat(signals())
+        assertThat(stateChanges())
                 .extracting(Signal::state)
                 .containsExactly(SignalState.OPEN, SignalState.CLEAR);
-        assertThat(signals().get(1).evidence())
+        assertThat(stateChanges().get(1).evidence())
                 .anySatisfy(e -> assertThat(e).contains("new normal"));
+        int before = signals().size();
         latency(WARM_UP_END + 6 * 3600 + 20, WARM_UP_END + 8 * 3600, 400);
-        assertThat(signals()).as("400 is the baseline now").hasSize(2);
+        assertThat(signals()).as("400 is the baseline now").hasSize(before);
     }
 
     @Test
@@ -242,6 +261,7 @@ class BaselineShiftDetectorTest {
         harness.processWatermark(t(WARM_UP_END + 600));
 
         assertThat(uninterrupted)
+                .filteredOn(x -> x.state() != SignalState.UPDATE)
                 .extracting(Signal::state)
                 .containsExactly(SignalState.OPEN, SignalState.CLEAR);
         assertThat(signals()).isEqualTo(uninterrupted);

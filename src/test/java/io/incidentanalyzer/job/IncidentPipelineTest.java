@@ -137,8 +137,8 @@ detectors:
                 .extracting(IncidentEvent::type)
                 .containsExactly(
                         IncidentEventType.OPENED,
-                        IncidentEventType.IDENTIFIED,
                         IncidentEventType.SIGNAL_ADDED,
+                        IncidentEventType.IDENTIFIED,
                         IncidentEventType.SIGNAL_CLEARED,
                         IncidentEventType.MONITORING,
                         IncidentEventType.CLOSED);

@@ -85,8 +85,8 @@ detectors:
                 .extracting(IncidentEvent::type, IncidentEvent::incidentId, IncidentEvent::ts)
                 .containsExactly(
                         tuple(IncidentEventType.OPENED, INCIDENT_ID, t(120)),
-                        // One critical signal is confident enough: the saturated database.
-                        tuple(IncidentEventType.IDENTIFIED, INCIDENT_ID, t(120)),
+                        // The saturated database, two minutes (identifyAfter) the top candidate.
+                        tuple(IncidentEventType.IDENTIFIED, INCIDENT_ID, t(240)),
                         tuple(IncidentEventType.MONITORING, INCIDENT_ID, t(310)),
                         // The end of the input moves event time past the 15-minute quiet period.
                         tuple(IncidentEventType.CLOSED, INCIDENT_ID, t(310 + 900)));

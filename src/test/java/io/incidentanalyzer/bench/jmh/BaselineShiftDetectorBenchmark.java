@@ -40,7 +40,8 @@ public class BaselineShiftDetectorBenchmark extends MetricDetectorBenchmark {
         return new BaselineShiftSettings(
                 new BaselineConfig(null, null, null, null, null, null, null, null, null),
                 null,
-                List.of(rule));
+                List.of(rule),
+                null);
     }
 
     @Override
