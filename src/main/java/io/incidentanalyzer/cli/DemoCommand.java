@@ -301,14 +301,23 @@ final class DemoCommand implements Callable<Integer> {
         out.printf(
                 "%nDemo finished: %d incident(s) from %s.%n", score.incidents(), truth.scenario());
         for (ScenarioScore.FaultScore f : score.faults()) {
+            String named =
+                    f.namedSeconds() == null
+                            ? ""
+                            : String.format(
+                                    Locale.ROOT,
+                                    ", named as %s cause after %.0f s",
+                                    "root".equals(f.role()) ? "the root" : "a contributing",
+                                    f.namedSeconds());
             out.printf(
-                    "  %-22s %-40s %s%n",
+                    "  %-22s %-40s %s%s%n",
                     f.id(),
                     f.cause(),
                     f.detected()
                             ? String.format(
                                     Locale.ROOT, "flagged %.0f s after its onset", f.delaySeconds())
-                            : "not flagged");
+                            : "not flagged",
+                    named);
         }
         for (ScenarioScore.OutageScore o : score.outages()) {
             out.printf(

@@ -23,7 +23,11 @@ public record ScenarioScore(
      * @param delaySeconds event time from the fault's onset to the first signal about it; null when
      *     not detected
      * @param firstSignal id of that signal
-     * @param named for a contributing fault: its cause is among its outage's candidates
+     * @param named for a contributing fault: its cause is among its outage's candidates or
+     *     contributing causes
+     * @param namedSeconds event time from the fault's onset to the first incident event of its
+     *     outage that names its cause: as the top candidate for a root fault, among the
+     *     contributing causes or candidates for a contributing one; null when never named so
      */
     public record FaultScore(
             String id,
@@ -34,7 +38,8 @@ public record ScenarioScore(
             boolean detected,
             Double delaySeconds,
             String firstSignal,
-            boolean named) {}
+            boolean named,
+            Double namedSeconds) {}
 
     /**
      * @param rank 1-based position of the true root cause among the main incident's candidates; 0

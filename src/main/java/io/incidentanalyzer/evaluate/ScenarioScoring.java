@@ -86,7 +86,8 @@ public final class ScenarioScoring {
                             detected,
                             detected ? (firstTs - from) / 1000.0 : null,
                             first,
-                            false));
+                            false,
+                            null));
         }
         for (GroundTruth.Outage o : truth.outages()) {
             Set<String> affected = new HashSet<>();
@@ -121,10 +122,14 @@ public final class ScenarioScoring {
             int found = 0;
             for (int k = 0; k < faultScores.size(); k++) {
                 ScenarioScore.FaultScore fs = faultScores.get(k);
-                if (!fs.outage().equals(o.id())
-                        || truth.fault(fs.id()).role() != FaultRole.CONTRIBUTING) continue;
-                contributing++;
-                boolean isNamed = named.contains(fs.cause());
+                if (!fs.outage().equals(o.id())) continue;
+                GroundTruth.Fault fault = truth.fault(fs.id());
+                boolean contributingFault = fault.role() == FaultRole.CONTRIBUTING;
+                Long namedAt = firstNamed(incidents, ids, fs.cause(), !contributingFault);
+                Double namedSeconds =
+                        namedAt == null ? null : (namedAt - fault.onset().toEpochMilli()) / 1000.0;
+                boolean isNamed = contributingFault && named.contains(fs.cause());
+                if (contributingFault) contributing++;
                 if (isNamed) found++;
                 faultScores.set(
                         k,
@@ -137,7 +142,8 @@ public final class ScenarioScoring {
                                 fs.detected(),
                                 fs.delaySeconds(),
                                 fs.firstSignal(),
-                                isNamed));
+                                isNamed,
+                                namedSeconds));
             }
             outageScores.add(
                     new ScenarioScore.OutageScore(
@@ -162,6 +168,28 @@ public final class ScenarioScoring {
                 faultScores,
                 outageScores,
                 falseIncidents);
+    }
+
+    /**
+     * Event time of the first event of the given incidents that names the cause: as the top
+     * candidate ({@code asTop}), or anywhere among the candidates and contributing causes.
+     */
+    private static Long firstNamed(
+            List<Incident> incidents, List<String> ids, Cause cause, boolean asTop) {
+        Long first = null;
+        for (Incident i : incidents) {
+            if (!ids.contains(i.id())) continue;
+            for (IncidentEvent e : i.history()) {
+                boolean names =
+                        asTop
+                                ? causes(e.rootCauses()).indexOf(cause) == 0
+                                : causes(e.rootCauses()).contains(cause)
+                                        || causes(e.contributingCauses()).contains(cause);
+                if (names && (first == null || e.ts() < first)) first = e.ts();
+                if (names) break;
+            }
+        }
+        return first;
     }
 
     private static List<Cause> causes(List<RootCause> ranked) {

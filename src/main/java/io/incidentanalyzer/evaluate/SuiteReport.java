@@ -118,6 +118,7 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
                     "TOP1",
                     "TOP3",
                     "NAMED",
+                    "NAMED_S",
                     "INCIDENTS",
                     "FALSE"
                 });
@@ -128,6 +129,7 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
                         new String[] {
                             s.scenario(),
                             "(no fault)",
+                            "",
                             "",
                             "",
                             "",
@@ -161,6 +163,9 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
                             root && o != null ? yesNo(o.top1()) : "",
                             root && o != null ? yesNo(o.top3()) : "",
                             root ? "" : yesNo(f.named()),
+                            f.namedSeconds() == null
+                                    ? "-"
+                                    : String.format(Locale.ROOT, "%.0f", f.namedSeconds()),
                             root && o != null ? String.valueOf(o.incidents().size()) : "",
                             first ? falses : ""
                         });

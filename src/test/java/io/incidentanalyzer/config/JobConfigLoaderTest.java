@@ -117,6 +117,55 @@ detectors:
     }
 
     @Test
+    void correlationSettingsHaveDefaultsAndOverrides() {
+        CorrelationSettings d = parse(MINIMAL).correlation();
+        assertThat(d.quietPeriod()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(d.gap()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(d.minSeverity()).isEqualTo(Severity.MAJOR);
+        assertThat(d.minSignals()).isEqualTo(2);
+        assertThat(d.identifyAt()).isEqualTo(0.6);
+        assertThat(d.identifyAfter()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(d.loadMetric()).isEqualTo("request_rate");
+
+        CorrelationSettings c =
+                parse(
+                                MINIMAL
+                                        + """
+correlation: {quietPeriod: 2m, minSeverity: critical, minSignals: 3, loadMetric: rps}
+""")
+                        .correlation();
+        assertThat(c.gap())
+                .as("never longer than the quiet period")
+                .isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.minSeverity()).isEqualTo(Severity.CRITICAL);
+        assertThat(c.minSignals()).isEqualTo(3);
+        assertThat(c.loadMetric()).isEqualTo("rps");
+        JobConfig withServices =
+                parse(MINIMAL + "services:\n  vendor: {external: true}\n  own: {}\n");
+        assertThat(withServices.services().get("vendor").external()).isTrue();
+        assertThat(withServices.services().get("own").external()).isFalse();
+    }
+
+    @Test
+    void correlationSettingsOutOfRangeAreNamedWithTheFix() {
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        MINIMAL
+                                                + """
+correlation: {quietPeriod: 5m, gap: 10m, minSignals: 0, identifyAt: 1.5, effectWindow: 0s}
+"""))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(FILE + ": correlation.gap: longer than quietPeriod (5m)")
+                .hasMessageContaining(FILE + ": correlation.minSignals: expected 1 or more")
+                .hasMessageContaining(
+                        FILE
+                                + ": correlation.identifyAt: expected a confidence above 0 and at"
+                                + " most 1")
+                .hasMessageContaining(FILE + ": correlation.effectWindow: expected more than zero");
+    }
+
+    @Test
     void misspeltAuthDetectorKeyListsTheKnownOnes() {
         assertThatThrownBy(
                         () -> parse(MINIMAL + "detectors: {refreshStorm: {tokenLifespan: 15m}}\n"))

@@ -130,6 +130,7 @@ class ScenarioScoringTest {
         ScenarioScore.FaultScore f = s.faults().get(0);
         assertThat(f.detected()).isTrue();
         assertThat(f.delaySeconds()).isEqualTo(70.0);
+        assertThat(f.namedSeconds()).as("the OPENED event already ranks it first").isEqualTo(70.0);
         assertThat(s.outages().get(0).rank()).isEqualTo(1);
         assertThat(s.outages().get(0).incidents()).hasSize(1);
         assertThat(s.falseIncidents()).isEmpty();
@@ -166,6 +167,7 @@ class ScenarioScoringTest {
                 ScenarioScoring.score(truth(STORM), incident("database", 110, 170, 800), 0);
 
         assertThat(s.faults().get(0).detected()).isTrue();
+        assertThat(s.faults().get(0).namedSeconds()).isNull();
         assertThat(s.outages().get(0).candidates()).containsExactly(DB_SATURATION);
         assertThat(s.outages().get(0).top1()).isFalse();
         assertThat(s.outages().get(0).top3()).isFalse();
@@ -231,7 +233,7 @@ class ScenarioScoringTest {
         assertThat(s.outages().get(0).contributing()).isEqualTo(1);
         assertThat(s.outages().get(0).contributingFound()).isZero();
 
-        Signal db = saturation("database", SignalState.OPEN, t(110), t(170));
+        Signal db = saturation("database", SignalState.OPEN, t(110), t(330));
         RootCause named =
                 new RootCause(
                         CauseKind.DEPENDENCY_DRIFT,
@@ -253,6 +255,7 @@ class ScenarioScoringTest {
                                         List.of(named))),
                         0);
         assertThat(withIt.faults().get(1).named()).isTrue();
+        assertThat(withIt.faults().get(1).namedSeconds()).isEqualTo(30.0);
         assertThat(withIt.outages().get(0).contributingFound()).isEqualTo(1);
     }
 
