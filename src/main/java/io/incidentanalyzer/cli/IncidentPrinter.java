@@ -54,14 +54,14 @@ final class IncidentPrinter {
                             what,
                             number(s.peak()));
             case REOPENED -> "flared up again: " + opened(s);
-            case ROOT_CAUSE_CHANGED -> "root cause now: " + cause(e.topCause());
-            case IDENTIFIED -> "identified: " + cause(e.topCause());
+            case ROOT_CAUSE_CHANGED -> "root cause now: " + cause(e.topCause(), true);
+            case IDENTIFIED -> "identified: " + cause(e.topCause(), true);
             case CONTRIBUTING_CAUSE ->
                     "contributing cause: "
                             + e.contributingCauses().stream()
                                     .filter(c -> c.signals().get(0).equals(s.id()))
                                     .findFirst()
-                                    .map(this::cause)
+                                    .map(c -> cause(c, false))
                                     .orElse(opened(s));
             case CHANGE_EFFECT -> {
                 List<ChangeEffect> all = e.changeEffects();
@@ -84,17 +84,25 @@ final class IncidentPrinter {
         };
     }
 
-    /** A cause, its confidence and its first piece of evidence. */
-    private String cause(RootCause c) {
+    /**
+     * A cause, its confidence when ranked, and its first piece of evidence, or the heavy hitter
+     * that carries it when the evidence names one (e.g. a client version).
+     */
+    private String cause(RootCause c, boolean ranked) {
         if (c == null) return "(none ranked)";
+        String why =
+                c.evidence().stream()
+                        .filter(x -> x.contains("% of the excess"))
+                        .findFirst()
+                        .orElse(c.evidence().isEmpty() ? "" : c.evidence().get(0));
         return String.format(
                 Locale.ROOT,
-                "%s on %s since %s (confidence %.2f)%s",
+                "%s on %s since %s%s%s",
                 c.kind().words(),
                 config.displayName(c.service()),
                 at(c.onset()),
-                c.confidence(),
-                c.evidence().isEmpty() ? "" : ": " + c.evidence().get(0));
+                ranked ? String.format(Locale.ROOT, " (confidence %.2f)", c.confidence()) : "",
+                why.isEmpty() ? "" : ": " + why);
     }
 
     /** What a signal says when it opens, in the words of its kind. */

@@ -6,9 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
+import io.incidentanalyzer.model.CauseKind;
+import io.incidentanalyzer.model.ChangeEffect;
+import io.incidentanalyzer.model.ChangeEvent;
+import io.incidentanalyzer.model.ChangeKind;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.IncidentEventType;
 import io.incidentanalyzer.model.IncidentStatus;
+import io.incidentanalyzer.model.RootCause;
 import io.incidentanalyzer.model.Severity;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
@@ -116,5 +121,73 @@ class IncidentPrinterTest {
                         "Token verification server uses an unexpected database host since Fri"
                                 + " 8:20:00 AM (expected db-main.internal)")
                 .doesNotContain("at or above");
+    }
+
+    @Test
+    void causesAndChangeEffectsReadAsSentences() {
+        Signal storm =
+                signal(
+                        SignalKind.REFRESH_STORM,
+                        "token-verification",
+                        "REFRESH",
+                        89,
+                        13.4,
+                        List.of());
+        RootCause top =
+                new RootCause(
+                        CauseKind.TOKEN_REFRESH_STORM,
+                        "token-verification",
+                        0.8,
+                        t(0),
+                        List.of(
+                                "890 refreshes in the 10s to 07:20:30Z",
+                                "clientVersion 2024.02.16: 93% of the excess refreshes"),
+                        List.of(storm.id()));
+        ChangeEvent off =
+                new ChangeEvent(
+                        t(60), "token-verification", ChangeKind.FEATURE_FLAG, null, "Refresh off");
+        ChangeEffect effect =
+                new ChangeEffect(
+                        off,
+                        storm.id(),
+                        top,
+                        89,
+                        0,
+                        -1,
+                        ChangeEffect.Verdict.CLEARED,
+                        true,
+                        "Refresh off at 8:21 AM: refresh rate \u2212100% (turning point)");
+
+        String identified = printer.format(event(IncidentEventType.IDENTIFIED, storm, top, effect));
+        String measured =
+                printer.format(event(IncidentEventType.CHANGE_EFFECT, storm, top, effect));
+
+        assertThat(identified)
+                .contains("IDENTIFIED")
+                .contains(
+                        "identified: token-refresh storm on Token verification server since Fri"
+                                + " 8:20:00 AM (confidence 0.80): clientVersion 2024.02.16: 93% of"
+                                + " the excess refreshes");
+        assertThat(measured)
+                .contains("CHANGE_EFFECT")
+                .endsWith("Refresh off at 8:21 AM: refresh rate \u2212100% (turning point)");
+    }
+
+    private static IncidentEvent event(
+            IncidentEventType type, Signal cause, RootCause top, ChangeEffect effect) {
+        return new IncidentEvent(
+                "watermelon-prod-20240216T072000Z",
+                ENV,
+                type,
+                cause.ts(),
+                IncidentStatus.IDENTIFIED,
+                cause.onset(),
+                null,
+                "title",
+                cause,
+                List.of(cause),
+                List.of(top),
+                List.of(),
+                List.of(effect));
     }
 }
