@@ -211,7 +211,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                 if (open != null && open.monitoring() && !reopens(open, s)) {
                     // A new problem elsewhere: the old incident is over, this one starts afresh.
                     deleteOwnTimer(ctx, open.resolveAt);
-                    close(open, open.lastCleared, s.ts(), out);
+                    close(open, open.lastCleared, s.ts(), ctx, out);
                     open = null;
                 }
                 active.put(s.id(), s);
@@ -255,7 +255,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                 if (!active.isEmpty()) {
                     out.collect(event(open, IncidentEventType.SIGNAL_CLEARED, s, null));
                 } else if (settings.quietPeriod().isZero()) {
-                    close(open, s, s.ts(), out);
+                    close(open, s, s.ts(), ctx, out);
                 } else {
                     open.monitoringSince = s.ts();
                     open.resolveAt = s.ts() + settings.quietPeriod().toMillis();
@@ -444,7 +444,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
             }
         }
         if (open.monitoring() && timestamp == open.resolveAt) {
-            close(open, open.lastCleared, timestamp, out);
+            close(open, open.lastCleared, timestamp, ctx, out);
         }
     }
 
@@ -619,9 +619,19 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
     }
 
     /** RESOLVED: the incident's last event; its state goes. */
-    private void close(OpenIncident open, Signal cause, long at, Collector<IncidentEvent> out)
+    private void close(
+            OpenIncident open,
+            Signal cause,
+            long at,
+            OnTimerContext ctx,
+            Collector<IncidentEvent> out)
             throws Exception {
         out.collect(event(open, IncidentEventType.CLOSED, RESOLVED, cause, at, at));
+        // Its pending timers go with it: an identify check, and effects no longer measured.
+        if (open.identifyCheck > at) deleteOwnTimer(ctx, open.identifyCheck);
+        for (OpenIncident.PendingEffect p : open.pendingEffects) {
+            if (p.due > at) deleteOwnTimer(ctx, p.due);
+        }
         incident.clear();
         active.clear();
         evidence.clear();

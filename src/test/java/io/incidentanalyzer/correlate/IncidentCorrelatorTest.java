@@ -357,6 +357,24 @@ class IncidentCorrelatorTest {
     }
 
     @Test
+    void anIncidentResolvedEarlyTakesItsPendingTimersWithIt() throws Exception {
+        send(saturation("database", OPEN, t(0), t(60)));
+        send(saturation("database", CLEAR, t(0), t(300)));
+        // A change while MONITORING: its effect would be measured at 500 + 120 s ...
+        send(new ChangeEvent(t(500), "database", ChangeKind.CONFIG, null, "Pool resized"));
+        // ... but an unrelated signal after the gap resolves the incident at 610.
+        send(saturation("billing", OPEN, t(550), t(610)));
+        harness.processWatermark(t(610));
+
+        assertThat(types()).endsWith(IncidentEventType.CLOSED, IncidentEventType.OPENED);
+        assertThat(harness.numEventTimeTimers())
+                .as("only the new incident's identify check; no effect of the old one")
+                .isEqualTo(1);
+        harness.processWatermark(t(700));
+        assertThat(types()).doesNotContain(IncidentEventType.CHANGE_EFFECT);
+    }
+
+    @Test
     void aRelatedSignalAfterTheGapOrAnyWithinItReopens() throws Exception {
         send(saturation("database", OPEN, t(0), t(60)));
         send(saturation("database", CLEAR, t(0), t(300)));
