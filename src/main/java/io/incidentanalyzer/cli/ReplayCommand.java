@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.incidentanalyzer.config.ConfigException;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
+import io.incidentanalyzer.draft.Markdown;
 import io.incidentanalyzer.embedded.LocalCluster;
 import io.incidentanalyzer.job.OutputJson;
 import io.incidentanalyzer.model.DeadLetter;
@@ -22,8 +23,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -72,6 +75,15 @@ final class ReplayCommand implements Callable<Integer> {
     Path out;
 
     @Option(
+            names = "--drafts",
+            paramLabel = "DIR",
+            description = {
+                "Write each incident's drafts as Markdown to DIR/<incident id>/: timeline.md,"
+                        + " status-updates.md and postmortem.md (DIR is created)."
+            })
+    Path drafts;
+
+    @Option(
             names = "--parallelism",
             defaultValue = "2",
             description = "Parallelism of the job (default: ${DEFAULT-VALUE}).")
@@ -116,12 +128,39 @@ final class ReplayCommand implements Callable<Integer> {
             print(stdout, config, result);
         }
         progress.finish(result);
+        if (drafts != null) {
+            int n = writeDrafts(drafts, result.incidents(), config);
+            stderr.printf("wrote the drafts of %d incident(s) to %s%n", n, drafts);
+        }
         if (out != null) {
             stderr.printf(
                     "wrote %d incident events to %s and %d dead letters to %s%n",
                     result.incidents().size(), out, result.deadLetters().size(), deadLetterOut);
         }
         return 0;
+    }
+
+    /** Each incident's last drafts as Markdown files; returns how many incidents. */
+    static int writeDrafts(Path dir, List<IncidentEvent> events, JobConfig config) {
+        Map<String, IncidentEvent> last = new LinkedHashMap<>();
+        for (IncidentEvent e : events) last.put(e.incidentId(), e);
+        try {
+            for (IncidentEvent e : last.values()) {
+                if (e.drafts() == null) continue;
+                Path d = Files.createDirectories(dir.resolve(e.incidentId()));
+                Files.writeString(
+                        d.resolve("timeline.md"),
+                        Markdown.timelineFile(e.incidentId(), e.drafts()));
+                Files.writeString(
+                        d.resolve("status-updates.md"),
+                        Markdown.statusUpdatesFile(e.incidentId(), e.drafts(), config));
+                Files.writeString(d.resolve("postmortem.md"), e.drafts().postmortem());
+            }
+        } catch (IOException x) {
+            throw new ConfigException(
+                    "--drafts " + dir + ": cannot write the drafts (" + x.getMessage() + ")");
+        }
+        return last.size();
     }
 
     /** {@code incidents.jsonl} → {@code incidents.dead-letters.jsonl}; other names get it added. */

@@ -26,6 +26,8 @@ import java.time.Duration;
  * @param effectWindow a change's effect is the root-cause signal's value this long after it
  * @param loadMetric the metric that measures work arriving at a service (its request rate): a
  *     service whose load rises with its callers' is loaded by them, not by itself
+ * @param errorMetric the metric that measures the share of failed requests: drafts read a shift of
+ *     it as an outage (half or more failing: major, a twentieth: partial)
  */
 public record CorrelationSettings(
         Duration quietPeriod,
@@ -37,7 +39,8 @@ public record CorrelationSettings(
         Duration identifyAfter,
         Duration changeWindow,
         Duration effectWindow,
-        String loadMetric)
+        String loadMetric,
+        String errorMetric)
         implements Serializable {
     public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofMinutes(15);
 
@@ -57,12 +60,13 @@ public record CorrelationSettings(
         changeWindow = changeWindow == null ? Duration.ofMinutes(30) : changeWindow;
         effectWindow = effectWindow == null ? Duration.ofMinutes(2) : effectWindow;
         loadMetric = loadMetric == null ? "request_rate" : loadMetric;
+        errorMetric = errorMetric == null ? "error_ratio" : errorMetric;
     }
 
     /** Every default, with this quiet period. */
     public static CorrelationSettings withQuietPeriod(Duration quietPeriod) {
         return new CorrelationSettings(
-                quietPeriod, null, null, null, null, null, null, null, null, null);
+                quietPeriod, null, null, null, null, null, null, null, null, null, null);
     }
 
     static CorrelationSettings defaults() {

@@ -490,6 +490,11 @@ final class JobConfigValidator {
                     "correlation.identifyAt",
                     "expected a confidence above 0 and at most 1, e.g. 0.6");
         }
+        if (c.errorMetric().isBlank()) {
+            problem(
+                    "correlation.errorMetric",
+                    "empty; name the failed-request share metric, e.g. error_ratio");
+        }
         if (c.loadMetric().isBlank()) {
             problem(
                     "correlation.loadMetric",

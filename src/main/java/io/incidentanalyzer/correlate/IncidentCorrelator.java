@@ -508,7 +508,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                             0,
                             ChangeEffect.Verdict.NOT_MEASURED,
                             false,
-                            changeName(c)
+                            c.name()
                                     + " at "
                                     + clockTime.format(Instant.ofEpochMilli(c.ts()))
                                     + ": no signal of its causes was open to measure it on"));
@@ -536,8 +536,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
             ChangeEffect.Verdict verdict,
             boolean turning,
             boolean reported) {
-        String head =
-                changeName(c) + " at " + clockTime.format(Instant.ofEpochMilli(c.ts())) + ": ";
+        String head = c.name() + " at " + clockTime.format(Instant.ofEpochMilli(c.ts())) + ": ";
         String measure = measureName(s);
         String window = minutes(settings.effectWindow().toMillis());
         String body =
@@ -580,12 +579,6 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                                                     + window;
                 };
         return head + body + (turning ? " (turning point)" : "");
-    }
-
-    private static String changeName(ChangeEvent c) {
-        if (c.description() != null && !c.description().isBlank()) return c.description();
-        String what = c.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
-        return c.service() + " " + what + (c.version() == null ? "" : " " + c.version());
     }
 
     static String measureName(Signal s) {
@@ -672,7 +665,8 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                 signals,
                 List.copyOf(open.rootCauses),
                 List.copyOf(open.contributing),
-                List.copyOf(open.effects));
+                List.copyOf(open.effects),
+                null);
     }
 
     static String incidentId(Signal first) {

@@ -267,6 +267,9 @@ public class BacklogDetector extends MetricDetector {
                         st.startLevel,
                         st.startLevel == 0 ? 0 : st.peak / st.startLevel,
                         rule.severity(),
-                        evidence));
+                        evidence,
+                        state == SignalState.CLEAR
+                                ? st.drainedSince >= 0 ? st.drainedSince : st.lastSeen
+                                : -1));
     }
 }

@@ -330,6 +330,9 @@ public class BaselineShiftDetector extends MetricDetector {
                         st.expected,
                         st.expected == 0 ? 0 : st.peak / st.expected,
                         rule.severity(),
-                        evidence));
+                        evidence,
+                        state == SignalState.CLEAR
+                                ? st.calmSince >= 0 ? st.calmSince : st.lastSeen
+                                : -1));
     }
 }

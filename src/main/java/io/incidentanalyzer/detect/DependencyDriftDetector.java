@@ -354,6 +354,7 @@ public class DependencyDriftDetector extends EventTimeOrderedFunction<HostReport
                         0,
                         1,
                         settings.severity(),
-                        evidence));
+                        evidence,
+                        state == SignalState.CLEAR ? c.lastSeen : -1));
     }
 }

@@ -368,7 +368,8 @@ public class ErrorPatternDetector extends EventTimeOrderedFunction<LogEvent, Sig
                         t.expected,
                         t.peak / Math.max(1.0, t.expected),
                         settings.severity(),
-                        evidence));
+                        evidence,
+                        state == SignalState.CLEAR ? t.lastHot >= 0 ? t.lastHot : t.lastSeen : -1));
     }
 
     static String shorten(String s, int max) {

@@ -224,6 +224,9 @@ public class SaturationDetector extends MetricDetector {
                         rule.ceiling(),
                         e.peak / rule.ceiling(),
                         rule.severity(),
-                        evidence));
+                        evidence,
+                        state == SignalState.CLEAR
+                                ? e.belowSince >= 0 ? e.belowSince : e.lastSeen
+                                : -1));
     }
 }

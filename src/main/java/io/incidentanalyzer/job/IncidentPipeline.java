@@ -20,6 +20,7 @@ import io.incidentanalyzer.detect.MetricDetector;
 import io.incidentanalyzer.detect.SaturationDetector;
 import io.incidentanalyzer.detect.auth.AuthFailureDetector;
 import io.incidentanalyzer.detect.auth.RefreshStormDetector;
+import io.incidentanalyzer.draft.IncidentDrafter;
 import io.incidentanalyzer.ingest.InputRouter;
 import io.incidentanalyzer.model.AuthEvent;
 import io.incidentanalyzer.model.ChangeEvent;
@@ -50,7 +51,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * auth ─► MISSING_TOKEN, VERIFY_ERROR ─► auth-failure detector (keyBy caller) ──────┼─► signals
  * logs ─► host reports ─► dependency-drift detector (keyBy dependency) ─────────────┤
  * logs ─► error-pattern detector (keyBy service) ───────────────────────────────────┘
- * signals + changes ─► correlator (keyBy environment) ─► incident events
+ * signals + changes ─► correlator (keyBy environment) ─► drafter (keyBy incident) ─► incident events
  * rejects + late events ─► dead letters
  * </pre>
  */
@@ -183,12 +184,18 @@ public final class IncidentPipeline {
                                 changes.map(new ChangeInput())
                                         .name("changes to correlate")
                                         .uid("correlate-changes"));
-        SingleOutputStreamOperator<IncidentEvent> incidents =
+        SingleOutputStreamOperator<IncidentEvent> correlatedIncidents =
                 correlated
                         .keyBy(new EnvironmentKey(config.environment()))
                         .process(IncidentCorrelator.of(config))
                         .name("incident correlator")
                         .uid("correlate-incidents");
+        SingleOutputStreamOperator<IncidentEvent> incidents =
+                correlatedIncidents
+                        .keyBy(new IncidentKey())
+                        .process(new IncidentDrafter(config))
+                        .name("incident drafter")
+                        .uid("draft-incidents");
 
         DataStream<DeadLetter> deadLetters =
                 metrics.getSideOutput(InputRouter.REJECTED)
@@ -196,7 +203,7 @@ public final class IncidentPipeline {
                                 auth.getSideOutput(InputRouter.REJECTED),
                                 logs.getSideOutput(InputRouter.REJECTED),
                                 changes.getSideOutput(InputRouter.REJECTED),
-                                incidents.getSideOutput(EventTimeOrderedFunction.LATE));
+                                correlatedIncidents.getSideOutput(EventTimeOrderedFunction.LATE));
         for (SingleOutputStreamOperator<Signal> d : detected) {
             deadLetters = deadLetters.union(d.getSideOutput(EventTimeOrderedFunction.LATE));
         }
@@ -310,6 +317,15 @@ public final class IncidentPipeline {
         @Override
         public String getKey(AuthEvent e) {
             return AuthFailureDetector.callerKey(e);
+        }
+    }
+
+    static final class IncidentKey implements KeySelector<IncidentEvent, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(IncidentEvent e) {
+            return e.incidentId();
         }
     }
 

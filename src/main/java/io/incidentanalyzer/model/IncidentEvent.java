@@ -16,6 +16,8 @@ import java.util.List;
  * @param rootCauses the ranked root-cause candidates after this event, best first
  * @param contributingCauses causes other than the top candidate that block recovery, by onset
  * @param changeEffects the measured effect of every change inside the incident so far, in order
+ * @param drafts the timeline, status updates, components and postmortem drafted as of this event;
+ *     {@code null} from the correlator, filled in by the drafter
  */
 public record IncidentEvent(
         String incidentId,
@@ -30,7 +32,27 @@ public record IncidentEvent(
         List<Signal> activeSignals,
         List<RootCause> rootCauses,
         List<RootCause> contributingCauses,
-        List<ChangeEffect> changeEffects) {
+        List<ChangeEffect> changeEffects,
+        Drafts drafts) {
+
+    /** This event with its drafts. */
+    public IncidentEvent withDrafts(Drafts d) {
+        return new IncidentEvent(
+                incidentId,
+                environment,
+                type,
+                ts,
+                status,
+                openedAt,
+                closedAt,
+                title,
+                cause,
+                activeSignals,
+                rootCauses,
+                contributingCauses,
+                changeEffects,
+                d);
+    }
 
     /** The top root-cause candidate, or {@code null} before the first ranking. */
     public RootCause topCause() {

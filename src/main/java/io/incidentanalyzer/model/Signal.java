@@ -16,6 +16,8 @@ import java.util.List;
  * @param baseline the reference the value is compared with (for saturation: the ceiling)
  * @param ratio peak divided by baseline
  * @param evidence short human-readable facts behind the signal
+ * @param recoveredAt for a CLEAR: event time the condition ended, i.e. the start of the calm that
+ *     confirmed the clear (or the last sample, when silence cleared it); -1 otherwise
  */
 public record Signal(
         String id,
@@ -32,4 +34,5 @@ public record Signal(
         double baseline,
         double ratio,
         Severity severity,
-        List<String> evidence) {}
+        List<String> evidence,
+        long recoveredAt) {}

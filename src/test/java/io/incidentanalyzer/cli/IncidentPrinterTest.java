@@ -49,7 +49,8 @@ class IncidentPrinterTest {
                 baseline,
                 baseline == 0 ? 0 : peak / baseline,
                 Severity.MAJOR,
-                evidence);
+                evidence,
+                -1);
     }
 
     private String opened(Signal s) {
@@ -67,7 +68,8 @@ class IncidentPrinterTest {
                         List.of(s),
                         List.of(),
                         List.of(),
-                        List.of()));
+                        List.of(),
+                        null));
     }
 
     @Test
@@ -188,6 +190,7 @@ class IncidentPrinterTest {
                 List.of(cause),
                 List.of(top),
                 List.of(),
-                List.of(effect));
+                List.of(effect),
+                null);
     }
 }

@@ -107,7 +107,8 @@ class ScenarioScoringTest {
                 List.of(),
                 causes,
                 contributing,
-                List.of());
+                List.of(),
+                null);
     }
 
     /** An incident of one signal: opened when it opens, closed when it clears. */

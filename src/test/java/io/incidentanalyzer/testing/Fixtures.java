@@ -65,7 +65,8 @@ public final class Fixtures {
                 95.0,
                 100.0 / 95.0,
                 Severity.CRITICAL,
-                new ArrayList<>());
+                new ArrayList<>(),
+                state == SignalState.CLEAR ? ts : -1);
     }
 
     /**
@@ -106,7 +107,8 @@ public final class Fixtures {
                 baseline,
                 baseline == 0 ? 0 : peak / baseline,
                 severity,
-                new ArrayList<>(java.util.List.of(service + " " + subject + " evidence")));
+                new ArrayList<>(java.util.List.of(service + " " + subject + " evidence")),
+                state == SignalState.CLEAR ? ts : -1);
     }
 
     /** A major latency shift: 900 ms against a usual 300 ms. */

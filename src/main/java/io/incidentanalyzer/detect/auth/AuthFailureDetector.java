@@ -433,6 +433,9 @@ public class AuthFailureDetector extends AuthDetector {
                         AuthEvents.perSecond(ep.lastExpected, bucketMs),
                         ep.peak / Math.max(ep.lastExpected, 1.0),
                         settings.severity(),
-                        evidence));
+                        evidence,
+                        signalState == SignalState.CLEAR
+                                ? ep.calmSince >= 0 ? ep.calmSince : ts
+                                : -1));
     }
 }

@@ -398,7 +398,10 @@ public class RefreshStormDetector extends AuthDetector {
                         baselineRate,
                         ep.peak / Math.max(ep.lastExpected, 1.0),
                         settings.severity(),
-                        evidence));
+                        evidence,
+                        signalState == SignalState.CLEAR
+                                ? ep.calmSince >= 0 ? ep.calmSince : s.lastSeen
+                                : -1));
     }
 
     private static String times(double ratio) {

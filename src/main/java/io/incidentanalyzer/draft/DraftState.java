@@ -1,0 +1,35 @@
+package io.incidentanalyzer.draft;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the drafter keeps of one incident between its events: a note per signal and the lifecycle
+ * steps. Everything else it drafts from comes with each incident event (ranked causes, contributing
+ * causes, change effects). Bounded like the correlator's evidence.
+ */
+public class DraftState {
+    public List<SignalNote> signals = new ArrayList<>();
+    public List<Step> steps = new ArrayList<>();
+
+    public DraftState() {}
+
+    /** A lifecycle step or a finding, at its event time. */
+    public static class Step {
+        public long ts;
+
+        /** The incident event type. */
+        public String type;
+
+        /** For CONTRIBUTING_CAUSE: the signal id that names the cause; else the cause signal. */
+        public String signal;
+
+        public Step() {}
+
+        Step(long ts, String type, String signal) {
+            this.ts = ts;
+            this.type = type;
+            this.signal = signal;
+        }
+    }
+}

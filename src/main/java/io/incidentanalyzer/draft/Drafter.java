@@ -1,0 +1,479 @@
+package io.incidentanalyzer.draft;
+
+import io.incidentanalyzer.config.ComponentConfig;
+import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.model.CauseKind;
+import io.incidentanalyzer.model.ChangeEffect;
+import io.incidentanalyzer.model.ChangeEvent;
+import io.incidentanalyzer.model.ComponentChange;
+import io.incidentanalyzer.model.ComponentImpact;
+import io.incidentanalyzer.model.ComponentState;
+import io.incidentanalyzer.model.ComponentWindow;
+import io.incidentanalyzer.model.Drafts;
+import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.IncidentStatus;
+import io.incidentanalyzer.model.RootCause;
+import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.model.SignalKind;
+import io.incidentanalyzer.model.StatusUpdate;
+import io.incidentanalyzer.model.TimelineEntry;
+import java.io.Serializable;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Drafts an incident's timeline, status-page updates, component states and postmortem from its
+ * incident events, with sentences from templates over the evidence (never per scenario). Feed it
+ * each event of an incident in order ({@link #update}), then {@link #render} the drafts as of that
+ * event: the same events always give the same drafts. Times are written in the job's time zone and
+ * clock.
+ */
+public final class Drafter implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Signals kept per incident, as in the correlator. */
+    static final int MAX_SIGNALS = 1000;
+
+    private final JobConfig config;
+    private transient Words words;
+
+    public Drafter(JobConfig config) {
+        this.config = config;
+    }
+
+    Words words() {
+        if (words == null) words = new Words(config);
+        return words;
+    }
+
+    /** Takes in one incident event: the signals it carries and its lifecycle step. */
+    public void update(DraftState st, IncidentEvent e) {
+        note(st, e.cause());
+        for (Signal s : e.activeSignals()) note(st, s);
+        switch (e.type()) {
+            case OPENED,
+                            IDENTIFIED,
+                            ROOT_CAUSE_CHANGED,
+                            CONTRIBUTING_CAUSE,
+                            MONITORING,
+                            REOPENED,
+                            CLOSED ->
+                    st.steps.add(
+                            new DraftState.Step(
+                                    e.ts(),
+                                    e.type().name(),
+                                    e.cause() == null ? null : e.cause().id()));
+            default -> {}
+        }
+    }
+
+    private static void note(DraftState st, Signal s) {
+        if (s == null) return;
+        for (SignalNote n : st.signals) {
+            if (n.id.equals(s.id())) {
+                n.update(s);
+                return;
+            }
+        }
+        if (st.signals.size() < MAX_SIGNALS) st.signals.add(SignalNote.of(s));
+    }
+
+    /** The drafts as of {@code e}, the last event taken in. */
+    public Drafts render(DraftState st, IncidentEvent e) {
+        List<ComponentImpact> components = components(st, e.ts());
+        List<TimelineEntry> timeline = timeline(st, e, components);
+        List<StatusUpdate> updates = statusUpdates(st, e);
+        String postmortem = new Postmortem(config, words(), st, e, timeline, components).markdown();
+        return new Drafts(timeline, updates, components, postmortem);
+    }
+
+    // ---------------------------------------------------------------- components
+
+    /** What a signal says about the health of its service's components. */
+    ComponentState impact(SignalNote n) {
+        if (n.kind == SignalKind.BASELINE_SHIFT) {
+            if (n.subject.equals(config.correlation().errorMetric())) {
+                if (n.peak >= 0.5) return ComponentState.MAJOR_OUTAGE;
+                if (n.peak >= 0.05) return ComponentState.PARTIAL_OUTAGE;
+                return ComponentState.DEGRADED_PERFORMANCE;
+            }
+            // More requests than usual is load, not by itself a broken feature.
+            if (n.subject.equals(config.correlation().loadMetric()))
+                return ComponentState.OPERATIONAL;
+            return ComponentState.DEGRADED_PERFORMANCE;
+        }
+        if (n.kind == SignalKind.AUTH_FAILURES && "MISSING_TOKEN".equals(n.subject)) {
+            return ComponentState.PARTIAL_OUTAGE;
+        }
+        // A refresh storm is load and a wrong host a cause: what users feel shows in the latency,
+        // errors and saturation that follow.
+        if (n.kind == SignalKind.REFRESH_STORM || n.kind == SignalKind.DEPENDENCY_DRIFT) {
+            return ComponentState.OPERATIONAL;
+        }
+        return ComponentState.DEGRADED_PERFORMANCE;
+    }
+
+    /** Each component touched by the incident, its state now, its worst and its windows. */
+    List<ComponentImpact> components(DraftState st, long now) {
+        List<ComponentImpact> out = new ArrayList<>();
+        for (ComponentConfig c : config.components()) {
+            List<SignalNote> notes = new ArrayList<>();
+            for (SignalNote n : st.signals) {
+                if (c.services().contains(n.service) && impact(n) != ComponentState.OPERATIONAL)
+                    notes.add(n);
+            }
+            if (notes.isEmpty()) continue;
+            notes.sort(
+                    Comparator.comparingLong((SignalNote n) -> n.onset).thenComparing(n -> n.id));
+            List<ComponentWindow> windows = new ArrayList<>();
+            long from = -1;
+            long to = -1;
+            boolean open = false;
+            ComponentState state = ComponentState.OPERATIONAL;
+            ComponentState worst = ComponentState.OPERATIONAL;
+            for (SignalNote n : notes) {
+                long end = n.cleared < 0 ? Long.MAX_VALUE : n.cleared;
+                if (from >= 0 && n.onset > to) {
+                    windows.add(new ComponentWindow(from, open ? null : to, state));
+                    from = -1;
+                }
+                if (from < 0) {
+                    from = n.onset;
+                    to = end;
+                    state = impact(n);
+                    open = n.cleared < 0;
+                } else {
+                    to = Math.max(to, end);
+                    state = state.worst(impact(n));
+                    open |= n.cleared < 0;
+                }
+                worst = worst.worst(impact(n));
+            }
+            windows.add(new ComponentWindow(from, open ? null : to, state));
+            out.add(new ComponentImpact(c.name(), c.group(), stateAt(c, st, now), worst, windows));
+        }
+        return out;
+    }
+
+    ComponentState stateAt(ComponentConfig c, DraftState st, long t) {
+        ComponentState s = ComponentState.OPERATIONAL;
+        for (SignalNote n : st.signals) {
+            if (c.services().contains(n.service) && n.openAt(t)) s = s.worst(impact(n));
+        }
+        return s;
+    }
+
+    // ---------------------------------------------------------------- timeline
+
+    private List<TimelineEntry> timeline(
+            DraftState st, IncidentEvent e, List<ComponentImpact> components) {
+        List<Line> lines = new ArrayList<>();
+        Words w = words();
+        Set<String> named = new TreeSet<>();
+        for (RootCause c : e.contributingCauses()) named.add(c.signals().get(0));
+        String detection = null;
+        for (DraftState.Step step : st.steps) {
+            SignalNote n = find(st, step.signal);
+            switch (step.type) {
+                case "OPENED" -> {
+                    detection = step.signal;
+                    lines.add(
+                            new Line(
+                                    step.ts,
+                                    0,
+                                    "System outage detected: " + w.describe(n),
+                                    ids(n)));
+                }
+                case "IDENTIFIED", "ROOT_CAUSE_CHANGED" -> {
+                    RootCause top = topAt(e, step);
+                    if (top == null) break;
+                    String head =
+                            step.type.equals("IDENTIFIED")
+                                    ? "Identified the cause: "
+                                    : "Root cause revised: ";
+                    lines.add(new Line(step.ts, 2, head + w.cause(top), top.signals()));
+                }
+                case "CONTRIBUTING_CAUSE" -> {
+                    RootCause c = contributing(e, step.signal);
+                    String what =
+                            c == null || n == null
+                                    ? w.describe(n)
+                                    : c.kind().words()
+                                            + " on "
+                                            + w.name(c.service())
+                                            + " ("
+                                            + n.openEvidence
+                                            + ")";
+                    lines.add(
+                            new Line(
+                                    step.ts,
+                                    2,
+                                    "Found a cause that blocks recovery: " + what,
+                                    ids(n)));
+                }
+                case "REOPENED" ->
+                        lines.add(
+                                new Line(
+                                        step.ts,
+                                        1,
+                                        "The problem came back: " + w.describe(n),
+                                        ids(n)));
+                case "MONITORING" ->
+                        lines.add(
+                                new Line(
+                                        step.ts,
+                                        5,
+                                        "Every signal cleared; monitoring the situation.",
+                                        ids(n)));
+                case "CLOSED" ->
+                        lines.add(
+                                new Line(
+                                        step.ts,
+                                        6,
+                                        "Resolved: no new signal for "
+                                                + w.duration(
+                                                        config.correlation()
+                                                                .quietPeriod()
+                                                                .toMillis())
+                                                + ".",
+                                        List.of()));
+                default -> {}
+            }
+        }
+        symptoms(st, detection, named, lines);
+        changes(e, lines);
+        recoveries(components, e.ts(), lines);
+        lines.sort(
+                Comparator.comparingLong(Line::ts)
+                        .thenComparingInt(Line::order)
+                        .thenComparing(Line::text));
+        List<TimelineEntry> out = new ArrayList<>();
+        for (Line l : lines)
+            out.add(new TimelineEntry(l.ts, w.day(l.ts), w.time(l.ts), l.text, l.signals));
+        return out;
+    }
+
+    private record Line(long ts, int order, String text, List<String> signals) {}
+
+    /**
+     * The symptoms, one line per kind of symptom and minute of onset: the seed's "Database CPU
+     * utilization peaked at 100%", "Overload observed on the API-GPT and token verification
+     * servers".
+     */
+    private void symptoms(DraftState st, String detection, Set<String> named, List<Line> lines) {
+        Map<String, List<SignalNote>> groups = new LinkedHashMap<>();
+        List<SignalNote> notes = new ArrayList<>(st.signals);
+        notes.sort(Comparator.comparingLong((SignalNote n) -> n.onset).thenComparing(n -> n.id));
+        for (SignalNote n : notes) {
+            if (n.id.equals(detection) || named.contains(n.id)) continue;
+            String category = category(n);
+            long minute = Math.floorDiv(n.onset, 60_000) * 60_000;
+            String key = minute + "|" + category + (category.equals("saturation") ? n.id : "");
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(n);
+        }
+        Words w = words();
+        for (List<SignalNote> g : groups.values()) {
+            SignalNote first = g.get(0);
+            List<String> ids = new ArrayList<>();
+            for (SignalNote n : g) ids.add(n.id);
+            lines.add(new Line(first.onset, 1, w.symptoms(category(first), g), ids));
+        }
+    }
+
+    String category(SignalNote n) {
+        return switch (n.kind) {
+            case BASELINE_SHIFT -> {
+                if (n.subject.equals(config.correlation().errorMetric())) yield "errors";
+                if (n.subject.equals(config.correlation().loadMetric())) yield "load";
+                yield "latency";
+            }
+            case SATURATION -> "saturation";
+            case BACKLOG_GROWTH -> "backlog";
+            case AUTH_FAILURES -> "auth:" + n.subject;
+            case ERROR_PATTERN -> "log";
+            case REFRESH_STORM -> "storm";
+            case DEPENDENCY_DRIFT -> "drift";
+        };
+    }
+
+    /** Each change with its measured effects, at the change's time. */
+    private void changes(IncidentEvent e, List<Line> lines) {
+        Map<ChangeEvent, List<ChangeEffect>> byChange = new LinkedHashMap<>();
+        for (ChangeEffect x : e.changeEffects())
+            byChange.computeIfAbsent(x.change(), k -> new ArrayList<>()).add(x);
+        Words w = words();
+        byChange.forEach(
+                (change, effects) -> {
+                    List<String> bodies = new ArrayList<>();
+                    List<String> ids = new ArrayList<>();
+                    for (ChangeEffect x : effects) {
+                        bodies.add(w.effectBody(x));
+                        if (x.signal() != null) ids.add(x.signal());
+                    }
+                    boolean turning = effects.stream().anyMatch(ChangeEffect::turningPoint);
+                    lines.add(
+                            new Line(
+                                    change.ts(),
+                                    3,
+                                    w.changeName(change)
+                                            + "; "
+                                            + String.join("; ", bodies)
+                                            + (turning ? ". The turning point." : "."),
+                                    ids));
+                });
+    }
+
+    /** Components operational again, grouped by minute, with what is still affected. */
+    private void recoveries(List<ComponentImpact> components, long now, List<Line> lines) {
+        Map<Long, List<String>> byMinute = new java.util.TreeMap<>();
+        for (ComponentImpact c : components) {
+            ComponentWindow last = c.windows().get(c.windows().size() - 1);
+            for (ComponentWindow win : c.windows()) {
+                if (win.to() == null) continue;
+                if (win == last || win.to() <= now) {
+                    long minute = Math.floorDiv(win.to(), 60_000) * 60_000;
+                    byMinute.computeIfAbsent(minute, k -> new ArrayList<>()).add(c.name());
+                }
+            }
+        }
+        Words w = words();
+        byMinute.forEach(
+                (minute, names) -> {
+                    List<String> still = new ArrayList<>();
+                    for (ComponentImpact c : components) {
+                        for (ComponentWindow win : c.windows()) {
+                            if (win.from() <= minute + 59_999
+                                    && (win.to() == null || win.to() > minute + 59_999)
+                                    && !names.contains(c.name())) {
+                                still.add(c.name());
+                                break;
+                            }
+                        }
+                    }
+                    String text =
+                            w.list(names)
+                                    + (names.size() == 1 ? " is" : " are")
+                                    + " operational again"
+                                    + (still.isEmpty()
+                                            ? "."
+                                            : "; still affected: " + w.list(still) + ".");
+                    lines.add(new Line(minute, 4, text, List.of()));
+                });
+    }
+
+    // ---------------------------------------------------------------- status updates
+
+    /**
+     * One update per lifecycle step. Each names the components by their worst state during its
+     * phase (from the step to the next one, or to now), which is what a person writing it would
+     * report; Resolved reports every component operational.
+     */
+    private List<StatusUpdate> statusUpdates(DraftState st, IncidentEvent e) {
+        List<DraftState.Step> steps = new ArrayList<>();
+        for (DraftState.Step step : st.steps) if (status(step) != null) steps.add(step);
+        List<StatusUpdate> out = new ArrayList<>();
+        Map<String, ComponentState> before = new LinkedHashMap<>();
+        Words w = words();
+        for (int i = 0; i < steps.size(); i++) {
+            DraftState.Step step = steps.get(i);
+            IncidentStatus status = status(step);
+            long until = i + 1 < steps.size() ? steps.get(i + 1).ts : e.ts();
+            Map<String, ComponentState> now = new LinkedHashMap<>();
+            for (ComponentConfig c : config.components()) {
+                ComponentState s =
+                        switch (status) {
+                            case RESOLVED -> ComponentState.OPERATIONAL;
+                            case MONITORING -> stateAt(c, st, step.ts);
+                            default -> worstBetween(c, st, step.ts, until);
+                        };
+                ComponentState was = before.getOrDefault(c.name(), ComponentState.OPERATIONAL);
+                if (s != ComponentState.OPERATIONAL || was != ComponentState.OPERATIONAL)
+                    now.put(c.name(), s);
+            }
+            List<ComponentChange> changed = new ArrayList<>();
+            now.forEach(
+                    (name, s) -> {
+                        ComponentState was = before.getOrDefault(name, ComponentState.OPERATIONAL);
+                        if (was != s) changed.add(new ComponentChange(name, was, s));
+                    });
+            out.add(
+                    new StatusUpdate(
+                            step.ts,
+                            status,
+                            w.statusBody(status, step.type, now, e.topCause(), causes(e)),
+                            changed));
+            before.putAll(now);
+        }
+        return out;
+    }
+
+    private static IncidentStatus status(DraftState.Step step) {
+        return switch (step.type) {
+            case "OPENED", "REOPENED" -> IncidentStatus.INVESTIGATING;
+            case "IDENTIFIED" -> IncidentStatus.IDENTIFIED;
+            case "MONITORING" -> IncidentStatus.MONITORING;
+            case "CLOSED" -> IncidentStatus.RESOLVED;
+            default -> null;
+        };
+    }
+
+    /** The worst state of a component's signals open at any time in [from, to]. */
+    private ComponentState worstBetween(ComponentConfig c, DraftState st, long from, long to) {
+        ComponentState s = ComponentState.OPERATIONAL;
+        for (SignalNote n : st.signals) {
+            if (!c.services().contains(n.service)) continue;
+            boolean overlaps = n.onset <= to && (n.cleared < 0 || n.cleared > from);
+            if (overlaps) s = s.worst(impact(n));
+        }
+        return s;
+    }
+
+    /** The kinds of cause the incident names: its top candidate and contributing causes. */
+    private static Set<CauseKind> causes(IncidentEvent e) {
+        Set<CauseKind> kinds = new TreeSet<>();
+        if (e.topCause() != null) kinds.add(e.topCause().kind());
+        for (RootCause c : e.contributingCauses()) kinds.add(c.kind());
+        return kinds;
+    }
+
+    /**
+     * The top candidate as drafts name it at a step: the incident's current one (a revision has its
+     * own ROOT_CAUSE_CHANGED line, and a draft is read as of its latest event).
+     */
+    private static RootCause topAt(IncidentEvent e, DraftState.Step step) {
+        return e.topCause();
+    }
+
+    private static RootCause contributing(IncidentEvent e, String signal) {
+        for (RootCause c : e.contributingCauses()) if (c.signals().get(0).equals(signal)) return c;
+        return null;
+    }
+
+    static SignalNote find(DraftState st, String id) {
+        if (id == null) return null;
+        for (SignalNote n : st.signals) if (n.id.equals(id)) return n;
+        return null;
+    }
+
+    private static List<String> ids(SignalNote n) {
+        return n == null ? List.of() : List.of(n.id);
+    }
+
+    /** Formats for the job's zone and clock. */
+    static DateTimeFormatter dayFormat(JobConfig config) {
+        return DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", Locale.ENGLISH)
+                .withZone(config.zone());
+    }
+
+    static String at(JobConfig config, long ts) {
+        return config.clockFormat("h:mm a", "HH:mm").format(Instant.ofEpochMilli(ts));
+    }
+}

@@ -1,0 +1,48 @@
+package io.incidentanalyzer.draft;
+
+import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.IncidentEventType;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Adds the drafts to each incident event (keyed by incident id). The events of one incident come
+ * from the one correlator instance of its environment, in order, so no reordering is needed; the
+ * drafts depend on the events only, never on processing time. The state goes when the incident
+ * closes.
+ */
+public class IncidentDrafter extends KeyedProcessFunction<String, IncidentEvent, IncidentEvent> {
+    private static final long serialVersionUID = 1L;
+
+    private final Drafter drafter;
+    private transient ValueState<DraftState> state;
+
+    public IncidentDrafter(JobConfig config) {
+        this.drafter = new Drafter(config);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        state =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("drafts", DraftState.class));
+    }
+
+    @Override
+    public void processElement(IncidentEvent e, Context ctx, Collector<IncidentEvent> out)
+            throws Exception {
+        DraftState st = state.value();
+        if (st == null) st = new DraftState();
+        drafter.update(st, e);
+        out.collect(e.withDrafts(drafter.render(st, e)));
+        if (e.type() == IncidentEventType.CLOSED) {
+            state.clear();
+        } else {
+            state.update(st);
+        }
+    }
+}

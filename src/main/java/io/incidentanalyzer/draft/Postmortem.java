@@ -1,0 +1,360 @@
+package io.incidentanalyzer.draft;
+
+import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.config.ServiceConfig;
+import io.incidentanalyzer.correlate.rank.DependencyGraph;
+import io.incidentanalyzer.model.CauseKind;
+import io.incidentanalyzer.model.ChangeEffect;
+import io.incidentanalyzer.model.ChangeEvent;
+import io.incidentanalyzer.model.ComponentImpact;
+import io.incidentanalyzer.model.ComponentState;
+import io.incidentanalyzer.model.ComponentWindow;
+import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.RootCause;
+import io.incidentanalyzer.model.SignalKind;
+import io.incidentanalyzer.model.TimelineEntry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The postmortem draft in the seed's structure: Incident Timeline, Root Cause Analysis (with the
+ * figures), Impact, Actions Taken (changes and their measured effect) and Preventive Measures
+ * (suggested from a catalogue of patterns, marked as suggestions). Markdown.
+ */
+final class Postmortem {
+    private final JobConfig config;
+    private final Words w;
+    private final DraftState st;
+    private final IncidentEvent e;
+    private final List<TimelineEntry> timeline;
+    private final List<ComponentImpact> components;
+    private final DependencyGraph graph;
+
+    Postmortem(
+            JobConfig config,
+            Words w,
+            DraftState st,
+            IncidentEvent e,
+            List<TimelineEntry> timeline,
+            List<ComponentImpact> components) {
+        this.config = config;
+        this.w = w;
+        this.st = st;
+        this.e = e;
+        this.timeline = timeline;
+        this.components = components;
+        Map<String, List<String>> dependsOn = new LinkedHashMap<>();
+        for (Map.Entry<String, ServiceConfig> s : config.services().entrySet())
+            dependsOn.put(s.getKey(), s.getValue().dependsOn());
+        this.graph = DependencyGraph.of(dependsOn);
+    }
+
+    String markdown() {
+        StringBuilder b = new StringBuilder();
+        b.append("# Postmortem: ").append(e.title()).append("\n\n");
+        b.append("> Draft by incident-analyzer from the evidence of incident `")
+                .append(e.incidentId())
+                .append("` as of ")
+                .append(w.day(e.ts()))
+                .append(", ")
+                .append(w.time(e.ts()))
+                .append(" (")
+                .append(config.timeZone())
+                .append("). Review and edit before publishing.\n\n");
+        b.append("## Incident Timeline\n\n").append(Markdown.timeline(timeline));
+        b.append("\n## Root Cause Analysis\n\n").append(rootCause()).append('\n');
+        if (!e.contributingCauses().isEmpty()) {
+            b.append("\nCauses that blocked recovery:\n\n");
+            for (RootCause c : e.contributingCauses()) {
+                SignalNote n = Drafter.find(st, c.signals().get(0));
+                b.append("- From ")
+                        .append(w.day(c.onset()))
+                        .append(", ")
+                        .append(w.time(c.onset()))
+                        .append(": ")
+                        .append(c.kind().words())
+                        .append(" on the ")
+                        .append(w.name(c.service()))
+                        .append(n == null ? "" : ": " + n.openEvidence)
+                        .append(
+                                n == null || n.cleared < 0
+                                        ? " (still open)."
+                                        : " (cleared at " + w.time(n.cleared) + ").")
+                        .append('\n');
+            }
+        }
+        b.append("\n## Impact\n\n").append(impact());
+        b.append("\n## Actions Taken\n\n").append(actions());
+        b.append("\n## Preventive Measures (suggested)\n\n")
+                .append(
+                        "Suggestions from a catalogue of known patterns, for the team to decide"
+                                + " on:\n\n")
+                .append(preventive());
+        return b.toString();
+    }
+
+    /** The main cause with its figures, then what it led to, along the known chain. */
+    private String rootCause() {
+        RootCause top = e.topCause();
+        if (top == null) return "No cause ranked yet.";
+        SignalNote primary = Drafter.find(st, top.signals().get(0));
+        List<String> s = new ArrayList<>();
+        s.add(
+                "The outage was primarily caused by a "
+                        + top.kind().words()
+                        + " on the "
+                        + w.name(top.service())
+                        + (primary == null ? "" : ": " + figures(primary))
+                        + ".");
+        String service = top.service();
+        List<String> overload = new ArrayList<>();
+        for (SignalNote n : notes(Set.of(service))) {
+            if (n == primary) continue;
+            switch (n.kind) {
+                case BASELINE_SHIFT -> {
+                    if (n.subject.equals(config.correlation().errorMetric())) {
+                        overload.add(
+                                String.format(
+                                        Locale.ROOT,
+                                        "up to %s%% of requests failing from %s",
+                                        Words.number(n.peak * 100),
+                                        w.time(n.onset)));
+                    } else if (n.subject.equals(config.correlation().loadMetric())) {
+                        overload.add("requests " + figures(n));
+                    } else {
+                        overload.add(Words.metric(n.subject) + " " + figures(n));
+                    }
+                }
+                case BACKLOG_GROWTH, SATURATION ->
+                        overload.add(Words.metric(n.subject) + " " + figures(n));
+                default -> {}
+            }
+        }
+        if (!overload.isEmpty()) {
+            s.add(
+                    "This overloaded the "
+                            + w.name(service)
+                            + ": "
+                            + String.join("; ", overload.subList(0, Math.min(4, overload.size())))
+                            + ".");
+        }
+        List<String> failing = new ArrayList<>();
+        double worst = 0;
+        for (SignalNote n : st.signals) {
+            if (n.kind == SignalKind.AUTH_FAILURES && "VERIFY_ERROR".equals(n.subject)) {
+                failing.add(w.name(n.service));
+                worst = Math.max(worst, n.peak);
+            }
+        }
+        if (!failing.isEmpty()) {
+            s.add(
+                    String.format(
+                            Locale.ROOT,
+                            "Token verifications failed for %s, up to %s a second.",
+                            w.list(failing),
+                            Words.number(worst)));
+        }
+        Map<String, List<SignalNote>> saturated = new LinkedHashMap<>();
+        for (SignalNote n : notes(graph.downstream(service))) {
+            if (n.kind == SignalKind.SATURATION)
+                saturated
+                        .computeIfAbsent(n.service + "/" + n.subject, k -> new ArrayList<>())
+                        .add(n);
+        }
+        for (List<SignalNote> episodes : saturated.values()) {
+            SignalNote n = episodes.get(0);
+            List<String> again = new ArrayList<>();
+            for (SignalNote x : episodes.subList(1, episodes.size())) again.add(w.time(x.onset));
+            s.add(
+                    String.format(
+                            Locale.ROOT,
+                            "The %s %s reached %s%s from %s (ceiling %s)%s.",
+                            w.name(n.service),
+                            Words.metric(n.subject),
+                            Words.number(n.peak),
+                            n.subject.endsWith("utilization") ? "%" : "",
+                            w.time(n.onset),
+                            Words.number(n.baseline),
+                            again.isEmpty() ? "" : ", and again from " + w.list(again)));
+        }
+        Set<String> backedUp = new LinkedHashSet<>();
+        for (SignalNote n : st.signals) {
+            if (n.service.equals(service)) continue;
+            if (n.kind == SignalKind.BACKLOG_GROWTH
+                    || (n.kind == SignalKind.BASELINE_SHIFT && "latency".equals(category(n))))
+                backedUp.add(w.name(n.service));
+        }
+        if (!backedUp.isEmpty()) {
+            s.add(
+                    "This resulted in a backlog of requests across "
+                            + w.list(new ArrayList<>(backedUp))
+                            + ".");
+        }
+        return String.join(" ", s);
+    }
+
+    private String category(SignalNote n) {
+        return new Drafter(config).category(n);
+    }
+
+    /** The notes on the given services, by onset. */
+    private List<SignalNote> notes(Set<String> services) {
+        List<SignalNote> out = new ArrayList<>();
+        for (SignalNote n : st.signals) if (services.contains(n.service)) out.add(n);
+        out.sort(
+                java.util.Comparator.comparingLong((SignalNote n) -> n.onset)
+                        .thenComparing(n -> n.id));
+        return out;
+    }
+
+    /** A signal's figures: "up to 522 against 13.4 usually (39×), from 8:26 AM". */
+    private String figures(SignalNote n) {
+        if (n.kind == SignalKind.SATURATION) {
+            return String.format(
+                    Locale.ROOT,
+                    "at %s (ceiling %s) from %s",
+                    Words.number(n.peak),
+                    Words.number(n.baseline),
+                    w.time(n.onset));
+        }
+        String ratio =
+                n.baseline > 0 ? String.format(Locale.ROOT, " (%s×)", Words.number(n.ratio())) : "";
+        String base =
+                n.kind == SignalKind.REFRESH_STORM
+                        ? String.format(
+                                Locale.ROOT,
+                                "up to %s refreshes a bucket against %s usually%s, from %s",
+                                Words.number(n.peak),
+                                Words.number(n.baseline),
+                                ratio,
+                                w.time(n.onset))
+                        : String.format(
+                                Locale.ROOT,
+                                "up to %s against %s usually%s, from %s",
+                                Words.number(n.peak),
+                                Words.number(n.baseline),
+                                ratio,
+                                w.time(n.onset));
+        return base + (n.hitter == null ? "" : "; " + n.hitter);
+    }
+
+    private String impact() {
+        if (components.isEmpty()) return "No status-page component was affected.\n";
+        StringBuilder b = new StringBuilder();
+        b.append("| Component | Worst state | From | To | Duration |\n|---|---|---|---|---|\n");
+        for (ComponentImpact c : components) {
+            for (ComponentWindow win : c.windows()) {
+                b.append("| ")
+                        .append(c.name())
+                        .append(" | ")
+                        .append(stateName(win.state()))
+                        .append(" | ")
+                        .append(when(win.from()))
+                        .append(" | ")
+                        .append(win.to() == null ? "ongoing" : when(win.to()))
+                        .append(" | ")
+                        .append(win.to() == null ? "" : w.duration(win.to() - win.from()))
+                        .append(" |\n");
+            }
+        }
+        return b.toString();
+    }
+
+    private String when(long ts) {
+        return w.day(ts) + ", " + w.time(ts);
+    }
+
+    static String stateName(ComponentState s) {
+        return switch (s) {
+            case MAJOR_OUTAGE -> "Major outage";
+            case PARTIAL_OUTAGE -> "Partial outage";
+            case DEGRADED_PERFORMANCE -> "Degraded performance";
+            case OPERATIONAL -> "Operational";
+        };
+    }
+
+    private String actions() {
+        Map<ChangeEvent, List<ChangeEffect>> byChange = new LinkedHashMap<>();
+        for (ChangeEffect x : e.changeEffects())
+            byChange.computeIfAbsent(x.change(), k -> new ArrayList<>()).add(x);
+        if (byChange.isEmpty()) return "No change was recorded during the incident.\n";
+        StringBuilder b = new StringBuilder();
+        int i = 1;
+        for (Map.Entry<ChangeEvent, List<ChangeEffect>> c : byChange.entrySet()) {
+            List<String> bodies = new ArrayList<>();
+            boolean turning = false;
+            for (ChangeEffect x : c.getValue()) {
+                bodies.add(w.effectBody(x));
+                turning |= x.turningPoint();
+            }
+            b.append(i++)
+                    .append(". ")
+                    .append(w.day(c.getKey().ts()))
+                    .append(", ")
+                    .append(w.time(c.getKey().ts()))
+                    .append(": ")
+                    .append(c.getKey().name())
+                    .append(". Effect: ")
+                    .append(String.join("; ", bodies))
+                    .append(turning ? ". This was the turning point." : ".")
+                    .append('\n');
+        }
+        return b.toString();
+    }
+
+    private String preventive() {
+        Set<CauseKind> kinds = new LinkedHashSet<>();
+        if (e.topCause() != null) kinds.add(e.topCause().kind());
+        for (RootCause c : e.contributingCauses()) kinds.add(c.kind());
+        StringBuilder b = new StringBuilder();
+        for (CauseKind k : kinds) {
+            for (String m : catalogue(k)) b.append("- (suggested) ").append(m).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** Known measures against each kind of cause. */
+    static List<String> catalogue(CauseKind k) {
+        return switch (k) {
+            case TOKEN_REFRESH_STORM ->
+                    List.of(
+                            "Refresh tokens only near their expiry in the clients, with backoff"
+                                    + " after a failed refresh.",
+                            "Limit refreshes per session on the token service.",
+                            "Alert on refreshes per active session against the token lifetime.");
+            case DEPENDENCY_DRIFT ->
+                    List.of(
+                            "Keep dependency hosts in one reviewed configuration and check them"
+                                    + " after every deploy and rollback.");
+            case MISSING_TOKEN ->
+                    List.of(
+                            "Renew service tokens before they expire, independently of user"
+                                    + " token refresh, and alert on requests without a token.");
+            case RESOURCE_SATURATION ->
+                    List.of(
+                            "Keep capacity headroom and limit ad-hoc workloads on shared"
+                                    + " resources.");
+            case SERVICE_SLOWDOWN ->
+                    List.of(
+                            "Profile the slow service; give its callers timeouts and circuit"
+                                    + " breakers.");
+            case BAD_DEPLOY ->
+                    List.of(
+                            "Release gradually (canary) and roll back automatically on error or"
+                                    + " latency shifts.");
+            case EXTERNAL_DEPENDENCY ->
+                    List.of(
+                            "Give calls to the vendor timeouts, retries with backoff and a"
+                                    + " fallback.");
+            case TRAFFIC_SURGE ->
+                    List.of(
+                            "Scale out automatically and shed load at the entry point; plan"
+                                    + " capacity for announced events.");
+        };
+    }
+}

@@ -1,0 +1,75 @@
+package io.incidentanalyzer.draft;
+
+import io.incidentanalyzer.model.Severity;
+import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.model.SignalKind;
+
+/** The drafter's note of one signal: what it was about, when, and its figures. */
+public class SignalNote {
+    public String id;
+    public SignalKind kind;
+    public String service;
+    public String subject;
+    public Severity severity;
+    public long onset;
+    public long reported;
+
+    /** Event time its condition ended (its CLEAR's recoveredAt); -1 while open. */
+    public long cleared = -1;
+
+    public long peakTs;
+    public double peak;
+    public double baseline;
+    public double value;
+
+    /** Its first piece of evidence, from its latest report. */
+    public String evidence;
+
+    /** Its first piece of evidence when it opened. */
+    public String openEvidence;
+
+    /** The evidence line naming the heavy hitter behind it, if any. */
+    public String hitter;
+
+    public SignalNote() {}
+
+    static SignalNote of(Signal s) {
+        SignalNote n = new SignalNote();
+        n.id = s.id();
+        n.kind = s.kind();
+        n.service = s.service();
+        n.subject = s.subject();
+        n.severity = s.severity();
+        n.onset = s.onset();
+        n.reported = s.ts();
+        n.update(s);
+        n.openEvidence = n.evidence;
+        return n;
+    }
+
+    void update(Signal s) {
+        peakTs = s.peakTs();
+        peak = s.peak();
+        baseline = s.baseline();
+        value = s.value();
+        evidence = s.evidence().isEmpty() ? "" : s.evidence().get(0);
+        for (String e : s.evidence()) {
+            if (e.contains("% of the excess")) {
+                hitter = e;
+                break;
+            }
+        }
+        if (s.state() == io.incidentanalyzer.model.SignalState.CLEAR) {
+            cleared = s.recoveredAt() >= 0 ? s.recoveredAt() : s.ts();
+        }
+    }
+
+    boolean openAt(long t) {
+        return onset <= t && (cleared < 0 || t < cleared);
+    }
+
+    /** peak / baseline, or 0 without a baseline. */
+    double ratio() {
+        return baseline > 0 ? peak / baseline : 0;
+    }
+}

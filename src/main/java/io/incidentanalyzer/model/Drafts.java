@@ -1,0 +1,27 @@
+package io.incidentanalyzer.model;
+
+import java.util.List;
+
+/**
+ * What the analyzer drafts for an incident from its evidence, for an engineer to review and
+ * publish: the timeline, a status-page update per lifecycle step, the components' states and the
+ * postmortem (docs/formats.md#drafts). Sentences come from templates over evidence.
+ *
+ * @param timeline entries in event-time order
+ * @param statusUpdates one per lifecycle step reached so far (Investigating, Identified,
+ *     Monitoring, Resolved), in order
+ * @param components every status-page component of the job file whose services the incident
+ *     touched, in job-file order
+ * @param postmortem the postmortem draft, Markdown
+ */
+public record Drafts(
+        List<TimelineEntry> timeline,
+        List<StatusUpdate> statusUpdates,
+        List<ComponentImpact> components,
+        String postmortem) {
+    public Drafts {
+        timeline = List.copyOf(timeline);
+        statusUpdates = List.copyOf(statusUpdates);
+        components = List.copyOf(components);
+    }
+}
