@@ -7,9 +7,14 @@ import io.incidentanalyzer.evaluate.ScenarioScoring;
 import io.incidentanalyzer.model.CauseKind;
 import io.incidentanalyzer.model.ChangeEffect;
 import io.incidentanalyzer.model.ChangeKind;
+import io.incidentanalyzer.model.ComponentImpact;
+import io.incidentanalyzer.model.ComponentWindow;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.IncidentEventType;
+import io.incidentanalyzer.model.IncidentStatus;
 import io.incidentanalyzer.model.RootCause;
+import io.incidentanalyzer.model.StatusUpdate;
+import io.incidentanalyzer.model.TimelineEntry;
 import io.incidentanalyzer.replay.Replay;
 import io.incidentanalyzer.replay.ReplayResult;
 import io.incidentanalyzer.simulate.DirectorySink;
@@ -17,6 +22,8 @@ import io.incidentanalyzer.simulate.GroundTruth;
 import io.incidentanalyzer.simulate.ScenarioLoader;
 import io.incidentanalyzer.simulate.Simulator;
 import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,5 +119,139 @@ class WatermelonReplayIT {
                             assertThat(off.relativeChange()).isLessThanOrEqualTo(-0.9);
                             assertThat(off.text()).contains("at 9:00 AM: refresh rate −");
                         });
+    }
+
+    // ------------------------------------------------------------ drafts (issue 6)
+
+    private static final ZoneId AMSTERDAM = ZoneId.of("Europe/Amsterdam");
+
+    /** Event time of a local time in Amsterdam on 16 (or 17) February 2024. */
+    private static long local(int day, int hour, int minute) {
+        return ZonedDateTime.of(2024, 2, day, hour, minute, 0, 0, AMSTERDAM)
+                .toInstant()
+                .toEpochMilli();
+    }
+
+    /** The entry closest to {@code at} among those whose text contains every word given. */
+    private static TimelineEntry closest(long at, String... words) {
+        return last().drafts().timeline().stream()
+                .filter(t -> java.util.Arrays.stream(words).allMatch(t.text()::contains))
+                .min(java.util.Comparator.comparingLong(t -> Math.abs(t.ts() - at)))
+                .orElseThrow(() -> new AssertionError("no entry with " + List.of(words)));
+    }
+
+    @Test
+    void theTimelineHasAnEntryWithinTwoMinutesOfEachSeedEventTheStreamsShow() {
+        // The seed's timeline (../shared/seeds/), in Amsterdam time, and what shows each event.
+        record Seed(String event, long at, String[] words) {}
+        List<Seed> seed =
+                List.of(
+                        new Seed(
+                                "8:30 outage detected",
+                                local(16, 8, 30),
+                                new String[] {"Requests failing"}),
+                        new Seed(
+                                "8:30 database CPU at 100%",
+                                local(16, 8, 30),
+                                new String[] {"Database CPU utilization peaked at 100%"}),
+                        new Seed(
+                                "8:30 API-GPT overloaded",
+                                local(16, 8, 30),
+                                new String[] {"Overload observed on", "API-GPT server"}),
+                        new Seed(
+                                "8:30 token verification overloaded",
+                                local(16, 8, 30),
+                                new String[] {"Token verification server"}),
+                        new Seed("8:45 rollback", local(16, 8, 45), new String[] {"Rolled back"}),
+                        new Seed(
+                                "9:00 refresh disabled",
+                                local(16, 9, 0),
+                                new String[] {"Token refresh disabled", "turning point"}),
+                        new Seed(
+                                "6:00 PM database host corrected",
+                                local(16, 18, 0),
+                                new String[] {"Database host", "drift", "cleared"}),
+                        new Seed(
+                                "6:30 PM tokens not sent",
+                                local(16, 18, 30),
+                                new String[] {"requests sent without a token"}),
+                        new Seed(
+                                "Sat 10:00 AM fully up",
+                                local(17, 10, 0),
+                                new String[] {"App Engine is operational again"}));
+        for (Seed s : seed) {
+            TimelineEntry t = closest(s.at(), s.words());
+            assertThat(Math.abs(t.ts() - s.at()))
+                    .as(s.event() + ": " + t.time() + " " + t.text())
+                    .isLessThanOrEqualTo(120_000);
+        }
+        // "Most functionalities restored": the scenario recovers at 7:43 PM, not the seed's 7:30.
+        long restored = truth.outages().get(0).components().get(0).to().toEpochMilli();
+        assertThat(
+                        Math.abs(
+                                closest(restored, "operational again", "still affected").ts()
+                                        - restored))
+                .isLessThanOrEqualTo(120_000);
+        assertThat(last().drafts().timeline())
+                .extracting(TimelineEntry::day)
+                .containsSubsequence("Friday 16 February 2024", "Saturday 17 February 2024");
+        assertThat(closest(local(16, 8, 45), "Rolled back").time()).isEqualTo("8:45 AM");
+    }
+
+    @Test
+    void theRootCauseParagraphNamesTheStormTheVerificationOverloadAndTheDatabaseWithFigures() {
+        String pm = last().drafts().postmortem();
+        String rca = pm.substring(pm.indexOf("## Root Cause Analysis"), pm.indexOf("## Impact"));
+        assertThat(rca)
+                .containsPattern(
+                        "token-refresh storm on the Token verification server: up to [0-9,]+"
+                                + " refreshes a bucket against [0-9.]+ usually \\([0-9.]+×\\)")
+                .contains("clientVersion 2024.02.16")
+                .containsPattern(
+                        "This overloaded the Token verification server: .*latency p95 \\(ms\\)"
+                                + " up to [0-9,]+ against [0-9.]+ usually")
+                .containsPattern("Token verifications failed for .+, up to [0-9.]+ a second")
+                .containsPattern("The Database CPU utilization reached 100% from 8:2[0-9] AM");
+        assertThat(pm)
+                .contains("## Incident Timeline", "## Impact", "## Actions Taken")
+                .contains("## Preventive Measures (suggested)");
+    }
+
+    @Test
+    void theFourStatusUpdatesComeInOrderAndComponentWindowsMatchTheGroundTruth() {
+        List<StatusUpdate> updates = last().drafts().statusUpdates();
+        assertThat(updates)
+                .extracting(StatusUpdate::status)
+                .containsExactly(
+                        IncidentStatus.INVESTIGATING,
+                        IncidentStatus.IDENTIFIED,
+                        IncidentStatus.MONITORING,
+                        IncidentStatus.RESOLVED);
+        assertThat(updates).extracting(StatusUpdate::ts).isSorted();
+        assertThat(updates.get(2).body()).contains("clear your cache and log in again");
+
+        List<ComponentImpact> drafted = last().drafts().components();
+        List<GroundTruth.Component> expected = truth.outages().get(0).components();
+        assertThat(drafted)
+                .extracting(ComponentImpact::name)
+                .containsExactlyElementsOf(
+                        expected.stream().map(GroundTruth.Component::name).toList());
+        for (GroundTruth.Component c : expected) {
+            ComponentImpact d =
+                    drafted.stream()
+                            .filter(x -> x.name().equals(c.name()))
+                            .findFirst()
+                            .orElseThrow();
+            ComponentWindow first = d.windows().get(0);
+            ComponentWindow lastWindow = d.windows().get(d.windows().size() - 1);
+            assertThat(d.worst()).as(c.name()).isEqualTo(c.state());
+            assertThat(Math.abs(first.from() - c.from().toEpochMilli()))
+                    .as(c.name() + " from")
+                    .isLessThanOrEqualTo(120_000);
+            assertThat(lastWindow.to()).as(c.name() + " to").isNotNull();
+            assertThat(Math.abs(lastWindow.to() - c.to().toEpochMilli()))
+                    .as(c.name() + " to")
+                    .isLessThanOrEqualTo(120_000);
+        }
     }
 }
