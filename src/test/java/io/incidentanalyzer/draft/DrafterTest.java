@@ -1,0 +1,259 @@
+package io.incidentanalyzer.draft;
+
+import static io.incidentanalyzer.testing.Fixtures.latencyShift;
+import static io.incidentanalyzer.testing.Fixtures.signal;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.config.JobConfigLoader;
+import io.incidentanalyzer.model.CauseKind;
+import io.incidentanalyzer.model.ComponentState;
+import io.incidentanalyzer.model.Drafts;
+import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.IncidentEventType;
+import io.incidentanalyzer.model.IncidentStatus;
+import io.incidentanalyzer.model.RootCause;
+import io.incidentanalyzer.model.Severity;
+import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.model.SignalKind;
+import io.incidentanalyzer.model.SignalState;
+import io.incidentanalyzer.model.StatusUpdate;
+import io.incidentanalyzer.model.TimelineEntry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The drafts of a small incident, with the clock and zone of the job file. */
+class DrafterTest {
+
+    private static JobConfig job(String zone, String clock) {
+        return JobConfigLoader.parse(
+                """
+                environment: watermelon-prod
+                timeZone: %s
+                clock: %s
+                topics:
+                  metrics: {name: m}
+                  auth: {name: a}
+                  logs: {name: l}
+                  changes: {name: c}
+                  incidents: i
+                  deadLetter: d
+                services:
+                  database: {displayName: Database}
+                  web-app: {displayName: Web app, dependsOn: [database]}
+                components:
+                  - {name: Conversations, group: Apps, services: [web-app]}
+                  - {name: Storage, group: Platform, services: [database]}
+                """
+                        .formatted(zone, clock),
+                "jobs/test.yaml");
+    }
+
+    private static long at(String instant) {
+        return Instant.parse(instant).toEpochMilli();
+    }
+
+    private static Signal errors(SignalState state, long onset, long ts, double peak) {
+        return signal(
+                SignalKind.BASELINE_SHIFT,
+                "web-app",
+                "error_ratio",
+                state,
+                onset,
+                ts,
+                peak,
+                peak,
+                0.001,
+                Severity.MAJOR);
+    }
+
+    private static IncidentEvent event(
+            IncidentEventType type,
+            IncidentStatus status,
+            long ts,
+            Signal cause,
+            List<Signal> active) {
+        RootCause top =
+                new RootCause(
+                        CauseKind.SERVICE_SLOWDOWN,
+                        "web-app",
+                        0.8,
+                        cause.onset(),
+                        List.of("web-app error_ratio evidence"),
+                        List.of(cause.id()));
+        return new IncidentEvent(
+                "watermelon-prod-x",
+                "watermelon-prod",
+                type,
+                ts,
+                status,
+                cause.onset(),
+                type == IncidentEventType.CLOSED ? ts : null,
+                "web-app error_ratio far from its baseline",
+                cause,
+                active,
+                List.of(top),
+                List.of(),
+                List.of(),
+                null);
+    }
+
+    /**
+     * An incident of one signal: failing requests from {@code onset}, identified, recovered at
+     * {@code recovered}, resolved {@code quiet} later; the drafts after each event.
+     */
+    private static List<Drafts> incident(JobConfig job, long onset, long recovered, long quiet) {
+        Signal open = errors(SignalState.OPEN, onset, onset + 30_000, 0.6);
+        Signal clear = errors(SignalState.CLEAR, onset, recovered, 0.6);
+        long o = open.ts();
+        List<IncidentEvent> events =
+                List.of(
+                        event(
+                                IncidentEventType.OPENED,
+                                IncidentStatus.INVESTIGATING,
+                                o,
+                                open,
+                                List.of(open)),
+                        event(
+                                IncidentEventType.IDENTIFIED,
+                                IncidentStatus.IDENTIFIED,
+                                o,
+                                open,
+                                List.of(open)),
+                        event(
+                                IncidentEventType.MONITORING,
+                                IncidentStatus.MONITORING,
+                                recovered,
+                                clear,
+                                List.of()),
+                        // The CLOSED event's cause is the clear that began the quiet period.
+                        event(
+                                IncidentEventType.CLOSED,
+                                IncidentStatus.RESOLVED,
+                                recovered + quiet,
+                                clear,
+                                List.of()));
+        Drafter drafter = new Drafter(job);
+        DraftState st = new DraftState();
+        List<Drafts> out = new ArrayList<>();
+        for (IncidentEvent e : events) {
+            drafter.update(st, e);
+            out.add(drafter.render(st, e));
+        }
+        return out;
+    }
+
+    @Test
+    void aDaylightSavingChangeInsideTheIncidentKeepsLocalTimesAndRealDurations() {
+        // 31 March 2024 in Amsterdam: 2:00 AM does not exist, clocks go from 1:59 to 3:00.
+        List<Drafts> drafts =
+                incident(
+                        job("Europe/Amsterdam", "12h"),
+                        at("2024-03-31T00:30:00Z"),
+                        at("2024-03-31T01:30:00Z"),
+                        15 * 60_000);
+        Drafts last = drafts.get(drafts.size() - 1);
+
+        assertThat(last.timeline())
+                .extracting(TimelineEntry::time, TimelineEntry::text)
+                .contains(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "1:30 AM",
+                                "System outage detected: Web app error ratio at 0.6 against 0.0"
+                                        + " usually"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "3:30 AM", "Conversations is operational again."));
+        assertThat(last.timeline())
+                .extracting(TimelineEntry::day)
+                .containsOnly("Sunday 31 March 2024");
+        assertThat(last.postmortem())
+                .as("one real hour, though the wall clock moved two")
+                .contains(
+                        "| Conversations | Major outage | Sunday 31 March 2024, 1:30 AM | Sunday 31"
+                                + " March 2024, 3:30 AM | 1 h |");
+        assertThat(last.components())
+                .singleElement()
+                .satisfies(
+                        c -> {
+                            assertThat(c.worst()).isEqualTo(ComponentState.MAJOR_OUTAGE);
+                            assertThat(c.state()).isEqualTo(ComponentState.OPERATIONAL);
+                        });
+    }
+
+    @Test
+    void aZoneOutsideEuropeWithA24HourClockMovesEntriesToTheLocalDay() {
+        // 23:50 in Tokyo on Friday is 14:50 UTC; the recovery falls on Saturday there.
+        List<Drafts> drafts =
+                incident(
+                        job("Asia/Tokyo", "24h"),
+                        at("2024-02-16T14:50:00Z"),
+                        at("2024-02-16T15:20:00Z"),
+                        15 * 60_000);
+        Drafts last = drafts.get(drafts.size() - 1);
+
+        assertThat(last.timeline())
+                .extracting(TimelineEntry::day, TimelineEntry::time)
+                .contains(
+                        org.assertj.core.groups.Tuple.tuple("Friday 16 February 2024", "23:50"),
+                        org.assertj.core.groups.Tuple.tuple("Saturday 17 February 2024", "00:20"),
+                        org.assertj.core.groups.Tuple.tuple("Saturday 17 February 2024", "00:35"));
+        assertThat(Markdown.timeline(last.timeline()))
+                .startsWith("### Friday 16 February 2024\n\n- 23:50: System outage detected")
+                .contains(
+                        "\n### Saturday 17 February 2024\n\n- 00:20: Conversations is operational");
+    }
+
+    @Test
+    void statusUpdatesComeOnePerStepInOrderWithTheComponentsTheyChange() {
+        List<Drafts> drafts =
+                incident(
+                        job("Europe/Amsterdam", "12h"),
+                        at("2024-02-16T07:26:00Z"),
+                        at("2024-02-16T09:00:00Z"),
+                        15 * 60_000);
+
+        assertThat(drafts).extracting(d -> d.statusUpdates().size()).containsExactly(1, 2, 3, 4);
+        List<StatusUpdate> updates = drafts.get(3).statusUpdates();
+        assertThat(updates)
+                .extracting(StatusUpdate::status)
+                .containsExactly(
+                        IncidentStatus.INVESTIGATING,
+                        IncidentStatus.IDENTIFIED,
+                        IncidentStatus.MONITORING,
+                        IncidentStatus.RESOLVED);
+        assertThat(updates).extracting(StatusUpdate::ts).isSorted();
+        assertThat(updates.get(0).body())
+                .isEqualTo(
+                        "We are currently investigating this incident. Conversations is not"
+                                + " working.");
+        assertThat(updates.get(0).affectedComponents())
+                .singleElement()
+                .satisfies(
+                        c -> {
+                            assertThat(c.name()).isEqualTo("Conversations");
+                            assertThat(c.oldStatus()).isEqualTo(ComponentState.OPERATIONAL);
+                            assertThat(c.newStatus()).isEqualTo(ComponentState.MAJOR_OUTAGE);
+                        });
+        assertThat(updates.get(1).body())
+                .startsWith("We have identified the issue: a slowdown on the Web app.");
+        assertThat(updates.get(2).body())
+                .isEqualTo(
+                        "We've implemented a fix and are currently monitoring the situation."
+                                + " Everything is running again.")
+                .as("no token cause, so no advice to log in again")
+                .doesNotContain("cache");
+        assertThat(updates.get(3).body()).isEqualTo("This incident has been resolved.");
+    }
+
+    @Test
+    void theSameEventsGiveTheSameDrafts() {
+        JobConfig job = job("Europe/Amsterdam", "12h");
+        long onset = at("2024-02-16T07:26:00Z");
+        assertThat(incident(job, onset, onset + 3_600_000, 900_000))
+                .isEqualTo(incident(job, onset, onset + 3_600_000, 900_000));
+        assertThat(latencyShift("web-app", SignalState.OPEN, onset, onset).recoveredAt())
+                .isEqualTo(-1);
+    }
+}
