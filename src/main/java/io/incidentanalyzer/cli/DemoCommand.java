@@ -120,14 +120,7 @@ final class DemoCommand implements Callable<Integer> {
         Thread cleanup = new Thread(() -> stop(stopped, job[0], kafka), "demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            kafka.createTopics(
-                    2,
-                    config.topics().metrics().name(),
-                    config.topics().auth().name(),
-                    config.topics().logs().name(),
-                    config.topics().changes().name(),
-                    config.topics().incidents(),
-                    config.topics().deadLetter());
+            kafka.createTopics(2, config.topics().names().toArray(String[]::new));
             out.printf("  Kafka    embedded KRaft broker at %s%n", kafka.bootstrapServers());
 
             StreamExecutionEnvironment env = LocalCluster.streaming(metrics.port, 2, null);

@@ -47,6 +47,9 @@ public record JobConfig(
                             kafka.transactionTimeout(),
                             kafka.properties());
         }
+        if (topics != null && environment != null) {
+            topics = topics.withDefaultStatusUpdates(environment + ".status-updates");
+        }
         watermarks = watermarks == null ? Watermarks.defaults() : watermarks;
         limits = limits == null ? Limits.defaults() : limits;
         Map<String, ServiceConfig> byName = new LinkedHashMap<>();

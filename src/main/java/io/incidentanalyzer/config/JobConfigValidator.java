@@ -109,6 +109,7 @@ final class JobConfigValidator {
         input("topics.changes", t.changes());
         topic("topics.incidents", t.incidents());
         topic("topics.deadLetter", t.deadLetter());
+        topic("topics.statusUpdates", t.statusUpdates());
     }
 
     private void input(String path, InputTopic t) {

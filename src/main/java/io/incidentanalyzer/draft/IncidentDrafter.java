@@ -3,11 +3,13 @@ package io.incidentanalyzer.draft;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.IncidentEventType;
+import io.incidentanalyzer.model.StatusPageIncident;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Adds the drafts to each incident event (keyed by incident id). The events of one incident come
@@ -17,6 +19,10 @@ import org.apache.flink.util.Collector;
  */
 public class IncidentDrafter extends KeyedProcessFunction<String, IncidentEvent, IncidentEvent> {
     private static final long serialVersionUID = 1L;
+
+    /** The Statuspage document, at each lifecycle step (a new status update). */
+    public static final OutputTag<StatusPageIncident> STATUS_UPDATES =
+            new OutputTag<>("status-updates") {};
 
     private final Drafter drafter;
     private transient ValueState<DraftState> state;
@@ -38,7 +44,13 @@ public class IncidentDrafter extends KeyedProcessFunction<String, IncidentEvent,
         DraftState st = state.value();
         if (st == null) st = new DraftState();
         drafter.update(st, e);
-        out.collect(e.withDrafts(drafter.render(st, e)));
+        IncidentEvent drafted = e.withDrafts(drafter.render(st, e));
+        out.collect(drafted);
+        switch (e.type()) {
+            case OPENED, IDENTIFIED, MONITORING, REOPENED, CLOSED ->
+                    ctx.output(STATUS_UPDATES, StatusPage.of(drafted));
+            default -> {}
+        }
         if (e.type() == IncidentEventType.CLOSED) {
             state.clear();
         } else {

@@ -88,6 +88,10 @@ public final class IncidentAnalyzerJob {
 
         IncidentPipeline.Outputs out = IncidentPipeline.build(config, inputs);
         out.incidents().sinkTo(kafka.incidentSink()).name("incidents topic").uid("sink-incidents");
+        out.statusUpdates()
+                .sinkTo(kafka.statusUpdateSink())
+                .name("status-updates topic")
+                .uid("sink-status-updates");
         out.deadLetters()
                 .sinkTo(kafka.deadLetterSink())
                 .name("dead-letter topic")

@@ -30,6 +30,7 @@ import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.LogEvent;
 import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.model.StatusPageIncident;
 import java.util.List;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -52,6 +53,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * logs ─► host reports ─► dependency-drift detector (keyBy dependency) ─────────────┤
  * logs ─► error-pattern detector (keyBy service) ───────────────────────────────────┘
  * signals + changes ─► correlator (keyBy environment) ─► drafter (keyBy incident) ─► incident events
+ * incident events at each lifecycle step ─► Statuspage documents (status updates)
  * rejects + late events ─► dead letters
  * </pre>
  */
@@ -61,6 +63,7 @@ public final class IncidentPipeline {
     public record Outputs(
             DataStream<Signal> signals,
             DataStream<IncidentEvent> incidents,
+            DataStream<StatusPageIncident> statusUpdates,
             DataStream<DeadLetter> deadLetters) {}
 
     /** The four decoded inputs, with event-time timestamps and watermarks already assigned. */
@@ -208,7 +211,11 @@ public final class IncidentPipeline {
             deadLetters = deadLetters.union(d.getSideOutput(EventTimeOrderedFunction.LATE));
         }
 
-        return new Outputs(signals, incidents, deadLetters);
+        return new Outputs(
+                signals,
+                incidents,
+                incidents.getSideOutput(IncidentDrafter.STATUS_UPDATES),
+                deadLetters);
     }
 
     private static <T> SingleOutputStreamOperator<T> route(

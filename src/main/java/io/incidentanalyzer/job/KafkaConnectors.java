@@ -10,6 +10,7 @@ import io.incidentanalyzer.ingest.StreamKind;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.Decoded;
 import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.StatusPageIncident;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -67,6 +68,13 @@ public final class KafkaConnectors {
                 config.topics().incidents(),
                 new JsonRecordSerializer<IncidentEvent>(
                         config.topics().incidents(), IncidentEvent::incidentId));
+    }
+
+    public KafkaSink<StatusPageIncident> statusUpdateSink() {
+        return sink(
+                config.topics().statusUpdates(),
+                new JsonRecordSerializer<StatusPageIncident>(
+                        config.topics().statusUpdates(), StatusPageIncident::id));
     }
 
     public KafkaSink<DeadLetter> deadLetterSink() {

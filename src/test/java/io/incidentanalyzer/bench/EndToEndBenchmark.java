@@ -223,7 +223,10 @@ public final class EndToEndBenchmark {
             String prefix = "bench-" + label;
             JobConfig config = config(prefix, metricsTopic);
             kafka.createTopics(
-                    o.partitions(), config.topics().incidents(), config.topics().deadLetter());
+                    o.partitions(),
+                    config.topics().incidents(),
+                    config.topics().deadLetter(),
+                    config.topics().statusUpdates());
 
             Configuration conf = new Configuration();
             conf.set(CoreOptions.DEFAULT_PARALLELISM, o.parallelism());

@@ -63,15 +63,7 @@ detectors:
             throws Exception {
         String prefix = "it-" + test.getTestMethod().orElseThrow().getName().hashCode();
         JobConfig config = config(prefix);
-        KAFKA.kafka()
-                .createTopics(
-                        2,
-                        prefix + ".metrics",
-                        prefix + ".auth",
-                        prefix + ".logs",
-                        prefix + ".changes",
-                        prefix + ".incidents",
-                        prefix + ".dead-letter");
+        KAFKA.kafka().createTopics(2, config.topics().names().toArray(String[]::new));
         String metrics = config.topics().metrics().name();
 
         try (KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers())) {
@@ -118,6 +110,25 @@ detectors:
                         .containsOnly(t(60));
                 assertThat(incidents.get(2).get("closedAt").asLong())
                         .isEqualTo(t(310)); // 120 s at or below 80 from t(190)
+                assertThat(incidents.get(2).path("drafts").path("postmortem").asText())
+                        .startsWith("# Postmortem: database cpu_utilization saturated");
+
+                // One Statuspage document per lifecycle step, keyed by incident id.
+                List<JsonNode> pages =
+                        await().atMost(Duration.ofMinutes(1))
+                                .pollInterval(Duration.ofMillis(500))
+                                .until(
+                                        () -> kafka.readAll(config.topics().statusUpdates()),
+                                        p -> p.size() >= 3);
+                assertThat(pages)
+                        .extracting(p -> p.get("status").asText())
+                        .containsExactly("investigating", "identified", "resolved");
+                JsonNode resolved = pages.get(2);
+                assertThat(resolved.get("id").asText()).isEqualTo("it-20240216T072100Z");
+                assertThat(resolved.get("resolved_at").asText()).isEqualTo("2024-02-16T07:25:10Z");
+                assertThat(resolved.get("incident_updates"))
+                        .extracting(u -> u.get("status").asText())
+                        .containsExactly("resolved", "identified", "investigating");
 
                 List<JsonNode> dead =
                         await().atMost(Duration.ofMinutes(1))

@@ -160,15 +160,7 @@ detectors:
                 .containsExactly(t(300), t(300), t(300), t(1800), t(1800), t(1800));
         assertThat(replay.deadLetters()).hasSize(7);
 
-        KAFKA.kafka()
-                .createTopics(
-                        2,
-                        prefix + ".metrics",
-                        prefix + ".auth",
-                        prefix + ".logs",
-                        prefix + ".changes",
-                        prefix + ".incidents",
-                        prefix + ".dead-letter");
+        KAFKA.kafka().createTopics(2, config.topics().names().toArray(String[]::new));
         try (KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers())) {
             produce(kafka, "metrics.jsonl", config.topics().metrics().name());
             produce(kafka, "auth.jsonl", config.topics().auth().name());
