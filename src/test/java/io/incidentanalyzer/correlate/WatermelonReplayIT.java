@@ -218,6 +218,18 @@ class WatermelonReplayIT {
     }
 
     @Test
+    void theCommittedExamplePostmortemIsWhatTheAnalyzerDraftsToday() throws Exception {
+        String example =
+                java.nio.file.Files.readString(Path.of("docs/examples/watermelon-postmortem.md"));
+        String drafted = example.substring(example.indexOf("\n---\n\n") + "\n---\n\n".length());
+        assertThat(drafted)
+                .as(
+                        "regenerate with the commands at the top of"
+                                + " docs/examples/watermelon-postmortem.md")
+                .isEqualTo(last().drafts().postmortem());
+    }
+
+    @Test
     void theFourStatusUpdatesComeInOrderAndComponentWindowsMatchTheGroundTruth() {
         List<StatusUpdate> updates = last().drafts().statusUpdates();
         assertThat(updates)
