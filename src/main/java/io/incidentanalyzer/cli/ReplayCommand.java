@@ -5,6 +5,7 @@ import io.incidentanalyzer.config.ConfigException;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
 import io.incidentanalyzer.draft.Markdown;
+import io.incidentanalyzer.draft.StatusPage;
 import io.incidentanalyzer.embedded.LocalCluster;
 import io.incidentanalyzer.job.OutputJson;
 import io.incidentanalyzer.model.DeadLetter;
@@ -78,8 +79,9 @@ final class ReplayCommand implements Callable<Integer> {
             names = "--drafts",
             paramLabel = "DIR",
             description = {
-                "Write each incident's drafts as Markdown to DIR/<incident id>/: timeline.md,"
-                        + " status-updates.md and postmortem.md (DIR is created)."
+                "Write each incident's drafts to DIR/<incident id>/: timeline.md,"
+                        + " status-updates.md, postmortem.md, and status-page.json (the"
+                        + " Statuspage-compatible incident document); DIR is created."
             })
     Path drafts;
 
@@ -155,6 +157,12 @@ final class ReplayCommand implements Callable<Integer> {
                         d.resolve("status-updates.md"),
                         Markdown.statusUpdatesFile(e.incidentId(), e.drafts(), config));
                 Files.writeString(d.resolve("postmortem.md"), e.drafts().postmortem());
+                Files.writeString(
+                        d.resolve("status-page.json"),
+                        OutputJson.mapper()
+                                        .writerWithDefaultPrettyPrinter()
+                                        .writeValueAsString(StatusPage.of(e))
+                                + "\n");
             }
         } catch (IOException x) {
             throw new ConfigException(
