@@ -24,6 +24,15 @@ public class DraftState {
         /** For CONTRIBUTING_CAUSE: the signal id that names the cause; else the cause signal. */
         public String signal;
 
+        /** The top candidate at this step, as drafts name it ("token-refresh storm on …"). */
+        public String top;
+
+        /** The top candidate's kind and service ("TOKEN_REFRESH_STORM@token-verification"). */
+        public String topKey;
+
+        /** The signals behind the top candidate at this step. */
+        public List<String> topSignals = new ArrayList<>();
+
         public Step() {}
 
         Step(long ts, String type, String signal) {

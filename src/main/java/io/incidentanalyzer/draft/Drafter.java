@@ -18,7 +18,6 @@ import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.model.StatusUpdate;
 import io.incidentanalyzer.model.TimelineEntry;
 import java.io.Serializable;
-import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,6 +48,10 @@ public final class Drafter implements Serializable {
         this.config = config;
     }
 
+    JobConfig config() {
+        return config;
+    }
+
     Words words() {
         if (words == null) words = new Words(config);
         return words;
@@ -60,17 +63,24 @@ public final class Drafter implements Serializable {
         for (Signal s : e.activeSignals()) note(st, s);
         switch (e.type()) {
             case OPENED,
-                            IDENTIFIED,
-                            ROOT_CAUSE_CHANGED,
-                            CONTRIBUTING_CAUSE,
-                            MONITORING,
-                            REOPENED,
-                            CLOSED ->
-                    st.steps.add(
-                            new DraftState.Step(
-                                    e.ts(),
-                                    e.type().name(),
-                                    e.cause() == null ? null : e.cause().id()));
+                    IDENTIFIED,
+                    ROOT_CAUSE_CHANGED,
+                    CONTRIBUTING_CAUSE,
+                    MONITORING,
+                    REOPENED,
+                    CLOSED -> {
+                DraftState.Step step =
+                        new DraftState.Step(
+                                e.ts(), e.type().name(), e.cause() == null ? null : e.cause().id());
+                RootCause top = e.topCause();
+                if (top != null) {
+                    // As it stood then: a later revision does not rewrite earlier lines.
+                    step.top = words().cause(top);
+                    step.topKey = top.kind().words() + " on the " + words().name(top.service());
+                    step.topSignals = new ArrayList<>(top.signals());
+                }
+                st.steps.add(step);
+            }
             default -> {}
         }
     }
@@ -91,7 +101,7 @@ public final class Drafter implements Serializable {
         List<ComponentImpact> components = components(st, e.ts());
         List<TimelineEntry> timeline = timeline(st, e, components);
         List<StatusUpdate> updates = statusUpdates(st, e);
-        String postmortem = new Postmortem(config, words(), st, e, timeline, components).markdown();
+        String postmortem = new Postmortem(this, st, e, timeline, components).markdown();
         return new Drafts(timeline, updates, components, postmortem);
     }
 
@@ -193,13 +203,12 @@ public final class Drafter implements Serializable {
                                     ids(n)));
                 }
                 case "IDENTIFIED", "ROOT_CAUSE_CHANGED" -> {
-                    RootCause top = topAt(e, step);
-                    if (top == null) break;
+                    if (step.top == null) break;
                     String head =
                             step.type.equals("IDENTIFIED")
                                     ? "Identified the cause: "
                                     : "Root cause revised: ";
-                    lines.add(new Line(step.ts, 2, head + w.cause(top), top.signals()));
+                    lines.add(new Line(step.ts, 2, head + step.top, step.topSignals));
                 }
                 case "CONTRIBUTING_CAUSE" -> {
                     RootCause c = contributing(e, step.signal);
@@ -408,7 +417,7 @@ public final class Drafter implements Serializable {
                     new StatusUpdate(
                             step.ts,
                             status,
-                            w.statusBody(status, step.type, now, e.topCause(), causes(e)),
+                            w.statusBody(status, step.type, now, step.topKey, causes(e)),
                             changed));
             before.putAll(now);
         }
@@ -444,14 +453,6 @@ public final class Drafter implements Serializable {
         return kinds;
     }
 
-    /**
-     * The top candidate as drafts name it at a step: the incident's current one (a revision has its
-     * own ROOT_CAUSE_CHANGED line, and a draft is read as of its latest event).
-     */
-    private static RootCause topAt(IncidentEvent e, DraftState.Step step) {
-        return e.topCause();
-    }
-
     private static RootCause contributing(IncidentEvent e, String signal) {
         for (RootCause c : e.contributingCauses()) if (c.signals().get(0).equals(signal)) return c;
         return null;
@@ -471,9 +472,5 @@ public final class Drafter implements Serializable {
     static DateTimeFormatter dayFormat(JobConfig config) {
         return DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", Locale.ENGLISH)
                 .withZone(config.zone());
-    }
-
-    static String at(JobConfig config, long ts) {
-        return config.clockFormat("h:mm a", "HH:mm").format(Instant.ofEpochMilli(ts));
     }
 }

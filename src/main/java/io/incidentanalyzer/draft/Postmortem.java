@@ -28,6 +28,7 @@ import java.util.Set;
  */
 final class Postmortem {
     private final JobConfig config;
+    private final Drafter drafter;
     private final Words w;
     private final DraftState st;
     private final IncidentEvent e;
@@ -36,14 +37,14 @@ final class Postmortem {
     private final DependencyGraph graph;
 
     Postmortem(
-            JobConfig config,
-            Words w,
+            Drafter drafter,
             DraftState st,
             IncidentEvent e,
             List<TimelineEntry> timeline,
             List<ComponentImpact> components) {
-        this.config = config;
-        this.w = w;
+        this.drafter = drafter;
+        this.config = drafter.config();
+        this.w = drafter.words();
         this.st = st;
         this.e = e;
         this.timeline = timeline;
@@ -199,7 +200,7 @@ final class Postmortem {
     }
 
     private String category(SignalNote n) {
-        return new Drafter(config).category(n);
+        return drafter.category(n);
     }
 
     /** The notes on the given services, by onset. */

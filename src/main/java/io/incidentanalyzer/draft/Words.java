@@ -269,7 +269,7 @@ final class Words {
             IncidentStatus status,
             String step,
             Map<String, ComponentState> now,
-            RootCause top,
+            String top,
             Set<CauseKind> causes) {
         List<String> s = new ArrayList<>();
         switch (status) {
@@ -286,9 +286,7 @@ final class Words {
                         top == null
                                 ? "We have identified the issue and are working on a solution."
                                 : "We have identified the issue: a "
-                                        + top.kind().words()
-                                        + " on the "
-                                        + name(top.service())
+                                        + top
                                         + ". We are working on a solution.");
                 s.add(affected(now));
             }

@@ -256,4 +256,62 @@ class DrafterTest {
         assertThat(latencyShift("web-app", SignalState.OPEN, onset, onset).recoveredAt())
                 .isEqualTo(-1);
     }
+
+    @Test
+    void aRevisedRootCauseKeepsWhatWasSaidBeforeIt() {
+        JobConfig job = job("Europe/Amsterdam", "12h");
+        long onset = at("2024-02-16T07:26:00Z");
+        Signal slow = errors(SignalState.OPEN, onset, onset + 30_000, 0.6);
+        IncidentEvent identified =
+                event(
+                        IncidentEventType.IDENTIFIED,
+                        IncidentStatus.IDENTIFIED,
+                        onset + 30_000,
+                        slow,
+                        List.of(slow));
+        RootCause database =
+                new RootCause(
+                        CauseKind.RESOURCE_SATURATION,
+                        "database",
+                        0.9,
+                        onset,
+                        List.of("database cpu_utilization at or above 95"),
+                        List.of(slow.id()));
+        IncidentEvent revised =
+                new IncidentEvent(
+                        identified.incidentId(),
+                        identified.environment(),
+                        IncidentEventType.ROOT_CAUSE_CHANGED,
+                        onset + 90_000,
+                        IncidentStatus.IDENTIFIED,
+                        onset,
+                        null,
+                        identified.title(),
+                        slow,
+                        List.of(slow),
+                        List.of(database),
+                        List.of(),
+                        List.of(),
+                        null);
+        Drafter drafter = new Drafter(job);
+        DraftState st = new DraftState();
+        drafter.update(st, identified);
+        drafter.update(st, revised);
+        Drafts d = drafter.render(st, revised);
+
+        assertThat(d.timeline())
+                .extracting(TimelineEntry::text)
+                .contains(
+                        "Identified the cause: slowdown on Web app (web-app error_ratio evidence)",
+                        "Root cause revised: saturation under its own load on Database (database"
+                                + " cpu_utilization at or above 95)");
+        assertThat(d.statusUpdates())
+                .singleElement()
+                .satisfies(
+                        u ->
+                                assertThat(u.body())
+                                        .startsWith(
+                                                "We have identified the issue: a slowdown on the"
+                                                        + " Web app."));
+    }
 }
