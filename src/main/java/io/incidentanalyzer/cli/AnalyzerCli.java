@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             ReplayCommand.class,
             SimulateCommand.class,
             EvaluateCommand.class,
+            ReviewCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AnalyzerCli implements Runnable {

@@ -23,7 +23,17 @@ final class KafkaPreflight {
         List<String> topics = new ArrayList<>(inputs(config));
         topics.add(config.topics().incidents());
         topics.add(config.topics().deadLetter());
+        topics.add(config.topics().statusUpdates());
         check(config, bootstrap, jobFile, topics);
+    }
+
+    /** The review service's topics: the incidents it reads and the reviews it keeps. */
+    static void checkReview(JobConfig config, String bootstrap, String jobFile) {
+        check(
+                config,
+                bootstrap,
+                jobFile,
+                List.of(config.topics().incidents(), config.topics().reviews()));
     }
 
     /** The job file's four input topics (what {@code simulate} writes). */

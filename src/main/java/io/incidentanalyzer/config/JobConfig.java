@@ -48,7 +48,7 @@ public record JobConfig(
                             kafka.properties());
         }
         if (topics != null && environment != null) {
-            topics = topics.withDefaultStatusUpdates(environment + ".status-updates");
+            topics = topics.withDefaults(environment);
         }
         watermarks = watermarks == null ? Watermarks.defaults() : watermarks;
         limits = limits == null ? Limits.defaults() : limits;

@@ -110,6 +110,7 @@ final class JobConfigValidator {
         topic("topics.incidents", t.incidents());
         topic("topics.deadLetter", t.deadLetter());
         topic("topics.statusUpdates", t.statusUpdates());
+        topic("topics.reviews", t.reviews());
     }
 
     private void input(String path, InputTopic t) {

@@ -7,6 +7,8 @@ import java.io.Serializable;
  *
  * @param statusUpdates Statuspage-compatible incident documents, one per lifecycle step; defaults
  *     to {@code <environment>.status-updates}
+ * @param reviews what engineers did in the review service (confirmations, overrides, publications);
+ *     its only store. Defaults to {@code <environment>.reviews}
  */
 public record Topics(
         InputTopic metrics,
@@ -15,14 +17,21 @@ public record Topics(
         InputTopic changes,
         String incidents,
         String deadLetter,
-        String statusUpdates)
+        String statusUpdates,
+        String reviews)
         implements Serializable {
 
-    /** This with the status-updates topic given when none is. */
-    Topics withDefaultStatusUpdates(String name) {
-        return statusUpdates != null
-                ? this
-                : new Topics(metrics, auth, logs, changes, incidents, deadLetter, name);
+    /** This with the environment's default names for the optional output topics. */
+    Topics withDefaults(String environment) {
+        return new Topics(
+                metrics,
+                auth,
+                logs,
+                changes,
+                incidents,
+                deadLetter,
+                statusUpdates != null ? statusUpdates : environment + ".status-updates",
+                reviews != null ? reviews : environment + ".reviews");
     }
 
     /** Every topic the job reads or writes, inputs first. */
@@ -34,6 +43,7 @@ public record Topics(
                 changes.name(),
                 incidents,
                 deadLetter,
-                statusUpdates);
+                statusUpdates,
+                reviews);
     }
 }

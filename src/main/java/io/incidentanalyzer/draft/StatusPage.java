@@ -81,7 +81,7 @@ public final class StatusPage {
     }
 
     /** A component's code: its name in lower case, words joined by dashes. */
-    static String code(String name) {
+    public static String code(String name) {
         return name.toLowerCase(Locale.ROOT)
                 .replaceAll("[^a-z0-9]+", "-")
                 .replaceAll("(^-|-$)", "");

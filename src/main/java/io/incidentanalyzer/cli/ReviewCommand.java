@@ -1,0 +1,101 @@
+package io.incidentanalyzer.cli;
+
+import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.config.JobConfigLoader;
+import io.incidentanalyzer.review.ReviewLog;
+import io.incidentanalyzer.review.ReviewServer;
+import io.incidentanalyzer.review.ReviewState;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code review}: the review service, until stopped. */
+@Command(
+        name = "review",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Serves the review pages: engineers check each incident's ranked root cause against its"
+                    + " evidence, correct it, and publish the drafted status updates and"
+                    + " postmortem; /status is the public status page, /api/v2/*.json its JSON.",
+            "State is rebuilt from the incidents and reviews topics at start; every action is"
+                    + " written to the reviews topic. Stop it with Ctrl-C."
+        })
+final class ReviewCommand implements Callable<Integer> {
+
+    @Mixin JobFileOption jobFile;
+
+    @Option(
+            names = "--bootstrap",
+            required = true,
+            paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(
+            names = "--bind",
+            defaultValue = "127.0.0.1",
+            description =
+                    "Address to listen on (default: ${DEFAULT-VALUE}). Any other than loopback"
+                            + " needs a token: the engineer pages and actions then ask for it.")
+    String bind;
+
+    @Option(
+            names = "--port",
+            defaultValue = "8080",
+            description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(
+            names = "--token-env",
+            defaultValue = "REVIEW_TOKEN",
+            paramLabel = "NAME",
+            description =
+                    "Environment variable holding the engineers' token (default: ${DEFAULT-VALUE})."
+                            + " Bearer token, or Basic auth with your name as user and the token"
+                            + " as password.")
+    String tokenEnv;
+
+    @Option(
+            names = "--user",
+            paramLabel = "NAME",
+            description =
+                    "Who acts when no one signs in (loopback without a token); default: $USER.")
+    String user;
+
+    @Override
+    public Integer call() throws Exception {
+        JobConfig config = JobConfigLoader.load(jobFile.job);
+        KafkaPreflight.checkReview(config, bootstrap, jobFile.job.toString());
+        ReviewState state = new ReviewState();
+        String who = user != null ? user : System.getenv().getOrDefault("USER", "engineer");
+        try (ReviewLog log =
+                        new ReviewLog(
+                                bootstrap,
+                                config.kafka().properties(),
+                                config.topics().incidents(),
+                                config.topics().reviews(),
+                                state);
+                ReviewServer server =
+                        new ReviewServer(
+                                config,
+                                state,
+                                log,
+                                System.getenv(tokenEnv),
+                                who,
+                                System::currentTimeMillis)) {
+            log.start(Duration.ofMinutes(1));
+            int bound = server.start(bind, port);
+            System.err.printf(
+                    "Review service for %s at http://%s:%d/ (public page /status); %d incident(s)"
+                            + " loaded. Ctrl-C stops.%n",
+                    config.environment(), bind, bound, state.size());
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "review-stop"));
+            stop.await();
+        }
+        return 0;
+    }
+}

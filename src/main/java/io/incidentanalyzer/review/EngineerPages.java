@@ -1,0 +1,224 @@
+package io.incidentanalyzer.review;
+
+import static io.incidentanalyzer.review.Html.esc;
+
+import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.model.CauseKind;
+import io.incidentanalyzer.model.Drafts;
+import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.IncidentStatus;
+import io.incidentanalyzer.model.RootCause;
+import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.model.StatusUpdate;
+import io.incidentanalyzer.model.TimelineEntry;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/** The engineers' pages: the incident list and an incident with its drafts and actions. */
+final class EngineerPages {
+    private final JobConfig config;
+    private final ReviewState state;
+    private final DateTimeFormatter when;
+
+    EngineerPages(JobConfig config, ReviewState state) {
+        this.config = config;
+        this.state = state;
+        this.when = config.clockFormat("EEE d MMM yyyy, h:mm a", "EEE d MMM yyyy, HH:mm");
+    }
+
+    private String at(long ts) {
+        return when.format(Instant.ofEpochMilli(ts));
+    }
+
+    String list() {
+        StringBuilder b = new StringBuilder("<main><h1>Incidents</h1>");
+        b.append("<p class=\"muted\">")
+                .append(esc(config.environment()))
+                .append(
+                        " · drafts by incident-analyzer, for review · <a href=\"/status\">public"
+                                + " status page</a></p>");
+        List<IncidentEvent> incidents = state.incidents();
+        if (incidents.isEmpty()) b.append("<p>No incident yet.</p>");
+        else {
+            b.append(
+                    "<table><tr><th>Incident</th><th>Status</th><th>Opened</th><th>Root cause</th>"
+                            + "<th>Published</th></tr>");
+            for (IncidentEvent e : incidents) {
+                ReviewState.Decision d = state.rootCause(e.incidentId());
+                b.append("<tr><td><a class=\"incident\" href=\"/incidents/")
+                        .append(esc(e.incidentId()))
+                        .append("\">")
+                        .append(esc(e.title()))
+                        .append("</a><br><span class=\"muted\">")
+                        .append(esc(e.incidentId()))
+                        .append("</span></td><td>")
+                        .append(esc(e.status().name()))
+                        .append("</td><td>")
+                        .append(esc(at(e.openedAt())))
+                        .append("</td><td>")
+                        .append(d == null ? "" : esc(cause(d.kind(), d.service())))
+                        .append(d != null && d.confirmed() ? " ✓" : "")
+                        .append("</td><td>")
+                        .append(state.publishedUpdates(e.incidentId()).size())
+                        .append(" update(s)</td></tr>");
+            }
+            b.append("</table>");
+        }
+        return Html.page("Incidents · " + config.environment(), b.append("</main>").toString());
+    }
+
+    private String cause(CauseKind kind, String service) {
+        return kind.words() + " on " + config.displayName(service);
+    }
+
+    String incident(IncidentEvent e) {
+        String id = esc(e.incidentId());
+        Drafts d = e.drafts();
+        StringBuilder b = new StringBuilder("<main>");
+        b.append("<p><a href=\"/\">← Incidents</a></p><h1>")
+                .append(esc(e.title()))
+                .append("</h1><p class=\"muted\">")
+                .append(id)
+                .append(" · ")
+                .append(esc(e.status().name()))
+                .append(" · opened ")
+                .append(esc(at(e.openedAt())))
+                .append("</p>");
+
+        // Root cause: the decision, the ranked candidates with their evidence, and the actions.
+        ReviewState.Decision decision = state.rootCause(e.incidentId());
+        b.append("<h2>Root cause</h2>");
+        if (decision != null) {
+            b.append("<p id=\"root-cause\"><b>")
+                    .append(esc(cause(decision.kind(), decision.service())))
+                    .append("</b> ")
+                    .append(
+                            decision.confirmed()
+                                    ? "— decided by " + esc(decision.by())
+                                    : "— the analyzer's top candidate, not yet confirmed")
+                    .append("</p>");
+        }
+        int rank = 1;
+        for (RootCause c : e.rootCauses()) {
+            b.append("<div class=\"card candidate\"><b>#")
+                    .append(rank++)
+                    .append(" ")
+                    .append(esc(cause(c.kind(), c.service())))
+                    .append("</b> <span class=\"muted\">confidence ")
+                    .append(String.format(Locale.ROOT, "%.2f", c.confidence()))
+                    .append("</span>");
+            Signal s = signal(e, c.signals().get(0));
+            if (s != null) b.append(Charts.around(s));
+            b.append("<ul>");
+            for (String x : c.evidence()) b.append("<li>").append(esc(x)).append("</li>");
+            b.append("</ul><form method=\"post\" action=\"/incidents/")
+                    .append(id)
+                    .append("/root-cause\"><input type=\"hidden\" name=\"kind\" value=\"")
+                    .append(esc(c.kind().name()))
+                    .append("\"><input type=\"hidden\" name=\"service\" value=\"")
+                    .append(esc(c.service()))
+                    .append(
+                            "\"><button name=\"action\" value=\"confirm\">Confirm as root cause"
+                                    + "</button></form></div>");
+        }
+        b.append("<form id=\"override\" method=\"post\" action=\"/incidents/")
+                .append(id)
+                .append(
+                        "/root-cause\"><input type=\"hidden\" name=\"action\" value=\"override\">"
+                                + "Override: <select name=\"kind\">");
+        for (CauseKind k : CauseKind.values()) {
+            b.append("<option value=\"")
+                    .append(k.name())
+                    .append("\">")
+                    .append(esc(k.words()))
+                    .append("</option>");
+        }
+        b.append("</select> on <select name=\"service\">");
+        for (String s : config.services().keySet()) {
+            b.append("<option value=\"")
+                    .append(esc(s))
+                    .append("\">")
+                    .append(esc(config.displayName(s)))
+                    .append("</option>");
+        }
+        b.append(
+                "</select> <input name=\"note\" placeholder=\"why (optional)\">"
+                        + " <button>Override root cause</button></form>");
+        if (!e.contributingCauses().isEmpty()) {
+            b.append("<h3>Contributing causes</h3><ul>");
+            for (RootCause c : e.contributingCauses()) {
+                b.append("<li>")
+                        .append(esc(cause(c.kind(), c.service())))
+                        .append(" since ")
+                        .append(esc(at(c.onset())))
+                        .append(c.evidence().isEmpty() ? "" : ": " + esc(c.evidence().get(0)))
+                        .append("</li>");
+            }
+            b.append("</ul>");
+        }
+
+        if (d != null) {
+            b.append("<h2>Status updates</h2>");
+            List<ReviewEvent> published = state.publishedUpdates(e.incidentId());
+            for (ReviewEvent p : published) {
+                b.append("<div class=\"card published\"><b>")
+                        .append(esc(label(p.status())))
+                        .append("</b> <span class=\"muted\">published by ")
+                        .append(esc(p.actor()))
+                        .append("</span><p>")
+                        .append(esc(p.body()))
+                        .append("</p></div>");
+            }
+            List<StatusUpdate> drafts = d.statusUpdates();
+            if (!drafts.isEmpty()) {
+                StatusUpdate latest = drafts.get(drafts.size() - 1);
+                b.append("<form id=\"publish-update\" method=\"post\" action=\"/incidents/")
+                        .append(id)
+                        .append("/updates\"><div class=\"card\"><b>Draft: ")
+                        .append(esc(label(latest.status())))
+                        .append("</b><input type=\"hidden\" name=\"status\" value=\"")
+                        .append(latest.status().name())
+                        .append("\"><textarea name=\"body\" rows=\"4\">")
+                        .append(esc(latest.body()))
+                        .append("</textarea><button>Publish update</button></div></form>");
+            }
+            b.append("<h2>Timeline (draft)</h2><ul class=\"timeline\">");
+            String day = null;
+            for (TimelineEntry t : d.timeline()) {
+                if (!t.day().equals(day)) {
+                    day = t.day();
+                    b.append("</ul><h3>").append(esc(day)).append("</h3><ul class=\"timeline\">");
+                }
+                b.append("<li>")
+                        .append(esc(t.time()))
+                        .append(": ")
+                        .append(esc(t.text()))
+                        .append("</li>");
+            }
+            b.append("</ul><h2>Postmortem (draft)</h2>");
+            ReviewEvent pm = state.postmortem(e.incidentId());
+            if (pm != null) {
+                b.append("<p class=\"muted\">Published by ").append(esc(pm.actor())).append("</p>");
+            }
+            b.append("<form id=\"publish-postmortem\" method=\"post\" action=\"/incidents/")
+                    .append(id)
+                    .append("/postmortem\"><textarea name=\"body\" rows=\"18\">")
+                    .append(esc(pm != null ? pm.body() : d.postmortem()))
+                    .append("</textarea><button>Publish postmortem</button></form>");
+        }
+        return Html.page(e.title(), b.append("</main>").toString());
+    }
+
+    private static Signal signal(IncidentEvent e, String id) {
+        if (e.cause() != null && e.cause().id().equals(id)) return e.cause();
+        for (Signal s : e.activeSignals()) if (s.id().equals(id)) return s;
+        return null;
+    }
+
+    static String label(IncidentStatus s) {
+        String n = s.name().toLowerCase(Locale.ROOT);
+        return Character.toUpperCase(n.charAt(0)) + n.substring(1);
+    }
+}

@@ -1,0 +1,324 @@
+package io.incidentanalyzer.review;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.incidentanalyzer.config.ConfigException;
+import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.job.OutputJson;
+import io.incidentanalyzer.model.CauseKind;
+import io.incidentanalyzer.model.ComponentChange;
+import io.incidentanalyzer.model.ComponentImpact;
+import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.IncidentStatus;
+import io.incidentanalyzer.model.StatusUpdate;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.UnauthorizedResponse;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+import io.prometheus.client.Gauge;
+import io.prometheus.client.exporter.common.TextFormat;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+/**
+ * The review service's HTTP side: engineer pages and actions, the public status page and its JSON,
+ * and {@code /metrics}. Binds to loopback by default; on any other address the engineer pages and
+ * actions need the token (Bearer, or Basic with any user name and the token as password), and the
+ * service refuses to start without one. The public page and its JSON are read-only and open.
+ */
+public final class ReviewServer implements AutoCloseable {
+    private final JobConfig config;
+    private final ReviewState state;
+    private final ReviewLog log;
+    private final String token;
+    private final String localUser;
+    private final LongSupplier clock;
+    private final EngineerPages engineer;
+    private final StatusPages status;
+    private final ObjectMapper json = OutputJson.mapper();
+    private final CollectorRegistry registry = new CollectorRegistry();
+    private final Counter requests;
+    private final Counter publications;
+    private Javalin app;
+
+    /**
+     * @param token the engineers' token; required unless {@code host} is a loopback address
+     * @param localUser who acts when no one signs in (loopback without a token)
+     */
+    public ReviewServer(
+            JobConfig config,
+            ReviewState state,
+            ReviewLog log,
+            String token,
+            String localUser,
+            LongSupplier clock) {
+        this.config = config;
+        this.state = state;
+        this.log = log;
+        this.token = token == null || token.isBlank() ? null : token;
+        this.localUser = localUser;
+        this.clock = clock;
+        this.engineer = new EngineerPages(config, state);
+        this.status = new StatusPages(config, state);
+        this.requests =
+                Counter.build(
+                                "review_http_requests_total",
+                                "HTTP requests served, by route and status")
+                        .labelNames("route", "status")
+                        .register(registry);
+        this.publications =
+                Counter.build(
+                                "review_publications_total",
+                                "Engineers' actions written to the reviews topic")
+                        .labelNames("action")
+                        .register(registry);
+        Counter.build("review_push_failures_total", "Failed pushes to a Statuspage-compatible API")
+                .register(registry);
+        Gauge.build("review_incidents_loaded", "Incidents known from the incidents topic")
+                .register(registry)
+                .setChild(
+                        new Gauge.Child() {
+                            @Override
+                            public double get() {
+                                return state.size();
+                            }
+                        });
+    }
+
+    /** Starts serving on {@code host:port} (port 0: any free port); returns the port. */
+    public int start(String host, int port) {
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(host).isLoopbackAddress();
+        } catch (Exception e) {
+            throw new ConfigException(
+                    "review --bind " + host + ": not an address (" + e.getMessage() + ")");
+        }
+        if (!loopback && token == null) {
+            throw new ConfigException(
+                    "review --bind "
+                            + host
+                            + ": not a loopback address, so the engineer pages need a token; set"
+                            + " REVIEW_TOKEN (or --token-env NAME), or bind to 127.0.0.1");
+        }
+        boolean needsToken = token != null;
+        app =
+                Javalin.create(
+                        c -> {
+                            c.showJavalinBanner = false;
+                            c.http.defaultContentType = "text/html; charset=utf-8";
+                        });
+        app.after(ctx -> requests.labels(route(ctx), String.valueOf(ctx.statusCode())).inc());
+        app.beforeMatched(
+                ctx -> {
+                    if (needsToken && !isPublic(ctx.path()) && !authorized(ctx)) {
+                        ctx.header("WWW-Authenticate", "Basic realm=\"incident-analyzer review\"");
+                        throw new UnauthorizedResponse("sign in with the review token");
+                    }
+                });
+        app.get("/", ctx -> ctx.html(engineer.list()));
+        app.get(
+                "/incidents/{id}",
+                ctx -> {
+                    IncidentEvent e = state.incident(ctx.pathParam("id"));
+                    if (e == null)
+                        ctx.status(404)
+                                .html(Html.page("Not found", "<main>No such incident.</main>"));
+                    else ctx.html(engineer.incident(e));
+                });
+        app.post("/incidents/{id}/root-cause", this::rootCause);
+        app.post("/incidents/{id}/updates", this::publishUpdate);
+        app.post("/incidents/{id}/postmortem", this::publishPostmortem);
+        app.get("/status", ctx -> ctx.html(status.html(now())));
+        app.get("/api/v2/summary.json", ctx -> json(ctx, status.summary(now())));
+        app.get(
+                "/api/v2/incidents.json",
+                ctx ->
+                        json(
+                                ctx,
+                                Map.of(
+                                        "page",
+                                        status.page(now()),
+                                        "incidents",
+                                        status.incidents(false))));
+        app.get(
+                "/api/v2/components.json",
+                ctx ->
+                        json(
+                                ctx,
+                                Map.of(
+                                        "page",
+                                        status.page(now()),
+                                        "components",
+                                        status.components())));
+        app.get(
+                "/metrics",
+                ctx -> {
+                    StringWriter w = new StringWriter();
+                    TextFormat.write004(w, registry.metricFamilySamples());
+                    ctx.contentType(TextFormat.CONTENT_TYPE_004).result(w.toString());
+                });
+        app.start(host, port);
+        return app.port();
+    }
+
+    private long now() {
+        return state.now(clock.getAsLong());
+    }
+
+    private static boolean isPublic(String path) {
+        return path.equals("/status") || path.startsWith("/api/v2/") || path.equals("/metrics");
+    }
+
+    private static String route(Context ctx) {
+        String p = ctx.endpointHandlerPath();
+        return p == null || p.isEmpty() ? "unmatched" : p;
+    }
+
+    private boolean authorized(Context ctx) {
+        String h = ctx.header("Authorization");
+        if (h == null) return false;
+        String given = null;
+        if (h.startsWith("Bearer ")) given = h.substring(7).trim();
+        else if (h.startsWith("Basic ")) {
+            String decoded =
+                    new String(
+                            Base64.getDecoder().decode(h.substring(6).trim()),
+                            StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            given = colon < 0 ? null : decoded.substring(colon + 1);
+        }
+        return given != null
+                && MessageDigest.isEqual(
+                        given.getBytes(StandardCharsets.UTF_8),
+                        token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Who acts: the Basic user name when signed in that way, else the local user. */
+    private String actor(Context ctx) {
+        String h = ctx.header("Authorization");
+        if (h != null && h.startsWith("Basic ")) {
+            String decoded =
+                    new String(
+                            Base64.getDecoder().decode(h.substring(6).trim()),
+                            StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon > 0) return decoded.substring(0, colon);
+        }
+        return localUser;
+    }
+
+    private IncidentEvent incident(Context ctx) {
+        IncidentEvent e = state.incident(ctx.pathParam("id"));
+        if (e == null) throw new io.javalin.http.NotFoundResponse("no such incident");
+        return e;
+    }
+
+    private void rootCause(Context ctx) throws Exception {
+        IncidentEvent e = incident(ctx);
+        boolean override = "override".equals(ctx.formParam("action"));
+        CauseKind kind;
+        try {
+            kind = CauseKind.valueOf(String.valueOf(ctx.formParam("kind")));
+        } catch (IllegalArgumentException x) {
+            throw new io.javalin.http.BadRequestResponse("unknown cause kind");
+        }
+        String service = ctx.formParam("service");
+        if (service == null || !config.services().containsKey(service)) {
+            throw new io.javalin.http.BadRequestResponse("unknown service");
+        }
+        ReviewEvent.Action action =
+                override
+                        ? ReviewEvent.Action.OVERRIDE_ROOT_CAUSE
+                        : ReviewEvent.Action.CONFIRM_ROOT_CAUSE;
+        append(ctx, e, action, kind, service, null, ctx.formParam("note"), List.of());
+    }
+
+    private void publishUpdate(Context ctx) throws Exception {
+        IncidentEvent e = incident(ctx);
+        IncidentStatus s;
+        try {
+            s = IncidentStatus.valueOf(String.valueOf(ctx.formParam("status")));
+        } catch (IllegalArgumentException x) {
+            throw new io.javalin.http.BadRequestResponse("unknown status");
+        }
+        String body = ctx.formParam("body");
+        if (body == null || body.isBlank())
+            throw new io.javalin.http.BadRequestResponse("empty update");
+        append(ctx, e, ReviewEvent.Action.PUBLISH_UPDATE, null, null, s, body, components(e, s));
+    }
+
+    private void publishPostmortem(Context ctx) throws Exception {
+        IncidentEvent e = incident(ctx);
+        String body = ctx.formParam("body");
+        if (body == null || body.isBlank())
+            throw new io.javalin.http.BadRequestResponse("empty postmortem");
+        append(ctx, e, ReviewEvent.Action.PUBLISH_POSTMORTEM, null, null, null, body, List.of());
+    }
+
+    /**
+     * The components' states a published update states: those of the drafted update of that step,
+     * or, without one, the components' states now (all operational once resolved).
+     */
+    private static List<ComponentChange> components(IncidentEvent e, IncidentStatus s) {
+        Map<String, ComponentChange> out = new LinkedHashMap<>();
+        if (e.drafts() == null) return List.of();
+        for (ComponentImpact c : e.drafts().components()) {
+            var state =
+                    s == IncidentStatus.RESOLVED
+                            ? io.incidentanalyzer.model.ComponentState.OPERATIONAL
+                            : c.state();
+            out.put(c.name(), new ComponentChange(c.name(), c.state(), state));
+        }
+        for (StatusUpdate u : e.drafts().statusUpdates()) {
+            if (u.status() != s) continue;
+            for (ComponentChange c : u.affectedComponents()) out.put(c.name(), c);
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    private void append(
+            Context ctx,
+            IncidentEvent e,
+            ReviewEvent.Action action,
+            CauseKind kind,
+            String service,
+            IncidentStatus status,
+            String body,
+            List<ComponentChange> components)
+            throws Exception {
+        ReviewEvent r =
+                new ReviewEvent(
+                        UUID.randomUUID().toString(),
+                        e.incidentId(),
+                        action,
+                        actor(ctx),
+                        clock.getAsLong(),
+                        kind,
+                        service,
+                        status,
+                        body,
+                        components);
+        log.append(r);
+        publications.labels(action.name().toLowerCase(java.util.Locale.ROOT)).inc();
+        ctx.redirect("/incidents/" + e.incidentId(), io.javalin.http.HttpStatus.SEE_OTHER);
+    }
+
+    private void json(Context ctx, Object body) throws Exception {
+        ctx.contentType("application/json").result(json.writeValueAsString(body));
+    }
+
+    @Override
+    public void close() {
+        if (app != null) app.stop();
+    }
+}

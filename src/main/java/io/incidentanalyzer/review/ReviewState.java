@@ -1,0 +1,103 @@
+package io.incidentanalyzer.review;
+
+import io.incidentanalyzer.model.CauseKind;
+import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.IncidentStatus;
+import io.incidentanalyzer.model.RootCause;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the review service knows: each incident's latest event (with its drafts) from the incidents
+ * topic, and what engineers did from the reviews topic. Rebuilt by replaying both topics; applying
+ * the same record twice changes nothing. Thread-safe.
+ */
+public final class ReviewState {
+    private final Map<String, IncidentEvent> incidents = new LinkedHashMap<>();
+    private final Map<String, List<ReviewEvent>> reviews = new LinkedHashMap<>();
+    private final Set<String> reviewIds = new HashSet<>();
+    private long newestEventTime = Long.MIN_VALUE;
+
+    /** Takes an incident event; the latest one of an incident (by event time) is kept. */
+    public synchronized void apply(IncidentEvent e) {
+        IncidentEvent known = incidents.get(e.incidentId());
+        if (known == null || e.ts() >= known.ts()) incidents.put(e.incidentId(), e);
+        newestEventTime = Math.max(newestEventTime, e.ts());
+    }
+
+    /** Takes a review event; returns false when it was already applied. */
+    public synchronized boolean apply(ReviewEvent r) {
+        if (!reviewIds.add(r.id())) return false;
+        reviews.computeIfAbsent(r.incidentId(), k -> new ArrayList<>()).add(r);
+        return true;
+    }
+
+    /** The incidents, open ones first, each group newest first. */
+    public synchronized List<IncidentEvent> incidents() {
+        List<IncidentEvent> out = new ArrayList<>(incidents.values());
+        out.sort(
+                Comparator.comparing((IncidentEvent e) -> e.status() == IncidentStatus.RESOLVED)
+                        .thenComparing(Comparator.comparingLong(IncidentEvent::openedAt).reversed())
+                        .thenComparing(IncidentEvent::incidentId));
+        return out;
+    }
+
+    public synchronized IncidentEvent incident(String id) {
+        return incidents.get(id);
+    }
+
+    public synchronized int size() {
+        return incidents.size();
+    }
+
+    /** What engineers did on an incident, in the order it happened. */
+    public synchronized List<ReviewEvent> reviews(String incidentId) {
+        return List.copyOf(reviews.getOrDefault(incidentId, List.of()));
+    }
+
+    /** The published updates of an incident, oldest first. */
+    public synchronized List<ReviewEvent> publishedUpdates(String incidentId) {
+        List<ReviewEvent> out = new ArrayList<>();
+        for (ReviewEvent r : reviews.getOrDefault(incidentId, List.of()))
+            if (r.action() == ReviewEvent.Action.PUBLISH_UPDATE) out.add(r);
+        return out;
+    }
+
+    /** The last published postmortem of an incident, or null. */
+    public synchronized ReviewEvent postmortem(String incidentId) {
+        ReviewEvent last = null;
+        for (ReviewEvent r : reviews.getOrDefault(incidentId, List.of()))
+            if (r.action() == ReviewEvent.Action.PUBLISH_POSTMORTEM) last = r;
+        return last;
+    }
+
+    /** A root cause as the incident stands: an engineer's decision, else the analyzer's top. */
+    public record Decision(CauseKind kind, String service, String by, boolean confirmed) {}
+
+    public synchronized Decision rootCause(String incidentId) {
+        ReviewEvent last = null;
+        for (ReviewEvent r : reviews.getOrDefault(incidentId, List.of())) {
+            if (r.action() == ReviewEvent.Action.CONFIRM_ROOT_CAUSE
+                    || r.action() == ReviewEvent.Action.OVERRIDE_ROOT_CAUSE) last = r;
+        }
+        if (last != null) {
+            return new Decision(last.causeKind(), last.causeService(), last.actor(), true);
+        }
+        IncidentEvent e = incidents.get(incidentId);
+        RootCause top = e == null ? null : e.topCause();
+        return top == null ? null : new Decision(top.kind(), top.service(), null, false);
+    }
+
+    /**
+     * The time the pages are drawn at: the newest event time the analyzer has reported, so a replay
+     * of a past outage shows as it would have then; {@code fallback} with no incident.
+     */
+    public synchronized long now(long fallback) {
+        return newestEventTime == Long.MIN_VALUE ? fallback : newestEventTime;
+    }
+}
