@@ -1,0 +1,313 @@
+package io.incidentanalyzer.review;
+
+import static io.incidentanalyzer.testing.Fixtures.signal;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.incidentanalyzer.config.ConfigException;
+import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.config.JobConfigLoader;
+import io.incidentanalyzer.draft.DraftState;
+import io.incidentanalyzer.draft.Drafter;
+import io.incidentanalyzer.job.OutputJson;
+import io.incidentanalyzer.model.CauseKind;
+import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.IncidentEventType;
+import io.incidentanalyzer.model.IncidentStatus;
+import io.incidentanalyzer.model.RootCause;
+import io.incidentanalyzer.model.Severity;
+import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.model.SignalKind;
+import io.incidentanalyzer.model.SignalState;
+import io.incidentanalyzer.testing.KafkaBroker;
+import io.incidentanalyzer.testing.KafkaTestClients;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The review service on a real broker: its state is Kafka, so a restart loses nothing. */
+class ReviewServiceIT {
+    @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
+
+    private static final String TOKEN = "s3cret-token";
+    private static final long T0 = Instant.parse("2024-02-16T07:26:00Z").toEpochMilli();
+
+    /** A log line an attacker controls: it becomes a template, a signal, a title. */
+    private static final String HOSTILE = "<script>alert('x')</script> failed";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private ReviewLog log;
+    private ReviewServer server;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) server.close();
+        if (log != null) log.close();
+    }
+
+    private static JobConfig config(String prefix) {
+        return JobConfigLoader.parse(
+                """
+                environment: %1$s
+                timeZone: Europe/Amsterdam
+                clock: 12h
+                topics:
+                  metrics: {name: %1$s.metrics}
+                  auth: {name: %1$s.auth}
+                  logs: {name: %1$s.logs}
+                  changes: {name: %1$s.changes}
+                  incidents: %1$s.incidents
+                  deadLetter: %1$s.dead-letter
+                services:
+                  database: {displayName: Database}
+                  web-app: {displayName: Web app, dependsOn: [database]}
+                components:
+                  - {name: Conversations, group: Apps, services: [web-app]}
+                """
+                        .formatted(prefix),
+                "jobs/review-it.yaml");
+    }
+
+    /** An incident opened and identified from a hostile log pattern, with its drafts. */
+    private static List<IncidentEvent> incident(JobConfig config) {
+        Signal s =
+                signal(
+                        SignalKind.ERROR_PATTERN,
+                        "web-app",
+                        HOSTILE,
+                        SignalState.OPEN,
+                        T0,
+                        T0 + 30_000,
+                        40,
+                        40,
+                        0,
+                        Severity.MAJOR);
+        RootCause top =
+                new RootCause(
+                        CauseKind.BAD_DEPLOY,
+                        "web-app",
+                        0.85,
+                        T0,
+                        List.of("new template \"" + HOSTILE + "\""),
+                        List.of(s.id()));
+        Drafter drafter = new Drafter(config);
+        DraftState st = new DraftState();
+        List<IncidentEvent> out = new java.util.ArrayList<>();
+        for (var type : List.of(IncidentEventType.OPENED, IncidentEventType.IDENTIFIED)) {
+            IncidentEvent e =
+                    new IncidentEvent(
+                            config.environment() + "-20240216T072600Z",
+                            config.environment(),
+                            type,
+                            T0 + 30_000,
+                            type == IncidentEventType.OPENED
+                                    ? IncidentStatus.INVESTIGATING
+                                    : IncidentStatus.IDENTIFIED,
+                            T0,
+                            null,
+                            "web-app " + HOSTILE,
+                            s,
+                            List.of(s),
+                            List.of(top),
+                            List.of(),
+                            List.of(),
+                            null);
+            drafter.update(st, e);
+            out.add(e.withDrafts(drafter.render(st, e)));
+        }
+        return out;
+    }
+
+    private JobConfig prepare(TestInfo test) throws Exception {
+        String prefix =
+                "review-" + Math.abs(test.getTestMethod().orElseThrow().getName().hashCode());
+        JobConfig config = config(prefix);
+        KAFKA.kafka().createTopics(2, config.topics().incidents(), config.topics().reviews());
+        try (KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers())) {
+            for (IncidentEvent e : incident(config)) {
+                kafka.send(
+                        config.topics().incidents(),
+                        e.incidentId(),
+                        OutputJson.mapper().writeValueAsBytes(e));
+            }
+            kafka.flush();
+        }
+        return config;
+    }
+
+    private int start(JobConfig config, String bind, String token) throws Exception {
+        ReviewState state = new ReviewState();
+        log =
+                new ReviewLog(
+                        KAFKA.bootstrapServers(),
+                        Map.of(),
+                        config.topics().incidents(),
+                        config.topics().reviews(),
+                        state);
+        log.start(Duration.ofMinutes(1));
+        server = new ReviewServer(config, state, log, token, "alice", () -> T0 + 3_600_000);
+        return server.start(bind, 0);
+    }
+
+    private void restart() throws Exception {
+        server.close();
+        log.close();
+        server = null;
+        log = null;
+    }
+
+    private HttpResponse<String> get(int port, String path, String auth) throws Exception {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (auth != null) b.header("Authorization", auth);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(int port, String path, Map<String, String> form)
+            throws Exception {
+        String body =
+                form.entrySet().stream()
+                        .map(
+                                e ->
+                                        e.getKey()
+                                                + "="
+                                                + URLEncoder.encode(
+                                                        e.getValue(), StandardCharsets.UTF_8))
+                        .collect(Collectors.joining("&"));
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void everyReviewAndPublicationIsThereAgainAfterARestart(TestInfo test) throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        int port = start(config, "127.0.0.1", null);
+
+        assertThat(get(port, "/", null).body()).contains("/incidents/" + id);
+        assertThat(
+                        post(
+                                        port,
+                                        "/incidents/" + id + "/root-cause",
+                                        Map.of(
+                                                "action",
+                                                "override",
+                                                "kind",
+                                                "RESOURCE_SATURATION",
+                                                "service",
+                                                "database"))
+                                .statusCode())
+                .isEqualTo(303);
+        assertThat(
+                        post(
+                                        port,
+                                        "/incidents/" + id + "/updates",
+                                        Map.of(
+                                                "status",
+                                                "IDENTIFIED",
+                                                "body",
+                                                "The database is overloaded; we are on it."))
+                                .statusCode())
+                .isEqualTo(303);
+        assertThat(
+                        post(
+                                        port,
+                                        "/incidents/" + id + "/postmortem",
+                                        Map.of(
+                                                "body",
+                                                "# What happened\nThe database ran out of CPU."))
+                                .statusCode())
+                .isEqualTo(303);
+        String before = get(port, "/status", null).body();
+        assertThat(before).contains("The database is overloaded; we are on it.");
+
+        restart();
+        int again = start(config, "127.0.0.1", null);
+
+        String page = get(again, "/incidents/" + id, null).body();
+        assertThat(page)
+                .contains("saturation under its own load on Database")
+                .contains("decided by alice")
+                .contains("The database is overloaded; we are on it.")
+                .contains("The database ran out of CPU.");
+        String status = get(again, "/status", null).body();
+        assertThat(status)
+                .contains("The database is overloaded; we are on it.")
+                .contains("The database ran out of CPU.")
+                .contains("Feb, 2024")
+                .contains("No notices reported this month");
+        String json = get(again, "/api/v2/incidents.json", null).body();
+        assertThat(json).contains("\"status\":\"identified\"").contains("postmortem_body");
+        assertThat(get(again, "/metrics", null).body())
+                .contains("review_incidents_loaded 1.0")
+                .contains("review_http_requests_total");
+    }
+
+    @Test
+    void textFromLogsRendersInertOnTheIncidentAndStatusPages(TestInfo test) throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        int port = start(config, "127.0.0.1", null);
+        post(
+                port,
+                "/incidents/" + id + "/updates",
+                Map.of("status", "INVESTIGATING", "body", "Errors: " + HOSTILE));
+
+        for (String path : List.of("/", "/incidents/" + id, "/status")) {
+            String body = get(port, path, null).body();
+            assertThat(body)
+                    .as(path)
+                    .doesNotContain("<script>")
+                    .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
+        }
+    }
+
+    @Test
+    void offLoopbackTheEngineerPagesAskForTheTokenAndThePublicPageDoesNot(TestInfo test)
+            throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        int port = start(config, "0.0.0.0", TOKEN);
+
+        assertThat(get(port, "/", null).statusCode()).isEqualTo(401);
+        assertThat(get(port, "/incidents/" + id, null).statusCode()).isEqualTo(401);
+        assertThat(post(port, "/incidents/" + id + "/postmortem", Map.of("body", "x")).statusCode())
+                .isEqualTo(401);
+        assertThat(get(port, "/", "Bearer wrong").statusCode()).isEqualTo(401);
+        assertThat(get(port, "/", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+        String basic =
+                "Basic "
+                        + java.util.Base64.getEncoder()
+                                .encodeToString(("bob:" + TOKEN).getBytes(StandardCharsets.UTF_8));
+        assertThat(get(port, "/incidents/" + id, basic).statusCode()).isEqualTo(200);
+        assertThat(get(port, "/status", null).statusCode()).isEqualTo(200);
+        assertThat(get(port, "/api/v2/summary.json", null).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> log.unreadable() == 0);
+    }
+
+    @Test
+    void offLoopbackWithoutATokenTheServiceRefusesToStart(TestInfo test) throws Exception {
+        JobConfig config = prepare(test);
+        assertThatThrownBy(() -> start(config, "0.0.0.0", null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("review --bind 0.0.0.0: not a loopback address")
+                .hasMessageContaining("REVIEW_TOKEN");
+    }
+}
