@@ -1,0 +1,194 @@
+package io.incidentanalyzer.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.config.Topics;
+import io.incidentanalyzer.job.OutputJson;
+import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.replay.Replay;
+import io.incidentanalyzer.simulate.DirectorySink;
+import io.incidentanalyzer.simulate.ScenarioLoader;
+import io.incidentanalyzer.simulate.Simulator;
+import io.incidentanalyzer.testing.KafkaBroker;
+import io.incidentanalyzer.testing.KafkaTestClients;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * An engineer in a real browser (Debian's headless Chromium and its chromedriver): open the
+ * incident of a Watermelon replay, override its root cause, publish an update, and find it on the
+ * public status page. Screenshots go to target/screenshots (the README's are copies).
+ */
+class ReviewBrowserIT {
+    @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
+
+    private static final Path SHOTS = Path.of("target/screenshots");
+    private static ReviewLog log;
+    private static ReviewServer server;
+    private static WebDriver browser;
+    private static String base;
+
+    @BeforeAll
+    static void replayAndServe(@TempDir Path dir) throws Exception {
+        ScenarioLoader.Loaded scenario =
+                ScenarioLoader.load(Path.of("jobs/scenarios/watermelon-2024-02-16.yaml"));
+        try (DirectorySink sink = new DirectorySink(dir)) {
+            new Simulator(scenario, scenario.scenario().seed()).run(sink);
+        }
+        List<IncidentEvent> events = Replay.run(scenario.job(), dir, 2, null).incidents();
+
+        JobConfig config = withTopics(scenario.job(), "browser-it");
+        KAFKA.kafka().createTopics(2, config.topics().incidents(), config.topics().reviews());
+        try (KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers())) {
+            for (IncidentEvent e : events) {
+                kafka.send(
+                        config.topics().incidents(),
+                        e.incidentId(),
+                        OutputJson.mapper().writeValueAsBytes(e));
+            }
+            kafka.flush();
+        }
+        ReviewState state = new ReviewState();
+        log =
+                new ReviewLog(
+                        KAFKA.bootstrapServers(),
+                        Map.of(),
+                        config.topics().incidents(),
+                        config.topics().reviews(),
+                        state);
+        log.start(Duration.ofMinutes(1));
+        server = new ReviewServer(config, state, log, null, "alice", System::currentTimeMillis);
+        base = "http://127.0.0.1:" + server.start("127.0.0.1", 0);
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(new File("/usr/bin/chromium"));
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--window-size=1280,1800");
+        ChromeDriverService service =
+                new ChromeDriverService.Builder()
+                        .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                        .usingAnyFreePort()
+                        .build();
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SHOTS);
+    }
+
+    /** The job file's config with this test's own topics on the shared broker. */
+    private static JobConfig withTopics(JobConfig c, String prefix) {
+        Topics t = c.topics();
+        return new JobConfig(
+                c.environment(),
+                c.timeZone(),
+                c.clock(),
+                c.kafka(),
+                new Topics(
+                        t.metrics(),
+                        t.auth(),
+                        t.logs(),
+                        t.changes(),
+                        prefix + ".incidents",
+                        prefix + ".dead-letter",
+                        prefix + ".status-updates",
+                        prefix + ".reviews"),
+                c.watermarks(),
+                c.limits(),
+                c.services(),
+                c.components(),
+                c.detectors(),
+                c.correlation());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) browser.quit();
+        if (server != null) server.close();
+        if (log != null) log.close();
+    }
+
+    private static void shot(String name) throws Exception {
+        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(SHOTS.resolve(name), png);
+    }
+
+    private static WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(20));
+    }
+
+    @Test
+    void anEngineerOverridesTheRootCausePublishesAnUpdateAndSeesItOnTheStatusPage()
+            throws Exception {
+        browser.get(base + "/");
+        WebElement incident = browser.findElement(By.cssSelector("a.incident"));
+        assertThat(incident.getText()).contains("token refresh storm");
+        incident.click();
+        waiting().until(d -> d.findElement(By.id("root-cause")).isDisplayed());
+        assertThat(browser.findElement(By.id("root-cause")).getText())
+                .contains("token-refresh storm on Token verification server")
+                .contains("not yet confirmed");
+
+        // Override: the engineer blames the wrong database host instead.
+        WebElement override = browser.findElement(By.id("override"));
+        new Select(override.findElement(By.name("kind"))).selectByValue("DEPENDENCY_DRIFT");
+        new Select(override.findElement(By.name("service"))).selectByValue("token-verification");
+        override.findElement(By.name("note")).sendKeys("the legacy host kept it down");
+        override.findElement(By.tagName("button")).click();
+        waiting()
+                .until(
+                        d ->
+                                d.findElement(By.id("root-cause"))
+                                        .getText()
+                                        .contains("decided by alice"));
+        assertThat(browser.findElement(By.id("root-cause")).getText())
+                .contains("dependency on the wrong host on Token verification server");
+
+        // Publish the drafted update, edited.
+        WebElement form = browser.findElement(By.id("publish-update"));
+        WebElement body = form.findElement(By.name("body"));
+        body.clear();
+        body.sendKeys("Conversations are back; we keep monitoring the count service.");
+        form.findElement(By.tagName("button")).click();
+        waiting().until(d -> !d.findElements(By.cssSelector(".card.published")).isEmpty());
+        assertThat(browser.findElement(By.cssSelector(".card.published")).getText())
+                .contains("published by alice")
+                .contains("we keep monitoring the count service");
+        shot("review-incident.png");
+
+        browser.get(base + "/status");
+        WebElement notice = browser.findElement(By.cssSelector(".notice"));
+        assertThat(notice.getText())
+                .contains("token-verification token refresh storm")
+                .contains("Conversations are back; we keep monitoring the count service.");
+        assertThat(browser.findElement(By.id("banner")).getText()).isNotBlank();
+        assertThat(browser.getPageSource()).contains("Feb, 2024");
+        shot("status-page.png");
+    }
+}
