@@ -18,6 +18,9 @@ import io.incidentanalyzer.model.ChangeEvent;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.IncidentEventType;
+import io.incidentanalyzer.review.ReviewLog;
+import io.incidentanalyzer.review.ReviewServer;
+import io.incidentanalyzer.review.ReviewState;
 import io.incidentanalyzer.simulate.GroundTruth;
 import io.incidentanalyzer.simulate.KafkaSink;
 import io.incidentanalyzer.simulate.PacedSink;
@@ -89,8 +92,19 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--keep-running",
-            description = "Keep the job, broker and /metrics up after the replay until Ctrl-C.")
+            description =
+                    "Keep the job, broker, review service and /metrics up after the replay until"
+                            + " Ctrl-C.")
     boolean keepRunning;
+
+    @Option(
+            names = "--review-port",
+            defaultValue = "8080",
+            paramLabel = "PORT",
+            description =
+                    "Port of the review service on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0: any"
+                            + " free port).")
+    int reviewPort;
 
     private final PrintStream out = System.out;
     private final ObjectMapper json = JsonMapper.builder().build();
@@ -117,6 +131,8 @@ final class DemoCommand implements Callable<Integer> {
         EmbeddedKafka kafka = EmbeddedKafka.start();
         AtomicBoolean stopped = new AtomicBoolean();
         JobClient[] job = new JobClient[1];
+        ReviewLog reviewLog = null;
+        ReviewServer review = null;
         Thread cleanup = new Thread(() -> stop(stopped, job[0], kafka), "demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
@@ -128,6 +144,28 @@ final class DemoCommand implements Callable<Integer> {
             job[0] = env.executeAsync(IncidentAnalyzerJob.jobName(config));
             out.printf("  Flink    local MiniCluster, parallelism 2, job %s%n", job[0].getJobID());
             out.printf("  Metrics  http://localhost:%d/metrics%n", metrics.port);
+            ReviewState reviewState = new ReviewState();
+            reviewLog =
+                    new ReviewLog(
+                            kafka.bootstrapServers(),
+                            config.kafka().properties(),
+                            config.topics().incidents(),
+                            config.topics().reviews(),
+                            reviewState);
+            reviewLog.start(Duration.ofMinutes(1));
+            review =
+                    new ReviewServer(
+                            config,
+                            reviewState,
+                            reviewLog,
+                            null,
+                            System.getenv().getOrDefault("USER", "engineer"),
+                            System::currentTimeMillis);
+            int bound = review.start("127.0.0.1", reviewPort);
+            out.printf(
+                    "  Review   http://127.0.0.1:%d/ (engineers), http://127.0.0.1:%d/status"
+                            + " (public)%n",
+                    bound, bound);
             out.printf(
                     "  Input    the simulator, about %d minutes of wall time, and %d malformed"
                             + " records%n%n",
@@ -147,10 +185,15 @@ final class DemoCommand implements Callable<Integer> {
                 return 1;
             }
             printVerdict(feed.truth, incidents);
+            if (!keepRunning) {
+                out.printf(
+                        "%nThe review pages close with the demo; run it with --keep-running to"
+                                + " review the incident and publish its drafts.%n");
+            }
             if (keepRunning) {
                 out.printf(
-                        "%nReplay over; job, broker and http://localhost:%d/metrics stay up."
-                                + " Ctrl-C stops.%n",
+                        "%nReplay over; the job, the broker, the review service and"
+                                + " http://localhost:%d/metrics stay up. Ctrl-C stops.%n",
                         metrics.port);
                 try {
                     job[0].getJobExecutionResult().get();
@@ -161,6 +204,8 @@ final class DemoCommand implements Callable<Integer> {
             }
             return incidents.isEmpty() ? 1 : 0;
         } finally {
+            if (review != null) review.close();
+            if (reviewLog != null) reviewLog.close();
             stop(stopped, job[0], kafka);
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);

@@ -15,6 +15,7 @@ import io.incidentanalyzer.model.IncidentStatus;
 import io.incidentanalyzer.model.RootCause;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
+import io.incidentanalyzer.model.SignalSeries;
 import io.incidentanalyzer.model.StatusUpdate;
 import io.incidentanalyzer.model.TimelineEntry;
 import java.io.Serializable;
@@ -102,7 +103,24 @@ public final class Drafter implements Serializable {
         List<TimelineEntry> timeline = timeline(st, e, components);
         List<StatusUpdate> updates = statusUpdates(st, e);
         String postmortem = new Postmortem(this, st, e, timeline, components).markdown();
-        return new Drafts(timeline, updates, components, postmortem);
+        return new Drafts(timeline, updates, components, postmortem, series(st, e));
+    }
+
+    /** The figures of the top three candidates' and the contributing causes' first signals. */
+    private static List<SignalSeries> series(DraftState st, IncidentEvent e) {
+        List<String> ids = new ArrayList<>();
+        for (RootCause c : e.rootCauses().subList(0, Math.min(3, e.rootCauses().size())))
+            ids.add(c.signals().get(0));
+        for (RootCause c : e.contributingCauses()) ids.add(c.signals().get(0));
+        List<SignalSeries> out = new ArrayList<>();
+        for (String id : new java.util.LinkedHashSet<>(ids)) {
+            SignalNote n = find(st, id);
+            if (n == null) continue;
+            out.add(
+                    new SignalSeries(
+                            n.id, n.service, n.subject, n.baseline, n.pointTs, n.pointValues));
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- components

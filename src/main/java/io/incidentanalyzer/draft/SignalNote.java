@@ -31,6 +31,13 @@ public class SignalNote {
     /** The evidence line naming the heavy hitter behind it, if any. */
     public String hitter;
 
+    /** Its value at each report seen, for charts: event times and values, at most MAX_POINTS. */
+    public java.util.List<Long> pointTs = new java.util.ArrayList<>();
+
+    public java.util.List<Double> pointValues = new java.util.ArrayList<>();
+
+    static final int MAX_POINTS = 240;
+
     public SignalNote() {}
 
     static SignalNote of(Signal s) {
@@ -48,6 +55,14 @@ public class SignalNote {
     }
 
     void update(Signal s) {
+        if (pointTs.isEmpty() || s.ts() > pointTs.get(pointTs.size() - 1)) {
+            pointTs.add(s.ts());
+            pointValues.add(s.value());
+            if (pointTs.size() > MAX_POINTS) {
+                pointTs.remove(0);
+                pointValues.remove(0);
+            }
+        }
         peakTs = s.peakTs();
         peak = s.peak();
         baseline = s.baseline();

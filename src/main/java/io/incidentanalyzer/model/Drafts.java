@@ -13,13 +13,17 @@ import java.util.List;
  * @param components every status-page component of the job file whose services the incident
  *     touched, in job-file order
  * @param postmortem the postmortem draft, Markdown
+ * @param series the reported figures of the causes' signals (the top candidates' and the
+ *     contributing causes'), for charts
  */
 public record Drafts(
         List<TimelineEntry> timeline,
         List<StatusUpdate> statusUpdates,
         List<ComponentImpact> components,
-        String postmortem) {
+        String postmortem,
+        List<SignalSeries> series) {
     public Drafts {
+        series = series == null ? List.of() : List.copyOf(series);
         timeline = List.copyOf(timeline);
         statusUpdates = List.copyOf(statusUpdates);
         components = List.copyOf(components);

@@ -9,6 +9,7 @@ import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.IncidentStatus;
 import io.incidentanalyzer.model.RootCause;
 import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.model.SignalSeries;
 import io.incidentanalyzer.model.StatusUpdate;
 import io.incidentanalyzer.model.TimelineEntry;
 import java.time.Instant;
@@ -21,11 +22,13 @@ final class EngineerPages {
     private final JobConfig config;
     private final ReviewState state;
     private final DateTimeFormatter when;
+    private final DateTimeFormatter clock;
 
     EngineerPages(JobConfig config, ReviewState state) {
         this.config = config;
         this.state = state;
         this.when = config.clockFormat("EEE d MMM yyyy, h:mm a", "EEE d MMM yyyy, HH:mm");
+        this.clock = config.clockFormat("EEE h:mm a", "EEE HH:mm");
     }
 
     private String at(long ts) {
@@ -109,8 +112,13 @@ final class EngineerPages {
                     .append("</b> <span class=\"muted\">confidence ")
                     .append(String.format(Locale.ROOT, "%.2f", c.confidence()))
                     .append("</span>");
+            SignalSeries series = series(e, c.signals().get(0));
             Signal s = signal(e, c.signals().get(0));
-            if (s != null) b.append(Charts.around(s));
+            if (series != null && series.values().size() > 1) {
+                b.append("<div>").append(Charts.series(series, clock)).append("</div>");
+            } else if (s != null) {
+                b.append(Charts.around(s));
+            }
             b.append("<ul>");
             for (String x : c.evidence()) b.append("<li>").append(esc(x)).append("</li>");
             b.append("</ul><form method=\"post\" action=\"/incidents/")
@@ -209,6 +217,12 @@ final class EngineerPages {
                     .append("</textarea><button>Publish postmortem</button></form>");
         }
         return Html.page(e.title(), b.append("</main>").toString());
+    }
+
+    private static SignalSeries series(IncidentEvent e, String id) {
+        if (e.drafts() == null) return null;
+        for (SignalSeries x : e.drafts().series()) if (x.signal().equals(id)) return x;
+        return null;
     }
 
     private static Signal signal(IncidentEvent e, String id) {

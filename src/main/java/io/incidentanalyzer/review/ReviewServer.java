@@ -167,7 +167,21 @@ public final class ReviewServer implements AutoCloseable {
                     TextFormat.write004(w, registry.metricFamilySamples());
                     ctx.contentType(TextFormat.CONTENT_TYPE_004).result(w.toString());
                 });
-        app.start(host, port);
+        try {
+            app.start(host, port);
+        } catch (RuntimeException e) {
+            Throwable c = e;
+            while (c != null && !(c instanceof java.net.BindException)) c = c.getCause();
+            if (c == null) throw e;
+            throw new ConfigException(
+                    "review: cannot listen on "
+                            + host
+                            + ":"
+                            + port
+                            + " ("
+                            + c.getMessage()
+                            + "); choose another port (0 picks any free one)");
+        }
         return app.port();
     }
 
