@@ -65,6 +65,28 @@ final class ReviewCommand implements Callable<Integer> {
                     "Who acts when no one signs in (loopback without a token); default: $USER.")
     String user;
 
+    @Option(
+            names = "--push-url",
+            paramLabel = "URL",
+            description =
+                    "Also push every published update to this Statuspage-compatible API, e.g."
+                            + " https://api.statuspage.io (default: no push).")
+    java.net.URI pushUrl;
+
+    @Option(
+            names = "--push-page",
+            paramLabel = "ID",
+            description = "The page id on that API (with --push-url).")
+    String pushPage;
+
+    @Option(
+            names = "--push-token-env",
+            defaultValue = "STATUSPAGE_TOKEN",
+            paramLabel = "NAME",
+            description =
+                    "Environment variable holding that API's token (default: ${DEFAULT-VALUE}).")
+    String pushTokenEnv;
+
     @Override
     public Integer call() throws Exception {
         JobConfig config = JobConfigLoader.load(jobFile.job);
@@ -87,6 +109,20 @@ final class ReviewCommand implements Callable<Integer> {
                                 who,
                                 System::currentTimeMillis)) {
             log.start(Duration.ofMinutes(1));
+            if (pushUrl != null) {
+                String apiToken = System.getenv(pushTokenEnv);
+                if (pushPage == null || pushPage.isBlank()) {
+                    throw new io.incidentanalyzer.config.ConfigException(
+                            "--push-url needs --push-page: the page id on that API");
+                }
+                if (apiToken == null || apiToken.isBlank()) {
+                    throw new io.incidentanalyzer.config.ConfigException(
+                            "--push-url needs the API token in the environment variable "
+                                    + pushTokenEnv
+                                    + " (or name another with --push-token-env)");
+                }
+                server.pushTo(pushUrl, pushPage, apiToken);
+            }
             int bound = server.start(bind, port);
             System.err.printf(
                     "Review service for %s at http://%s:%d/ (public page /status); %d incident(s)"

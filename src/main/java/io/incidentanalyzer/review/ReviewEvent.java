@@ -17,6 +17,8 @@ import java.util.List;
  * @param body the published update's or postmortem's text, as the engineer edited it; for a
  *     root-cause decision, an optional note
  * @param components for a published update: every component's state as the update states it
+ * @param pushedUpdate for PUSHED: the id of the published update that was pushed
+ * @param remoteIncident for PUSHED: the incident's id on the Statuspage-compatible API
  */
 public record ReviewEvent(
         String id,
@@ -28,10 +30,29 @@ public record ReviewEvent(
         String causeService,
         IncidentStatus status,
         String body,
-        List<ComponentChange> components) {
+        List<ComponentChange> components,
+        String pushedUpdate,
+        String remoteIncident) {
 
     public ReviewEvent {
         components = components == null ? List.of() : List.copyOf(components);
+    }
+
+    /** The record that {@code update} reached the external status page as {@code remote}. */
+    static ReviewEvent pushed(ReviewEvent update, String remote) {
+        return new ReviewEvent(
+                "pushed-" + update.id(),
+                update.incidentId(),
+                Action.PUSHED,
+                "statuspage-push",
+                System.currentTimeMillis(),
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                update.id(),
+                remote);
     }
 
     /** The kinds of review action. */
@@ -39,6 +60,8 @@ public record ReviewEvent(
         CONFIRM_ROOT_CAUSE,
         OVERRIDE_ROOT_CAUSE,
         PUBLISH_UPDATE,
-        PUBLISH_POSTMORTEM
+        PUBLISH_POSTMORTEM,
+        /** A published update reached the external status page (the push, not a person). */
+        PUSHED
     }
 }

@@ -48,6 +48,8 @@ public final class ReviewServer implements AutoCloseable {
     private final CollectorRegistry registry = new CollectorRegistry();
     private final Counter requests;
     private final Counter publications;
+    private final Counter pushFailures;
+    private StatuspagePush push;
     private Javalin app;
 
     /**
@@ -81,8 +83,11 @@ public final class ReviewServer implements AutoCloseable {
                                 "Engineers' actions written to the reviews topic")
                         .labelNames("action")
                         .register(registry);
-        Counter.build("review_push_failures_total", "Failed pushes to a Statuspage-compatible API")
-                .register(registry);
+        this.pushFailures =
+                Counter.build(
+                                "review_push_failures_total",
+                                "Failed pushes to a Statuspage-compatible API")
+                        .register(registry);
         Gauge.build("review_incidents_loaded", "Incidents known from the incidents topic")
                 .register(registry)
                 .setChild(
@@ -92,6 +97,43 @@ public final class ReviewServer implements AutoCloseable {
                                 return state.size();
                             }
                         });
+    }
+
+    /**
+     * Pushes every published update to a Statuspage-compatible API as well (before {@link #start}):
+     * at most one request a second, retried with backoff up to a minute.
+     */
+    public void pushTo(java.net.URI base, String page, String apiToken) {
+        pushTo(
+                base,
+                page,
+                apiToken,
+                java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofMinutes(1));
+    }
+
+    void pushTo(
+            java.net.URI base,
+            String page,
+            String apiToken,
+            java.time.Duration minInterval,
+            java.time.Duration maxBackoff) {
+        push =
+                new StatuspagePush(
+                        base,
+                        page,
+                        apiToken,
+                        state,
+                        r -> {
+                            try {
+                                log.append(r);
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        pushFailures::inc,
+                        minInterval,
+                        maxBackoff);
     }
 
     /** Starts serving on {@code host:port} (port 0: any free port); returns the port. */
@@ -111,6 +153,7 @@ public final class ReviewServer implements AutoCloseable {
                             + " REVIEW_TOKEN (or --token-env NAME), or bind to 127.0.0.1");
         }
         boolean needsToken = token != null;
+        if (push != null) push.start();
         app =
                 Javalin.create(
                         c -> {
@@ -321,8 +364,11 @@ public final class ReviewServer implements AutoCloseable {
                         service,
                         status,
                         body,
-                        components);
+                        components,
+                        null,
+                        null);
         log.append(r);
+        if (push != null && action == ReviewEvent.Action.PUBLISH_UPDATE) push.submit(r);
         publications.labels(action.name().toLowerCase(java.util.Locale.ROOT)).inc();
         ctx.redirect("/incidents/" + e.incidentId(), io.javalin.http.HttpStatus.SEE_OTHER);
     }
@@ -334,5 +380,12 @@ public final class ReviewServer implements AutoCloseable {
     @Override
     public void close() {
         if (app != null) app.stop();
+        if (push != null) {
+            try {
+                push.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

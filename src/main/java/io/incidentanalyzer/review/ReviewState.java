@@ -68,6 +68,23 @@ public final class ReviewState {
         return out;
     }
 
+    /** The PUSHED record of a published update, or null when it has not been pushed. */
+    public synchronized ReviewEvent pushed(String updateId) {
+        for (List<ReviewEvent> rs : reviews.values())
+            for (ReviewEvent r : rs)
+                if (r.action() == ReviewEvent.Action.PUSHED && updateId.equals(r.pushedUpdate()))
+                    return r;
+        return null;
+    }
+
+    /** The incident's id on the external status page, once its first update was pushed. */
+    public synchronized String remoteIncident(String incidentId) {
+        for (ReviewEvent r : reviews.getOrDefault(incidentId, List.of()))
+            if (r.action() == ReviewEvent.Action.PUSHED && r.remoteIncident() != null)
+                return r.remoteIncident();
+        return null;
+    }
+
     /** The last published postmortem of an incident, or null. */
     public synchronized ReviewEvent postmortem(String incidentId) {
         ReviewEvent last = null;

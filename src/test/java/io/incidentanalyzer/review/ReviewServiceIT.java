@@ -310,4 +310,136 @@ class ReviewServiceIT {
                 .hasMessageContaining("review --bind 0.0.0.0: not a loopback address")
                 .hasMessageContaining("REVIEW_TOKEN");
     }
+
+    /** A Statuspage-compatible API on loopback that records what it is sent. */
+    private static final class StubStatuspage implements AutoCloseable {
+        record Request(String method, String path, String auth, String key, String body) {}
+
+        final List<Request> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger failFirst =
+                new java.util.concurrent.atomic.AtomicInteger(1);
+        final com.sun.net.httpserver.HttpServer server;
+
+        StubStatuspage() throws Exception {
+            server =
+                    com.sun.net.httpserver.HttpServer.create(
+                            new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext(
+                    "/",
+                    x -> {
+                        String body =
+                                new String(
+                                        x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                        requests.add(
+                                new Request(
+                                        x.getRequestMethod(),
+                                        x.getRequestURI().getPath(),
+                                        x.getRequestHeaders().getFirst("Authorization"),
+                                        x.getRequestHeaders().getFirst("Idempotency-Key"),
+                                        body));
+                        int code = failFirst.getAndDecrement() > 0 ? 503 : 201;
+                        byte[] out =
+                                (code == 201 ? "{\"id\":\"sp-1\"}" : "busy")
+                                        .getBytes(StandardCharsets.UTF_8);
+                        x.sendResponseHeaders(code, out.length);
+                        x.getResponseBody().write(out);
+                        x.close();
+                    });
+            server.start();
+        }
+
+        URI base() {
+            return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void publishedUpdatesArePushedOnceEachWithRetriesAndNotAgainAfterARestart(TestInfo test)
+            throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        try (StubStatuspage stub = new StubStatuspage()) {
+            ReviewState state = new ReviewState();
+            log =
+                    new ReviewLog(
+                            KAFKA.bootstrapServers(),
+                            Map.of(),
+                            config.topics().incidents(),
+                            config.topics().reviews(),
+                            state);
+            log.start(Duration.ofMinutes(1));
+            server = new ReviewServer(config, state, log, null, "alice", () -> T0);
+            server.pushTo(
+                    stub.base(),
+                    "page-1",
+                    "api-token",
+                    Duration.ofMillis(50),
+                    Duration.ofMillis(200));
+            int port = server.start("127.0.0.1", 0);
+
+            post(
+                    port,
+                    "/incidents/" + id + "/updates",
+                    Map.of("status", "INVESTIGATING", "body", "Looking into it."));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(
+                            () ->
+                                    stub.requests.stream()
+                                                    .filter(r -> r.method().equals("POST"))
+                                                    .count()
+                                            == 2);
+            post(
+                    port,
+                    "/incidents/" + id + "/updates",
+                    Map.of("status", "IDENTIFIED", "body", "Found it."));
+            await().atMost(Duration.ofSeconds(20)).until(() -> stub.requests.size() == 3);
+
+            // The first create failed with 503 and was retried with the same idempotency key.
+            StubStatuspage.Request create = stub.requests.get(1);
+            assertThat(stub.requests.get(0).key()).isEqualTo(create.key());
+            assertThat(create.path()).isEqualTo("/v1/pages/page-1/incidents");
+            assertThat(create.auth()).isEqualTo("OAuth api-token");
+            assertThat(create.body())
+                    .contains("\"incident\":{\"name\":\"web-app " + HOSTILE + "\"")
+                    .contains("\"status\":\"investigating\"")
+                    .contains("\"body\":\"Looking into it.\"");
+            StubStatuspage.Request update = stub.requests.get(2);
+            assertThat(update.method()).isEqualTo("PATCH");
+            assertThat(update.path()).isEqualTo("/v1/pages/page-1/incidents/sp-1");
+            assertThat(update.body())
+                    .contains("\"status\":\"identified\"")
+                    .doesNotContain("\"name\"");
+            assertThat(get(port, "/metrics", null).body())
+                    .contains("review_push_failures_total 1.0");
+
+            // A restart finds both pushes recorded on the reviews topic: nothing is sent again.
+            restart();
+            ReviewState again = new ReviewState();
+            log =
+                    new ReviewLog(
+                            KAFKA.bootstrapServers(),
+                            Map.of(),
+                            config.topics().incidents(),
+                            config.topics().reviews(),
+                            again);
+            log.start(Duration.ofMinutes(1));
+            server = new ReviewServer(config, again, log, null, "alice", () -> T0);
+            server.pushTo(
+                    stub.base(),
+                    "page-1",
+                    "api-token",
+                    Duration.ofMillis(50),
+                    Duration.ofMillis(200));
+            server.start("127.0.0.1", 0);
+            assertThat(again.remoteIncident(id)).isEqualTo("sp-1");
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> stub.requests.size() == 3);
+        }
+    }
 }
