@@ -139,8 +139,10 @@ class ReviewBrowserIT {
         Files.write(SHOTS.resolve(name), png);
     }
 
-    private static WebDriverWait waiting() {
-        return new WebDriverWait(browser, Duration.ofSeconds(20));
+    /** Waits across a form's post and redirect: the old page's elements go stale meanwhile. */
+    private static org.openqa.selenium.support.ui.FluentWait<WebDriver> waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(20))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     @Test
