@@ -243,16 +243,12 @@ public final class ReviewServer implements AutoCloseable {
 
     private boolean authorized(Context ctx) {
         String h = ctx.header("Authorization");
-        if (h == null) return false;
         String given = null;
-        if (h.startsWith("Bearer ")) given = h.substring(7).trim();
-        else if (h.startsWith("Basic ")) {
-            String decoded =
-                    new String(
-                            Base64.getDecoder().decode(h.substring(6).trim()),
-                            StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            given = colon < 0 ? null : decoded.substring(colon + 1);
+        if (h != null && h.startsWith("Bearer ")) {
+            given = h.substring(7).trim();
+        } else {
+            String[] basic = basic(ctx);
+            if (basic != null) given = basic[1];
         }
         return given != null
                 && MessageDigest.isEqual(
@@ -260,18 +256,28 @@ public final class ReviewServer implements AutoCloseable {
                         token.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Who acts: the Basic user name when signed in that way, else the local user. */
-    private String actor(Context ctx) {
+    /** The user name and password of a Basic Authorization header, or null without a valid one. */
+    private static String[] basic(Context ctx) {
         String h = ctx.header("Authorization");
-        if (h != null && h.startsWith("Basic ")) {
+        if (h == null || !h.startsWith("Basic ")) return null;
+        try {
             String decoded =
                     new String(
                             Base64.getDecoder().decode(h.substring(6).trim()),
                             StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
-            if (colon > 0) return decoded.substring(0, colon);
+            return colon < 0
+                    ? null
+                    : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+        } catch (IllegalArgumentException notBase64) {
+            return null;
         }
-        return localUser;
+    }
+
+    /** Who acts: the Basic user name when signed in that way, else the local user. */
+    private String actor(Context ctx) {
+        String[] basic = basic(ctx);
+        return basic != null && !basic[0].isEmpty() ? basic[0] : localUser;
     }
 
     private IncidentEvent incident(Context ctx) {
@@ -280,15 +286,19 @@ public final class ReviewServer implements AutoCloseable {
         return e;
     }
 
+    /** A form field naming one of an enum's constants; 400 otherwise. */
+    private static <E extends Enum<E>> E choice(Class<E> type, String value, String what) {
+        try {
+            return Enum.valueOf(type, String.valueOf(value));
+        } catch (IllegalArgumentException x) {
+            throw new io.javalin.http.BadRequestResponse("unknown " + what);
+        }
+    }
+
     private void rootCause(Context ctx) throws Exception {
         IncidentEvent e = incident(ctx);
         boolean override = "override".equals(ctx.formParam("action"));
-        CauseKind kind;
-        try {
-            kind = CauseKind.valueOf(String.valueOf(ctx.formParam("kind")));
-        } catch (IllegalArgumentException x) {
-            throw new io.javalin.http.BadRequestResponse("unknown cause kind");
-        }
+        CauseKind kind = choice(CauseKind.class, ctx.formParam("kind"), "cause kind");
         String service = ctx.formParam("service");
         if (service == null || !config.services().containsKey(service)) {
             throw new io.javalin.http.BadRequestResponse("unknown service");
@@ -302,12 +312,7 @@ public final class ReviewServer implements AutoCloseable {
 
     private void publishUpdate(Context ctx) throws Exception {
         IncidentEvent e = incident(ctx);
-        IncidentStatus s;
-        try {
-            s = IncidentStatus.valueOf(String.valueOf(ctx.formParam("status")));
-        } catch (IllegalArgumentException x) {
-            throw new io.javalin.http.BadRequestResponse("unknown status");
-        }
+        IncidentStatus s = choice(IncidentStatus.class, ctx.formParam("status"), "status");
         String body = ctx.formParam("body");
         if (body == null || body.isBlank())
             throw new io.javalin.http.BadRequestResponse("empty update");

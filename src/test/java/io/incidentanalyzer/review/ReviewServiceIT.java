@@ -51,6 +51,7 @@ class ReviewServiceIT {
     private final HttpClient http = HttpClient.newHttpClient();
     private ReviewLog log;
     private ReviewServer server;
+    private ReviewState state;
 
     @AfterEach
     void stop() throws Exception {
@@ -149,7 +150,12 @@ class ReviewServiceIT {
     }
 
     private int start(JobConfig config, String bind, String token) throws Exception {
-        ReviewState state = new ReviewState();
+        return start(config, bind, token, null);
+    }
+
+    /** Starts the service; with a stub's address, it pushes published updates there, quickly. */
+    private int start(JobConfig config, String bind, String token, URI push) throws Exception {
+        state = new ReviewState();
         log =
                 new ReviewLog(
                         KAFKA.bootstrapServers(),
@@ -159,6 +165,10 @@ class ReviewServiceIT {
                         state);
         log.start(Duration.ofMinutes(1));
         server = new ReviewServer(config, state, log, token, "alice", () -> T0 + 3_600_000);
+        if (push != null) {
+            server.pushTo(
+                    push, "page-1", "api-token", Duration.ofMillis(50), Duration.ofMillis(200));
+        }
         return server.start(bind, 0);
     }
 
@@ -364,23 +374,7 @@ class ReviewServiceIT {
         JobConfig config = prepare(test);
         String id = config.environment() + "-20240216T072600Z";
         try (StubStatuspage stub = new StubStatuspage()) {
-            ReviewState state = new ReviewState();
-            log =
-                    new ReviewLog(
-                            KAFKA.bootstrapServers(),
-                            Map.of(),
-                            config.topics().incidents(),
-                            config.topics().reviews(),
-                            state);
-            log.start(Duration.ofMinutes(1));
-            server = new ReviewServer(config, state, log, null, "alice", () -> T0);
-            server.pushTo(
-                    stub.base(),
-                    "page-1",
-                    "api-token",
-                    Duration.ofMillis(50),
-                    Duration.ofMillis(200));
-            int port = server.start("127.0.0.1", 0);
+            int port = start(config, "127.0.0.1", null, stub.base());
 
             post(
                     port,
@@ -419,24 +413,8 @@ class ReviewServiceIT {
 
             // A restart finds both pushes recorded on the reviews topic: nothing is sent again.
             restart();
-            ReviewState again = new ReviewState();
-            log =
-                    new ReviewLog(
-                            KAFKA.bootstrapServers(),
-                            Map.of(),
-                            config.topics().incidents(),
-                            config.topics().reviews(),
-                            again);
-            log.start(Duration.ofMinutes(1));
-            server = new ReviewServer(config, again, log, null, "alice", () -> T0);
-            server.pushTo(
-                    stub.base(),
-                    "page-1",
-                    "api-token",
-                    Duration.ofMillis(50),
-                    Duration.ofMillis(200));
-            server.start("127.0.0.1", 0);
-            assertThat(again.remoteIncident(id)).isEqualTo("sp-1");
+            start(config, "127.0.0.1", null, stub.base());
+            assertThat(state.remoteIncident(id)).isEqualTo("sp-1");
             await().during(Duration.ofSeconds(1))
                     .atMost(Duration.ofSeconds(3))
                     .until(() -> stub.requests.size() == 3);
