@@ -301,6 +301,7 @@ class ReviewServiceIT {
         assertThat(post(port, "/incidents/" + id + "/postmortem", Map.of("body", "x")).statusCode())
                 .isEqualTo(401);
         assertThat(get(port, "/", "Bearer wrong").statusCode()).isEqualTo(401);
+        assertThat(get(port, "/", "Basic !!not-base64!!").statusCode()).isEqualTo(401);
         assertThat(get(port, "/", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
         String basic =
                 "Basic "
