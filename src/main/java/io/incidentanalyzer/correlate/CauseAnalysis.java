@@ -86,7 +86,7 @@ public final class CauseAnalysis {
         List<Anomaly> anomalies = new ArrayList<>();
         for (Signal s : early) {
             byService.computeIfAbsent(s.service(), k -> new ArrayList<>()).add(s);
-            anomalies.add(new Anomaly(s.service(), s.onset(), score(s), chainKind(s), label(s)));
+            anomalies.add(new Anomaly(s.service(), s.onset(), score(s), s.kind().name(), label(s)));
         }
         List<Change> rankChanges = new ArrayList<>();
         for (ChangeEvent c : changes) {
@@ -281,11 +281,6 @@ public final class CauseAnalysis {
             case MAJOR -> 0.8;
             case MINOR -> 0.5;
         };
-    }
-
-    /** A signal's step in the ranker's known chains. */
-    private static String chainKind(Signal s) {
-        return s.kind().name();
     }
 
     private static String label(Signal s) {

@@ -27,8 +27,8 @@ public class DraftState {
         /** The top candidate at this step, as drafts name it ("token-refresh storm on …"). */
         public String top;
 
-        /** The top candidate's kind and service ("TOKEN_REFRESH_STORM@token-verification"). */
-        public String topKey;
+        /** The top candidate as a status update names it ("token-refresh storm on the …"). */
+        public String topName;
 
         /** The signals behind the top candidate at this step. */
         public List<String> topSignals = new ArrayList<>();

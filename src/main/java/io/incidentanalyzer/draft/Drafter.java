@@ -77,7 +77,7 @@ public final class Drafter implements Serializable {
                 if (top != null) {
                     // As it stood then: a later revision does not rewrite earlier lines.
                     step.top = words().cause(top);
-                    step.topKey = top.kind().words() + " on the " + words().name(top.service());
+                    step.topName = top.kind().words() + " on the " + words().name(top.service());
                     step.topSignals = new ArrayList<>(top.signals());
                 }
                 st.steps.add(step);
@@ -350,7 +350,7 @@ public final class Drafter implements Serializable {
                             new Line(
                                     change.ts(),
                                     3,
-                                    w.changeName(change)
+                                    change.name()
                                             + "; "
                                             + String.join("; ", bodies)
                                             + (turning ? ". The turning point." : "."),
@@ -435,7 +435,7 @@ public final class Drafter implements Serializable {
                     new StatusUpdate(
                             step.ts,
                             status,
-                            w.statusBody(status, step.type, now, step.topKey, causes(e)),
+                            w.statusBody(status, step.type, now, step.topName, causes(e)),
                             changed));
             before.putAll(now);
         }

@@ -3,7 +3,6 @@ package io.incidentanalyzer.draft;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.model.CauseKind;
 import io.incidentanalyzer.model.ChangeEffect;
-import io.incidentanalyzer.model.ChangeEvent;
 import io.incidentanalyzer.model.ComponentState;
 import io.incidentanalyzer.model.IncidentStatus;
 import io.incidentanalyzer.model.RootCause;
@@ -207,10 +206,6 @@ final class Words {
         String head = x.change().name() + " at " + time(x.change().ts()) + ": ";
         String body = x.text().startsWith(head) ? x.text().substring(head.length()) : x.text();
         return body.replace(" (turning point)", "");
-    }
-
-    String changeName(ChangeEvent c) {
-        return c.name();
     }
 
     // ------------------------------------------------------------ status page

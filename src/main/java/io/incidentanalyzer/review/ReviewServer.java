@@ -88,6 +88,18 @@ public final class ReviewServer implements AutoCloseable {
                                 "review_push_failures_total",
                                 "Failed pushes to a Statuspage-compatible API")
                         .register(registry);
+        Gauge.build(
+                        "review_unreadable_records_total",
+                        "Records of the incidents or reviews topic skipped because they could not"
+                                + " be read")
+                .register(registry)
+                .setChild(
+                        new Gauge.Child() {
+                            @Override
+                            public double get() {
+                                return log.unreadable();
+                            }
+                        });
         Gauge.build("review_incidents_loaded", "Incidents known from the incidents topic")
                 .register(registry)
                 .setChild(

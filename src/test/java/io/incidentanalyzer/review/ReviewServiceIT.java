@@ -267,6 +267,7 @@ class ReviewServiceIT {
         assertThat(json).contains("\"status\":\"identified\"").contains("postmortem_body");
         assertThat(get(again, "/metrics", null).body())
                 .contains("review_incidents_loaded 1.0")
+                .contains("review_unreadable_records_total 0.0")
                 .contains("review_http_requests_total");
     }
 
