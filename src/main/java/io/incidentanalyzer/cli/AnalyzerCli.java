@@ -28,8 +28,27 @@ public final class AnalyzerCli implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    /**
+     * Set by bin/analyzer to the {@code java.io.tmpdir} it made for this run (Flink's and Kafka's
+     * temporary files): removed after the command has stopped everything that writes there.
+     */
+    static final String SCRATCH_PROPERTY = "incident-analyzer.scratch";
+
     public static void main(String[] args) {
-        System.exit(execute(args));
+        StopSignals.install();
+        int code = StopSignals.exitCode(execute(args));
+        removeScratch();
+        System.exit(code);
+    }
+
+    private static void removeScratch() {
+        String dir = System.getProperty(SCRATCH_PROPERTY);
+        if (dir == null || dir.isBlank()) return;
+        try (var files = java.nio.file.Files.walk(java.nio.file.Path.of(dir))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            System.err.println("could not remove the temporary directory " + dir + ": " + e);
+        }
     }
 
     /** Runs a command line and returns its exit code. */

@@ -40,7 +40,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -75,6 +74,8 @@ final class DemoCommand implements Callable<Integer> {
     private static final Duration SETTLE = Duration.ofSeconds(15);
 
     @Mixin MetricsPortOption metrics;
+
+    @Mixin BindOption bind;
 
     @Option(
             names = "--speed",
@@ -128,22 +129,22 @@ final class DemoCommand implements Callable<Integer> {
                         + " happened%n",
                 sc.name(), sc.start(), sc.end(), sc.timeZone(), speed);
 
-        EmbeddedKafka kafka = EmbeddedKafka.start();
-        AtomicBoolean stopped = new AtomicBoolean();
-        JobClient[] job = new JobClient[1];
+        String address = bind.address();
+        EmbeddedKafka kafka = EmbeddedKafka.start(address);
+        JobClient job = null;
+        Feed feed = null;
+        Thread producer = null;
         ReviewLog reviewLog = null;
         ReviewServer review = null;
-        Thread cleanup = new Thread(() -> stop(stopped, job[0], kafka), "demo-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             kafka.createTopics(2, config.topics().names().toArray(String[]::new));
             out.printf("  Kafka    embedded KRaft broker at %s%n", kafka.bootstrapServers());
 
-            StreamExecutionEnvironment env = LocalCluster.streaming(metrics.port, 2, null);
+            StreamExecutionEnvironment env = LocalCluster.streaming(address, metrics.port, 2, null);
             IncidentAnalyzerJob.define(env, config, kafka.bootstrapServers(), false);
-            job[0] = env.executeAsync(IncidentAnalyzerJob.jobName(config));
-            out.printf("  Flink    local MiniCluster, parallelism 2, job %s%n", job[0].getJobID());
-            out.printf("  Metrics  http://localhost:%d/metrics%n", metrics.port);
+            job = env.executeAsync(IncidentAnalyzerJob.jobName(config));
+            out.printf("  Flink    local MiniCluster, parallelism 2, job %s%n", job.getJobID());
+            out.printf("  Metrics  http://%s/metrics%n", hostPort(address, metrics.port));
             ReviewState reviewState = new ReviewState();
             reviewLog =
                     new ReviewLog(
@@ -158,25 +159,25 @@ final class DemoCommand implements Callable<Integer> {
                             config,
                             reviewState,
                             reviewLog,
-                            null,
+                            System.getenv("REVIEW_TOKEN"),
                             System.getenv().getOrDefault("USER", "engineer"),
                             System::currentTimeMillis);
-            int bound = review.start("127.0.0.1", reviewPort);
+            int bound = review.start(address, reviewPort);
             out.printf(
-                    "  Review   http://127.0.0.1:%d/ (engineers), http://127.0.0.1:%d/status"
-                            + " (public)%n",
-                    bound, bound);
+                    "  Review   http://%s/ (engineers), http://%s/status (public)%n",
+                    hostPort(address, bound), hostPort(address, bound));
             out.printf(
                     "  Input    the simulator, about %d minutes of wall time, and %d malformed"
                             + " records%n%n",
                     Math.max(1, Math.round(span / speed / 60)), MALFORMED.size());
 
-            Feed feed = new Feed(demo, kafka.bootstrapServers());
-            Thread producer = new Thread(feed, "demo-simulator");
+            feed = new Feed(demo, kafka.bootstrapServers());
+            producer = new Thread(feed, "demo-simulator");
             producer.setDaemon(true);
             producer.start();
 
             List<IncidentEvent> incidents = follow(kafka, config, printer, feed, timeout);
+            if (StopSignals.requested()) return 0;
             if (feed.failure != null) throw feed.failure;
             if (!feed.done) {
                 out.printf(
@@ -189,30 +190,38 @@ final class DemoCommand implements Callable<Integer> {
                 out.printf(
                         "%nThe review pages close with the demo; run it with --keep-running to"
                                 + " review the incident and publish its drafts.%n");
+                return incidents.isEmpty() ? 1 : 0;
             }
-            if (keepRunning) {
-                out.printf(
-                        "%nReplay over; the job, the broker, the review service and"
-                                + " http://localhost:%d/metrics stay up. Ctrl-C stops.%n",
-                        metrics.port);
-                try {
-                    job[0].getJobExecutionResult().get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (!stopped.get()) throw e;
-                    return 0; // Ctrl-C cancelled the job: the expected way out
-                }
-            }
-            return incidents.isEmpty() ? 1 : 0;
+            out.printf(
+                    "%nReplay over; the job, the broker, the review service and"
+                            + " http://%s/metrics stay up. Ctrl-C stops.%n",
+                    hostPort(address, metrics.port));
+            StopSignals.runUntilStopped(job);
+            return 0;
         } finally {
+            // Job first, then the sources and sinks around it, then the broker they use; the
+            // files go last (bin/analyzer's scratch directory, removed by AnalyzerCli.main).
+            StopSignals.cancel(job);
+            if (feed != null) feed.stop(producer);
             if (review != null) review.close();
             if (reviewLog != null) reviewLog.close();
-            stop(stopped, job[0], kafka);
             try {
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running already.
+                kafka.close();
+            } catch (Exception e) {
+                System.err.println("could not stop the embedded broker cleanly: " + e);
             }
         }
+    }
+
+    /** {@code host:port} for a URL; an IPv6 address in brackets, the wildcard as localhost. */
+    static String hostPort(String address, int port) {
+        String host = address;
+        try {
+            if (java.net.InetAddress.getByName(address).isAnyLocalAddress()) host = "localhost";
+        } catch (java.net.UnknownHostException e) {
+            // an address the user gave: print it as it is
+        }
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     /** The job file read from the start, checkpointed every 2 s, idle partitions let go fast. */
@@ -242,6 +251,7 @@ final class DemoCommand implements Callable<Integer> {
         private final ScenarioLoader.Loaded scenario;
         private final String bootstrap;
         volatile boolean done;
+        volatile boolean stopping;
         volatile long finishedAt;
         volatile Exception failure;
         volatile GroundTruth truth;
@@ -256,7 +266,8 @@ final class DemoCommand implements Callable<Integer> {
             JobConfig config = scenario.job();
             long start = scenario.scenario().startInstant().toEpochMilli();
             try (SimulationSink sink =
-                    new PacedSink(new KafkaSink(config, bootstrap), speed, start)) {
+                    new PacedSink(
+                            new StoppableSink(new KafkaSink(config, bootstrap)), speed, start)) {
                 for (String bad : MALFORMED) {
                     sink.emit(StreamKind.METRICS, start, "database", bad);
                 }
@@ -264,7 +275,46 @@ final class DemoCommand implements Callable<Integer> {
                 finishedAt = System.nanoTime();
                 done = true;
             } catch (Exception e) {
-                failure = e;
+                if (!stopping) failure = e;
+            }
+        }
+
+        /** Ends the simulation at its next interval and waits until its producer has closed. */
+        void stop(Thread thread) {
+            stopping = true;
+            try {
+                thread.join(StopSignals.FORCE_AFTER.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /**
+         * Passes records through until {@link #stop}; then ends the simulation by throwing, so that
+         * the producer is flushed and closed by its owner rather than interrupted mid-send.
+         */
+        private final class StoppableSink implements SimulationSink {
+            private final SimulationSink inner;
+
+            StoppableSink(SimulationSink inner) {
+                this.inner = inner;
+            }
+
+            @Override
+            public void tick(long eventTime) throws IOException {
+                if (stopping) throw new java.io.InterruptedIOException("the demo is stopping");
+                inner.tick(eventTime);
+            }
+
+            @Override
+            public void emit(StreamKind stream, long ts, String key, String json)
+                    throws IOException {
+                inner.emit(stream, ts, key, json);
+            }
+
+            @Override
+            public void close() throws IOException {
+                inner.close();
             }
         }
     }
@@ -296,7 +346,7 @@ final class DemoCommand implements Callable<Integer> {
         List<IncidentEvent> seen = new ArrayList<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
             c.subscribe(List.of(incidents, changes, config.topics().deadLetter()));
-            while (System.nanoTime() < deadline) {
+            while (System.nanoTime() < deadline && !StopSignals.requested()) {
                 for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(250))) {
                     if (r.topic().equals(incidents)) {
                         IncidentEvent e = json.readValue(r.value(), IncidentEvent.class);
@@ -362,20 +412,6 @@ final class DemoCommand implements Callable<Integer> {
                     "  root cause %s: %s%n",
                     o.rootCause(),
                     o.rank() > 0 ? "ranked #" + o.rank() : "not among the candidates");
-        }
-    }
-
-    private static void stop(AtomicBoolean stopped, JobClient job, EmbeddedKafka kafka) {
-        if (!stopped.compareAndSet(false, true)) return;
-        try {
-            if (job != null) job.cancel().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // Already finished or failed: nothing left to cancel.
-        }
-        try {
-            kafka.close();
-        } catch (Exception e) {
-            System.err.println("could not stop the embedded broker cleanly: " + e);
         }
     }
 }

@@ -12,6 +12,7 @@ import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.replay.RecordedInput;
 import io.incidentanalyzer.replay.Replay;
+import io.incidentanalyzer.replay.ReplayFailedException;
 import io.incidentanalyzer.replay.ReplayProgress;
 import io.incidentanalyzer.replay.ReplayResult;
 import java.io.BufferedWriter;
@@ -120,8 +121,19 @@ final class ReplayCommand implements Callable<Integer> {
                     "Metrics at http://localhost:%d/metrics while the replay runs%n", metricsPort);
         }
         TerminalProgress progress = new TerminalProgress(stderr, config, interactive());
-        ReplayResult result = Replay.run(config, input, env, progress);
-        progress.erase(); // stdout and stderr may be the same terminal
+        ReplayResult result = null;
+        try (AutoCloseable stop = StopSignals.interruptOnStop(Thread.currentThread())) {
+            result = Replay.run(config, input, env, progress);
+        } catch (ReplayFailedException e) {
+            if (!StopSignals.requested()) throw e;
+        } finally {
+            progress.erase(); // stdout and stderr may be the same terminal
+        }
+        if (result == null || StopSignals.requested()) {
+            Thread.interrupted(); // the watcher's; what is left to do is writing, not waiting
+            stderr.println("replay stopped before its end; nothing written");
+            return 0;
+        }
 
         if (out != null) {
             writeJsonLines(out, result.incidents());

@@ -7,7 +7,6 @@ import io.incidentanalyzer.review.ReviewServer;
 import io.incidentanalyzer.review.ReviewState;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -128,9 +127,7 @@ final class ReviewCommand implements Callable<Integer> {
                     "Review service for %s at http://%s:%d/ (public page /status); %d incident(s)"
                             + " loaded. Ctrl-C stops.%n",
                     config.environment(), bind, bound, state.size());
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "review-stop"));
-            stop.await();
+            StopSignals.awaitForever();
         }
         return 0;
     }

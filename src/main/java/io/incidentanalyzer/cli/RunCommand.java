@@ -6,6 +6,7 @@ import io.incidentanalyzer.embedded.LocalCluster;
 import io.incidentanalyzer.job.IncidentAnalyzerJob;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,6 +35,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin MetricsPortOption metrics;
 
+    @Mixin BindOption bind;
+
     @Option(
             names = "--parallelism",
             defaultValue = "2",
@@ -52,13 +55,17 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         JobConfig config = JobConfigLoader.load(jobFile.job);
         KafkaPreflight.check(config, bootstrap, jobFile.job.toString());
+        String address = bind.address();
         StreamExecutionEnvironment env =
-                LocalCluster.streaming(metrics.port, parallelism, checkpointDir);
+                LocalCluster.streaming(address, metrics.port, parallelism, checkpointDir);
         IncidentAnalyzerJob.define(env, config, bootstrap, false);
+        JobClient job = env.executeAsync(IncidentAnalyzerJob.jobName(config));
         System.err.printf(
-                "Running %s on %s; metrics at http://localhost:%d/metrics (Ctrl-C stops)%n",
-                IncidentAnalyzerJob.jobName(config), bootstrap, metrics.port);
-        env.execute(IncidentAnalyzerJob.jobName(config));
+                "Running %s on %s; metrics at http://%s/metrics (Ctrl-C stops)%n",
+                IncidentAnalyzerJob.jobName(config),
+                bootstrap,
+                DemoCommand.hostPort(address, metrics.port));
+        StopSignals.runUntilStopped(job);
         return 0;
     }
 }

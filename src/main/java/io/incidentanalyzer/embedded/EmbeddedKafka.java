@@ -1,16 +1,22 @@
 package io.incidentanalyzer.embedded;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -18,80 +24,134 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Kafka broker (KRaft, combined broker and controller) inside this JVM, on a
- * free loopback port, with its logs in a temporary directory that {@link #close()} deletes. The
- * demo runs on it and every integration test uses it, so tests exercise the same broker code as
- * production, not a mock. Transactions work: the internal topics have replication factor 1.
+ * A real single-node Kafka broker (KRaft, combined broker and controller: Kafka's own {@code
+ * KafkaRaftServer}, as {@code kafka-server-start.sh} runs it) inside this JVM, on free ports of one
+ * address (loopback unless told otherwise), with its logs in a temporary directory that {@link
+ * #close()} deletes. The demo runs on it and every integration test uses it, so tests exercise the
+ * same broker code as production, not a mock. Transactions work: the internal topics have
+ * replication factor 1.
+ *
+ * <p>Not Kafka's test kit: it pre-binds its listener sockets on every interface whatever address
+ * the listeners name, and the demo must listen on loopback only.
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
-    private final KafkaClusterTestKit cluster;
+    private final KafkaRaftServer server;
     private final Path dataDir;
+    private final String bootstrap;
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster, Path dataDir) {
-        this.cluster = cluster;
+    private EmbeddedKafka(KafkaRaftServer server, Path dataDir, String bootstrap) {
+        this.server = server;
         this.dataDir = dataDir;
+        this.bootstrap = bootstrap;
     }
 
-    /** Formats and starts a broker; returns once it accepts clients (about 2 s). */
+    /** Formats and starts a broker on loopback; returns once it accepts clients (about 2 s). */
     public static EmbeddedKafka start() throws Exception {
+        return start("127.0.0.1");
+    }
+
+    /** Formats and starts a broker listening on {@code host}, e.g. 127.0.0.1. */
+    public static EmbeddedKafka start(String host) throws Exception {
+        String h = host.contains(":") ? "[" + host + "]" : host; // IPv6
         Path dir = Files.createTempDirectory("incident-analyzer-kafka-");
-        TestKitNodes nodes =
-                new TestKitNodes.Builder()
-                        .setCombined(true)
-                        .setNumBrokerNodes(1)
-                        .setNumControllerNodes(1)
-                        .setBaseDirectory(dir)
-                        .build();
-        KafkaClusterTestKit cluster =
-                new KafkaClusterTestKit.Builder(nodes)
-                        .setDeleteOnClose(true)
-                        .setConfigProp("offsets.topic.replication.factor", "1")
-                        .setConfigProp("offsets.topic.num.partitions", "4")
-                        .setConfigProp("transaction.state.log.replication.factor", "1")
-                        .setConfigProp("transaction.state.log.min.isr", "1")
-                        .setConfigProp("transaction.state.log.num.partitions", "4")
-                        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                        .setConfigProp("auto.create.topics.enable", "false")
-                        .build();
+        // The controller's address is part of the broker's own configuration (the voter set), so
+        // both ports are chosen before start: a free port each, taken again at once by the broker.
+        int brokerPort = freePort(host);
+        int controllerPort = freePort(host);
+        Map<String, String> p = new HashMap<>();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@" + h + ":" + controllerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put(
+                "listeners",
+                "PLAINTEXT://"
+                        + h
+                        + ":"
+                        + brokerPort
+                        + ",CONTROLLER://"
+                        + h
+                        + ":"
+                        + controllerPort);
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("log.dirs", dir.toString());
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "4");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "4");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("auto.create.topics.enable", "false");
+        p.put("num.partitions", "1");
+        KafkaConfig config = new KafkaConfig(p);
         try {
-            formatQuietly(cluster);
-            cluster.startup();
-            cluster.waitForReadyBrokers();
+            new Formatter()
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .setNodeId(1)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setDirectories(List.of(dir.toString()))
+                    .setMetadataLogDirectory(dir.toString())
+                    .setControllerListenerName("CONTROLLER")
+                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .run();
         } catch (Exception e) {
-            cluster.close();
+            deleteDirectory(dir);
             throw e;
         }
-        EmbeddedKafka kafka = new EmbeddedKafka(cluster, dir);
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, dir, h + ":" + brokerPort);
+        try {
+            server.startup();
+            kafka.awaitBroker();
+        } catch (Exception e) {
+            kafka.close();
+            throw e;
+        }
         LOG.info("Embedded Kafka broker ready at {}", kafka.bootstrapServers());
         return kafka;
     }
 
-    /**
-     * Kafka's storage formatter prints its progress to {@code System.out}, which would land in the
-     * demo's output; it runs once, before any other thread of ours writes there.
-     */
-    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-        try {
-            cluster.format();
-        } finally {
-            System.setOut(stdout);
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Waits until the broker has registered with its controller and answers metadata requests. */
+    private void awaitBroker() throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (Admin admin = admin()) {
+            while (true) {
+                try {
+                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException | java.util.concurrent.TimeoutException notYet) {
+                    // the broker is still starting
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the embedded broker did not start in 60 s");
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
         }
     }
 
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return bootstrap;
     }
 
     /**
@@ -165,7 +225,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Stops the broker and deletes its data directory. */
     @Override
     public void close() throws Exception {
-        cluster.close();
+        server.shutdown();
+        server.awaitShutdown();
+        deleteDirectory(dataDir);
         LOG.info("Embedded Kafka broker stopped; removed {}", dataDir);
+    }
+
+    private static void deleteDirectory(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 }

@@ -7,15 +7,21 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.OptionalInt;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.prometheus.BoundPrometheusReporterFactory;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The Flink MiniCluster in this JVM that {@code run}, {@code demo} and {@code replay} use. When
- * asked to, the job's metrics are served in Prometheus text format on a port by Flink's own
+ * The Flink MiniCluster in this JVM that {@code run}, {@code demo} and {@code replay} use. Every
+ * listener it opens (the REST API with its job-cancel and jar-upload routes, the blob server, RPC
+ * and data ports) is bound to one address, loopback unless the user chose another. When asked to,
+ * the job's metrics are served in Prometheus text format on a port of that address by Flink's own
  * Prometheus reporter.
  */
 public final class LocalCluster {
     public static final int DEFAULT_METRICS_PORT = 9249;
+
+    /** Where a single-machine tool listens unless told otherwise. */
+    public static final String LOOPBACK = "127.0.0.1";
 
     private LocalCluster() {}
 
@@ -29,27 +35,42 @@ public final class LocalCluster {
      *     job replays a backlog, and the job would then restart forever (docs/benchmarks.md).
      */
     public static StreamExecutionEnvironment streaming(
-            int metricsPort, int parallelism, Path checkpointDir) {
+            String bindAddress, int metricsPort, int parallelism, Path checkpointDir) {
         Path dir =
                 checkpointDir != null
                         ? checkpointDir
                         : Path.of(System.getProperty("java.io.tmpdir"), "checkpoints");
-        Configuration conf = new Configuration();
+        Configuration conf = bound(bindAddress);
         conf.setString("execution.checkpointing.storage", "filesystem");
         conf.setString("execution.checkpointing.dir", dir.toAbsolutePath().toUri().toString());
-        servePrometheus(conf, metricsPort);
+        servePrometheus(conf, bindAddress, metricsPort);
         return environment(conf, parallelism);
     }
 
     /**
      * For a bounded job without checkpoints ({@code replay}): no checkpoint storage, and no metrics
      * endpoint unless a port is given, so that a replay never competes for a port with a running
-     * analyzer.
+     * analyzer. It listens on loopback only.
      */
     public static StreamExecutionEnvironment bounded(int parallelism, OptionalInt metricsPort) {
-        Configuration conf = new Configuration();
-        metricsPort.ifPresent(port -> servePrometheus(conf, port));
+        Configuration conf = bound(LOOPBACK);
+        metricsPort.ifPresent(port -> servePrometheus(conf, LOOPBACK, port));
         return environment(conf, parallelism);
+    }
+
+    /**
+     * A configuration whose listeners all bind to {@code address}: Flink's defaults bind the REST
+     * API, the blob server and the TaskManager's ports to every interface.
+     */
+    private static Configuration bound(String address) {
+        Configuration conf = new Configuration();
+        conf.setString("rest.bind-address", address);
+        conf.setString("rest.address", address);
+        conf.setString("jobmanager.bind-host", address);
+        conf.setString("jobmanager.rpc.address", address);
+        conf.setString("taskmanager.bind-host", address);
+        conf.setString("taskmanager.host", address);
+        return conf;
     }
 
     private static StreamExecutionEnvironment environment(Configuration conf, int parallelism) {
@@ -58,16 +79,19 @@ public final class LocalCluster {
         return env;
     }
 
-    private static void servePrometheus(Configuration conf, int port) {
-        requireFreePort(port);
+    private static void servePrometheus(Configuration conf, String address, int port) {
+        requireFreePort(address, port);
         conf.setString(
                 "metrics.reporter.prom.factory.class",
-                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-        conf.setString("metrics.reporter.prom.port", String.valueOf(port));
+                BoundPrometheusReporterFactory.class.getName());
+        conf.setString("metrics.reporter.prom." + BoundPrometheusReporterFactory.HOST, address);
+        conf.setString(
+                "metrics.reporter.prom." + BoundPrometheusReporterFactory.PORT,
+                String.valueOf(port));
     }
 
-    private static void requireFreePort(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("0.0.0.0"))) {
+    private static void requireFreePort(String address, int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(address))) {
             s.setReuseAddress(true);
         } catch (IOException e) {
             throw new ConfigException(

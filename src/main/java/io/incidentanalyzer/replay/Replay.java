@@ -49,6 +49,8 @@ import org.apache.flink.util.CloseableIterator;
  * for another; {@link #run} returns when the job has finished and every output is complete.
  */
 public final class Replay {
+    /** How long a stopped replay waits for its job to end. */
+    private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(20);
 
     /** How often {@link ReplayProgress#update} is called while a replay runs. */
     public static final Duration PROGRESS_INTERVAL = Duration.ofMillis(500);
@@ -261,8 +263,9 @@ public final class Replay {
             job.getJobExecutionResult().get();
             return c;
         } catch (InterruptedException e) {
+            // Stopped (Ctrl-C): the job ends before its collect iterators and the cluster go.
+            cancelAndWait(job);
             Thread.currentThread().interrupt();
-            job.cancel();
             throw new ReplayFailedException("replay of " + input.dir() + " interrupted", e);
         } catch (ExecutionException e) {
             job.cancel();
@@ -273,6 +276,17 @@ public final class Replay {
             closeQuietly(incidents);
             closeQuietly(signals);
             closeQuietly(deadLetters);
+        }
+    }
+
+    private static void cancelAndWait(JobClient job) {
+        try {
+            job.cancel().get(CANCEL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            job.getJobExecutionResult().get(CANCEL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException again) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException ended) {
+            // ended on its own, or failed to: nothing more to do here
         }
     }
 
