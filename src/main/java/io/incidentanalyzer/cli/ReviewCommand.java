@@ -6,6 +6,7 @@ import io.incidentanalyzer.review.ReviewLog;
 import io.incidentanalyzer.review.ReviewServer;
 import io.incidentanalyzer.review.ReviewState;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +41,15 @@ final class ReviewCommand implements Callable<Integer> {
                     "Address to listen on (default: ${DEFAULT-VALUE}). Any other than loopback"
                             + " needs a token: the engineer pages and actions then ask for it.")
     String bind;
+
+    @Option(
+            names = "--allowed-host",
+            paramLabel = "NAME",
+            description =
+                    "A host name people reach the service by, e.g. behind a proxy (repeatable)."
+                            + " Requests for any other name get 421; the --bind address, and on"
+                            + " loopback localhost, 127.0.0.1 and [::1], are always allowed.")
+    List<String> allowedHosts = List.of();
 
     @Option(
             names = "--port",
@@ -122,6 +132,7 @@ final class ReviewCommand implements Callable<Integer> {
                 }
                 server.pushTo(pushUrl, pushPage, apiToken);
             }
+            server.allowHosts(allowedHosts);
             int bound = server.start(bind, port);
             System.err.printf(
                     "Review service for %s at http://%s:%d/ (public page /status); %d incident(s)"

@@ -22,20 +22,22 @@ final class Html {
         return b.toString();
     }
 
-    /** A page with the shared style; {@code title} is escaped, {@code body} is already HTML. */
+    /**
+     * A page with the shared stylesheet ({@link #STYLE}, served as {@code /style.css} so that the
+     * Content-Security-Policy needs no inline style); {@code title} is escaped, {@code body} is
+     * already HTML.
+     */
     static String page(String title, String body) {
         return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>"
                 + esc(title)
-                + "</title><style>"
-                + STYLE
-                + "</style></head><body>"
+                + "</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body>"
                 + body
                 + "</body></html>";
     }
 
-    private static final String STYLE =
+    static final String STYLE =
             "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#1f2937;"
                 + "background:#f8fafc}main{max-width:960px;margin:0"
                 + " auto;padding:24px}h1{font-size:24px;margin:0 0"
@@ -55,5 +57,6 @@ final class Html {
                 + ".state.major_outage{color:#dc2626;background:none}textarea{width:100%;font:13px"
                 + " ui-monospace,monospace;box-sizing:border-box}button{padding:6px 12px;margin:4px"
                 + " 4px 4px 0}ul.timeline{padding-left:18px}ul.timeline li{margin:2px"
-                + " 0;font-size:14px}svg.bars rect{shape-rendering:crispEdges}a{color:#1d4ed8}";
+                + " 0;font-size:14px}svg.bars rect{shape-rendering:crispEdges}a{color:#1d4ed8}"
+                + ".postmortem{white-space:pre-wrap}";
 }

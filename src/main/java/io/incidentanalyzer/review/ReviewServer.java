@@ -33,7 +33,9 @@ import java.util.function.LongSupplier;
  * The review service's HTTP side: engineer pages and actions, the public status page and its JSON,
  * and {@code /metrics}. Binds to loopback by default; on any other address the engineer pages and
  * actions need the token (Bearer, or Basic with any user name and the token as password), and the
- * service refuses to start without one. The public page and its JSON are read-only and open.
+ * service refuses to start without one. The public page and its JSON are read-only and open. Every
+ * request passes {@link RequestGuard} first: allowed host names only, no cross-site state change,
+ * security headers on every response.
  */
 public final class ReviewServer implements AutoCloseable {
     private final JobConfig config;
@@ -50,6 +52,7 @@ public final class ReviewServer implements AutoCloseable {
     private final Counter publications;
     private final Counter pushFailures;
     private StatuspagePush push;
+    private List<String> allowedHosts = List.of();
     private Javalin app;
 
     /**
@@ -148,6 +151,14 @@ public final class ReviewServer implements AutoCloseable {
                         maxBackoff);
     }
 
+    /**
+     * Also answers to these host names (before {@link #start}): those people use to reach it, e.g.
+     * through a proxy. Requests naming any other host get 421 ({@link RequestGuard}).
+     */
+    public void allowHosts(java.util.Collection<String> names) {
+        allowedHosts = List.copyOf(names);
+    }
+
     /** Starts serving on {@code host:port} (port 0: any free port); returns the port. */
     public int start(String host, int port) {
         boolean loopback;
@@ -164,6 +175,7 @@ public final class ReviewServer implements AutoCloseable {
                             + ": not a loopback address, so the engineer pages need a token; set"
                             + " REVIEW_TOKEN (or --token-env NAME), or bind to 127.0.0.1");
         }
+        RequestGuard guard = new RequestGuard(RequestGuard.allowed(host, loopback, allowedHosts));
         boolean needsToken = token != null;
         if (push != null) push.start();
         app =
@@ -173,6 +185,7 @@ public final class ReviewServer implements AutoCloseable {
                             c.http.defaultContentType = "text/html; charset=utf-8";
                         });
         app.after(ctx -> requests.labels(route(ctx), String.valueOf(ctx.statusCode())).inc());
+        app.before(guard);
         app.beforeMatched(
                 ctx -> {
                     if (needsToken && !isPublic(ctx.path()) && !authorized(ctx)) {
@@ -180,6 +193,7 @@ public final class ReviewServer implements AutoCloseable {
                         throw new UnauthorizedResponse("sign in with the review token");
                     }
                 });
+        app.get("/style.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(Html.STYLE));
         app.get("/", ctx -> ctx.html(engineer.list()));
         app.get(
                 "/incidents/{id}",
@@ -245,7 +259,10 @@ public final class ReviewServer implements AutoCloseable {
     }
 
     private static boolean isPublic(String path) {
-        return path.equals("/status") || path.startsWith("/api/v2/") || path.equals("/metrics");
+        return path.equals("/status")
+                || path.startsWith("/api/v2/")
+                || path.equals("/metrics")
+                || path.equals("/style.css");
     }
 
     private static String route(Context ctx) {

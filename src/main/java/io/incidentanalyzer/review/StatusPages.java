@@ -253,7 +253,7 @@ final class StatusPages {
                         .append("</b>");
         ReviewEvent pm = state.postmortem(e.incidentId());
         if (pm != null) {
-            b.append("<h4>Postmortem</h4><div class=\"postmortem\" style=\"white-space:pre-wrap\">")
+            b.append("<h4>Postmortem</h4><div class=\"postmortem\">")
                     .append(esc(pm.body()))
                     .append("</div>");
         }

@@ -190,6 +190,10 @@ class ReviewBrowserIT {
                 .contains("token-verification token refresh storm")
                 .contains("Conversations are back; we keep monitoring the count service.");
         assertThat(browser.findElement(By.id("banner")).getText()).isNotBlank();
+        // The Content-Security-Policy lets the service's stylesheet through: the banner is
+        // coloured.
+        assertThat(browser.findElement(By.id("banner")).getCssValue("background-color"))
+                .isNotEqualTo("rgba(0, 0, 0, 0)");
         assertThat(browser.getPageSource()).contains("Feb, 2024");
         shot("status-page.png");
     }

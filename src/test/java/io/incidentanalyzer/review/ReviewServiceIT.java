@@ -48,10 +48,16 @@ class ReviewServiceIT {
     /** A log line an attacker controls: it becomes a template, a signal, a title. */
     private static final String HOSTILE = "<script>alert('x')</script> failed";
 
+    /** What the tests publish: an update and a postmortem line. */
+    private static final String UPDATE = "The database is overloaded; we are on it.";
+
+    private static final String POSTMORTEM = "The database ran out of CPU.";
+
     private final HttpClient http = HttpClient.newHttpClient();
     private ReviewLog log;
     private ReviewServer server;
     private ReviewState state;
+    private List<String> allowedHosts = List.of();
 
     @AfterEach
     void stop() throws Exception {
@@ -165,6 +171,7 @@ class ReviewServiceIT {
                         state);
         log.start(Duration.ofMinutes(1));
         server = new ReviewServer(config, state, log, token, "alice", () -> T0 + 3_600_000);
+        server.allowHosts(allowedHosts);
         if (push != null) {
             server.pushTo(
                     push, "page-1", "api-token", Duration.ofMillis(50), Duration.ofMillis(200));
@@ -186,8 +193,9 @@ class ReviewServiceIT {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private HttpResponse<String> post(int port, String path, Map<String, String> form)
-            throws Exception {
+    /** A form POST; {@code headers} are extra name, value pairs (a browser's Origin, say). */
+    private HttpResponse<String> post(
+            int port, String path, Map<String, String> form, String... headers) throws Exception {
         String body =
                 form.entrySet().stream()
                         .map(
@@ -197,12 +205,31 @@ class ReviewServiceIT {
                                                 + URLEncoder.encode(
                                                         e.getValue(), StandardCharsets.UTF_8))
                         .collect(Collectors.joining("&"));
-        return http.send(
+        HttpRequest.Builder b =
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                         .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) b.headers(headers);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A GET with this Host header over a plain socket (HttpClient will not set Host); the whole
+     * response, status line first.
+     */
+    private static String getAs(String host, int port, String path) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream()
+                    .write(
+                            ("GET "
+                                            + path
+                                            + " HTTP/1.1\r\nHost: "
+                                            + host
+                                            + "\r\nConnection: close\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     @Test
@@ -212,41 +239,13 @@ class ReviewServiceIT {
         int port = start(config, "127.0.0.1", null);
 
         assertThat(get(port, "/", null).body()).contains("/incidents/" + id);
-        assertThat(
-                        post(
-                                        port,
-                                        "/incidents/" + id + "/root-cause",
-                                        Map.of(
-                                                "action",
-                                                "override",
-                                                "kind",
-                                                "RESOURCE_SATURATION",
-                                                "service",
-                                                "database"))
-                                .statusCode())
-                .isEqualTo(303);
-        assertThat(
-                        post(
-                                        port,
-                                        "/incidents/" + id + "/updates",
-                                        Map.of(
-                                                "status",
-                                                "IDENTIFIED",
-                                                "body",
-                                                "The database is overloaded; we are on it."))
-                                .statusCode())
-                .isEqualTo(303);
-        assertThat(
-                        post(
-                                        port,
-                                        "/incidents/" + id + "/postmortem",
-                                        Map.of(
-                                                "body",
-                                                "# What happened\nThe database ran out of CPU."))
-                                .statusCode())
-                .isEqualTo(303);
+        for (var action : actions(id).entrySet()) {
+            assertThat(post(port, action.getKey(), action.getValue()).statusCode())
+                    .as(action.getKey())
+                    .isEqualTo(303);
+        }
         String before = get(port, "/status", null).body();
-        assertThat(before).contains("The database is overloaded; we are on it.");
+        assertThat(before).contains(UPDATE);
 
         restart();
         int again = start(config, "127.0.0.1", null);
@@ -255,12 +254,12 @@ class ReviewServiceIT {
         assertThat(page)
                 .contains("saturation under its own load on Database")
                 .contains("decided by alice")
-                .contains("The database is overloaded; we are on it.")
-                .contains("The database ran out of CPU.");
+                .contains(UPDATE)
+                .contains(POSTMORTEM);
         String status = get(again, "/status", null).body();
         assertThat(status)
-                .contains("The database is overloaded; we are on it.")
-                .contains("The database ran out of CPU.")
+                .contains(UPDATE)
+                .contains(POSTMORTEM)
                 .contains("Feb, 2024")
                 .contains("No notices reported this month");
         String json = get(again, "/api/v2/incidents.json", null).body();
@@ -295,6 +294,7 @@ class ReviewServiceIT {
             throws Exception {
         JobConfig config = prepare(test);
         String id = config.environment() + "-20240216T072600Z";
+        allowedHosts = List.of("127.0.0.1");
         int port = start(config, "0.0.0.0", TOKEN);
 
         assertThat(get(port, "/", null).statusCode()).isEqualTo(401);
@@ -309,8 +309,23 @@ class ReviewServiceIT {
                         + java.util.Base64.getEncoder()
                                 .encodeToString(("bob:" + TOKEN).getBytes(StandardCharsets.UTF_8));
         assertThat(get(port, "/incidents/" + id, basic).statusCode()).isEqualTo(200);
+        // A browser sends remembered Basic credentials with another site's form as well.
+        assertThat(
+                        post(
+                                        port,
+                                        "/incidents/" + id + "/postmortem",
+                                        Map.of("body", "x"),
+                                        "Authorization",
+                                        basic,
+                                        "Origin",
+                                        "http://evil.example")
+                                .statusCode())
+                .isEqualTo(403);
+        assertThat(state.reviews(id)).isEmpty();
         assertThat(get(port, "/status", null).statusCode()).isEqualTo(200);
         assertThat(get(port, "/api/v2/summary.json", null).statusCode()).isEqualTo(200);
+        // Off loopback only the bind address and the names given are answered.
+        assertThat(getAs("localhost:" + port, port, "/status")).startsWith("HTTP/1.1 421");
         await().atMost(Duration.ofSeconds(5)).until(() -> log.unreadable() == 0);
     }
 
@@ -321,6 +336,177 @@ class ReviewServiceIT {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("review --bind 0.0.0.0: not a loopback address")
                 .hasMessageContaining("REVIEW_TOKEN");
+    }
+
+    /** Each state-changing route of an incident with a valid form for it. */
+    private static Map<String, Map<String, String>> actions(String id) {
+        Map<String, Map<String, String>> out = new java.util.LinkedHashMap<>();
+        out.put(
+                "/incidents/" + id + "/root-cause",
+                Map.of("action", "override", "kind", "RESOURCE_SATURATION", "service", "database"));
+        out.put("/incidents/" + id + "/updates", Map.of("status", "IDENTIFIED", "body", UPDATE));
+        out.put(
+                "/incidents/" + id + "/postmortem",
+                Map.of("body", "# What happened\n" + POSTMORTEM));
+        return out;
+    }
+
+    @Test
+    void formsPostedFromAnotherSiteAreRefusedAndRecordNothing(TestInfo test) throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        int port = start(config, "127.0.0.1", null);
+        String self = "http://127.0.0.1:" + port;
+        List<List<String>> crossSite =
+                List.of(
+                        List.of("Origin", "http://evil.example"),
+                        List.of("Origin", "null"),
+                        List.of("Origin", "http://localhost:" + port),
+                        List.of("Sec-Fetch-Site", "cross-site"),
+                        List.of("Sec-Fetch-Site", "same-site", "Origin", self));
+
+        for (var action : actions(id).entrySet()) {
+            for (List<String> headers : crossSite) {
+                HttpResponse<String> r =
+                        post(
+                                port,
+                                action.getKey(),
+                                action.getValue(),
+                                headers.toArray(String[]::new));
+                assertThat(r.statusCode()).as(action.getKey() + " " + headers).isEqualTo(403);
+                assertThat(r.body()).contains("cross-site request refused");
+            }
+        }
+        assertThat(state.reviews(id)).isEmpty();
+        assertThat(get(port, "/status", null).body())
+                .doesNotContain(UPDATE)
+                .doesNotContain(POSTMORTEM);
+
+        // The service's own pages post same-origin, as a browser says so.
+        for (var action : actions(id).entrySet()) {
+            assertThat(
+                            post(
+                                            port,
+                                            action.getKey(),
+                                            action.getValue(),
+                                            "Origin",
+                                            self,
+                                            "Sec-Fetch-Site",
+                                            "same-origin")
+                                    .statusCode())
+                    .as(action.getKey())
+                    .isEqualTo(303);
+        }
+        assertThat(state.reviews(id)).hasSize(3);
+        assertThat(get(port, "/status", null).body()).contains(UPDATE).contains(POSTMORTEM);
+    }
+
+    @Test
+    void methodOverrideHeadersAreRefused(TestInfo test) throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        int port = start(config, "127.0.0.1", null);
+
+        for (String header :
+                List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")) {
+            // Javalin itself would route this GET to the POST handler by X-HTTP-Method-Override.
+            HttpResponse<String> r =
+                    http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    "http://127.0.0.1:"
+                                                            + port
+                                                            + "/incidents/"
+                                                            + id
+                                                            + "/postmortem"))
+                                    .header("Content-Type", "application/x-www-form-urlencoded")
+                                    .header(header, "POST")
+                                    .method("GET", HttpRequest.BodyPublishers.ofString("body=x"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(header).isEqualTo(400);
+            assertThat(r.body()).contains(header + " is not supported");
+        }
+        assertThat(state.reviews(id)).isEmpty();
+    }
+
+    @Test
+    void onlyTheAllowedHostNamesAreAnswered(TestInfo test) throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        allowedHosts = List.of("review.example.com");
+        int port = start(config, "127.0.0.1", null);
+
+        // A DNS-rebinding page sends its own name: nothing of the service comes back.
+        for (String path : List.of("/", "/status", "/api/v2/summary.json")) {
+            String r = getAs("evil.example:" + port, port, path);
+            assertThat(r).as(path).startsWith("HTTP/1.1 421").doesNotContain(id);
+        }
+        assertThat(getAs("evil.example", port, "/")).startsWith("HTTP/1.1 421");
+        assertThat(getAs("localhost.evil.example", port, "/")).startsWith("HTTP/1.1 421");
+        // The port is not checked: behind a proxy the Host carries the proxy's.
+        for (String host :
+                List.of(
+                        "localhost:" + port,
+                        "127.0.0.1:" + port,
+                        "[::1]:" + port,
+                        "LOCALHOST",
+                        "review.example.com",
+                        "review.example.com:443")) {
+            assertThat(getAs(host, port, "/")).as(host).startsWith("HTTP/1.1 200").contains(id);
+        }
+    }
+
+    @Test
+    void everyResponseCarriesTheSecurityHeadersAndThePagesNeedNoInlineStyle(TestInfo test)
+            throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        int port = start(config, "127.0.0.1", null);
+
+        for (String path :
+                List.of(
+                        "/",
+                        "/incidents/" + id,
+                        "/status",
+                        "/api/v2/summary.json",
+                        "/style.css",
+                        "/metrics",
+                        "/no-such-page")) {
+            HttpResponse<String> r = get(port, path, null);
+            assertThat(r.headers().firstValue("Content-Security-Policy"))
+                    .as(path)
+                    .hasValue(RequestGuard.CSP);
+            assertThat(r.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
+            assertThat(r.headers().firstValue("X-Content-Type-Options"))
+                    .as(path)
+                    .hasValue("nosniff");
+            assertThat(r.headers().firstValue("Referrer-Policy")).as(path).hasValue("same-origin");
+        }
+        assertThat(RequestGuard.CSP)
+                .contains("frame-ancestors 'none'")
+                .contains("default-src 'none'")
+                .doesNotContain("unsafe");
+        HttpResponse<String> refused =
+                post(port, "/incidents/" + id + "/updates", Map.of(), "Origin", "null");
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(getAs("evil.example", port, "/"))
+                .contains("Content-Security-Policy: " + RequestGuard.CSP);
+
+        // The policy allows styles from the service's stylesheet only: the pages use no other.
+        post(port, "/incidents/" + id + "/postmortem", Map.of("body", POSTMORTEM));
+        for (String path : List.of("/", "/incidents/" + id, "/status")) {
+            assertThat(get(port, path, null).body())
+                    .as(path)
+                    .contains("<link rel=\"stylesheet\" href=\"/style.css\">")
+                    .doesNotContain("<style")
+                    .doesNotContain(" style=")
+                    .doesNotContain("<script");
+        }
+        HttpResponse<String> css = get(port, "/style.css", null);
+        assertThat(css.headers().firstValue("Content-Type")).hasValue("text/css; charset=utf-8");
+        assertThat(css.body()).contains(".postmortem{white-space:pre-wrap}");
     }
 
     /** A Statuspage-compatible API on loopback that records what it is sent. */
