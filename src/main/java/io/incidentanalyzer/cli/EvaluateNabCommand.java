@@ -57,8 +57,9 @@ final class EvaluateNabCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        NabCorpus corpus = NabCorpus.open(data);
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        NabCorpus corpus = NabCorpus.open(data, warning -> err.println("warning: " + warning));
         NabEvaluation evaluation;
         if (results != null) {
             if (!Files.isDirectory(results)) {
