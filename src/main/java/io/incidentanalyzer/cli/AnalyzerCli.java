@@ -2,6 +2,7 @@ package io.incidentanalyzer.cli;
 
 import io.incidentanalyzer.config.ConfigException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -76,9 +77,15 @@ public final class AnalyzerCli implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
+        // Picocli prints the usage after this message. The names come from the registered
+        // subcommands, so a new one cannot be left out.
+        List<String> names =
+                spec.subcommands().keySet().stream().filter(name -> !name.equals("help")).toList();
         throw new CommandLine.ParameterException(
                 spec.commandLine(),
-                "a subcommand is required: demo, run, replay, simulate or evaluate");
+                "a subcommand is required: "
+                        + String.join(", ", names.subList(0, names.size() - 1))
+                        + " or "
+                        + names.get(names.size() - 1));
     }
 }

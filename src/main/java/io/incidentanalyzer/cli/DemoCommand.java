@@ -62,10 +62,11 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the analyzer end to end on this machine: embedded Kafka, Flink MiniCluster,",
-            "and the Watermelon outage of 16-17 February 2024 replayed at speed. Prints each",
-            "change, incident event and dead letter as it arrives and exits when the replay is",
-            "over and every incident has closed."
+            "Runs the analyzer end to end on this machine.",
+            "It starts an embedded Kafka and a Flink MiniCluster and replays the Watermelon outage"
+                    + " of 16-17 February 2024 at speed. It prints each change, incident event and"
+                    + " dead letter as it arrives, and exits when the replay is over and every"
+                    + " incident has closed."
         })
 final class DemoCommand implements Callable<Integer> {
     static final String SCENARIO_RESOURCE = "jobs/scenarios/watermelon-2024-02-16.yaml";

@@ -22,10 +22,13 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         subcommands = {EvaluateNabCommand.class, EvaluateRcaCommand.class},
         description = {
-            "Scores the analyzer on a suite of scenarios: simulates each one, replays it through",
-            "the job, matches incidents to the ground truth and prints a table, a JSON report",
-            "and one summary line. Exits 0 whatever the score; non-zero only on an error.",
-            "`evaluate nab --data DIR` scores the baseline detector on a NAB corpus instead."
+            "Scores the analyzer on a suite of scenarios.",
+            "It simulates each scenario, replays it through the job, matches the incidents to the"
+                    + " ground truth and prints a table, a JSON report and one summary line. It"
+                    + " exits 0 whatever the score, non-zero only on an error.",
+            "Its subcommands score on public benchmarks instead: `evaluate nab --data DIR` the"
+                    + " baseline detector on a NAB corpus, `evaluate rca --petshop DIR` the"
+                    + " root-cause ranking on PetShop."
         })
 final class EvaluateCommand implements Callable<Integer> {
 

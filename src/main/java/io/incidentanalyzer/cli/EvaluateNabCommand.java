@@ -23,10 +23,13 @@ import picocli.CommandLine.Spec;
         name = "nab",
         mixinStandardHelpOptions = true,
         description = {
-            "Scores a detector on a Numenta Anomaly Benchmark corpus (NAB v1.1 rules, three",
-            "profiles, one threshold per profile swept over the whole corpus). Without --results",
-            "it runs the baseline core, one setting for every file, and writes NAB result files.",
-            "Ends with: NAB standard=X reward_low_FP_rate=Y reward_low_FN_rate=Z"
+            "Scores a detector on a Numenta Anomaly Benchmark corpus.",
+            "The rules are NAB v1.1's: three profiles, one threshold per profile swept over the"
+                    + " whole corpus. Without --results it runs the baseline core, one setting for"
+                    + " every file, and writes NAB result files. Rows are taken in file order, as"
+                    + " NAB takes them; where a file's time goes back, one warning says where.",
+            "The last line is NAB standard=X reward_low_FP_rate=Y reward_low_FN_rate=Z (the"
+                    + " normalised scores)."
         })
 final class EvaluateNabCommand implements Callable<Integer> {
 
@@ -57,8 +60,9 @@ final class EvaluateNabCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        NabCorpus corpus = NabCorpus.open(data);
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        NabCorpus corpus = NabCorpus.open(data, warning -> err.println("warning: " + warning));
         NabEvaluation evaluation;
         if (results != null) {
             if (!Files.isDirectory(results)) {

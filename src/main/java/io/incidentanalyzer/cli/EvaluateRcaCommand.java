@@ -17,10 +17,11 @@ import picocli.CommandLine.Spec;
         name = "rca",
         mixinStandardHelpOptions = true,
         description = {
-            "Scores the root-cause ranking on the PetShop benchmark: learns the baseline on each",
-            "scenario's noissue metrics, ranks the anomalous nodes the symptom depends on (the",
-            "scenario's call graph) and prints top-1/top-3 recall per scenario and metric.",
-            "Ends with: PETSHOP top1=X top3=Y issues=N"
+            "Scores the root-cause ranking on the PetShop benchmark.",
+            "It learns the baseline on each scenario's noissue metrics, ranks the anomalous nodes"
+                    + " the symptom depends on (the scenario's call graph) and prints top-1/top-3"
+                    + " recall per scenario and metric.",
+            "The last line is PETSHOP top1=X top3=Y issues=N (the recalls over N issues)."
         })
 final class EvaluateRcaCommand implements Callable<Integer> {
 

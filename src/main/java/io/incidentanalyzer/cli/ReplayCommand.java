@@ -46,10 +46,11 @@ import picocli.CommandLine.Spec;
         name = "replay",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the analyzer's pipeline over recorded input files instead of Kafka, to the end,",
-            "and prints the incident events (the same events a streaming run of the same input",
-            "writes). DIR holds metrics.jsonl, auth.jsonl, logs.jsonl and changes.jsonl (each",
-            "optional), one record per line in the job file's format for that topic."
+            "Runs the analyzer's pipeline over recorded input files.",
+            "It reads the files of --input DIR to the end instead of Kafka and prints the incident"
+                    + " events (the same events a streaming run of the same input writes).",
+            "DIR holds metrics.jsonl, auth.jsonl, logs.jsonl and changes.jsonl (each optional), one"
+                    + " record per line in the job file's format for that topic."
         })
 final class ReplayCommand implements Callable<Integer> {
     /** Without --out, at most this many dead letters are printed. */

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
         name = "review",
         mixinStandardHelpOptions = true,
         description = {
-            "Serves the review pages: engineers check each incident's ranked root cause against its"
+            "Serves the incident review pages and the public status page.",
+            "On the review pages engineers check each incident's ranked root cause against its"
                     + " evidence, correct it, and publish the drafted status updates and"
                     + " postmortem; /status is the public status page, /api/v2/*.json its JSON.",
             "State is rebuilt from the incidents and reviews topics at start; every action is"

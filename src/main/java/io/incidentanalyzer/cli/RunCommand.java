@@ -17,10 +17,10 @@ import picocli.CommandLine.Option;
         name = "run",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the analyzer job on a local Flink MiniCluster against an existing Kafka.",
-            "Reads the job file's input topics, writes incident events and dead letters to its"
-                    + " output topics, and serves the job's metrics for Prometheus.",
-            "Stop it with Ctrl-C."
+            "Runs the analyzer job against an existing Kafka.",
+            "The job runs on a local Flink MiniCluster: it reads the job file's input topics,"
+                    + " writes incident events and dead letters to its output topics, and serves"
+                    + " the job's metrics for Prometheus. Stop it with Ctrl-C."
         })
 final class RunCommand implements Callable<Integer> {
 

@@ -33,10 +33,11 @@ import picocli.CommandLine.Spec;
         name = "simulate",
         mixinStandardHelpOptions = true,
         description = {
-            "Simulates a scenario (jobs/scenarios/*.yaml): writes its metrics, auth, log and change"
-                    + " streams to a directory (metrics.jsonl, auth.jsonl, logs.jsonl,"
-                    + " changes.jsonl, truth.json) or to the job file's Kafka input topics, and"
-                    + " its ground truth (faults, outages, component states) as JSON.",
+            "Simulates a scenario's input streams and ground truth.",
+            "It writes the metrics, auth, log and change streams of a scenario"
+                    + " (jobs/scenarios/*.yaml) to a directory (metrics.jsonl, auth.jsonl,"
+                    + " logs.jsonl, changes.jsonl, truth.json) or to the job file's Kafka input"
+                    + " topics, and its ground truth (faults, outages, component states) as JSON.",
             "The same scenario and seed always give the same records."
         })
 final class SimulateCommand implements Callable<Integer> {

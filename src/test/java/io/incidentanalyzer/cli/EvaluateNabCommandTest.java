@@ -11,6 +11,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,25 +53,37 @@ class EvaluateNabCommandTest {
                 .contains("standard            threshold=0.337609");
     }
 
+    private static final LocalDateTime T0 = LocalDateTime.of(2024, 1, 1, 0, 0);
+
     /** A 400-row corpus: noise around 50, one jump to 90 at row 300, labelled 280..320. */
     private static Path tinyCorpus(Path dir) throws Exception {
+        return tinyCorpus(dir, row -> T0.plusMinutes(5L * row));
+    }
+
+    /** The same corpus with each row's time given by {@code time}; labels at rows 280 and 320. */
+    private static Path tinyCorpus(Path dir, IntFunction<LocalDateTime> time) throws Exception {
         Path data = Files.createDirectories(dir.resolve("data/demo"));
         Files.createDirectories(dir.resolve("labels"));
-        LocalDateTime t0 = LocalDateTime.of(2024, 1, 1, 0, 0);
         StringBuilder csv = new StringBuilder("timestamp,value\n");
         Random rng = new Random(1);
         for (int i = 0; i < 400; i++) {
             double v = (i >= 300 && i < 305 ? 90 : 50) + rng.nextGaussian();
-            csv.append(t0.plusMinutes(5L * i).format(NAB)).append(',').append(v).append('\n');
+            csv.append(time.apply(i).format(NAB)).append(',').append(v).append('\n');
         }
         Files.writeString(data.resolve("a.csv"), csv);
         Files.writeString(
                 dir.resolve("labels/combined_windows.json"),
                 "{\"demo/a.csv\": [[\"%s.000000\", \"%s.000000\"]]}"
-                        .formatted(
-                                t0.plusMinutes(5L * 280).format(NAB),
-                                t0.plusMinutes(5L * 320).format(NAB)));
+                        .formatted(time.apply(280).format(NAB), time.apply(320).format(NAB)));
         return dir;
+    }
+
+    private double standardScore() {
+        assertThat(lastLine())
+                .matches(
+                        "NAB standard=-?\\d+\\.\\d\\d reward_low_FP_rate=-?\\d+\\.\\d\\d"
+                                + " reward_low_FN_rate=-?\\d+\\.\\d\\d");
+        return Double.parseDouble(lastLine().split("standard=")[1].split(" ")[0]);
     }
 
     @Test
@@ -81,12 +94,10 @@ class EvaluateNabCommandTest {
         int code = run("evaluate", "nab", "--data", corpus.toString(), "--out", results.toString());
 
         assertThat(code).as(err.toString()).isZero();
-        assertThat(lastLine())
-                .matches(
-                        "NAB standard=-?\\d+\\.\\d\\d reward_low_FP_rate=-?\\d+\\.\\d\\d"
-                                + " reward_low_FN_rate=-?\\d+\\.\\d\\d");
-        double standard = Double.parseDouble(lastLine().split("standard=")[1].split(" ")[0]);
-        assertThat(standard).as("the jump is found near the window's start").isGreaterThan(90);
+        assertThat(err.toString()).isEmpty();
+        assertThat(standardScore())
+                .as("the jump is found near the window's start")
+                .isGreaterThan(90);
         List<String> lines = Files.readAllLines(results.resolve("demo/baseline_a.csv"));
         assertThat(lines).hasSize(401);
         assertThat(lines.get(0)).isEqualTo("timestamp,value,anomaly_score,label");
@@ -95,6 +106,100 @@ class EvaluateNabCommandTest {
         assertThat(lines.get(301).split(",")[2])
                 .as("the jump's first row scores high")
                 .satisfies(s -> assertThat(Double.parseDouble(s)).isGreaterThan(0.9));
+    }
+
+    /**
+     * Like NAB's machine_temperature file: the clock falls back an hour at row 300 (inside the
+     * window, at the jump) and again at row 350, so twelve rows repeat an hour each time.
+     */
+    @Test
+    void timeGoingBackIsOneWarningAndRowsStayInFileOrder(@TempDir Path dir) throws Exception {
+        Path corpus =
+                tinyCorpus(
+                        dir.resolve("corpus"),
+                        row ->
+                                T0.plusMinutes(
+                                        5L * row - (row >= 300 ? 60 : 0) - (row >= 350 ? 60 : 0)));
+        Path results = dir.resolve("out");
+
+        int code = run("evaluate", "nab", "--data", corpus.toString(), "--out", results.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString().lines())
+                .containsExactly(
+                        "warning: demo/a.csv row 302: time goes back from 2024-01-02 00:55:00 to"
+                                + " 2024-01-02 00:00:00; rows are taken in file order, as NAB does"
+                                + " (2 rows go back in this file)");
+        assertThat(standardScore())
+                .as("the jump at the fall-back is found near the window's start")
+                .isGreaterThan(90);
+        List<String> lines = Files.readAllLines(results.resolve("demo/baseline_a.csv"));
+        assertThat(lines).hasSize(401);
+        assertThat(lines.get(301))
+                .as("row 300 stays after row 299")
+                .startsWith("2024-01-02 00:00:00,");
+        assertThat(lines.subList(281, 322))
+                .as("rows 280..320, the repeated hour included, are the window")
+                .allSatisfy(line -> assertThat(line).endsWith(",1"));
+        assertThat(lines.get(280)).endsWith(",0");
+        assertThat(lines.get(322)).endsWith(",0");
+    }
+
+    @Test
+    void windowsThatShareRowsBecauseTimeGoesBackAreAMessage(@TempDir Path dir) throws Exception {
+        Path corpus =
+                tinyCorpus(
+                        dir.resolve("corpus"),
+                        row -> T0.plusMinutes(5L * row - (row >= 300 ? 600 : 0)));
+        Files.writeString(
+                corpus.resolve("labels/combined_windows.json"),
+                "{\"demo/a.csv\": [[\"2024-01-01 20:00:00\", \"2024-01-01 21:00:00\"],"
+                        + " [\"2024-01-01 23:00:00\", \"2024-01-01 23:30:00\"]]}");
+
+        assertThat(run("evaluate", "nab", "--data", corpus.toString())).isEqualTo(2);
+
+        assertThat(err.toString().lines().filter(line -> line.startsWith("error:")))
+                .containsExactly(
+                        "error: "
+                                + corpus.resolve("data/demo/a.csv")
+                                + ": the labelled windows 2024-01-01 20:00:00 .. 2024-01-01"
+                                + " 21:00:00 and 2024-01-01 23:00:00 .. 2024-01-01 23:30:00 share"
+                                + " rows because time goes back between them; fix the labels or"
+                                + " the file's row order");
+    }
+
+    /**
+     * What {@code evaluate nab} prints to stderr when row 5 (line 7) of the corpus is {@code row}.
+     */
+    private List<String> errorsWithRowFive(Path corpus, String row) throws Exception {
+        Path csv = corpus.resolve("data/demo/a.csv");
+        List<String> rows = Files.readAllLines(csv);
+        rows.set(6, row);
+        Files.write(csv, rows);
+        err.getBuffer().setLength(0);
+        assertThat(run("evaluate", "nab", "--data", corpus.toString())).isEqualTo(2);
+        return err.toString().lines().toList();
+    }
+
+    @Test
+    void brokenRowsAreStillOneLineMessagesNamingFileRowAndFix(@TempDir Path dir) throws Exception {
+        Path corpus = tinyCorpus(dir.resolve("corpus"));
+        String csv = corpus.resolve("data/demo/a.csv").toString();
+
+        assertThat(errorsWithRowFive(corpus, "2024-01-01 00:2x:00,50"))
+                .containsExactly(
+                        "error: "
+                                + csv
+                                + ":7: timestamp '2024-01-01 00:2x:00' is not of the form"
+                                + " 2014-02-14 14:30:00; fix the line");
+        assertThat(errorsWithRowFive(corpus, "2024-01-01 00:25:00"))
+                .containsExactly(
+                        "error: "
+                                + csv
+                                + ":7: expected 2 columns (timestamp,value), found 1; fix or"
+                                + " remove the line");
+        assertThat(errorsWithRowFive(corpus, "2024-01-01 00:25:00,"))
+                .containsExactly("error: " + csv + ":7: value '' is not a number; fix the line");
     }
 
     @Test

@@ -20,12 +20,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A NAB corpus folder on disk: {@code data/<dir>/<file>.csv} ({@code timestamp,value}), {@code
  * labels/combined_windows.json} (the windows of every file, by corpus-relative path) and result
  * files {@code <results>/<dir>/<detector>_<file>.csv} ({@code timestamp,value,anomaly_score,label},
- * further columns ignored). Every mistake is a {@link ConfigException} naming the file and the fix.
+ * further columns ignored). Rows are taken in file order, as NAB's runner takes them, even where
+ * time goes back (one warning per file says where). Every mistake is a {@link ConfigException}
+ * naming the file and the fix.
  */
 public final class NabCorpus {
 
@@ -35,14 +38,20 @@ public final class NabCorpus {
 
     private final Path root;
     private final Map<String, List<long[]>> labels;
+    private final Consumer<String> warnings;
 
-    private NabCorpus(Path root, Map<String, List<long[]>> labels) {
+    private NabCorpus(Path root, Map<String, List<long[]>> labels, Consumer<String> warnings) {
         this.root = root;
         this.labels = labels;
+        this.warnings = warnings;
     }
 
-    /** Opens the corpus folder {@code root} (with {@code data/} and the labels file). */
-    public static NabCorpus open(Path root) {
+    /**
+     * Opens the corpus folder {@code root} (with {@code data/} and the labels file); {@code
+     * warnings} receives one line per file whose time goes back (without a {@code warning:}
+     * prefix).
+     */
+    public static NabCorpus open(Path root, Consumer<String> warnings) {
         if (!Files.isDirectory(root)) {
             throw new ConfigException(
                     root
@@ -56,7 +65,7 @@ public final class NabCorpus {
                             + ": no such file; a NAB corpus folder needs"
                             + " labels/combined_windows.json (NAB's labels/combined_windows.json)");
         }
-        return new NabCorpus(root, readLabels(labelsFile));
+        return new NabCorpus(root, readLabels(labelsFile), warnings);
     }
 
     /** The corpus-relative paths of its files, e.g. {@code realAWSCloudwatch/x.csv}, sorted. */
@@ -85,7 +94,7 @@ public final class NabCorpus {
                             + name
                             + "; pass the corpus folder that holds its data/");
         }
-        return read(name, file, false);
+        return read(name, name, file, false);
     }
 
     /**
@@ -105,10 +114,13 @@ public final class NabCorpus {
                             + ": no such file; --results needs one result file per labelled file"
                             + " (NAB layout: <results>/<dir>/<detector>_<file>.csv)");
         }
-        return read(name, found, true);
+        return read(name, found.toString(), found, true);
     }
 
-    private NabFile read(String name, Path file, boolean withScores) {
+    /**
+     * Reads {@code file}, the rows of corpus entry {@code name}; warnings call it {@code shown}.
+     */
+    private NabFile read(String name, String shown, Path file, boolean withScores) {
         List<String> lines;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             lines = in.lines().toList();
@@ -127,6 +139,8 @@ public final class NabCorpus {
         long[] ts = new long[n];
         double[] values = new double[n];
         double[] scores = new double[n];
+        int firstBack = -1;
+        int backs = 0;
         for (int i = 0; i < n; i++) {
             String line = lines.get(i + 1);
             String[] cells = line.split(",", -1);
@@ -148,38 +162,72 @@ public final class NabCorpus {
             values[i] = number(file, lineNo, "value", cells[valueCol]);
             if (scoreCol >= 0) scores[i] = number(file, lineNo, "anomaly_score", cells[scoreCol]);
             if (i > 0 && ts[i] < ts[i - 1]) {
-                throw new ConfigException(
-                        file
-                                + ":"
-                                + lineNo
-                                + ": timestamp "
-                                + cells[tsCol]
-                                + " is before the previous row's; NAB files are in time order");
+                if (firstBack < 0) firstBack = i;
+                backs++;
             }
+        }
+        if (backs > 0) {
+            warnings.accept(
+                    shown
+                            + " row "
+                            + (firstBack + 2)
+                            + ": time goes back from "
+                            + formatTime(ts[firstBack - 1])
+                            + " to "
+                            + formatTime(ts[firstBack])
+                            + "; rows are taken in file order, as NAB does ("
+                            + (backs == 1 ? "1 row goes" : backs + " rows go")
+                            + " back in this file)");
         }
         return new NabFile(name, ts, values, scores, rowWindows(file, name, ts));
     }
 
-    /** The labelled windows of {@code name} as row ranges of {@code ts}. */
+    /**
+     * The labelled windows of {@code name} as row ranges of {@code ts}: each window runs, in file
+     * order, from the first to the last row whose timestamp lies inside it, so where time goes back
+     * every row of a repeated stretch inside a window belongs to it. NAB's scorer opens a window at
+     * the row of its start and closes it at the row of its end (its labels name timestamps that
+     * occur once in the file): the same rows, unless time goes back across a window's edge.
+     */
     private List<NabFile.RowWindow> rowWindows(Path file, String name, long[] ts) {
         List<NabFile.RowWindow> windows = new ArrayList<>();
+        long[] previous = null;
         for (long[] w : labels.get(name)) {
-            int left = 0;
-            while (left < ts.length && ts[left] < w[0]) left++;
-            int right = ts.length - 1;
-            while (right >= 0 && ts[right] > w[1]) right--;
-            if (left > right) {
+            int left = -1;
+            int right = -1;
+            for (int i = 0; i < ts.length; i++) {
+                if (ts[i] >= w[0] && ts[i] <= w[1]) {
+                    if (left < 0) left = i;
+                    right = i;
+                }
+            }
+            if (left < 0) {
                 throw new ConfigException(
                         file
                                 + ": the labelled window "
-                                + formatTime(w[0])
-                                + " .. "
-                                + formatTime(w[1])
+                                + span(w)
                                 + " holds no row; check that the labels match this file");
             }
+            if (!windows.isEmpty() && left <= windows.get(windows.size() - 1).right()) {
+                // NabScorer walks the windows in row order and needs their rows disjoint
+                throw new ConfigException(
+                        file
+                                + ": the labelled windows "
+                                + span(previous)
+                                + " and "
+                                + span(w)
+                                + " share rows because time goes back between them; fix the"
+                                + " labels or the file's row order");
+            }
             windows.add(new NabFile.RowWindow(left, right));
+            previous = w;
         }
         return windows;
+    }
+
+    /** A window as {@code start .. end}. */
+    private static String span(long[] window) {
+        return formatTime(window[0]) + " .. " + formatTime(window[1]);
     }
 
     private static int column(Path file, List<String> header, String name) {

@@ -44,11 +44,18 @@ public final class NabEvaluation {
         return new NabEvaluation(results.getFileName().toString(), files);
     }
 
-    /** The anomaly score of each sample of one series, streamed through a fresh state. */
+    /**
+     * The anomaly score of each sample of one series, streamed in file order through a fresh state
+     * with each row's own timestamp.
+     */
     public static double[] anomalyScores(Baseline baseline, long[] ts, double[] values) {
         BaselineState state = new BaselineState();
         double[] scores = new double[values.length];
         for (int i = 0; i < values.length; i++) {
+            // Where time goes back (NAB's machine_temperature repeats an hour) the baseline counts
+            // no time as passed and keeps its clock at the latest row: the repeated rows are scored
+            // and weigh as little as samples arriving together. The timestamps stay the file's own,
+            // as NAB gives them to every detector, because the daily season is read from them.
             scores[i] = baseline.update(state, ts[i], values[i]).anomaly();
         }
         return scores;

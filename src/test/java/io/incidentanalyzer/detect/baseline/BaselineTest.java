@@ -231,6 +231,48 @@ class BaselineTest {
         assertThat(s.samples).isEqualTo(before);
     }
 
+    /**
+     * NAB's machine_temperature file falls back an hour and repeats it (twelve 5-minute rows): the
+     * repeat is scored without throwing, the state's clock stays at the latest row, and afterwards
+     * the state judges like one that never saw the repeat.
+     */
+    @Test
+    void timeGoingBackCountsAsNoTimePassedAndCorruptsNothing() {
+        Baseline nab = new Baseline(BaselineSettings.DEFAULTS);
+        BaselineState repeated = new BaselineState();
+        BaselineState inOrder = new BaselineState();
+        Random rng = new Random(3);
+        long step = 5 * MINUTE;
+        int day = 288;
+        for (int i = 0; i < 3 * day; i++) {
+            double v = 50 + rng.nextGaussian();
+            nab.update(repeated, T0 + i * step, v);
+            nab.update(inOrder, T0 + i * step, v);
+        }
+        long latest = repeated.lastTs;
+        for (int k = 0; k < 12; k++) {
+            Score score =
+                    nab.update(repeated, latest - 11 * step + k * step, 50 + rng.nextGaussian());
+            assertThat(score.anomaly()).as("repeated row %d", k).isBetween(0.0, 0.5);
+            assertThat(repeated.lastTs).isEqualTo(latest);
+        }
+        for (int i = 3 * day; i < 4 * day; i++) {
+            double v = 50 + rng.nextGaussian();
+            nab.update(repeated, T0 + i * step, v);
+            nab.update(inOrder, T0 + i * step, v);
+        }
+        assertThat(repeated.level)
+                .isCloseTo(inOrder.level, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(repeated.spread)
+                .isCloseTo(inOrder.spread, org.assertj.core.data.Offset.offset(0.1));
+        long next = T0 + 4 * day * step;
+        assertThat(nab.update(repeated, next, 80).anomaly())
+                .isCloseTo(
+                        nab.update(inOrder, next, 80).anomaly(),
+                        org.assertj.core.data.Offset.offset(0.05))
+                .isGreaterThan(0.9);
+    }
+
     /** 100 at night, 400 in the afternoon. */
     private static double dailyShape(long ts) {
         double hour = Math.floorMod(ts, 86_400_000L) / 3_600_000.0;

@@ -5,6 +5,7 @@ import static org.assertj.core.data.Offset.offset;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +31,8 @@ class NabScorerTest {
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class ArtimeFixture {
-        private final NabCorpus corpus = NabCorpus.open(fixture());
+        private final List<String> warnings = new ArrayList<>();
+        private final NabCorpus corpus = NabCorpus.open(fixture(), warnings::add);
         private final NabScorer scorer =
                 NabEvaluation.readResults(corpus, fixture().resolve("results/ARTime")).scorer();
 
@@ -38,6 +40,7 @@ class NabScorerTest {
         void corpusHasSeventeenFilesAndThirtyWindows() {
             assertThat(scorer.files()).hasSize(17);
             assertThat(scorer.windows()).isEqualTo(30);
+            assertThat(warnings).as("every file is in time order").isEmpty();
         }
 
         @Test

@@ -21,7 +21,10 @@ public final class NabSensitivity {
     private NabSensitivity() {}
 
     public static void main(String[] args) {
-        NabCorpus corpus = NabCorpus.open(Path.of(args.length > 0 ? args[0] : "."));
+        NabCorpus corpus =
+                NabCorpus.open(
+                        Path.of(args.length > 0 ? args[0] : "."),
+                        warning -> System.err.println("warning: " + warning));
         BaselineSettings d = BaselineSettings.DEFAULTS;
         List<String[]> runs = new ArrayList<>();
         List<BaselineSettings> settings = new ArrayList<>();

@@ -20,7 +20,10 @@ public final class NabWindows {
     private NabWindows() {}
 
     public static void main(String[] args) {
-        NabCorpus corpus = NabCorpus.open(Path.of(args.length > 0 ? args[0] : "."));
+        NabCorpus corpus =
+                NabCorpus.open(
+                        Path.of(args.length > 0 ? args[0] : "."),
+                        warning -> System.err.println("warning: " + warning));
         NabEvaluation evaluation = NabEvaluation.runBaseline(corpus, BaselineSettings.DEFAULTS);
         NabScorer scorer = evaluation.scorer();
         NabScorer.Result standard = scorer.best(NabProfile.ALL.get(0));
