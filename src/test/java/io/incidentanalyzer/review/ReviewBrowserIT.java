@@ -93,9 +93,16 @@ class ReviewBrowserIT {
                 "--disable-component-update",
                 "--disable-sync",
                 "--window-size=1280,1800");
+        File driver = new File("/usr/bin/chromedriver");
+        if (!driver.canExecute()) {
+            // Not a skip: a missing browser would let the suite pass without its UI test.
+            throw new IllegalStateException(
+                    "/usr/bin/chromedriver is missing: run the tests with bin/test, which installs"
+                            + " it, or apt-get install chromium chromium-driver");
+        }
         ChromeDriverService service =
                 new ChromeDriverService.Builder()
-                        .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                        .usingDriverExecutable(driver)
                         .usingAnyFreePort()
                         .build();
         browser = new ChromeDriver(service, options);
