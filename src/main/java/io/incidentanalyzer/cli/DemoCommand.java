@@ -163,6 +163,14 @@ final class DemoCommand implements Callable<Integer> {
                             System.getenv("REVIEW_TOKEN"),
                             System.getenv().getOrDefault("USER", "engineer"),
                             System::currentTimeMillis);
+            if (!java.net.InetAddress.getByName(address).isLoopbackAddress()) {
+                // The names the printed URLs and this machine's users reach it by.
+                review.allowHosts(
+                        List.of(
+                                "localhost",
+                                "127.0.0.1",
+                                java.net.InetAddress.getLocalHost().getHostName()));
+            }
             int bound = review.start(address, reviewPort);
             out.printf(
                     "  Review   http://%s/ (engineers), http://%s/status (public)%n",

@@ -70,10 +70,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         // both ports are chosen before start: a free port each, taken again at once by the broker.
         int brokerPort = freePort(host);
         int controllerPort = freePort(host);
+        // Clients and the controller's voters are told where to connect: on the wildcard address,
+        // this machine's name.
+        String advertised =
+                InetAddress.getByName(host).isAnyLocalAddress()
+                        ? InetAddress.getLocalHost().getHostName()
+                        : h;
         Map<String, String> p = new HashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@" + h + ":" + controllerPort);
+        p.put("controller.quorum.voters", "1@" + advertised + ":" + controllerPort);
         p.put("controller.listener.names", "CONTROLLER");
         p.put(
                 "listeners",
@@ -85,6 +91,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                         + h
                         + ":"
                         + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + advertised + ":" + brokerPort);
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("log.dirs", dir.toString());
@@ -112,7 +119,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw e;
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        EmbeddedKafka kafka = new EmbeddedKafka(server, dir, h + ":" + brokerPort);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, dir, advertised + ":" + brokerPort);
         try {
             server.startup();
             kafka.awaitBroker();
