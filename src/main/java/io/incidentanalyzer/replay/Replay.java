@@ -202,7 +202,11 @@ public final class Replay {
                 String name = input.topicOf(file);
                 FileSource<Decoded> source =
                         FileSource.forRecordStreamFormat(
-                                        new JsonLinesFormat(name, decoder, countersId),
+                                        new JsonLinesFormat(
+                                                name,
+                                                decoder,
+                                                countersId,
+                                                config.limits().maxFuture()),
                                         new org.apache.flink.core.fs.Path(
                                                 file.toAbsolutePath().toUri()))
                                 .build();
