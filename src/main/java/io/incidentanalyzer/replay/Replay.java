@@ -161,7 +161,7 @@ public final class Replay {
         settings.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         env.configure(settings);
 
-        WatermarkStrategy<Decoded> time = InputWatermarks.strategy(config.watermarks());
+        WatermarkStrategy<Decoded> time = InputWatermarks.forReplay(config.watermarks());
         Sources sources = new Sources(env, config, input, time, countersId);
         IncidentPipeline.Inputs inputs =
                 new IncidentPipeline.Inputs(
