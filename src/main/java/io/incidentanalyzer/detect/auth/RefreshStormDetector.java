@@ -35,8 +35,11 @@ import org.apache.flink.util.Collector;
  * (a timer at its end) it is <em>stormy</em> if (a) its count is at least {@code minDeviation}
  * robust z-scores and {@code minRatio} times above the {@link Baseline}'s expectation, and (b)
  * above active sessions / token lifetime × {@code slack}: a session needs about one refresh per
- * lifetime. Active sessions are the distinct session ids of LOGIN, REFRESH and REFRESH_ERROR events
- * in the last lifetime ({@link SlidingDistinctCount}, fixed memory). A bucket is <em>calm</em> at
+ * lifetime. Active sessions are those holding a token: the distinct session ids of LOGIN, REFRESH,
+ * REFRESH_ERROR and LOGOUT events in the last lifetime, less the ids that logged out in it (two
+ * {@link SlidingDistinctCount}s, fixed memory). Counting every session seen in a lifetime instead
+ * counted those that had ended too: with sessions not much longer than a token, up to half as many
+ * again, and a loop of half again the normal refreshes went unflagged. A bucket is <em>calm</em> at
  * or below {@code clearRatio} times the baseline, or within one refresh per session and lifetime.
  *
  * <p>Stormy buckets for {@code sustain} open the signal (onset: the first of them); an open signal
@@ -83,9 +86,12 @@ public class RefreshStormDetector extends AuthDetector {
         this.machine = new EpisodeMachine(SignalKind.REFRESH_STORM, environment, settings);
     }
 
-    /** Whether the detector needs the event at all: token grants and refreshes. */
+    /**
+     * Whether the detector needs the event at all: token grants and refreshes, and logouts, which
+     * end a session before its token expires.
+     */
     public static boolean watches(AuthEvent e) {
-        return e.type() == AuthEventType.LOGIN || isRefresh(e);
+        return e.type() == AuthEventType.LOGIN || e.type() == AuthEventType.LOGOUT || isRefresh(e);
     }
 
     private static boolean isRefresh(AuthEvent e) {
@@ -132,6 +138,11 @@ public class RefreshStormDetector extends AuthDetector {
         }
         s.lastSeen = ts;
         s.sessions.add(ts, e.sessionId());
+        if (e.type() == AuthEventType.LOGOUT) {
+            // A state restored from before logouts were counted has no sketch for them yet.
+            if (s.loggedOut == null) s.loggedOut = sessionWindow();
+            s.loggedOut.add(ts, e.sessionId());
+        }
         if (isRefresh(e)) {
             s.bucketRefreshes++;
             s.bucket.add(e);
@@ -186,11 +197,27 @@ public class RefreshStormDetector extends AuthDetector {
         RefreshStormState s = new RefreshStormState();
         s.service = service;
         s.baseline = new BaselineState();
-        s.sessions = new SlidingDistinctCount(settings.tokenLifetime(), SESSION_PANES);
+        s.sessions = sessionWindow();
+        s.loggedOut = sessionWindow();
         s.bucket = new HeavyHitters(settings.heavyHitters());
         s.reference = new HeavyHitters(settings.heavyHitters());
         s.previousReference = new HeavyHitters(settings.heavyHitters());
         return s;
+    }
+
+    private SlidingDistinctCount sessionWindow() {
+        return new SlidingDistinctCount(settings.tokenLifetime(), SESSION_PANES);
+    }
+
+    /**
+     * Sessions that hold a token at {@code now}: those seen in the last token lifetime (a live
+     * session refreshes within every lifetime) less those that logged out in it. Both sketches
+     * cover the same panes, so a session's logout is in the window whenever its last grant is. A
+     * session that ends without a logout counts until its last token expires.
+     */
+    private static double liveSessions(RefreshStormState s, long now) {
+        double seen = s.sessions.estimate(now);
+        return s.loggedOut == null ? seen : Math.max(0, seen - s.loggedOut.estimate(now));
     }
 
     /** Judges the bucket being counted, then starts afresh; the caller writes {@code s} back. */
@@ -199,7 +226,7 @@ public class RefreshStormDetector extends AuthDetector {
         long start = s.bucketStart;
         long end = start + bucketMs;
         long n = s.bucketRefreshes;
-        double sessions = s.sessions.estimate(end - 1);
+        double sessions = liveSessions(s, end - 1);
         double perLifetime = sessions * bucketMs / lifetimeMs; // one refresh per session
         double allowed = perLifetime * settings.slack();
         Score score = baseline.score(s.baseline, start, n);
