@@ -37,7 +37,7 @@ public record AuthFailureSettings(
         Duration forgetAfter,
         Severity severity,
         Duration reportEvery)
-        implements Serializable {
+        implements EpisodeSettings, Serializable {
 
     public static final Duration DEFAULT_BUCKET = Duration.ofSeconds(10);
     public static final int DEFAULT_MIN_COUNT = 10;

@@ -68,6 +68,7 @@ final class JobConfigValidator {
         if (c.limits().maxRecordBytes() < 256 || c.limits().maxRecordBytes() > 16 * 1024 * 1024) {
             problem("limits.maxRecordBytes", "expected a size between 256 and 16777216 bytes");
         }
+        positive("limits.maxFuture", c.limits().maxFuture(), false);
         checkServices(c.services());
         checkComponents(c);
         checkSaturation(c);

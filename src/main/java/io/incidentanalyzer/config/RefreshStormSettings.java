@@ -42,7 +42,7 @@ public record RefreshStormSettings(
         Duration reference,
         Severity severity,
         Duration reportEvery)
-        implements Serializable {
+        implements EpisodeSettings, Serializable {
 
     public static final Duration DEFAULT_BUCKET = Duration.ofSeconds(10);
     public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofMinutes(15);

@@ -186,6 +186,21 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
         return TIE_BREAK;
     }
 
+    /**
+     * A signal the watermark has passed is still handled: the detectors' own output is never
+     * dropped as late (docs/architecture.md, "Signals are never late"). A late change is input like
+     * any other and is dead-lettered.
+     */
+    @Override
+    protected boolean handlesBehindWatermark(CorrelatorInput in) {
+        return in.signal() != null;
+    }
+
+    @Override
+    protected long eventTime(CorrelatorInput in) {
+        return in.ts();
+    }
+
     @Override
     protected String describe(CorrelatorInput in) {
         if (in.signal() != null) return in.signal().id() + " " + in.signal().state();

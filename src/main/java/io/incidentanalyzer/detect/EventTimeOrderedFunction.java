@@ -25,6 +25,10 @@ import org.apache.flink.util.OutputTag;
  * <p>An element that arrives after the watermark passed its timestamp is late: it goes to the
  * {@link #LATE} side output (and from there to the dead-letter topic) with a counter, never
  * silently dropped. The buffer holds at most the elements of one out-of-orderness interval per key.
+ * A subclass may instead handle some late elements ({@link #handlesBehindWatermark}): they wait for
+ * the next instant the watermark has not passed and are handled there, before that instant's own
+ * elements, in the order of {@link #eventTime} and then {@link #tieBreak()} (counted as {@code
+ * handledBehindWatermark}).
  *
  * <p>A busy key pays for one timer per distinct millisecond. A subclass may buffer by a coarser
  * {@code granularityMs} instead: elements then wait until the watermark passes the end of their
@@ -42,7 +46,9 @@ public abstract class EventTimeOrderedFunction<IN, OUT>
     private final Class<IN> inputType;
     private final long granularityMs;
     private transient MapState<Long, List<IN>> pending;
+    private transient MapState<Long, List<IN>> behind;
     private transient Counter lateEvents;
+    private transient Counter handledBehind;
 
     protected EventTimeOrderedFunction(Class<IN> inputType) {
         this(inputType, 1);
@@ -75,6 +81,21 @@ public abstract class EventTimeOrderedFunction<IN, OUT>
     /** A short description of a late element for its dead letter. */
     protected abstract String describe(IN element);
 
+    /**
+     * Whether an element the watermark has already passed is still handled, at the next instant,
+     * instead of being dead-lettered; only for elements that are never wrong to accept (the
+     * pipeline's own signals at the correlator). False unless overridden.
+     */
+    protected boolean handlesBehindWatermark(IN element) {
+        return false;
+    }
+
+    /** An element's own event time: the order of elements handled behind the watermark. */
+    protected long eventTime(IN element) {
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " handles elements behind the watermark: say when");
+    }
+
     @Override
     public void open(OpenContext openContext) throws Exception {
         pending =
@@ -84,13 +105,28 @@ public abstract class EventTimeOrderedFunction<IN, OUT>
                                         "pending",
                                         Types.LONG,
                                         Types.LIST(TypeInformation.of(inputType))));
+        behind =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "behind-watermark",
+                                        Types.LONG,
+                                        Types.LIST(TypeInformation.of(inputType))));
         lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
+        handledBehind = getRuntimeContext().getMetricGroup().counter("handledBehindWatermark");
     }
 
     @Override
     public final void processElement(IN value, Context ctx, Collector<OUT> out) throws Exception {
         long ts = ctx.timestamp();
-        if (ts <= ctx.timerService().currentWatermark()) {
+        long watermark = ctx.timerService().currentWatermark();
+        // After the final watermark no timer fires again: nothing can be handled any more.
+        if (ts <= watermark && watermark < Long.MAX_VALUE && handlesBehindWatermark(value)) {
+            handledBehind.inc();
+            buffer(behind, watermark + 1, value, ctx);
+            return;
+        }
+        if (ts <= watermark) {
             lateEvents.inc();
             ctx.output(
                     LATE,
@@ -109,19 +145,36 @@ public abstract class EventTimeOrderedFunction<IN, OUT>
                             "utf-8"));
             return;
         }
-        long due = Math.floorDiv(ts + granularityMs - 1, granularityMs) * granularityMs;
-        List<IN> atDue = pending.get(due);
+        buffer(
+                pending,
+                Math.floorDiv(ts + granularityMs - 1, granularityMs) * granularityMs,
+                value,
+                ctx);
+    }
+
+    /** Keeps {@code value} in {@code buffer} until the timer at {@code due}. */
+    private void buffer(MapState<Long, List<IN>> buffer, long due, IN value, Context ctx)
+            throws Exception {
+        List<IN> atDue = buffer.get(due);
         if (atDue == null) {
             atDue = new ArrayList<>(1);
             ctx.timerService().registerEventTimeTimer(due);
         }
         atDue.add(value);
-        pending.put(due, atDue);
+        buffer.put(due, atDue);
     }
 
     @Override
     public final void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out)
             throws Exception {
+        List<IN> overdue = behind.get(timestamp);
+        if (overdue != null) {
+            behind.remove(timestamp);
+            overdue.sort(Comparator.comparingLong(this::eventTime).thenComparing(tieBreak()));
+            for (IN element : overdue) {
+                onOrdered(element, ctx, out);
+            }
+        }
         List<IN> due = pending.get(timestamp);
         if (due != null) {
             pending.remove(timestamp);
@@ -138,7 +191,7 @@ public abstract class EventTimeOrderedFunction<IN, OUT>
      * keeps one timer per key and timestamp, so deleting it would strand them.
      */
     protected void deleteOwnTimer(OnTimerContext ctx, long timestamp) throws Exception {
-        if (!pending.contains(timestamp)) {
+        if (!pending.contains(timestamp) && !behind.contains(timestamp)) {
             ctx.timerService().deleteEventTimeTimer(timestamp);
         }
     }

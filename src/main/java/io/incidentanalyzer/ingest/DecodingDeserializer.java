@@ -12,23 +12,37 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * RecordDecoder} and emits exactly one {@link Decoded} per record, an event or a rejection (a
  * decoder that throws gives a rejection too, see {@link RecordDecoders#decode}). Decoding inside
  * the source keeps watermarks per partition; a rejection carries {@code Long.MIN_VALUE} as its time
- * and so never moves them.
+ * and so never moves them. A record dated too far ahead of the wall clock is rejected here too
+ * ({@link FutureTimestamps}), for the same reason.
  */
 public final class DecodingDeserializer implements KafkaRecordDeserializationSchema<Decoded> {
 
     private static final long serialVersionUID = 1L;
 
     private final RecordDecoder decoder;
+    private final FutureTimestamps future;
 
-    public DecodingDeserializer(RecordDecoder decoder) {
+    /**
+     * @param future admission of event time: records dated too far ahead of the wall clock are
+     *     rejected here, before the source's watermark generator sees them
+     */
+    public DecodingDeserializer(RecordDecoder decoder, FutureTimestamps future) {
         this.decoder = Objects.requireNonNull(decoder, "decoder");
+        this.future = Objects.requireNonNull(future, "future");
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Decoded> out) {
-        out.collect(
+        Decoded decoded =
                 RecordDecoders.decode(
                         decoder,
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        record.value());
+        out.collect(
+                future.admit(
+                        decoded,
                         record.topic(),
                         record.partition(),
                         record.offset(),

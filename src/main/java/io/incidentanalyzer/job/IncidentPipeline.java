@@ -48,7 +48,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * metrics ─► metric detectors (keyBy series): saturation, baseline shift, backlog ─┐
- * auth ─► logins, refreshes ─► refresh-storm detector (keyBy token service) ───────┤
+ * auth ─► logins, refreshes, logouts ─► refresh-storm detector (keyBy token svc) ──┤
  * auth ─► MISSING_TOKEN, VERIFY_ERROR ─► auth-failure detector (keyBy caller) ──────┼─► signals
  * logs ─► host reports ─► dependency-drift detector (keyBy dependency) ─────────────┤
  * logs ─► error-pattern detector (keyBy service) ───────────────────────────────────┘
@@ -267,7 +267,7 @@ public final class IncidentPipeline {
         }
     }
 
-    /** Keeps the auth events the refresh-storm detector counts: LOGIN, REFRESH, REFRESH_ERROR. */
+    /** Keeps the auth events the refresh-storm detector reads: LOGIN, REFRESH(_ERROR), LOGOUT. */
     static final class TokenGrants implements FilterFunction<AuthEvent> {
         private static final long serialVersionUID = 1L;
 

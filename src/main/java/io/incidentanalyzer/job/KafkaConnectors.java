@@ -5,8 +5,10 @@ import io.incidentanalyzer.config.InputTopic;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.KafkaSettings;
 import io.incidentanalyzer.ingest.DecodingDeserializer;
+import io.incidentanalyzer.ingest.FutureTimestamps;
 import io.incidentanalyzer.ingest.RecordDecoders;
 import io.incidentanalyzer.ingest.StreamKind;
+import io.incidentanalyzer.ingest.WallClock;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.Decoded;
 import io.incidentanalyzer.model.IncidentEvent;
@@ -53,7 +55,9 @@ public final class KafkaConnectors {
                                 })
                         .setDeserializer(
                                 new DecodingDeserializer(
-                                        RecordDecoders.forTopic(topic, kind, config.limits())))
+                                        RecordDecoders.forTopic(topic, kind, config.limits()),
+                                        new FutureTimestamps(
+                                                config.limits().maxFuture(), WallClock.SYSTEM)))
                         // Exactly-once output is in transactions: read only committed input.
                         .setProperty("isolation.level", "read_committed")
                         .setProperties(clientProperties());

@@ -12,6 +12,12 @@ public enum RejectReason {
     BAD_TIMESTAMP,
     /** The record is larger than the configured limit. */
     TOO_LARGE,
+    /**
+     * The timestamp is further ahead than {@code limits.maxFuture}: of the wall clock on Kafka, of
+     * its file's own event time in a replay. Admitted, it would move the watermark ahead and make
+     * every later valid record late.
+     */
+    FUTURE_TIMESTAMP,
     /** The event arrived after the watermark had passed its timestamp. */
     LATE_EVENT
 }

@@ -1,10 +1,14 @@
 package io.incidentanalyzer.replay;
 
+import io.incidentanalyzer.ingest.FutureTimestamps;
 import io.incidentanalyzer.ingest.RecordDecoder;
 import io.incidentanalyzer.ingest.RecordDecoders;
 import io.incidentanalyzer.model.Decoded;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -22,6 +26,14 @@ import org.apache.flink.core.fs.FSDataInputStream;
  * letter as it is in the file. A rejected line's dead letter names the file as {@code sourceTopic},
  * partition 0 and the 0-based line number as {@code offset}. Empty lines are skipped but counted,
  * so that line numbers stay those of an editor minus one.
+ *
+ * <p>A replay has no wall clock to judge a timestamp by, so a record is judged by its file: one
+ * more than {@code maxFuture} ahead of both the highest event time admitted before it and the next
+ * record's is a FUTURE_TIMESTAMP rejection ({@link FutureTimestamps}), before the watermark
+ * generator sees it. Sparse files keep their gaps (a change at 09:00 after one at 08:45 is followed
+ * by later ones), while a lone record dated 2099 is far ahead of the records on both sides of it.
+ * The first record has nothing before it and is judged by the next alone; the last has nothing
+ * after it and is admitted (it can make no later record late).
  */
 final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
     private static final long serialVersionUID = 1L;
@@ -29,20 +41,23 @@ final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
     private final String topic;
     private final RecordDecoder decoder;
     private final String countersId;
+    private final Duration maxFuture;
 
     /**
      * @param topic the file's name relative to the input directory, reported in dead letters
      * @param countersId the {@link ReplayCounters} to add to; null counts nothing
+     * @param maxFuture {@code limits.maxFuture}: how far a record may be ahead of its neighbours
      */
-    JsonLinesFormat(String topic, RecordDecoder decoder, String countersId) {
+    JsonLinesFormat(String topic, RecordDecoder decoder, String countersId, Duration maxFuture) {
         this.topic = Objects.requireNonNull(topic, "topic");
         this.decoder = Objects.requireNonNull(decoder, "decoder");
         this.countersId = countersId;
+        this.maxFuture = Objects.requireNonNull(maxFuture, "maxFuture");
     }
 
     @Override
     public Reader<Decoded> createReader(Configuration config, FSDataInputStream stream) {
-        return new LineReader(stream, topic, decoder, ReplayCounters.lookup(countersId));
+        return new LineReader(stream, topic, decoder, ReplayCounters.lookup(countersId), maxFuture);
     }
 
     @Override
@@ -56,10 +71,17 @@ final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
      * A replay does not checkpoint anyway.
      */
     static final class LineReader implements Reader<Decoded> {
+        /**
+         * Lines read past a record to find the next decoded one; a record followed by more broken
+         * lines than this is judged by the record before it alone.
+         */
+        static final int LOOKAHEAD = 64;
+
         private final InputStream in;
         private final String topic;
         private final RecordDecoder decoder;
         private final ReplayCounters counters;
+        private final Duration maxFuture;
 
         private final byte[] buffer = new byte[64 * 1024];
         private int pos;
@@ -68,30 +90,106 @@ final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
         private int lineLength;
         private long lineNumber = -1;
 
+        /** Lines decoded ahead of the one being returned, in file order. */
+        private final ArrayDeque<Line> ahead = new ArrayDeque<>();
+
+        /** The highest event time admitted from this file; MIN_VALUE before the first. */
+        private long highest = Long.MIN_VALUE;
+
         private long unreportedRecords;
         private long unreportedMaxTs = Long.MIN_VALUE;
 
-        LineReader(InputStream in, String topic, RecordDecoder decoder, ReplayCounters counters) {
+        LineReader(
+                InputStream in,
+                String topic,
+                RecordDecoder decoder,
+                ReplayCounters counters,
+                Duration maxFuture) {
             this.in = in;
             this.topic = topic;
             this.decoder = decoder;
             this.counters = counters;
+            this.maxFuture = maxFuture;
         }
+
+        /** One non-empty line: its 0-based number, its bytes and what they decoded to. */
+        private record Line(long number, byte[] bytes, Decoded decoded) {}
 
         @Override
         public Decoded read() throws IOException {
+            Line next = ahead.isEmpty() ? readLine() : ahead.poll();
+            if (next == null) {
+                report();
+                return null;
+            }
+            Decoded d = admit(next);
+            count(d);
+            return d;
+        }
+
+        /** Reads and decodes the next non-empty line; null at the end of the file. */
+        private Line readLine() throws IOException {
             while (nextLine()) {
                 lineNumber++;
                 if (lineLength == 0) {
                     continue;
                 }
-                Decoded d =
-                        RecordDecoders.decode(
-                                decoder, topic, 0, lineNumber, Arrays.copyOf(line, lineLength));
-                count(d);
+                byte[] bytes = Arrays.copyOf(line, lineLength);
+                return new Line(
+                        lineNumber,
+                        bytes,
+                        RecordDecoders.decode(decoder, topic, 0, lineNumber, bytes));
+            }
+            return null;
+        }
+
+        /** The line's record, or its FUTURE_TIMESTAMP rejection (see the class comment). */
+        private Decoded admit(Line l) throws IOException {
+            Decoded d = l.decoded();
+            if (d.isRejected()) {
                 return d;
             }
-            report();
+            boolean first = highest == Long.MIN_VALUE;
+            if (first || FutureTimestamps.jumpsAhead(d.ts(), highest, maxFuture)) {
+                Line after = nextRecord();
+                if (after != null
+                        && FutureTimestamps.jumpsAhead(d.ts(), after.decoded().ts(), maxFuture)) {
+                    String around =
+                            "the records around it in "
+                                    + topic
+                                    + " (before: "
+                                    + (first ? "none" : Instant.ofEpochMilli(highest))
+                                    + ", next: "
+                                    + Instant.ofEpochMilli(after.decoded().ts())
+                                    + ")";
+                    return FutureTimestamps.reject(
+                            d, around, maxFuture, topic, 0, l.number(), l.bytes());
+                }
+            }
+            highest = Math.max(highest, d.ts());
+            return d;
+        }
+
+        /**
+         * The next line that decoded to a record, read ahead as far as needed (at most {@link
+         * #LOOKAHEAD} lines); null at the end of the file or when none is that close.
+         */
+        private Line nextRecord() throws IOException {
+            for (Line a : ahead) {
+                if (!a.decoded().isRejected()) {
+                    return a;
+                }
+            }
+            while (ahead.size() < LOOKAHEAD) {
+                Line l = readLine();
+                if (l == null) {
+                    return null;
+                }
+                ahead.add(l);
+                if (!l.decoded().isRejected()) {
+                    return l;
+                }
+            }
             return null;
         }
 

@@ -161,7 +161,7 @@ public final class Replay {
         settings.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         env.configure(settings);
 
-        WatermarkStrategy<Decoded> time = InputWatermarks.strategy(config.watermarks());
+        WatermarkStrategy<Decoded> time = InputWatermarks.forReplay(config.watermarks());
         Sources sources = new Sources(env, config, input, time, countersId);
         IncidentPipeline.Inputs inputs =
                 new IncidentPipeline.Inputs(
@@ -202,7 +202,11 @@ public final class Replay {
                 String name = input.topicOf(file);
                 FileSource<Decoded> source =
                         FileSource.forRecordStreamFormat(
-                                        new JsonLinesFormat(name, decoder, countersId),
+                                        new JsonLinesFormat(
+                                                name,
+                                                decoder,
+                                                countersId,
+                                                config.limits().maxFuture()),
                                         new org.apache.flink.core.fs.Path(
                                                 file.toAbsolutePath().toUri()))
                                 .build();

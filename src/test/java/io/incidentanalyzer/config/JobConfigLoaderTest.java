@@ -41,6 +41,7 @@ class JobConfigLoaderTest {
         assertThat(c.watermarks().maxOutOfOrderness()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.watermarks().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.limits().maxRecordBytes()).isEqualTo(65536);
+        assertThat(c.limits().maxFuture()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.topics().metrics().format()).isEqualTo(InputFormat.NATIVE_JSON);
         assertThat(c.services()).isEmpty();
         assertThat(c.detectors().saturation()).isEmpty();
@@ -185,6 +186,7 @@ timeZone: America/Sao_Paulo
 clock: 12h
 kafka: {groupId: g, startingOffsets: earliest, delivery: at-least-once, checkpointInterval: 2s}
 watermarks: {maxOutOfOrderness: 500ms, idleTimeout: 1m}
+limits: {maxFuture: 90s}
 services:
   database:
   api: {dependsOn: [database]}
@@ -200,6 +202,8 @@ detectors:
         assertThat(c.kafka().delivery()).isEqualTo(DeliveryMode.AT_LEAST_ONCE);
         assertThat(c.kafka().checkpointInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.watermarks().maxOutOfOrderness()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.limits().maxFuture()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(c.limits().maxRecordBytes()).isEqualTo(Limits.DEFAULT_MAX_RECORD_BYTES);
         assertThat(c.services().get("database").dependsOn()).isEmpty();
         assertThat(c.services().get("api").dependsOn()).containsExactly("database");
         SaturationRule rule = c.detectors().saturation().get(0);
@@ -407,6 +411,13 @@ detectors:
                                 + ": watermarks.idleTimeout: expected "
                                 + DurationText.EXPECTED
                                 + ", got 'sixty'");
+    }
+
+    @Test
+    void maxFutureMustBeMoreThanZero() {
+        assertThatThrownBy(() -> parse(MINIMAL + "limits: {maxFuture: 0s}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(FILE + ": limits.maxFuture: expected more than zero");
     }
 
     @Test

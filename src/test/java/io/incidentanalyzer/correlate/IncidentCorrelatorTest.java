@@ -10,17 +10,21 @@ import static io.incidentanalyzer.testing.Fixtures.saturation;
 import static io.incidentanalyzer.testing.Fixtures.signal;
 import static io.incidentanalyzer.testing.Fixtures.t;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.incidentanalyzer.config.ClockStyle;
 import io.incidentanalyzer.config.CorrelationSettings;
 import io.incidentanalyzer.config.ServiceConfig;
+import io.incidentanalyzer.detect.EventTimeOrderedFunction;
 import io.incidentanalyzer.model.CauseKind;
 import io.incidentanalyzer.model.ChangeEffect;
 import io.incidentanalyzer.model.ChangeEvent;
 import io.incidentanalyzer.model.ChangeKind;
+import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.IncidentEventType;
 import io.incidentanalyzer.model.IncidentStatus;
+import io.incidentanalyzer.model.RejectReason;
 import io.incidentanalyzer.model.Severity;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
@@ -203,6 +207,90 @@ class IncidentCorrelatorTest {
                 .satisfies(e -> assertThat(e.closedAt()).isEqualTo(t(3300 + 180 + 600)));
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    /**
+     * The dead letters of late input; none when nothing was late. The harness keeps side outputs as
+     * records, and null when nothing was ever emitted to one.
+     */
+    private List<DeadLetter> late() {
+        var records = harness.getSideOutput(EventTimeOrderedFunction.LATE);
+        return records == null ? List.of() : records.stream().map(r -> r.getValue()).toList();
+    }
+
+    @Test
+    void aCriticalSignalAfterAnIdleStretchOpensAnIncidentThoughTheWatermarkPassedIt()
+            throws Exception {
+        // While the metrics input was idle, the auth stream carried the watermark to 07:26:34.999.
+        // Then the metrics resume: the database's saturation signal is dated 07:26:00.
+        harness.processWatermark(t(395) - 1);
+        send(saturation("database", OPEN, t(300), t(360)));
+        harness.processWatermark(t(400));
+
+        assertThat(late()).isEmpty();
+        assertThat(events())
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.type()).isEqualTo(IncidentEventType.OPENED);
+                            assertThat(e.ts()).as("the signal's own time").isEqualTo(t(360));
+                            assertThat(e.openedAt()).isEqualTo(t(300));
+                            assertThat(e.incidentId()).isEqualTo(ENV + "-20240216T072500Z");
+                        });
+
+        // Its clear, behind the watermark too, starts the quiet period, and the incident closes.
+        harness.processWatermark(t(700));
+        send(saturation("database", CLEAR, t(300), t(600)));
+        harness.processWatermark(t(600 + 600));
+
+        assertThat(types())
+                .containsExactly(
+                        IncidentEventType.OPENED,
+                        IncidentEventType.IDENTIFIED,
+                        IncidentEventType.MONITORING,
+                        IncidentEventType.CLOSED);
+        assertThat(late()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void signalsBehindTheWatermarkAreHandledInEventTimeOrderWhateverTheArrivalOrder()
+            throws Exception {
+        List<Signal> inOrder =
+                List.of(
+                        saturation("database", OPEN, t(300), t(360)),
+                        saturation("api-gpt", OPEN, t(330), t(370)));
+        harness.processWatermark(t(500));
+        send(inOrder.get(1));
+        send(inOrder.get(0));
+        harness.processWatermark(t(510));
+        List<IncidentEvent> reversed = List.copyOf(events());
+
+        try (var ordered = newHarness()) {
+            ordered.open();
+            ordered.processWatermark(t(500));
+            for (Signal s : inOrder) ordered.processElement(CorrelatorInput.of(s), s.ts());
+            ordered.processWatermark(t(510));
+            assertThat(reversed).isEqualTo(ordered.extractOutputValues());
+        }
+        assertThat(reversed)
+                .extracting(IncidentEvent::type, e -> e.cause().service())
+                .startsWith(
+                        tuple(IncidentEventType.OPENED, "database"),
+                        tuple(IncidentEventType.SIGNAL_ADDED, "api-gpt"));
+    }
+
+    @Test
+    void aChangeBehindTheWatermarkIsStillALateEvent() throws Exception {
+        harness.processWatermark(t(500));
+        send(new ChangeEvent(t(400), "database", ChangeKind.CONFIG, null, "Pool resized"));
+        harness.processWatermark(t(600));
+
+        assertThat(late())
+                .singleElement()
+                .satisfies(d -> assertThat(d.reason()).isEqualTo(RejectReason.LATE_EVENT));
+        assertThat(events()).isEmpty();
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.incidentanalyzer.model.RejectReason;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -28,7 +29,8 @@ class JsonLinesFormatTest {
                         new ByteArrayInputStream(file),
                         "metrics.jsonl",
                         NativeJsonDecoder.forKind(StreamKind.METRICS, 1024),
-                        counters);
+                        counters,
+                        Duration.ofMinutes(5));
         List<Decoded> out = new ArrayList<>();
         for (Decoded d = reader.read(); d != null; d = reader.read()) {
             out.add(d);
@@ -61,6 +63,68 @@ class JsonLinesFormatTest {
         assertThat(d.offset()).isEqualTo(2);
         assertThat(d.raw()).isEqualTo("not json");
         assertThat(out.get(2).ts()).isEqualTo(T + 1000);
+    }
+
+    /** Lines of samples at the given event times. */
+    private static byte[] samplesAt(long... ts) {
+        StringBuilder file = new StringBuilder();
+        for (long t : ts) file.append(SAMPLE.formatted(t)).append('\n');
+        return bytes(file.toString());
+    }
+
+    private static final long Y2099 = 4070908800000L;
+    private static final long MINUTE = 60_000;
+
+    @Test
+    void aLoneRecordFarAheadOfTheRecordsAroundItIsAFutureTimestamp() throws IOException {
+        List<Decoded> out = readAll(samplesAt(T, T + 10_000, Y2099, T + 20_000, T + 30_000), null);
+
+        assertThat(out)
+                .extracting(Decoded::isRejected)
+                .containsExactly(false, false, true, false, false);
+        DeadLetter d = out.get(2).rejected();
+        assertThat(d.reason()).isEqualTo(RejectReason.FUTURE_TIMESTAMP);
+        assertThat(d.offset()).isEqualTo(2);
+        assertThat(d.detail())
+                .isEqualTo(
+                        "ts 2099-01-01T00:00:00Z is more than 5m (limits.maxFuture) ahead of the"
+                                + " records around it in metrics.jsonl (before:"
+                                + " 2024-02-16T07:20:10Z, next: 2024-02-16T07:20:20Z)");
+        assertThat(out.get(3).ts()).isEqualTo(T + 20_000);
+    }
+
+    @Test
+    void aFirstRecordFarAheadOfTheNextIsAFutureTimestampToo() throws IOException {
+        List<Decoded> out = readAll(samplesAt(Y2099, T, T + 10_000), null);
+
+        assertThat(out.get(0).rejected().reason()).isEqualTo(RejectReason.FUTURE_TIMESTAMP);
+        assertThat(out.get(0).rejected().detail())
+                .contains("(before: none, next: 2024-02-16T07:20:00Z)");
+        assertThat(out.subList(1, 3)).extracting(Decoded::ts).containsExactly(T, T + 10_000);
+    }
+
+    @Test
+    void gapsInASparseFileAreNotFutureTimestamps() throws IOException {
+        // Changes: 08:45, 09:00, 18:00 and the next morning; and a broken line after a gap.
+        byte[] file =
+                bytes(
+                        SAMPLE.formatted(T)
+                                + "\n"
+                                + SAMPLE.formatted(T + 15 * MINUTE)
+                                + "\nnot json\n"
+                                + SAMPLE.formatted(T + 9 * 60 * MINUTE)
+                                + "\n"
+                                + SAMPLE.formatted(T + 25 * 60 * MINUTE)
+                                + "\n");
+
+        List<Decoded> out = readAll(file, null);
+
+        assertThat(out)
+                .filteredOn(d -> !d.isRejected())
+                .extracting(Decoded::ts)
+                .containsExactly(T, T + 15 * MINUTE, T + 9 * 60 * MINUTE, T + 25 * 60 * MINUTE);
+        assertThat(out.get(2).rejected().reason()).isEqualTo(RejectReason.NOT_JSON);
+        assertThat(out.get(2).rejected().offset()).as("read ahead, still in order").isEqualTo(2);
     }
 
     @Test

@@ -122,6 +122,30 @@ detectors:
     }
 
     @Test
+    void aSampleDatedInTheFarFutureIsADeadLetterAndTakesNoEventTimeHostage() {
+        List<String> metrics = new ArrayList<>(Recordings.databaseSaturation());
+        metrics.add(
+                4,
+                "{\"ts\":\"2099-01-01T00:00:00Z\",\"service\":\"database\","
+                        + "\"metric\":\"cpu_utilization\",\"value\":1}");
+        Recordings.write(dir, "metrics.jsonl", metrics);
+
+        ReplayResult r = Replay.run(CONFIG, dir, 2, null);
+
+        assertThat(r.deadLetters())
+                .extracting(DeadLetter::offset, DeadLetter::reason)
+                .containsExactly(tuple(4L, RejectReason.FUTURE_TIMESTAMP));
+        assertThat(r.incidents())
+                .extracting(IncidentEvent::type)
+                .as("every later sample counts: the saturation is found as without the 2099 one")
+                .containsExactly(
+                        IncidentEventType.OPENED,
+                        IncidentEventType.IDENTIFIED,
+                        IncidentEventType.MONITORING,
+                        IncidentEventType.CLOSED);
+    }
+
+    @Test
     void inputShuffledWithinTheOutOfOrdernessBoundGivesTheSameOutput() {
         List<String> ordered = Recordings.databaseSaturation();
         // Blocks of 6 lines are 30 s of event time, inside the 30 s bound.

@@ -36,9 +36,6 @@ final class AuthEvents {
                     .thenComparing(AuthEvent::outcome, TEXT)
                     .thenComparing(AuthEvent::error, TEXT);
 
-    /** An UPDATE needs a bucket this many times the last reported peak. */
-    static final double UPDATE_STEP = 1.25;
-
     /** A bucket's count over its expectation; infinite over an expectation of zero. */
     static double ratio(double n, double expected) {
         if (expected > 0) return n / expected;

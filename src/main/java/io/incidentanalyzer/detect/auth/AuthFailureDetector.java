@@ -13,7 +13,6 @@ import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.model.SignalState;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,10 +47,10 @@ import org.apache.flink.util.Collector;
  * open a timer ticks every bucket, so that silence clears it. A warm baseline learns only outside
  * episodes.
  *
- * <p>State: one fixed-size {@link AuthCallerState} per caller, plus an {@link AuthFailureEpisode}
- * per failure type only while it spikes. Timers: one per bucket with events, and per bucket while
- * an episode exists. A caller that sends no failure for {@code forgetAfter} is forgotten (one
- * lazily re-armed timer while it is quiet), so callers that come and go leave no state behind.
+ * <p>State: one fixed-size {@link AuthCallerState} per caller, plus an {@link AuthEpisode} per
+ * failure type only while it spikes. Timers: one per bucket with events, and per bucket while an
+ * episode exists. A caller that sends no failure for {@code forgetAfter} is forgotten (one lazily
+ * re-armed timer while it is quiet), so callers that come and go leave no state behind.
  */
 public class AuthFailureDetector extends AuthDetector {
     private static final long serialVersionUID = 1L;
@@ -62,20 +61,20 @@ public class AuthFailureDetector extends AuthDetector {
     /** Keys of events without a caller start with this (not a valid service name). */
     static final String NO_CALLER = "?";
 
-    private final String environment;
     private final AuthFailureSettings settings;
     private final Baseline baseline;
     private final long bucketMs;
+    private final EpisodeMachine machine;
 
     private transient ValueState<AuthCallerState> state;
-    private transient MapState<String, AuthFailureEpisode> episodes;
+    private transient MapState<String, AuthEpisode> episodes;
     private transient Counter signalsOut;
 
     public AuthFailureDetector(String environment, AuthFailureSettings settings) {
-        this.environment = environment;
         this.settings = settings;
         this.baseline = new Baseline(BaselineSettings.DEFAULTS);
         this.bucketMs = settings.bucket().toMillis();
+        this.machine = new EpisodeMachine(SignalKind.AUTH_FAILURES, environment, settings);
     }
 
     /** Whether the detector needs the event at all. */
@@ -105,12 +104,12 @@ public class AuthFailureDetector extends AuthDetector {
     }
 
     /** Episodes by subject; TTL is a backstop only: an open episode is judged every bucket. */
-    public static MapStateDescriptor<String, AuthFailureEpisode> episodesDescriptor() {
-        MapStateDescriptor<String, AuthFailureEpisode> d =
+    public static MapStateDescriptor<String, AuthEpisode> episodesDescriptor() {
+        MapStateDescriptor<String, AuthEpisode> d =
                 new MapStateDescriptor<>(
                         "auth-failure-episodes",
                         Types.STRING,
-                        TypeInformation.of(AuthFailureEpisode.class));
+                        TypeInformation.of(AuthEpisode.class));
         d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(7)).build());
         return d;
     }
@@ -231,14 +230,13 @@ public class AuthFailureDetector extends AuthDetector {
         boolean calm = n <= settings.clearBelow() || (warm && ratio <= settings.clearRatio());
 
         String subject = s.callerKnown ? type.name() : type.name() + " (no caller)";
-        AuthFailureEpisode ep = episodes.get(subject);
-        if (ep != null && !ep.open && !spike) {
+        AuthEpisode ep = episodes.get(subject);
+        if (EpisodeMachine.breaks(ep, spike)) {
             episodes.remove(subject); // not sustained: a short burst
             ep = null;
         }
         if (ep == null && spike) {
-            ep = new AuthFailureEpisode();
-            ep.onset = start;
+            ep = EpisodeMachine.start(start);
             ep.errors = new SpaceSaving(settings.topErrors());
             ep.callees = new SpaceSaving(settings.topErrors());
         }
@@ -246,49 +244,17 @@ public class AuthFailureDetector extends AuthDetector {
         // becomes its normal. A warm one stays frozen, so the episode is judged against before.
         if (ep == null || !warm) baseline.update(series.baseline, start, n);
         if (ep != null) {
-            record(ep, series, end, n, score, expected);
-            if (!ep.open) {
-                if (end - ep.onset >= settings.sustain().toMillis()) {
-                    ep.open = true;
-                    ep.signalId =
-                            "auth-failures:"
-                                    + environment
-                                    + ":"
-                                    + s.service
-                                    + "/"
-                                    + subject
-                                    + ":"
-                                    + ep.onset;
-                    emit(out, s, subject, ep, SignalState.OPEN, end, evidence(s, subject, ep));
-                    ep.reportedPeak = ep.peak;
-                    ep.reportedAt = end;
-                }
-                episodes.put(subject, ep);
-            } else if (calm) {
-                if (ep.calmSince < 0) ep.calmSince = start;
-                if (end - ep.calmSince >= settings.clearAfter().toMillis()) {
-                    List<String> evidence = evidence(s, subject, ep);
-                    evidence.add(
-                            String.format(
-                                    Locale.ROOT,
-                                    "calm since %s (clear after %s)",
-                                    Instant.ofEpochMilli(ep.calmSince),
-                                    DurationText.format(settings.clearAfter())));
-                    emit(out, s, subject, ep, SignalState.CLEAR, end, evidence);
-                    episodes.remove(subject);
-                } else {
-                    reportIfDue(out, s, subject, ep, end);
-                    episodes.put(subject, ep);
-                }
+            EpisodeMachine.record(ep, end, n, expected, score.deviation());
+            ep.errors.merge(series.errors);
+            ep.callees.merge(series.callees);
+            ep.lastWarm = warm;
+            Signal report =
+                    machine.judge(
+                            ep, calm, start, end, s.service, subject, e -> evidence(s, subject, e));
+            if (report != null) emit(out, report);
+            if (report != null && report.state() == SignalState.CLEAR) {
+                episodes.remove(subject);
             } else {
-                ep.calmSince = -1;
-                if (ep.peak >= AuthEvents.UPDATE_STEP * ep.reportedPeak) {
-                    emit(out, s, subject, ep, SignalState.UPDATE, end, evidence(s, subject, ep));
-                    ep.reportedPeak = ep.peak;
-                    ep.reportedAt = end;
-                } else {
-                    reportIfDue(out, s, subject, ep, end);
-                }
                 episodes.put(subject, ep);
             }
         }
@@ -297,43 +263,7 @@ public class AuthFailureDetector extends AuthDetector {
         series.callees.clear();
     }
 
-    /** An UPDATE with the current rate when the last report is reportEvery old. */
-    private void reportIfDue(
-            Collector<Signal> out,
-            AuthCallerState s,
-            String subject,
-            AuthFailureEpisode ep,
-            long end) {
-        if (end - ep.reportedAt >= settings.reportEvery().toMillis()) {
-            emit(out, s, subject, ep, SignalState.UPDATE, end, evidence(s, subject, ep));
-            ep.reportedAt = end;
-        }
-    }
-
-    private static void record(
-            AuthFailureEpisode ep,
-            AuthFailureSeries series,
-            long end,
-            long n,
-            Score score,
-            double expected) {
-        ep.errors.merge(series.errors);
-        ep.callees.merge(series.callees);
-        ep.buckets++;
-        ep.failures += n;
-        ep.expected += expected;
-        if (n > ep.peak) {
-            ep.peak = n;
-            ep.peakTs = end;
-        }
-        ep.lastEnd = end;
-        ep.last = n;
-        ep.lastExpected = expected;
-        ep.lastDeviation = score.deviation();
-        ep.lastWarm = score.warm();
-    }
-
-    private List<String> evidence(AuthCallerState s, String subject, AuthFailureEpisode ep) {
+    private List<String> evidence(AuthCallerState s, String subject, AuthEpisode ep) {
         List<String> evidence = new ArrayList<>(6);
         String bucket = DurationText.format(settings.bucket());
         String against;
@@ -352,38 +282,26 @@ public class AuthFailureDetector extends AuthDetector {
                             bucket,
                             AuthEvents.rate(ep.lastExpected, bucketMs));
         } else {
-            against =
-                    String.format(
-                            Locale.ROOT,
-                            "%.1f× the baseline of %s (deviation %.1f)",
-                            ep.last / ep.lastExpected,
-                            AuthEvents.rate(ep.lastExpected, bucketMs),
-                            ep.lastDeviation);
+            against = machine.againstBaseline(ep);
         }
         evidence.add(
                 String.format(
                         Locale.ROOT,
-                        "%,d %s from %s in the %s to %s: %s, %s",
+                        "%,d %s from %s %s, %s",
                         ep.last,
                         subject,
                         s.service,
-                        bucket,
-                        Instant.ofEpochMilli(ep.lastEnd),
-                        AuthEvents.rate(ep.last, bucketMs),
+                        machine.latestBucket(ep),
                         against));
         evidence.add(
                 String.format(
                         Locale.ROOT,
-                        "spiking since %s (sustain %s); peak %s at %s; %,d failures since, %,d"
-                                + " above the baseline",
-                        Instant.ofEpochMilli(ep.onset),
-                        DurationText.format(settings.sustain()),
-                        AuthEvents.rate(ep.peak, bucketMs),
-                        Instant.ofEpochMilli(ep.peakTs),
-                        ep.failures,
-                        Math.round(ep.failures - ep.expected)));
-        evidence.add("callee " + shares(ep.callees, ep.failures));
-        evidence.add("top errors " + shares(ep.errors, ep.failures));
+                        "%s; %,d failures since, %,d above the baseline",
+                        machine.since("spiking", ep),
+                        ep.events,
+                        Math.round(ep.events - ep.expected)));
+        evidence.add("callee " + shares(ep.callees, ep.events));
+        evidence.add("top errors " + shares(ep.errors, ep.events));
         if (!s.callerKnown) {
             evidence.add(
                     "the events name no caller: counted under the service that logged them, "
@@ -408,34 +326,8 @@ public class AuthFailureDetector extends AuthDetector {
         return String.join("; ", parts);
     }
 
-    private void emit(
-            Collector<Signal> out,
-            AuthCallerState s,
-            String subject,
-            AuthFailureEpisode ep,
-            SignalState signalState,
-            long ts,
-            List<String> evidence) {
+    private void emit(Collector<Signal> out, Signal signal) {
         signalsOut.inc();
-        out.collect(
-                new Signal(
-                        ep.signalId,
-                        SignalKind.AUTH_FAILURES,
-                        environment,
-                        s.service,
-                        subject,
-                        signalState,
-                        ts,
-                        ep.onset,
-                        ep.peakTs,
-                        AuthEvents.perSecond(ep.peak, bucketMs),
-                        AuthEvents.perSecond(ep.last, bucketMs),
-                        AuthEvents.perSecond(ep.lastExpected, bucketMs),
-                        ep.peak / Math.max(ep.lastExpected, 1.0),
-                        settings.severity(),
-                        evidence,
-                        signalState == SignalState.CLEAR
-                                ? ep.calmSince >= 0 ? ep.calmSince : ts
-                                : -1));
+        out.collect(signal);
     }
 }

@@ -35,8 +35,11 @@ import org.apache.flink.util.Collector;
  * (a timer at its end) it is <em>stormy</em> if (a) its count is at least {@code minDeviation}
  * robust z-scores and {@code minRatio} times above the {@link Baseline}'s expectation, and (b)
  * above active sessions / token lifetime × {@code slack}: a session needs about one refresh per
- * lifetime. Active sessions are the distinct session ids of LOGIN, REFRESH and REFRESH_ERROR events
- * in the last lifetime ({@link SlidingDistinctCount}, fixed memory). A bucket is <em>calm</em> at
+ * lifetime. Active sessions are those holding a token: the distinct session ids of LOGIN, REFRESH,
+ * REFRESH_ERROR and LOGOUT events in the last lifetime, less the ids that logged out in it (two
+ * {@link SlidingDistinctCount}s, fixed memory). Counting every session seen in a lifetime instead
+ * counted those that had ended too: with sessions not much longer than a token, up to half as many
+ * again, and a loop of half again the normal refreshes went unflagged. A bucket is <em>calm</em> at
  * or below {@code clearRatio} times the baseline, or within one refresh per session and lifetime.
  *
  * <p>Stormy buckets for {@code sustain} open the signal (onset: the first of them); an open signal
@@ -50,9 +53,9 @@ import org.apache.flink.util.Collector;
  * (calm ones), so each value's share of the <em>excess</em> over the baseline can be given. The
  * baseline and the reference learn only outside episodes.
  *
- * <p>State: one fixed-size {@link RefreshStormState} per token service, plus a {@link
- * RefreshStormEpisode} only while a storm is pending or open. Timers: one per bucket that saw an
- * event, and one no-data timer per episode.
+ * <p>State: one fixed-size {@link RefreshStormState} per token service, plus a {@link AuthEpisode}
+ * only while a storm is pending or open. Timers: one per bucket that saw an event, and one no-data
+ * timer per episode.
  */
 public class RefreshStormDetector extends AuthDetector {
     private static final long serialVersionUID = 1L;
@@ -62,27 +65,33 @@ public class RefreshStormDetector extends AuthDetector {
 
     private static final long TIMER_ROUNDING_MS = 1000;
 
-    private final String environment;
+    /** The signal's subject: every refresh storm is one of REFRESH events. */
+    private static final String SUBJECT = "REFRESH";
+
     private final RefreshStormSettings settings;
     private final Baseline baseline;
     private final long bucketMs;
     private final long lifetimeMs;
+    private final EpisodeMachine machine;
 
     private transient ValueState<RefreshStormState> state;
-    private transient ValueState<RefreshStormEpisode> episode;
+    private transient ValueState<AuthEpisode> episode;
     private transient Counter signalsOut;
 
     public RefreshStormDetector(String environment, RefreshStormSettings settings) {
-        this.environment = environment;
         this.settings = settings;
         this.baseline = new Baseline(BaselineSettings.DEFAULTS);
         this.bucketMs = settings.bucket().toMillis();
         this.lifetimeMs = settings.tokenLifetime().toMillis();
+        this.machine = new EpisodeMachine(SignalKind.REFRESH_STORM, environment, settings);
     }
 
-    /** Whether the detector needs the event at all: token grants and refreshes. */
+    /**
+     * Whether the detector needs the event at all: token grants and refreshes, and logouts, which
+     * end a session before its token expires.
+     */
     public static boolean watches(AuthEvent e) {
-        return e.type() == AuthEventType.LOGIN || isRefresh(e);
+        return e.type() == AuthEventType.LOGIN || e.type() == AuthEventType.LOGOUT || isRefresh(e);
     }
 
     private static boolean isRefresh(AuthEvent e) {
@@ -107,9 +116,9 @@ public class RefreshStormDetector extends AuthDetector {
     }
 
     /** The episode state; TTL is a backstop only: every episode ends by CLEAR or no data. */
-    public static ValueStateDescriptor<RefreshStormEpisode> episodeDescriptor() {
-        ValueStateDescriptor<RefreshStormEpisode> d =
-                new ValueStateDescriptor<>("refresh-storm-episode", RefreshStormEpisode.class);
+    public static ValueStateDescriptor<AuthEpisode> episodeDescriptor() {
+        ValueStateDescriptor<AuthEpisode> d =
+                new ValueStateDescriptor<>("refresh-storm-episode", AuthEpisode.class);
         d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(7)).build());
         return d;
     }
@@ -129,6 +138,11 @@ public class RefreshStormDetector extends AuthDetector {
         }
         s.lastSeen = ts;
         s.sessions.add(ts, e.sessionId());
+        if (e.type() == AuthEventType.LOGOUT) {
+            // A state restored from before logouts were counted has no sketch for them yet.
+            if (s.loggedOut == null) s.loggedOut = sessionWindow();
+            s.loggedOut.add(ts, e.sessionId());
+        }
         if (isRefresh(e)) {
             s.bucketRefreshes++;
             s.bucket.add(e);
@@ -155,7 +169,7 @@ public class RefreshStormDetector extends AuthDetector {
             return;
         }
         state.update(s);
-        RefreshStormEpisode ep = episode.value();
+        AuthEpisode ep = episode.value();
         if (ep == null) return;
         if (ep.open) {
             List<String> evidence = evidence(s, ep);
@@ -165,7 +179,16 @@ public class RefreshStormDetector extends AuthDetector {
                             "no token events since %s (no-data limit %s)",
                             Instant.ofEpochMilli(s.lastSeen),
                             DurationText.format(settings.noDataAfter())));
-            emit(out, s, ep, SignalState.CLEAR, timestamp, evidence);
+            emit(
+                    out,
+                    machine.signal(
+                            ep,
+                            s.service,
+                            SUBJECT,
+                            SignalState.CLEAR,
+                            timestamp,
+                            evidence,
+                            s.lastSeen));
         }
         episode.clear();
     }
@@ -174,11 +197,27 @@ public class RefreshStormDetector extends AuthDetector {
         RefreshStormState s = new RefreshStormState();
         s.service = service;
         s.baseline = new BaselineState();
-        s.sessions = new SlidingDistinctCount(settings.tokenLifetime(), SESSION_PANES);
+        s.sessions = sessionWindow();
+        s.loggedOut = sessionWindow();
         s.bucket = new HeavyHitters(settings.heavyHitters());
         s.reference = new HeavyHitters(settings.heavyHitters());
         s.previousReference = new HeavyHitters(settings.heavyHitters());
         return s;
+    }
+
+    private SlidingDistinctCount sessionWindow() {
+        return new SlidingDistinctCount(settings.tokenLifetime(), SESSION_PANES);
+    }
+
+    /**
+     * Sessions that hold a token at {@code now}: those seen in the last token lifetime (a live
+     * session refreshes within every lifetime) less those that logged out in it. Both sketches
+     * cover the same panes, so a session's logout is in the window whenever its last grant is. A
+     * session that ends without a logout counts until its last token expires.
+     */
+    private static double liveSessions(RefreshStormState s, long now) {
+        double seen = s.sessions.estimate(now);
+        return s.loggedOut == null ? seen : Math.max(0, seen - s.loggedOut.estimate(now));
     }
 
     /** Judges the bucket being counted, then starts afresh; the caller writes {@code s} back. */
@@ -187,7 +226,7 @@ public class RefreshStormDetector extends AuthDetector {
         long start = s.bucketStart;
         long end = start + bucketMs;
         long n = s.bucketRefreshes;
-        double sessions = s.sessions.estimate(end - 1);
+        double sessions = liveSessions(s, end - 1);
         double perLifetime = sessions * bucketMs / lifetimeMs; // one refresh per session
         double allowed = perLifetime * settings.slack();
         Score score = baseline.score(s.baseline, start, n);
@@ -199,15 +238,14 @@ public class RefreshStormDetector extends AuthDetector {
                         && n > allowed;
         boolean calm = !score.warm() || ratio <= settings.clearRatio() || n <= perLifetime;
 
-        RefreshStormEpisode ep = episode.value();
-        if (ep != null && !ep.open && !stormy) {
+        AuthEpisode ep = episode.value();
+        if (EpisodeMachine.breaks(ep, stormy)) {
             // Not sustained: a short spike. Forget it; this bucket is judged as a normal one.
             dropEpisode(ctx, s);
             ep = null;
         }
         if (ep == null && stormy) {
-            ep = new RefreshStormEpisode();
-            ep.onset = start;
+            ep = EpisodeMachine.start(start);
             ep.hitters = new HeavyHitters(settings.heavyHitters());
             armNoDataTimer(ctx, s);
         }
@@ -224,86 +262,22 @@ public class RefreshStormDetector extends AuthDetector {
                 s.referenceBuckets = 0;
             }
         } else {
-            record(ep, s, end, n, score, sessions, allowed);
-            if (!ep.open) {
-                if (end - ep.onset >= settings.sustain().toMillis()) {
-                    ep.open = true;
-                    ep.signalId =
-                            "refresh-storm:"
-                                    + environment
-                                    + ":"
-                                    + s.service
-                                    + "/REFRESH:"
-                                    + ep.onset;
-                    emit(out, s, ep, SignalState.OPEN, end, evidence(s, ep));
-                    ep.reportedPeak = ep.peak;
-                    ep.reportedAt = end;
-                }
-                episode.update(ep);
-            } else if (calm) {
-                if (ep.calmSince < 0) ep.calmSince = start;
-                if (end - ep.calmSince >= settings.clearAfter().toMillis()) {
-                    List<String> evidence = evidence(s, ep);
-                    evidence.add(
-                            String.format(
-                                    Locale.ROOT,
-                                    "calm since %s (clear after %s)",
-                                    Instant.ofEpochMilli(ep.calmSince),
-                                    DurationText.format(settings.clearAfter())));
-                    emit(out, s, ep, SignalState.CLEAR, end, evidence);
-                    dropEpisode(ctx, s);
-                } else {
-                    reportIfDue(out, s, ep, end);
-                    episode.update(ep);
-                }
+            EpisodeMachine.record(ep, end, n, score.expected(), score.deviation());
+            ep.hitters.merge(s.bucket);
+            ep.lastSessions = sessions;
+            ep.lastAllowed = allowed;
+            Signal report =
+                    machine.judge(ep, calm, start, end, s.service, SUBJECT, e -> evidence(s, e));
+            if (report != null) emit(out, report);
+            if (report != null && report.state() == SignalState.CLEAR) {
+                dropEpisode(ctx, s);
             } else {
-                ep.calmSince = -1;
-                if (ep.peak >= AuthEvents.UPDATE_STEP * ep.reportedPeak) {
-                    emit(out, s, ep, SignalState.UPDATE, end, evidence(s, ep));
-                    ep.reportedPeak = ep.peak;
-                    ep.reportedAt = end;
-                } else {
-                    reportIfDue(out, s, ep, end);
-                }
                 episode.update(ep);
             }
         }
         s.bucket.clear();
         s.bucketRefreshes = 0;
         s.bucketStart = -1;
-    }
-
-    /** An UPDATE with the current rate when the last report is reportEvery old. */
-    private void reportIfDue(
-            Collector<Signal> out, RefreshStormState s, RefreshStormEpisode ep, long end) {
-        if (end - ep.reportedAt >= settings.reportEvery().toMillis()) {
-            emit(out, s, ep, SignalState.UPDATE, end, evidence(s, ep));
-            ep.reportedAt = end;
-        }
-    }
-
-    private void record(
-            RefreshStormEpisode ep,
-            RefreshStormState s,
-            long end,
-            long n,
-            Score score,
-            double sessions,
-            double allowed) {
-        ep.hitters.merge(s.bucket);
-        ep.buckets++;
-        ep.refreshes += n;
-        ep.expected += score.expected();
-        if (n > ep.peak) {
-            ep.peak = n;
-            ep.peakTs = end;
-        }
-        ep.lastEnd = end;
-        ep.last = n;
-        ep.lastExpected = score.expected();
-        ep.lastDeviation = score.deviation();
-        ep.lastSessions = sessions;
-        ep.lastAllowed = allowed;
     }
 
     private void armNoDataTimer(OnTimerContext ctx, RefreshStormState s) {
@@ -322,20 +296,15 @@ public class RefreshStormDetector extends AuthDetector {
     }
 
     /** The facts every report carries: the latest bucket, the allowance, the heavy hitters. */
-    private List<String> evidence(RefreshStormState s, RefreshStormEpisode ep) {
+    private List<String> evidence(RefreshStormState s, AuthEpisode ep) {
         List<String> evidence = new ArrayList<>(8);
         evidence.add(
                 String.format(
                         Locale.ROOT,
-                        "%,d refreshes in the %s to %s: %s, %s the baseline of %s (deviation"
-                                + " %.1f)",
+                        "%,d refreshes %s, %s",
                         ep.last,
-                        DurationText.format(settings.bucket()),
-                        Instant.ofEpochMilli(ep.lastEnd),
-                        AuthEvents.rate(ep.last, bucketMs),
-                        times(AuthEvents.ratio(ep.last, ep.lastExpected)),
-                        AuthEvents.rate(ep.lastExpected, bucketMs),
-                        ep.lastDeviation));
+                        machine.latestBucket(ep),
+                        machine.againstBaseline(ep)));
         evidence.add(
                 String.format(
                         Locale.ROOT,
@@ -345,20 +314,13 @@ public class RefreshStormDetector extends AuthDetector {
                         AuthEvents.rate(ep.lastAllowed, bucketMs),
                         Math.round(ep.lastSessions),
                         num(settings.slack())));
-        evidence.add(
-                String.format(
-                        Locale.ROOT,
-                        "stormy since %s (sustain %s); peak %s at %s",
-                        Instant.ofEpochMilli(ep.onset),
-                        DurationText.format(settings.sustain()),
-                        AuthEvents.rate(ep.peak, bucketMs),
-                        Instant.ofEpochMilli(ep.peakTs)));
-        long excess = Math.round(ep.refreshes - ep.expected);
+        evidence.add(machine.since("stormy", ep));
+        long excess = Math.round(ep.events - ep.expected);
         evidence.add(
                 String.format(
                         Locale.ROOT,
                         "%,d refreshes since %s, %,d of them above the baseline",
-                        ep.refreshes,
+                        ep.events,
                         Instant.ofEpochMilli(ep.onset),
                         excess));
         if (excess > 0) {
@@ -373,39 +335,9 @@ public class RefreshStormDetector extends AuthDetector {
         return evidence;
     }
 
-    private void emit(
-            Collector<Signal> out,
-            RefreshStormState s,
-            RefreshStormEpisode ep,
-            SignalState signalState,
-            long ts,
-            List<String> evidence) {
+    private void emit(Collector<Signal> out, Signal signal) {
         signalsOut.inc();
-        double baselineRate = AuthEvents.perSecond(ep.lastExpected, bucketMs);
-        out.collect(
-                new Signal(
-                        ep.signalId,
-                        SignalKind.REFRESH_STORM,
-                        environment,
-                        s.service,
-                        "REFRESH",
-                        signalState,
-                        ts,
-                        ep.onset,
-                        ep.peakTs,
-                        AuthEvents.perSecond(ep.peak, bucketMs),
-                        AuthEvents.perSecond(ep.last, bucketMs),
-                        baselineRate,
-                        ep.peak / Math.max(ep.lastExpected, 1.0),
-                        settings.severity(),
-                        evidence,
-                        signalState == SignalState.CLEAR
-                                ? ep.calmSince >= 0 ? ep.calmSince : s.lastSeen
-                                : -1));
-    }
-
-    private static String times(double ratio) {
-        return Double.isInfinite(ratio) ? "above" : String.format(Locale.ROOT, "%.1f×", ratio);
+        out.collect(signal);
     }
 
     private static String num(double v) {

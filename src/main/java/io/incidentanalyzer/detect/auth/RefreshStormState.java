@@ -26,8 +26,14 @@ public class RefreshStormState {
     /** The no-data timer of the episode (pending or open storm), or -1 when there is none. */
     public long noDataTimer = -1;
 
-    /** Distinct sessions that got or renewed a token in the last token lifetime. */
+    /** Distinct sessions that got, renewed or gave up a token in the last token lifetime. */
     public SlidingDistinctCount sessions;
+
+    /**
+     * Distinct sessions that logged out in the last token lifetime: not active any more. Null in a
+     * state restored from before logouts were counted, until the first one.
+     */
+    public SlidingDistinctCount loggedOut;
 
     /** The bucket's refreshes, folded into the reference or an episode when it closes. */
     public HeavyHitters bucket;

@@ -2,8 +2,8 @@ package io.incidentanalyzer.bench.jmh;
 
 import io.incidentanalyzer.config.AuthFailureSettings;
 import io.incidentanalyzer.detect.auth.AuthCallerState;
+import io.incidentanalyzer.detect.auth.AuthEpisode;
 import io.incidentanalyzer.detect.auth.AuthFailureDetector;
-import io.incidentanalyzer.detect.auth.AuthFailureEpisode;
 import io.incidentanalyzer.model.AuthEvent;
 import io.incidentanalyzer.model.AuthEventType;
 import io.incidentanalyzer.model.Signal;
@@ -121,7 +121,7 @@ public class AuthFailureDetectorBenchmark {
                                 VoidNamespaceSerializer.INSTANCE,
                                 AuthFailureDetector.stateDescriptor())
                         .value();
-        AuthFailureEpisode episode =
+        AuthEpisode episode =
                 backend.getPartitionedState(
                                 VoidNamespace.INSTANCE,
                                 VoidNamespaceSerializer.INSTANCE,
@@ -129,9 +129,9 @@ public class AuthFailureDetectorBenchmark {
                         .get("MISSING_TOKEN");
         System.out.printf(
                 Locale.ROOT,
-                "AuthCallerState %,d bytes, AuthFailureEpisode %,d bytes (signals %d)%n",
+                "AuthCallerState %,d bytes, AuthEpisode %,d bytes (signals %d)%n",
                 StateBytes.of(AuthCallerState.class, state),
-                StateBytes.of(AuthFailureEpisode.class, episode),
+                StateBytes.of(AuthEpisode.class, episode),
                 h.extractOutputValues().size());
         h.close();
     }

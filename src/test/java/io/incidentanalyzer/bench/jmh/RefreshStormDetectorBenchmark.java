@@ -1,8 +1,8 @@
 package io.incidentanalyzer.bench.jmh;
 
 import io.incidentanalyzer.config.RefreshStormSettings;
+import io.incidentanalyzer.detect.auth.AuthEpisode;
 import io.incidentanalyzer.detect.auth.RefreshStormDetector;
-import io.incidentanalyzer.detect.auth.RefreshStormEpisode;
 import io.incidentanalyzer.detect.auth.RefreshStormState;
 import io.incidentanalyzer.detect.sketch.SpaceSaving;
 import io.incidentanalyzer.model.AuthEvent;
@@ -216,7 +216,7 @@ public class RefreshStormDetectorBenchmark {
                                     VoidNamespaceSerializer.INSTANCE,
                                     RefreshStormDetector.stateDescriptor())
                             .value();
-            RefreshStormEpisode episode =
+            AuthEpisode episode =
                     backend.getPartitionedState(
                                     VoidNamespace.INSTANCE,
                                     VoidNamespaceSerializer.INSTANCE,
@@ -224,12 +224,12 @@ public class RefreshStormDetectorBenchmark {
                             .value();
             System.out.printf(
                     Locale.ROOT,
-                    "%,d distinct clients: RefreshStormState %,d bytes, RefreshStormEpisode %,d"
+                    "%,d distinct clients: RefreshStormState %,d bytes, AuthEpisode %,d"
                             + " bytes (signals so far %d), one SpaceSaving(64) of client ids %,d"
                             + " bytes%n",
                     distinct,
                     StateBytes.of(RefreshStormState.class, state),
-                    episode == null ? 0 : StateBytes.of(RefreshStormEpisode.class, episode),
+                    episode == null ? 0 : StateBytes.of(AuthEpisode.class, episode),
                     signals,
                     StateBytes.of(SpaceSaving.class, episode.hitters.clientId));
             h.close();

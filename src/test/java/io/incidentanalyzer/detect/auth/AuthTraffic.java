@@ -60,6 +60,65 @@ final class AuthTraffic {
         return this;
     }
 
+    /**
+     * {@code n} sessions at any time in [{@code fromS}, {@code toS}), each {@code lengthS} long: it
+     * logs in, refreshes once per {@link #REFRESH_PERIOD_S}, and logs out at its end, when a new
+     * session of its slot logs in. The slots' ages are spread evenly, so the churn is steady.
+     */
+    AuthTraffic churning(int n, String client, String version, long fromS, long toS, long lengthS) {
+        return churning(n, client, version, fromS, toS, lengthS, Long.MAX_VALUE, 0);
+    }
+
+    /**
+     * As {@link #churning(int, String, String, long, long, long)}, but from {@code loopFromS} on
+     * every session refreshes every {@code loopEveryS} seconds instead, the slots' phases spread
+     * evenly over that period: a client release that refreshes too often.
+     */
+    AuthTraffic churning(
+            int n,
+            String client,
+            String version,
+            long fromS,
+            long toS,
+            long lengthS,
+            long loopFromS,
+            long loopEveryS) {
+        long from = t(fromS);
+        long to = t(toS);
+        long length = lengthS * 1000;
+        long period = REFRESH_PERIOD_S * 1000;
+        long loopFrom = loopFromS == Long.MAX_VALUE ? Long.MAX_VALUE : t(loopFromS);
+        long every = loopEveryS * 1000;
+        for (int i = 0; i < n; i++) {
+            int j = 0;
+            for (long start = from - i * length / n; start < to; start += length, j++) {
+                String id = client + "-" + i + "-" + j;
+                long end = start + length;
+                List<Long> refreshes = new ArrayList<>();
+                for (long r = start + period; r < end && r < loopFrom; r += period) {
+                    refreshes.add(r);
+                }
+                if (loopFrom < end) {
+                    // On the loop's grid: one refresh per loop period and slot, at the slot's
+                    // phase.
+                    long r = loopFrom + i * every / n;
+                    while (r <= start) r += every;
+                    for (; r < end; r += every) refreshes.add(r);
+                }
+                if (start >= from) {
+                    events.add(event(start, AuthEventType.LOGIN, client, version, id, null, null));
+                }
+                for (long r : refreshes) {
+                    if (r >= from && r < to) events.add(refresh(r, client, version, id));
+                }
+                if (end >= from && end < to) {
+                    events.add(event(end, AuthEventType.LOGOUT, client, version, id, null, null));
+                }
+            }
+        }
+        return this;
+    }
+
     /** {@code n} sessions that refresh every {@code everyS} seconds in [fromS, toS). */
     AuthTraffic looping(int n, String client, String version, long fromS, long toS, long everyS) {
         for (int i = 0; i < n; i++) {

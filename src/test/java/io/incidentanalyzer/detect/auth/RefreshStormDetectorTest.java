@@ -170,6 +170,52 @@ class RefreshStormDetectorTest {
         }
     }
 
+    /**
+     * Sessions of 30 minutes with the 15-minute tokens: of the sessions seen in the last lifetime a
+     * third have logged out by now. From minute 40 one client's release refreshes every 200 s
+     * instead of every 14 minutes: 48 refreshes per 10 s instead of 20, a loop far milder than a
+     * refresh every 10 s.
+     */
+    private static List<AuthEvent> churningHour(boolean mildLoop) {
+        return traffic()
+                .churning(1080, "web", "2024.02.09", 0, 3600, 1800)
+                .churning(
+                        720,
+                        "ios",
+                        "3.15.0",
+                        0,
+                        3600,
+                        1800,
+                        mildLoop ? STORM_S : Long.MAX_VALUE,
+                        200)
+                .events();
+    }
+
+    @Test
+    void aMildLoopOpensAStormAgainstTheSessionsLiveNowNotAllSeenInALifetime() throws Exception {
+        play(harness, churningHour(true), LAG_MS, t(3600));
+
+        assertThat(signals()).as("a storm opens").isNotEmpty();
+        Signal open = signals().get(0);
+        assertThat(open.state()).isEqualTo(SignalState.OPEN);
+        assertThat(open.onset()).isEqualTo(t(STORM_S));
+        assertThat(open.value()).as("48 refreshes per 10 s").isEqualTo(4.8);
+        assertThat(activeSessions(open))
+                .as(
+                        "the 1,800 sessions logged in, not the 2,700 seen in the last lifetime"
+                                + " (a difference of two sketches of about 2.3% error each)")
+                .isBetween(1650L, 1950L);
+        assertThat(open.evidence())
+                .anySatisfy(e -> assertThat(e).startsWith("clientVersion 3.15.0: 100% of the"));
+    }
+
+    @Test
+    void churningSessionsWithoutALoopAreNoStorm() throws Exception {
+        play(harness, churningHour(false), LAG_MS, t(3600));
+
+        assertThat(signals()).isEmpty();
+    }
+
     @Test
     void quietOnNormalTrafficWithChurn() throws Exception {
         List<AuthEvent> events =
