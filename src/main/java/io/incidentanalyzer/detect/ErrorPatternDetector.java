@@ -84,7 +84,7 @@ public class ErrorPatternDetector extends EventTimeOrderedFunction<LogEvent, Sig
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
-        miner = new TemplateMiner(settings.similarity(), settings.depth(), settings.maxTemplates());
+        miner = TemplateMiner.of(settings);
         baseline = new Baseline(baselineSettings(settings));
         levels = new HashSet<>(settings.levels());
         bucketMs = settings.bucket().toMillis();

@@ -1,5 +1,6 @@
 package io.incidentanalyzer.detect;
 
+import io.incidentanalyzer.config.ErrorPatternSettings;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,11 @@ public final class TemplateMiner implements Serializable {
         this.similarity = similarity;
         this.depth = depth;
         this.maxTemplates = maxTemplates;
+    }
+
+    /** The miner the error-pattern detector uses with these settings. */
+    public static TemplateMiner of(ErrorPatternSettings settings) {
+        return new TemplateMiner(settings.similarity(), settings.depth(), settings.maxTemplates());
     }
 
     /** Adds a message at event time {@code ts} to the book: joins a template or starts one. */
