@@ -22,6 +22,12 @@ public class LogTemplate {
     public long lastSeen = -1;
     public long total;
 
+    /**
+     * Lines decayed with the half-life, as of {@code lastSeen}: the template's recent rate, by
+     * which the rarest is dropped when the book is full.
+     */
+    public double weight;
+
     /** The latest line of the template (shortened), shown as the example in evidence. */
     public String example;
 

@@ -2,7 +2,9 @@ package io.incidentanalyzer.detect;
 
 import io.incidentanalyzer.config.ErrorPatternSettings;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -17,9 +19,12 @@ import java.util.List;
  * <p>The tree is kept flat: a template's leaf never changes (every message in a leaf shares its
  * path, so merging never touches the leading tokens), so each template stores a hash of its path
  * and a lookup scans the service's templates, at most {@code maxTemplates}, comparing that hash
- * first. Bounded: past {@code maxTemplates} the least recently seen template is dropped (the caller
- * counts it), and a template has at most {@link #MAX_TOKENS} tokens of at most {@value
- * #MAX_TOKEN_CHARS} characters.
+ * first. Bounded without dropping templates in use: a template not seen for {@code forgetAfter}
+ * (event time) is dropped, and when a new template finds {@code maxTemplates} in the book, the one
+ * with the lowest recent rate (its lines decayed with {@code halfLife}) makes room, so a flood of
+ * one-off lines pushes out one-off lines, not the shapes the service writes all the time. The
+ * caller counts what is dropped. A template has at most {@link #MAX_TOKENS} tokens of at most
+ * {@value #MAX_TOKEN_CHARS} characters.
  *
  * <p>Stateless itself: the templates live in a {@link TemplateBook} the caller keeps per service.
  */
@@ -34,37 +39,67 @@ public final class TemplateMiner implements Serializable {
     /** A longer token is taken for a blob or an id and masked. */
     static final int MAX_TOKEN_CHARS = 64;
 
+    private static final double LN2 = Math.log(2);
+
     private final double similarity;
     private final int depth;
     private final int maxTemplates;
+    private final long forgetAfterMs;
+    private final double halfLifeMs;
 
     /**
      * What {@link #learn} did with a message.
      *
      * @param template the template the message joined or started
      * @param created whether the message started it
-     * @param evicted the template dropped to make room, or null
+     * @param evicted the templates dropped on the way (forgotten, or the rarest to make room)
      */
-    public record Learned(LogTemplate template, boolean created, LogTemplate evicted) {}
+    public record Learned(LogTemplate template, boolean created, List<LogTemplate> evicted) {}
 
-    public TemplateMiner(double similarity, int depth, int maxTemplates) {
+    public TemplateMiner(
+            double similarity,
+            int depth,
+            int maxTemplates,
+            Duration forgetAfter,
+            Duration halfLife) {
         this.similarity = similarity;
         this.depth = depth;
         this.maxTemplates = maxTemplates;
+        this.forgetAfterMs = forgetAfter.toMillis();
+        this.halfLifeMs = Math.max(1, halfLife.toMillis());
     }
 
     /** The miner the error-pattern detector uses with these settings. */
     public static TemplateMiner of(ErrorPatternSettings settings) {
-        return new TemplateMiner(settings.similarity(), settings.depth(), settings.maxTemplates());
+        return new TemplateMiner(
+                settings.similarity(),
+                settings.depth(),
+                settings.maxTemplates(),
+                settings.forgetAfter(),
+                settings.halfLife());
     }
 
-    /** Adds a message at event time {@code ts} to the book: joins a template or starts one. */
+    /**
+     * Adds a message at event time {@code ts} to the book: joins a template or starts one. On the
+     * way it drops the templates not seen for {@code forgetAfter}, and, when a new template finds
+     * the book full, the one with the lowest recent rate.
+     */
     public Learned learn(TemplateBook book, String message, long ts) {
         String[] tokens = tokenize(message);
         int path = path(tokens, depth);
         LogTemplate best = null;
         int bestSame = -1;
-        for (LogTemplate t : book.templates) {
+        List<LogTemplate> evicted = List.of();
+        LogTemplate rarest = null;
+        for (Iterator<LogTemplate> it = book.templates.iterator(); it.hasNext(); ) {
+            LogTemplate t = it.next();
+            if (ts - t.lastSeen >= forgetAfterMs) {
+                it.remove();
+                if (evicted.isEmpty()) evicted = new ArrayList<>(2);
+                evicted.add(t);
+                continue;
+            }
+            if (rarest == null || rate(t) < rate(rarest)) rarest = t;
             if (t.path != path || t.tokens.length != tokens.length || !samePath(t.tokens, tokens)) {
                 continue;
             }
@@ -77,12 +112,12 @@ public final class TemplateMiner implements Serializable {
         if (best != null && bestSame >= similarity * tokens.length) {
             generalize(best.tokens, tokens);
             seen(best, ts);
-            return new Learned(best, false, null);
+            return new Learned(best, false, evicted);
         }
-        LogTemplate evicted = null;
-        if (book.templates.size() >= maxTemplates) {
-            evicted = leastRecentlySeen(book.templates);
-            book.templates.remove(evicted);
+        if (book.templates.size() >= maxTemplates && rarest != null) {
+            book.templates.remove(rarest);
+            if (evicted.isEmpty()) evicted = new ArrayList<>(1);
+            evicted.add(rarest);
         }
         LogTemplate t = new LogTemplate();
         t.id = book.nextId++;
@@ -94,7 +129,19 @@ public final class TemplateMiner implements Serializable {
         return new Learned(t, true, evicted);
     }
 
-    private static void seen(LogTemplate t, long ts) {
+    /**
+     * The template's rate now, as a log: its lines decayed with {@code halfLife}, in a form that
+     * does not depend on now (log2 of the decayed count at {@code lastSeen}, plus {@code lastSeen}
+     * in half-lives), so that templates compare by it whenever they were last seen. Ties: the first
+     * in the list, the older template.
+     */
+    private double rate(LogTemplate t) {
+        return Math.log(t.weight) / LN2 + t.lastSeen / halfLifeMs;
+    }
+
+    private void seen(LogTemplate t, long ts) {
+        double elapsed = t.total == 0 ? 0 : Math.max(0, ts - t.lastSeen) / halfLifeMs;
+        t.weight = t.weight * Math.pow(2, -elapsed) + 1;
         t.lastSeen = Math.max(t.lastSeen, ts);
         t.total++;
     }
@@ -118,14 +165,6 @@ public final class TemplateMiner implements Serializable {
         for (int i = 0; i < template.length; i++) {
             if (!template[i].equals(message[i])) template[i] = WILDCARD;
         }
-    }
-
-    private static LogTemplate leastRecentlySeen(List<LogTemplate> templates) {
-        LogTemplate oldest = templates.get(0);
-        for (LogTemplate t : templates) {
-            if (t.lastSeen < oldest.lastSeen) oldest = t; // ties: the first, the older id
-        }
-        return oldest;
     }
 
     /** The parse-tree leaf of a message: its token count and first {@code depth} tokens. */

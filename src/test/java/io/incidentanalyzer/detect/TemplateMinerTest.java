@@ -2,11 +2,13 @@ package io.incidentanalyzer.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.incidentanalyzer.config.ErrorPatternSettings;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The Drain-style miner on its own: masking, merging, keeping apart, and its bound. */
 class TemplateMinerTest {
-    private final TemplateMiner miner = new TemplateMiner(0.5, 2, 100);
+    private final TemplateMiner miner = TemplateMiner.of(ErrorPatternSettings.defaults());
     private final TemplateBook book = new TemplateBook();
 
     private LogTemplate learn(String message, long ts) {
@@ -98,27 +100,80 @@ class TemplateMinerTest {
     }
 
     @Test
-    void theBoundHoldsByDroppingTheLeastRecentlySeen() {
-        TemplateMiner small = new TemplateMiner(0.5, 2, 3);
-        small.learn(book, "alpha one happened", 1);
-        small.learn(book, "beta two happened", 2);
-        small.learn(book, "gamma three happened", 3);
-        small.learn(book, "alpha one happened", 4); // alpha is fresh again; beta is the oldest
+    void whenTheBookIsFullTheRarestIsDroppedNotTheLeastRecent() {
+        TemplateMiner small = new TemplateMiner(0.5, 2, 3, Duration.ofDays(1), Duration.ofHours(1));
+        for (int i = 0; i < 5; i++) small.learn(book, "alpha one happened", i);
+        small.learn(book, "beta two happened", 10);
+        small.learn(book, "gamma three happened", 20);
 
-        TemplateMiner.Learned delta = small.learn(book, "delta four happened", 5);
+        TemplateMiner.Learned delta = small.learn(book, "delta four happened", 30);
 
         assertThat(delta.created()).isTrue();
-        assertThat(delta.evicted()).isNotNull();
-        assertThat(delta.evicted().text()).isEqualTo("beta two happened");
+        // alpha was seen least recently, but five times: beta, once and older than gamma, goes.
+        assertThat(delta.evicted())
+                .extracting(LogTemplate::text)
+                .containsExactly("beta two happened");
         assertThat(book.templates)
                 .extracting(LogTemplate::text)
                 .containsExactly(
                         "alpha one happened", "gamma three happened", "delta four happened");
-        for (int i = 0; i < 50; i++)
-            small.learn(book, "word" + (char) ('a' + i % 26) + " x" + i, 6 + i);
-        assertThat(book.templates).hasSizeLessThanOrEqualTo(3);
-        // Ids keep counting: a re-learned template is a new one, never a reused id.
+    }
+
+    @Test
+    void aTemplateNotSeenForForgetAfterIsDropped() {
+        TemplateMiner forgetful =
+                new TemplateMiner(0.5, 2, 100, Duration.ofHours(1), Duration.ofHours(1));
+        forgetful.learn(book, "alpha one happened", 0);
+        forgetful.learn(book, "beta two happened", Duration.ofMinutes(30).toMillis());
+
+        TemplateMiner.Learned beta =
+                forgetful.learn(book, "beta two happened", Duration.ofMinutes(61).toMillis());
+
+        assertThat(beta.created()).isFalse();
+        assertThat(beta.evicted())
+                .extracting(LogTemplate::text)
+                .containsExactly("alpha one happened");
+        assertThat(book.templates)
+                .extracting(LogTemplate::text)
+                .containsExactly("beta two happened");
+    }
+
+    /**
+     * A hostile stream, every line a shape of its own, cannot grow the book past its bound, and
+     * cannot push out a template in use: one line in ten is a known shape, and it keeps its
+     * template (one id) throughout, because every one-off line is rarer.
+     */
+    @Test
+    void aStreamOfUniqueLinesStaysBoundedAndKeepsTheTemplatesInUse() {
+        TemplateMiner bounded =
+                new TemplateMiner(0.5, 2, 50, Duration.ofDays(7), Duration.ofHours(2));
+        java.util.Set<Integer> knownIds = new java.util.HashSet<>();
+        int evicted = 0;
+        for (int i = 0; i < 10_000; i++) {
+            long ts = i * 100L;
+            if (i % 10 == 0) {
+                knownIds.add(bounded.learn(book, "request served in 12 ms", ts).template().id);
+            } else {
+                String unique = letters(i);
+                evicted +=
+                        bounded.learn(book, unique + " " + unique + " once", ts).evicted().size();
+            }
+            assertThat(book.templates).hasSizeLessThanOrEqualTo(50);
+        }
+        assertThat(knownIds).hasSize(1);
+        assertThat(evicted).isEqualTo(9_000 - 49);
+        // Ids keep counting: a template learned again is a new one, never a reused id.
         assertThat(book.templates).extracting(t -> t.id).doesNotHaveDuplicates();
+    }
+
+    /** {@code n} in base 26 written with the letters a–z: a word of its own for each number. */
+    private static String letters(int n) {
+        StringBuilder word = new StringBuilder();
+        do {
+            word.append((char) ('a' + n % 26));
+            n /= 26;
+        } while (n > 0);
+        return word.toString();
     }
 
     @Test

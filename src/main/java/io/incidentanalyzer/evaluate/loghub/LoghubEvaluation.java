@@ -63,7 +63,7 @@ public final class LoghubEvaluation {
         long ts = START_MS;
         for (LoghubSystem.Line line : system.lines()) {
             TemplateMiner.Learned learned = miner.learn(book, line.content(), ts);
-            if (learned.evicted() != null) evicted++;
+            evicted += learned.evicted().size();
             joined.add(learned.template());
             events.add(line.eventId());
             truth.add(line.template());

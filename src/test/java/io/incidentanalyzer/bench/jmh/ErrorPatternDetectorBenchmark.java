@@ -125,7 +125,7 @@ public class ErrorPatternDetectorBenchmark {
     /** Checkpointed bytes of one service's templates at the default bound (100 templates). */
     public static void main(String[] args) {
         TemplateBook book = new TemplateBook();
-        TemplateMiner miner = new TemplateMiner(0.5, 2, 100);
+        TemplateMiner miner = TemplateMiner.of(ErrorPatternSettings.defaults());
         ErrorPatternDetectorBenchmark b = new ErrorPatternDetectorBenchmark();
         b.lines = "novel";
         long ts = 1_708_069_500_000L;
