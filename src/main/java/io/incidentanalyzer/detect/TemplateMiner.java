@@ -9,12 +9,12 @@ import java.util.List;
 
 /**
  * Mines log messages into templates online, after Drain (He et al., ICWS 2017): a message is split
- * into tokens, its variable-looking tokens (numbers, ids, hosts, paths, {@code key=value} values)
- * are masked to {@link #WILDCARD} first, and it is compared only with the templates in its
- * parse-tree leaf, the templates of the same token count and the same first {@code depth} tokens.
- * The most similar one there (share of equal tokens at equal positions) takes the message if the
- * share reaches the similarity threshold, and the positions where they differ become wildcards;
- * otherwise the message starts a new template.
+ * into tokens at whitespace and punctuation, its variable parts (numbers, sizes, times, ids, hosts,
+ * paths) masked to {@link #WILDCARD} first ({@link LogTokenizer}), and it is compared only with the
+ * templates in its parse-tree leaf, the templates of the same token count and the same first {@code
+ * depth} tokens. The most similar one there (share of equal tokens at equal positions) takes the
+ * message if the share reaches the similarity threshold, and the positions where they differ become
+ * wildcards; otherwise the message starts a new template.
  *
  * <p>The tree is kept flat: a template's leaf never changes (every message in a leaf shares its
  * path, so merging never touches the leading tokens), so each template stores a hash of its path
@@ -23,8 +23,7 @@ import java.util.List;
  * (event time) is dropped, and when a new template finds {@code maxTemplates} in the book, the one
  * with the lowest recent rate (its lines decayed with {@code halfLife}) makes room, so a flood of
  * one-off lines pushes out one-off lines, not the shapes the service writes all the time. The
- * caller counts what is dropped. A template has at most {@link #MAX_TOKENS} tokens of at most
- * {@value #MAX_TOKEN_CHARS} characters.
+ * caller counts what is dropped. A template has at most {@link LogTokenizer#MAX_TOKENS} tokens.
  *
  * <p>Stateless itself: the templates live in a {@link TemplateBook} the caller keeps per service.
  */
@@ -32,12 +31,6 @@ public final class TemplateMiner implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public static final String WILDCARD = "<*>";
-
-    /** Tokens a template keeps; a longer message ends in one wildcard standing for the rest. */
-    public static final int MAX_TOKENS = 40;
-
-    /** A longer token is taken for a blob or an id and masked. */
-    static final int MAX_TOKEN_CHARS = 64;
 
     private static final double LN2 = Math.log(2);
 
@@ -85,7 +78,8 @@ public final class TemplateMiner implements Serializable {
      * the book full, the one with the lowest recent rate.
      */
     public Learned learn(TemplateBook book, String message, long ts) {
-        String[] tokens = tokenize(message);
+        LogTokenizer.Tokens split = LogTokenizer.tokenize(message);
+        String[] tokens = split.tokens();
         int path = path(tokens, depth);
         LogTemplate best = null;
         int bestSame = -1;
@@ -122,6 +116,7 @@ public final class TemplateMiner implements Serializable {
         LogTemplate t = new LogTemplate();
         t.id = book.nextId++;
         t.tokens = tokens;
+        t.spaces = split.spaces();
         t.path = path;
         t.firstSeen = ts;
         seen(t, ts);
@@ -174,85 +169,5 @@ public final class TemplateMiner implements Serializable {
             h = 31 * h + tokens[i].hashCode();
         }
         return h;
-    }
-
-    /** Splits a message at whitespace and masks each token; at most {@link #MAX_TOKENS}. */
-    public static String[] tokenize(String message) {
-        List<String> out = new ArrayList<>(12);
-        int n = message == null ? 0 : message.length();
-        int i = 0;
-        while (i < n && out.size() <= MAX_TOKENS) {
-            while (i < n && Character.isWhitespace(message.charAt(i))) i++;
-            if (i == n) break;
-            int start = i;
-            while (i < n && !Character.isWhitespace(message.charAt(i))) i++;
-            out.add(mask(message.substring(start, i)));
-        }
-        if (out.size() > MAX_TOKENS) {
-            out = new ArrayList<>(out.subList(0, MAX_TOKENS - 1));
-            out.add(WILDCARD);
-        }
-        return out.toArray(new String[0]);
-    }
-
-    /**
-     * The token, or {@link #WILDCARD} when it looks variable: it holds a digit (numbers, ids, IP
-     * addresses, versions, durations like 30ms), an {@code @}, a URL or a path of two or more
-     * slashes, is a lower-case host name ({@code db-main.internal}) or is very long. In {@code
-     * key=value} only the value is masked.
-     */
-    public static String mask(String token) {
-        if (token.length() > MAX_TOKEN_CHARS) return WILDCARD;
-        int eq = token.indexOf('=');
-        if (eq > 0 && eq < token.length() - 1 && isKey(token, eq)) {
-            return token.substring(0, eq + 1) + WILDCARD;
-        }
-        int slashes = 0;
-        for (int i = 0; i < token.length(); i++) {
-            char c = token.charAt(i);
-            if ((c >= '0' && c <= '9') || c == '@') return WILDCARD;
-            if (c == '/') slashes++;
-        }
-        if (slashes >= 2) return WILDCARD;
-        return isHostName(token) ? WILDCARD : token;
-    }
-
-    private static boolean isKey(String token, int end) {
-        for (int i = 0; i < end; i++) {
-            char c = token.charAt(i);
-            if (!(Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.')) return false;
-        }
-        return true;
-    }
-
-    /**
-     * A lower-case host name, quotes and trailing punctuation aside: labels of letters, digits and
-     * inner hyphens, two or more, the last all letters (so "e.g." and "Foo.Bar" stay words).
-     */
-    static boolean isHostName(String token) {
-        int from = 0;
-        int to = token.length();
-        while (from < to && "'\"([{<".indexOf(token.charAt(from)) >= 0) from++;
-        while (to > from && "'\")]}>,;:.".indexOf(token.charAt(to - 1)) >= 0) to--;
-        int labels = 1;
-        int labelStart = from;
-        boolean lastAllLetters = true;
-        for (int i = from; i < to; i++) {
-            char c = token.charAt(i);
-            if (c == '.') {
-                if (i == labelStart || token.charAt(i - 1) == '-') return false;
-                labels++;
-                labelStart = i + 1;
-                lastAllLetters = true;
-            } else if (c >= 'a' && c <= 'z') {
-                // fine anywhere
-            } else if (c == '-' || (c >= '0' && c <= '9')) {
-                if (c == '-' && i == labelStart) return false;
-                lastAllLetters = false;
-            } else {
-                return false;
-            }
-        }
-        return labels >= 2 && to - labelStart >= 2 && lastAllLetters;
     }
 }

@@ -31,8 +31,8 @@ class LoghubEvaluationTest {
                         + "2,t,alpha service started,E1,alpha service started\n"
                         + "3,t,disk full on volume 7,E2,disk full on volume 7\n"
                         + "4,t,disk full on volume 9,E2,disk full on volume 9\n"
-                        + "5,t,cache warmed in 30 ms,E3,cache warmed in <*> ms\n"
-                        + "6,t,cache warmed in 30 ms,E4,cache warmed in 30 ms\n");
+                        + "5,t,cache warmed for shard 30,E3,cache warmed for shard <*>\n"
+                        + "6,t,cache warmed for shard 30,E4,cache warmed for shard 30\n");
         // The corrections fix E2's template; PA must use them.
         Files.writeString(
                 dir.resolve("Demo_2k.log_structured_corrected.csv"),
@@ -41,8 +41,8 @@ class LoghubEvaluationTest {
                         + "2,t,alpha service started,E1,alpha service started\n"
                         + "3,t,disk full on volume 7,E2,disk full on volume <*>\n"
                         + "4,t,disk full on volume 9,E2,disk full on volume <*>\n"
-                        + "5,t,cache warmed in 30 ms,E3,cache warmed in <*> ms\n"
-                        + "6,t,cache warmed in 30 ms,E4,cache warmed in 30 ms\n");
+                        + "5,t,cache warmed for shard 30,E3,cache warmed for shard <*>\n"
+                        + "6,t,cache warmed for shard 30,E4,cache warmed for shard 30\n");
         return dir;
     }
 
