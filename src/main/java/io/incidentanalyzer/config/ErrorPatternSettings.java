@@ -12,9 +12,9 @@ import java.util.Locale;
  *
  * @param levels log levels whose lines can raise a signal; every line is mined
  * @param similarity share of tokens a message must share with a template to join it (Drain's
- *     similarity threshold)
+ *     similarity threshold); it must also agree wherever both have a constant
  * @param depth leading tokens that, with the token count, pick the templates a message is compared
- *     with (Drain's parse-tree depth below the length level)
+ *     with (Drain's parse-tree depth below the length level; 0: the token count alone)
  * @param maxTemplates templates remembered per service; past it the one with the lowest recent rate
  *     (lines decayed with {@code halfLife}) is dropped
  * @param forgetAfter a template not seen this long is dropped
@@ -47,7 +47,7 @@ public record ErrorPatternSettings(
     public static final List<String> DEFAULT_LEVELS =
             List.of("WARN", "WARNING", "ERROR", "FATAL", "CRITICAL");
     public static final double DEFAULT_SIMILARITY = 0.5;
-    public static final int DEFAULT_DEPTH = 2;
+    public static final int DEFAULT_DEPTH = 0;
     public static final int DEFAULT_MAX_TEMPLATES = 1000;
     public static final Duration DEFAULT_FORGET_AFTER = Duration.ofDays(7);
     public static final Duration DEFAULT_BUCKET = Duration.ofSeconds(10);

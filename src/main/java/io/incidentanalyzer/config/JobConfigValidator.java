@@ -434,7 +434,7 @@ final class JobConfigValidator {
         if (!(e.similarity() > 0 && e.similarity() <= 1)) {
             problem(at + ".similarity", "expected a share above 0 and at most 1, e.g. 0.5");
         }
-        range(at + ".depth", e.depth(), 1, 8, "leading tokens, e.g. 2");
+        range(at + ".depth", e.depth(), 0, 8, "leading tokens, e.g. 0");
         range(
                 at + ".maxTemplates",
                 e.maxTemplates(),

@@ -12,9 +12,12 @@ import java.util.List;
  * into tokens at whitespace and punctuation, its variable parts (numbers, sizes, times, ids, hosts,
  * paths) masked to {@link #WILDCARD} first ({@link LogTokenizer}), and it is compared only with the
  * templates in its parse-tree leaf, the templates of the same token count and the same first {@code
- * depth} tokens. The most similar one there (share of equal tokens at equal positions) takes the
- * message if the share reaches the similarity threshold, and the positions where they differ become
- * wildcards; otherwise the message starts a new template.
+ * depth} tokens (none by default: the first word may be a value too). A template there can take the
+ * message only if they agree at every position where both have a constant: events that differ in
+ * one word ("Connection opened", "Connection closed") stay apart, where Drain's share of equal
+ * tokens would merge them once the rest is long enough. Of those, the one with the most equal
+ * tokens takes the message if they are at least {@code similarity} of its tokens, and the positions
+ * where they differ become wildcards; otherwise the message starts a new template.
  *
  * <p>The tree is kept flat: a template's leaf never changes (every message in a leaf shares its
  * path, so merging never touches the leading tokens), so each template stores a hash of its path
@@ -148,10 +151,19 @@ public final class TemplateMiner implements Serializable {
         return true;
     }
 
+    /**
+     * Tokens equal at equal positions, or -1 when the two disagree where both have a constant: a
+     * message joins a template only where one of them has a wildcard, so events that differ in one
+     * word ("opened" and "closed") stay apart, however long the rest they share.
+     */
     private static int sameTokens(String[] template, String[] message) {
         int same = 0;
         for (int i = 0; i < template.length; i++) {
-            if (template[i].equals(message[i])) same++;
+            if (template[i].equals(message[i])) {
+                same++;
+            } else if (!template[i].equals(WILDCARD) && !message[i].equals(WILDCARD)) {
+                return -1;
+            }
         }
         return same;
     }
