@@ -21,15 +21,19 @@ public class LogTemplate {
     /** Hash of the token count and the leading tokens: the parse-tree leaf the template sits in. */
     public int path;
 
+    /** Hash of the first token when it is a constant, 0 when it is a wildcard (a quick filter). */
+    public int head;
+
     public long firstSeen = -1;
     public long lastSeen = -1;
     public long total;
 
     /**
-     * Lines decayed with the half-life, as of {@code lastSeen}: the template's recent rate, by
-     * which the rarest is dropped when the book is full.
+     * The recent rate, by which the rarest is dropped when the book is full: log2 of the lines
+     * decayed with the half-life to {@code lastSeen}, plus {@code lastSeen} in half-lives (see
+     * {@link TemplateMiner}).
      */
-    public double weight;
+    public double rate;
 
     /** The latest line of the template (shortened), shown as the example in evidence. */
     public String example;

@@ -49,6 +49,31 @@ public final class LogTokenizer {
     /** Cut a word into pieces. */
     private static final String SEPARATORS = "()[]{}<>,;:=\"'|";
 
+    private static final int OPENER = 1;
+    private static final int CLOSER = 2;
+    private static final int SEPARATOR = 4;
+
+    /** {@link #OPENERS}, {@link #CLOSERS} and {@link #SEPARATORS} as bits per ASCII character. */
+    private static final byte[] CLASSES = new byte[128];
+
+    /** One-character tokens, so that punctuation does not cost a string per line. */
+    private static final String[] CHARACTERS = new String[128];
+
+    static {
+        for (char c : OPENERS.toCharArray()) CLASSES[c] |= OPENER;
+        for (char c : CLOSERS.toCharArray()) CLASSES[c] |= CLOSER;
+        for (char c : SEPARATORS.toCharArray()) CLASSES[c] |= SEPARATOR;
+        for (char c = 0; c < 128; c++) CHARACTERS[c] = String.valueOf(c);
+    }
+
+    private static boolean is(char c, int kind) {
+        return c < 128 && (CLASSES[c] & kind) != 0;
+    }
+
+    private static String character(char c) {
+        return c < 128 ? CHARACTERS[c] : String.valueOf(c);
+    }
+
     /** Size and duration units, lower case, that join the number before them. */
     private static final Set<String> UNITS =
             Set.of(
@@ -152,17 +177,17 @@ public final class LogTokenizer {
         int from = 0;
         int to = w.length();
         while (from < to
-                && OPENERS.indexOf(w.charAt(from)) >= 0
+                && is(w.charAt(from), OPENER)
                 && !(w.charAt(from) == '<' && from + 1 < to && isDigit(w.charAt(from + 1)))) {
             from++;
         }
-        while (to > from && CLOSERS.indexOf(w.charAt(to - 1)) >= 0) {
+        while (to > from && is(w.charAt(to - 1), CLOSER)) {
             int bracket = ")]}>".indexOf(w.charAt(to - 1));
             if (bracket >= 0 && w.lastIndexOf("([{<".charAt(bracket), to - 2) >= from) break;
             to--;
         }
         for (int k = 0; k < from; k++) {
-            out.add(Raw.constant(String.valueOf(w.charAt(k)), space && k == 0));
+            out.add(Raw.constant(character(w.charAt(k)), space && k == 0));
         }
         boolean gap = space && from == 0;
         String core = w.substring(from, to);
@@ -177,7 +202,7 @@ public final class LogTokenizer {
             pieces(core, gap, out);
         }
         for (int k = to; k < w.length(); k++) {
-            out.add(Raw.constant(String.valueOf(w.charAt(k)), space && k == 0));
+            out.add(Raw.constant(character(w.charAt(k)), space && k == 0));
         }
     }
 
@@ -195,14 +220,14 @@ public final class LogTokenizer {
         int n = core.length();
         while (i < n) {
             char c = core.charAt(i);
-            if (SEPARATORS.indexOf(c) >= 0) {
-                pieces.add(Raw.constant(String.valueOf(c), false));
+            if (is(c, SEPARATOR)) {
+                pieces.add(Raw.constant(character(c), false));
                 keyed |= c == '=' || c == ':';
                 i++;
                 continue;
             }
             int start = i;
-            while (i < n && SEPARATORS.indexOf(core.charAt(i)) < 0) i++;
+            while (i < n && !is(core.charAt(i), SEPARATOR)) i++;
             String piece = core.substring(start, i);
             if (isVariable(piece)) {
                 variable = true;

@@ -84,10 +84,10 @@ public final class TemplateMiner implements Serializable {
         LogTokenizer.Tokens split = LogTokenizer.tokenize(message);
         String[] tokens = split.tokens();
         int path = path(tokens, depth);
+        int head = head(tokens);
         LogTemplate best = null;
         int bestSame = -1;
         List<LogTemplate> evicted = List.of();
-        LogTemplate rarest = null;
         for (Iterator<LogTemplate> it = book.templates.iterator(); it.hasNext(); ) {
             LogTemplate t = it.next();
             if (ts - t.lastSeen >= forgetAfterMs) {
@@ -96,8 +96,10 @@ public final class TemplateMiner implements Serializable {
                 evicted.add(t);
                 continue;
             }
-            if (rarest == null || rate(t) < rate(rarest)) rarest = t;
-            if (t.path != path || t.tokens.length != tokens.length || !samePath(t.tokens, tokens)) {
+            if (t.path != path
+                    || (t.head != head && t.head != 0 && head != 0)
+                    || t.tokens.length != tokens.length
+                    || !samePath(t.tokens, tokens)) {
                 continue;
             }
             int same = sameTokens(t.tokens, tokens);
@@ -108,10 +110,12 @@ public final class TemplateMiner implements Serializable {
         }
         if (best != null && bestSame >= similarity * tokens.length) {
             generalize(best.tokens, tokens);
+            best.head = head(best.tokens);
             seen(best, ts);
             return new Learned(best, false, evicted);
         }
-        if (book.templates.size() >= maxTemplates && rarest != null) {
+        if (book.templates.size() >= maxTemplates) {
+            LogTemplate rarest = rarest(book.templates);
             book.templates.remove(rarest);
             if (evicted.isEmpty()) evicted = new ArrayList<>(1);
             evicted.add(rarest);
@@ -121,25 +125,32 @@ public final class TemplateMiner implements Serializable {
         t.tokens = tokens;
         t.spaces = split.spaces();
         t.path = path;
+        t.head = head;
         t.firstSeen = ts;
         seen(t, ts);
         book.templates.add(t);
         return new Learned(t, true, evicted);
     }
 
-    /**
-     * The template's rate now, as a log: its lines decayed with {@code halfLife}, in a form that
-     * does not depend on now (log2 of the decayed count at {@code lastSeen}, plus {@code lastSeen}
-     * in half-lives), so that templates compare by it whenever they were last seen. Ties: the first
-     * in the list, the older template.
-     */
-    private double rate(LogTemplate t) {
-        return Math.log(t.weight) / LN2 + t.lastSeen / halfLifeMs;
+    /** The template with the lowest recent rate; ties: the first, the older template. */
+    private static LogTemplate rarest(List<LogTemplate> templates) {
+        LogTemplate rarest = templates.get(0);
+        for (LogTemplate t : templates) {
+            if (t.rate < rarest.rate) rarest = t;
+        }
+        return rarest;
     }
 
+    /**
+     * Counts a line of the template at {@code ts}. Its rate is kept as log2 of its lines decayed
+     * with {@code halfLife} to a time, plus that time in half-lives: the figure stays the same
+     * while no line comes, so templates compare by it whenever they were last seen, without a
+     * logarithm per template and comparison.
+     */
     private void seen(LogTemplate t, long ts) {
-        double elapsed = t.total == 0 ? 0 : Math.max(0, ts - t.lastSeen) / halfLifeMs;
-        t.weight = t.weight * Math.pow(2, -elapsed) + 1;
+        double now = Math.max(ts, t.lastSeen) / halfLifeMs;
+        double decayed = t.total == 0 ? 0 : Math.pow(2, t.rate - now);
+        t.rate = now + Math.log1p(decayed) / LN2;
         t.lastSeen = Math.max(t.lastSeen, ts);
         t.total++;
     }
@@ -172,6 +183,15 @@ public final class TemplateMiner implements Serializable {
         for (int i = 0; i < template.length; i++) {
             if (!template[i].equals(message[i])) template[i] = WILDCARD;
         }
+    }
+
+    /**
+     * A hash of the first token when it is a constant, else 0: two different constants there cannot
+     * match, and comparing this int first spares a full book the token-by-token comparison of most
+     * messages.
+     */
+    private static int head(String[] tokens) {
+        return tokens.length == 0 || tokens[0].equals(WILDCARD) ? 0 : tokens[0].hashCode();
     }
 
     /** The parse-tree leaf of a message: its token count and first {@code depth} tokens. */

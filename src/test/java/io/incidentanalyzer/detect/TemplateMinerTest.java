@@ -76,6 +76,12 @@ class TemplateMinerTest {
         LogTemplate disk = learn("disk sda full", 9);
         assertThat(learn("disk 0x1f full", 10)).isSameAs(disk);
         assertThat(disk.text()).isEqualTo("disk <*> full");
+        // The same in first place, where a quick filter on the first word must step aside.
+        LogTemplate volume = learn("sdb is read-only", 11);
+        assertThat(learn("sdc is writable", 12)).isNotSameAs(volume);
+        assertThat(learn("0x2f is read-only", 13)).isSameAs(volume);
+        assertThat(learn("sdd is read-only", 14)).isSameAs(volume);
+        assertThat(volume.text()).isEqualTo("<*> is read-only");
     }
 
     @Test
