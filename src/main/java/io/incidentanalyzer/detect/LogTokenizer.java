@@ -252,8 +252,9 @@ public final class LogTokenizer {
             Raw t = raw.get(k);
             Raw prev = out.isEmpty() ? null : out.get(out.size() - 1);
             boolean afterWildcard = prev != null && prev.variable;
-            if (afterWildcard && prev.number && UNITS.contains(t.text.toLowerCase(Locale.ROOT)))
+            if (afterWildcard && prev.number && UNITS.contains(t.text.toLowerCase(Locale.ROOT))) {
                 continue;
+            }
             if (DATE_NAMES.contains(t.text) && (afterWildcard || dateAhead(raw, k))) {
                 t = Raw.wildcard(t.space, false);
             }

@@ -20,13 +20,14 @@ import java.util.List;
  * where they differ become wildcards; otherwise the message starts a new template.
  *
  * <p>The tree is kept flat: a template's leaf never changes (every message in a leaf shares its
- * path, so merging never touches the leading tokens), so each template stores a hash of its path
- * and a lookup scans the service's templates, at most {@code maxTemplates}, comparing that hash
- * first. Bounded without dropping templates in use: a template not seen for {@code forgetAfter}
- * (event time) is dropped, and when a new template finds {@code maxTemplates} in the book, the one
- * with the lowest recent rate (its lines decayed with {@code halfLife}) makes room, so a flood of
- * one-off lines pushes out one-off lines, not the shapes the service writes all the time. The
- * caller counts what is dropped. A template has at most {@link LogTokenizer#MAX_TOKENS} tokens.
+ * path, so merging never touches the leading tokens), so each template stores a hash of its path,
+ * and one of its first token while that is a constant, and a lookup scans the service's templates,
+ * at most {@code maxTemplates}, comparing those two ints first. Bounded without dropping templates
+ * in use: a template not seen for {@code forgetAfter} (event time) is dropped, and when a new
+ * template finds {@code maxTemplates} in the book, the one with the lowest recent rate (its lines
+ * decayed with {@code halfLife}) makes room, so a flood of one-off lines pushes out one-off lines,
+ * not the shapes the service writes all the time. The caller counts what is dropped. A template has
+ * at most {@link LogTokenizer#MAX_TOKENS} tokens.
  *
  * <p>Stateless itself: the templates live in a {@link TemplateBook} the caller keeps per service.
  */
