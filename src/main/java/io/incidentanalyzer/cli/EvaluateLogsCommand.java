@@ -50,10 +50,13 @@ final class EvaluateLogsCommand implements Callable<Integer> {
                             + " ../shared/benchmarks/loghub-2k");
         }
         List<LoghubSystem> systems = LoghubSystem.readAll(loghub);
-        LoghubEvaluation evaluation = new LoghubEvaluation(ErrorPatternSettings.defaults());
+        ErrorPatternSettings settings = ErrorPatternSettings.defaults();
+        LoghubEvaluation evaluation = new LoghubEvaluation(settings);
         List<LoghubEvaluation.Score> scores = new ArrayList<>(systems.size());
         for (LoghubSystem s : systems) scores.add(evaluation.score(s));
         PrintWriter out = spec.commandLine().getOut();
+        out.println(LoghubEvaluation.settingsLine(settings));
+        out.println();
         LoghubEvaluation.table(scores).forEach(out::println);
         out.println();
         out.println(LoghubEvaluation.summaryLine(scores));

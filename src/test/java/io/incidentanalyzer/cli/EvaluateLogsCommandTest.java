@@ -32,8 +32,12 @@ class EvaluateLogsCommandTest {
 
         assertThat(code).as(err.toString()).isZero();
         String[] lines = out.toString().strip().split("\\R");
-        assertThat(lines[0]).startsWith("system").contains("GA", "PA");
-        assertThat(lines[1]).startsWith("Tiny").contains("1.000   1.000");
+        assertThat(lines[0])
+                .isEqualTo(
+                        "miner: similarity=0.5 depth=0 maxTemplates=1000 forgetAfter=7d halfLife=2h"
+                                + " (detectors.errorPatterns defaults); one line a second");
+        assertThat(lines[2]).startsWith("system").contains("GA", "PA");
+        assertThat(lines[3]).startsWith("Tiny").contains("1.000   1.000");
         assertThat(lines[lines.length - 1]).isEqualTo("LOGHUB systems=1 ga=1.000 pa=1.000");
     }
 

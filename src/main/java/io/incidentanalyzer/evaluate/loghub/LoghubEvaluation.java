@@ -1,5 +1,6 @@
 package io.incidentanalyzer.evaluate.loghub;
 
+import io.incidentanalyzer.config.DurationText;
 import io.incidentanalyzer.config.ErrorPatternSettings;
 import io.incidentanalyzer.detect.LogTemplate;
 import io.incidentanalyzer.detect.TemplateBook;
@@ -80,6 +81,19 @@ public final class LoghubEvaluation {
                 evicted,
                 ParsingScores.groupingAccuracy(joined, events),
                 ParsingScores.parsingAccuracy(texts, truth));
+    }
+
+    /** The miner's settings, so that a printed score says what it scored. */
+    public static String settingsLine(ErrorPatternSettings s) {
+        return String.format(
+                Locale.ROOT,
+                "miner: similarity=%s depth=%d maxTemplates=%d forgetAfter=%s halfLife=%s"
+                        + " (detectors.errorPatterns defaults); one line a second",
+                s.similarity(),
+                s.depth(),
+                s.maxTemplates(),
+                DurationText.format(s.forgetAfter()),
+                DurationText.format(s.halfLife()));
     }
 
     /** One line per system: its name, GA, PA, and how many lines, events and templates. */
