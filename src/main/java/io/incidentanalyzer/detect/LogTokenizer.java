@@ -27,13 +27,20 @@ import java.util.Set;
  * a bracketed wildcard right after a wildcard is its annotation ({@code 1234 bytes (1.2 KB)});
  * wildcards in a row, or joined by {@code :} or {@code ,} without whitespace ({@code host:port}),
  * are one. At most {@link #MAX_TOKENS} tokens: a longer message ends in one wildcard standing for
- * the rest.
+ * the rest, and only its first {@link #READ_LIMIT} pieces are read.
  */
 public final class LogTokenizer {
     private LogTokenizer() {}
 
     /** Tokens a template keeps; also the number of bits of {@link Tokens#spaces()}. */
     public static final int MAX_TOKENS = 40;
+
+    /**
+     * Pieces read from one message at most; the rest is one wildcard. Far more than a template
+     * keeps, so only what {@link #MAX_TOKENS} would cut anyway is left unread, and a line of tens
+     * of thousands of words costs no more than a long one.
+     */
+    private static final int READ_LIMIT = 4 * MAX_TOKENS;
 
     /** A longer word is taken for a blob or an id and masked. */
     static final int MAX_TOKEN_CHARS = 64;
@@ -165,6 +172,10 @@ public final class LogTokenizer {
         while (i < n) {
             while (i < n && Character.isWhitespace(message.charAt(i))) i++;
             if (i == n) break;
+            if (raw.size() >= READ_LIMIT) {
+                raw.add(Raw.wildcard(true, false));
+                break;
+            }
             int start = i;
             while (i < n && !Character.isWhitespace(message.charAt(i))) i++;
             word(message.substring(start, i), !raw.isEmpty(), raw);

@@ -105,6 +105,11 @@ class LogTokenizerTest {
 
         assertThat(t).hasSize(LogTokenizer.MAX_TOKENS);
         assertThat(t[LogTokenizer.MAX_TOKENS - 1]).isEqualTo(TemplateMiner.WILDCARD);
+        // A 64 KB line of short words is read only as far as a template could reach.
+        String[] huge = tokens("k=v ".repeat(16_000));
+        assertThat(huge).hasSize(LogTokenizer.MAX_TOKENS);
+        assertThat(huge[0]).isEqualTo("k");
+        assertThat(huge[LogTokenizer.MAX_TOKENS - 1]).isEqualTo(TemplateMiner.WILDCARD);
         assertThat(tokens("")).isEmpty();
         assertThat(tokens(null)).isEmpty();
     }
