@@ -13,14 +13,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code evaluate --suite DIR}: simulates and replays every scenario of a suite, matches the
- * incidents to the ground truth and prints the scores ({@code evaluate nab} is its subcommand for
- * the NAB benchmark). A poor score is a result, not an error: the exit code is 0 unless something
- * could not run.
+ * incidents to the ground truth and prints the scores ({@code evaluate nab}, {@code rca} and {@code
+ * logs} are its subcommands for public benchmarks). A poor score is a result, not an error: the
+ * exit code is 0 unless something could not run.
  */
 @Command(
         name = "evaluate",
         mixinStandardHelpOptions = true,
-        subcommands = {EvaluateNabCommand.class, EvaluateRcaCommand.class},
+        subcommands = {
+            EvaluateNabCommand.class,
+            EvaluateRcaCommand.class,
+            EvaluateLogsCommand.class
+        },
         description = {
             "Scores the analyzer on a suite of scenarios.",
             "It simulates each scenario, replays it through the job, matches the incidents to the"
@@ -28,7 +32,8 @@ import picocli.CommandLine.Spec;
                     + " exits 0 whatever the score, non-zero only on an error.",
             "Its subcommands score on public benchmarks instead: `evaluate nab --data DIR` the"
                     + " baseline detector on a NAB corpus, `evaluate rca --petshop DIR` the"
-                    + " root-cause ranking on PetShop."
+                    + " root-cause ranking on PetShop, `evaluate logs --loghub DIR` the log"
+                    + " template miner on Loghub-2k."
         })
 final class EvaluateCommand implements Callable<Integer> {
 

@@ -12,10 +12,12 @@ import java.util.Locale;
  *
  * @param levels log levels whose lines can raise a signal; every line is mined
  * @param similarity share of tokens a message must share with a template to join it (Drain's
- *     similarity threshold)
+ *     similarity threshold); it must also agree wherever both have a constant
  * @param depth leading tokens that, with the token count, pick the templates a message is compared
- *     with (Drain's parse-tree depth below the length level)
- * @param maxTemplates templates remembered per service; past it the least recently seen is dropped
+ *     with (Drain's parse-tree depth below the length level; 0: the token count alone)
+ * @param maxTemplates templates remembered per service; past it the one with the lowest recent rate
+ *     (lines decayed with {@code halfLife}) is dropped
+ * @param forgetAfter a template not seen this long is dropped
  * @param bucket the counting interval of a template's rate and baseline
  * @param window a rate is the lines of the last window (whole buckets)
  * @param minCount lines per window a template needs before it can signal at all
@@ -30,6 +32,7 @@ public record ErrorPatternSettings(
         Double similarity,
         Integer depth,
         Integer maxTemplates,
+        Duration forgetAfter,
         Duration bucket,
         Duration window,
         Integer minCount,
@@ -44,8 +47,9 @@ public record ErrorPatternSettings(
     public static final List<String> DEFAULT_LEVELS =
             List.of("WARN", "WARNING", "ERROR", "FATAL", "CRITICAL");
     public static final double DEFAULT_SIMILARITY = 0.5;
-    public static final int DEFAULT_DEPTH = 2;
-    public static final int DEFAULT_MAX_TEMPLATES = 100;
+    public static final int DEFAULT_DEPTH = 0;
+    public static final int DEFAULT_MAX_TEMPLATES = 1000;
+    public static final Duration DEFAULT_FORGET_AFTER = Duration.ofDays(7);
     public static final Duration DEFAULT_BUCKET = Duration.ofSeconds(10);
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
     public static final int DEFAULT_MIN_COUNT = 3;
@@ -65,6 +69,7 @@ public record ErrorPatternSettings(
         similarity = similarity == null ? DEFAULT_SIMILARITY : similarity;
         depth = depth == null ? DEFAULT_DEPTH : depth;
         maxTemplates = maxTemplates == null ? DEFAULT_MAX_TEMPLATES : maxTemplates;
+        forgetAfter = forgetAfter == null ? DEFAULT_FORGET_AFTER : forgetAfter;
         bucket = bucket == null ? DEFAULT_BUCKET : bucket;
         window = window == null ? DEFAULT_WINDOW : window;
         minCount = minCount == null ? DEFAULT_MIN_COUNT : minCount;
@@ -78,7 +83,7 @@ public record ErrorPatternSettings(
 
     public static ErrorPatternSettings defaults() {
         return new ErrorPatternSettings(
-                null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Buckets in one window; the settings check that the window is a whole number of them. */

@@ -435,8 +435,14 @@ final class JobConfigValidator {
         if (!(e.similarity() > 0 && e.similarity() <= 1)) {
             problem(at + ".similarity", "expected a share above 0 and at most 1, e.g. 0.5");
         }
-        range(at + ".depth", e.depth(), 1, 8, "leading tokens, e.g. 2");
-        range(at + ".maxTemplates", e.maxTemplates(), 1, 10_000, "templates per service, e.g. 100");
+        range(at + ".depth", e.depth(), 0, 8, "leading tokens, e.g. 0");
+        range(
+                at + ".maxTemplates",
+                e.maxTemplates(),
+                1,
+                10_000,
+                "templates per service, e.g. 1000");
+        positive(at + ".forgetAfter", e.forgetAfter(), false);
         positive(at + ".bucket", e.bucket(), false);
         positive(at + ".window", e.window(), false);
         long bucket = e.bucket().toMillis();
@@ -451,6 +457,13 @@ final class JobConfigValidator {
             } else if (window / bucket > 360) {
                 problem(at + ".window", "at most 360 buckets; use a longer bucket");
             }
+        }
+        if (window > 0 && e.forgetAfter().toMillis() > 0 && e.forgetAfter().toMillis() < window) {
+            problem(
+                    at + ".forgetAfter",
+                    "must be at least the window ("
+                            + DurationText.format(e.window())
+                            + "): a template forgotten between its lines loses its rate; e.g. 7d");
         }
         range(at + ".minCount", e.minCount(), 1, 1_000_000, "lines per window, e.g. 3");
         positive(at + ".warmup", e.warmup(), true);

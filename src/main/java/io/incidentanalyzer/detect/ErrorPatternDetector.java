@@ -50,8 +50,9 @@ import org.apache.flink.util.Collector;
  * surgeRatio} times its usual rate in the window, reports UPDATE when the rate doubles its last
  * reported peak, and clears {@code clearAfter} after the last line that met that level (one timer
  * per service, only while a signal is open). State per service: at most {@code maxTemplates}
- * templates of bounded size; the least recently seen is dropped past that (the {@code
- * templatesEvicted} counter), clearing its signal if one was open.
+ * templates of bounded size; a template not seen for {@code forgetAfter} is dropped, and past
+ * {@code maxTemplates} the one with the lowest recent rate (the {@code templatesEvicted} counter
+ * counts both), clearing its signal if one was open.
  */
 public class ErrorPatternDetector extends EventTimeOrderedFunction<LogEvent, Signal> {
     private static final long serialVersionUID = 1L;
@@ -84,7 +85,7 @@ public class ErrorPatternDetector extends EventTimeOrderedFunction<LogEvent, Sig
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
-        miner = new TemplateMiner(settings.similarity(), settings.depth(), settings.maxTemplates());
+        miner = TemplateMiner.of(settings);
         baseline = new Baseline(baselineSettings(settings));
         levels = new HashSet<>(settings.levels());
         bucketMs = settings.bucket().toMillis();
@@ -126,15 +127,11 @@ public class ErrorPatternDetector extends EventTimeOrderedFunction<LogEvent, Sig
             book.firstSeen = ts;
         }
         TemplateMiner.Learned learned = miner.learn(book, e.message(), ts);
-        LogTemplate evicted = learned.evicted();
-        if (evicted != null) {
+        for (LogTemplate evicted : learned.evicted()) {
             templatesEvicted.inc();
             if (evicted.open) {
                 List<String> evidence = evidence(evicted);
-                evidence.add(
-                        "template dropped: the service has more than "
-                                + settings.maxTemplates()
-                                + " templates (detectors.errorPatterns.maxTemplates)");
+                evidence.add(dropped(evicted, ts));
                 emit(out, e.service(), evicted, SignalState.CLEAR, ts, evidence);
             }
         }
@@ -145,6 +142,19 @@ public class ErrorPatternDetector extends EventTimeOrderedFunction<LogEvent, Sig
             judge(book, t, e.service(), ts, ctx, out);
         }
         books.update(book);
+    }
+
+    /** Why the miner dropped a template, for the evidence of the signal that clears with it. */
+    private String dropped(LogTemplate t, long ts) {
+        if (ts - t.lastSeen >= settings.forgetAfter().toMillis()) {
+            return "template dropped: not seen for "
+                    + DurationText.format(settings.forgetAfter())
+                    + " (detectors.errorPatterns.forgetAfter)";
+        }
+        return "template dropped: the service has more than "
+                + settings.maxTemplates()
+                + " templates and this one had the lowest recent rate"
+                + " (detectors.errorPatterns.maxTemplates)";
     }
 
     /** Adds the line to its bucket; a finished bucket (and any empty ones since) is learned. */

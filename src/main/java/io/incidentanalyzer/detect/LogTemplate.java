@@ -4,7 +4,7 @@ import io.incidentanalyzer.detect.baseline.BaselineState;
 
 /**
  * One mined message template of a service and its rate, as the error-pattern detector keeps it.
- * Small and fixed in size: the tokens are capped by {@link TemplateMiner#MAX_TOKENS}, the rate is a
+ * Small and fixed in size: the tokens are capped by {@link LogTokenizer#MAX_TOKENS}, the rate is a
  * ring of one window's buckets, the baseline a few numbers. Times are event time, epoch
  * milliseconds; {@code -1} means unset. A mutable Flink POJO.
  */
@@ -15,12 +15,25 @@ public class LogTemplate {
     /** Masked tokens; {@link TemplateMiner#WILDCARD} where messages differ. */
     public String[] tokens;
 
+    /** Bit {@code i} set: token {@code i} followed whitespace in the first message. */
+    public long spaces;
+
     /** Hash of the token count and the leading tokens: the parse-tree leaf the template sits in. */
     public int path;
+
+    /** Hash of the first token when it is a constant, 0 when it is a wildcard (a quick filter). */
+    public int head;
 
     public long firstSeen = -1;
     public long lastSeen = -1;
     public long total;
+
+    /**
+     * The recent rate, by which the rarest is dropped when the book is full: log2 of the lines
+     * decayed with the half-life to {@code lastSeen}, plus {@code lastSeen} in half-lives (see
+     * {@link TemplateMiner}).
+     */
+    public double rate;
 
     /** The latest line of the template (shortened), shown as the example in evidence. */
     public String example;
@@ -65,8 +78,8 @@ public class LogTemplate {
 
     public LogTemplate() {}
 
-    /** The template as text, tokens joined by single spaces. */
+    /** The template as text: its tokens, with a space where its first message had whitespace. */
     public String text() {
-        return String.join(" ", tokens);
+        return LogTokenizer.render(tokens, spaces);
     }
 }

@@ -266,6 +266,24 @@ detectors:
         assertThat(errors.bucketsPerWindow()).isEqualTo(6);
         assertThat(errors.severity()).isEqualTo(Severity.MINOR);
         assertThat(errors.similarity()).isEqualTo(ErrorPatternSettings.DEFAULT_SIMILARITY);
+        assertThat(errors.forgetAfter()).isEqualTo(ErrorPatternSettings.DEFAULT_FORGET_AFTER);
+    }
+
+    @Test
+    void templatesAreNotForgottenWithinTheirOwnWindow() {
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        MINIMAL
+                                                + """
+detectors:
+  errorPatterns: {window: 5m, forgetAfter: 2m}
+"""))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(
+                        FILE
+                                + ": detectors.errorPatterns.forgetAfter: must be at least the"
+                                + " window (5m)");
     }
 
     @Test
@@ -279,7 +297,7 @@ services:
   database: {hosts: ["db main", db-1.internal, DB-1.internal]}
 detectors:
   dependencyDrift: {attributes: {db.host: databse}, sustain: 10m, maxCallers: 1}
-  errorPatterns: {levels: [], similarity: 1.5, bucket: 10s, window: 25s, minCount: 0, surgeRatio: 0.5}
+  errorPatterns: {levels: [], similarity: 1.5, bucket: 10s, window: 25s, minCount: 0, surgeRatio: 0.5, forgetAfter: 0s}
 """))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(
@@ -304,6 +322,8 @@ detectors:
                                 + ": detectors.errorPatterns.window: must be a whole number of"
                                 + " buckets")
                 .hasMessageContaining(FILE + ": detectors.errorPatterns.minCount: expected 1 to")
+                .hasMessageContaining(
+                        FILE + ": detectors.errorPatterns.forgetAfter: expected more than zero")
                 .hasMessageContaining(
                         FILE + ": detectors.errorPatterns.surgeRatio: expected a factor");
     }

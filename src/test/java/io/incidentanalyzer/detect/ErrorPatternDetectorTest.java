@@ -11,6 +11,7 @@ import io.incidentanalyzer.model.RejectReason;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.model.SignalState;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -53,6 +54,25 @@ class ErrorPatternDetectorTest {
                 new KeyedProcessOperator<>(new ErrorPatternDetector(ENV, settings)),
                 LogEvent::service,
                 Types.STRING);
+    }
+
+    /** The defaults with another bound on the templates (null: the default). */
+    private static ErrorPatternSettings bounded(Integer maxTemplates, Duration forgetAfter) {
+        return new ErrorPatternSettings(
+                null,
+                null,
+                null,
+                maxTemplates,
+                forgetAfter,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     private static LogEvent line(long ts, String level, String message) {
@@ -172,7 +192,8 @@ class ErrorPatternDetectorTest {
                 .satisfies(
                         s -> {
                             assertThat(s.state()).isEqualTo(SignalState.OPEN);
-                            assertThat(s.subject()).isEqualTo("slow query took <*> ms");
+                            assertThat(s.subject())
+                                    .isEqualTo("slow query took <*>"); // 80x ms: one value
                             assertThat(s.onset()).isBetween(t(7800), t(7860));
                             assertThat(s.baseline()).isBetween(1.0, 5.0); // 2 to 4 a minute
                             assertThat(s.value()).isGreaterThanOrEqualTo(3 * s.baseline());
@@ -263,26 +284,44 @@ class ErrorPatternDetectorTest {
     }
 
     @Test
-    void templatesPastTheBoundAreDroppedAndAnOpenOneClears() throws Exception {
+    void pastTheBoundTheRarestTemplateIsDroppedAndAnOpenOneClears() throws Exception {
         harness.close();
-        harness =
-                newHarness(
-                        new ErrorPatternSettings(
-                                null, null, null, 3, null, null, null, null, null, null, null, null,
-                                null));
+        harness = newHarness(bounded(2, null));
         harness.open();
-        health(0, 2400);
-        every(10, 2401, 2421, "ERROR", ERROR_500); // open
+        health(0, 2400); // 41 lines: the busier template
+        every(10, 2401, 2421, "ERROR", ERROR_500); // 3 lines: opens as new
+        // A third template finds the book full: the 500 template, open but rarer, makes room.
         send(t(2430), "INFO", "alpha happened");
-        send(t(2431), "INFO", "beta happened"); // the fourth template: drops the oldest, health
-        send(t(2432), "INFO", "gamma happened"); // drops the 500 template, open: clears
-        harness.processWatermark(t(2432));
+        send(t(2460), "INFO", "health report"); // the health template is still the same one
+        harness.processWatermark(t(2460));
 
         assertThat(signals())
                 .extracting(Signal::state)
                 .containsExactly(SignalState.OPEN, SignalState.CLEAR);
         assertThat(signals().get(1).evidence())
-                .anySatisfy(e -> assertThat(e).contains("more than 3 templates"));
+                .anySatisfy(
+                        e ->
+                                assertThat(e)
+                                        .contains("more than 2 templates")
+                                        .contains("lowest recent rate"));
+    }
+
+    @Test
+    void aTemplateNotSeenForForgetAfterIsDroppedAndCounted() throws Exception {
+        harness.close();
+        harness = newHarness(bounded(null, Duration.ofMinutes(20)));
+        harness.open();
+        health(0, 3720);
+        every(10, 2401, 2421, "ERROR", ERROR_500); // opens as new, clears 2 minutes later
+        // More than 20 minutes later the 500 template is forgotten: it is new again.
+        every(10, 3700, 3720, "ERROR", ERROR_500);
+        harness.processWatermark(t(3720));
+
+        assertThat(signals())
+                .extracting(Signal::state)
+                .containsExactly(SignalState.OPEN, SignalState.CLEAR, SignalState.OPEN);
+        assertThat(signals().get(2).id()).isNotEqualTo(signals().get(0).id());
+        assertThat(signals().get(2).evidence().get(0)).startsWith("new template");
     }
 
     @Test

@@ -2,11 +2,13 @@ package io.incidentanalyzer.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.incidentanalyzer.config.ErrorPatternSettings;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The Drain-style miner on its own: masking, merging, keeping apart, and its bound. */
 class TemplateMinerTest {
-    private final TemplateMiner miner = new TemplateMiner(0.5, 2, 100);
+    private final TemplateMiner miner = TemplateMiner.of(ErrorPatternSettings.defaults());
     private final TemplateBook book = new TemplateBook();
 
     private LogTemplate learn(String message, long ts) {
@@ -14,36 +16,16 @@ class TemplateMinerTest {
     }
 
     @Test
-    void masksNumbersIdsHostsPathsAndValues() {
-        assertThat(TemplateMiner.tokenize("upstream timeout calling api-gpt after 5000 ms"))
-                .containsExactly("upstream", "timeout", "calling", "api-gpt", "after", "<*>", "ms");
-        assertThat(TemplateMiner.mask("db-legacy.internal")).isEqualTo("<*>");
-        assertThat(TemplateMiner.mask("'api.openai.com',")).isEqualTo("<*>");
-        assertThat(TemplateMiner.mask("10.0.3.17:5432")).isEqualTo("<*>");
-        assertThat(TemplateMiner.mask("3f2c9a1e-77b0-4c1e-9d2a-0c7e1b2a9f10")).isEqualTo("<*>");
-        assertThat(TemplateMiner.mask("user=alice")).isEqualTo("user=<*>");
-        assertThat(TemplateMiner.mask("/api/v1/chat")).isEqualTo("<*>");
-        assertThat(TemplateMiner.mask("ops@watermelon.ai")).isEqualTo("<*>");
-        // Words stay words: a class name, an abbreviation, a sentence end, a service name.
-        assertThat(TemplateMiner.mask("java.lang.IllegalStateException:"))
-                .isEqualTo("java.lang.IllegalStateException:");
-        assertThat(TemplateMiner.mask("e.g.")).isEqualTo("e.g.");
-        assertThat(TemplateMiner.mask("exceeded.")).isEqualTo("exceeded.");
-        assertThat(TemplateMiner.mask("token-verification")).isEqualTo("token-verification");
-    }
-
-    @Test
     void messagesOfOneShapeShareATemplate() {
         LogTemplate a = learn("connected to database host db-main.internal", 1);
         LogTemplate b = learn("connected to database host db-legacy.internal", 2);
         LogTemplate c = learn("upstream timeout calling token-verification after 5000 ms", 3);
-        LogTemplate d = learn("upstream timeout calling database after 30000 ms", 4);
+        LogTemplate d = learn("upstream timeout calling token-verification after 30 s", 4);
 
         assertThat(b).isSameAs(a);
         assertThat(a.text()).isEqualTo("connected to database host <*>");
         assertThat(d).isSameAs(c);
-        // The two callees differ in one position of seven: it becomes a wildcard.
-        assertThat(c.text()).isEqualTo("upstream timeout calling <*> after <*> ms");
+        assertThat(c.text()).isEqualTo("upstream timeout calling token-verification after <*>");
         assertThat(c.total).isEqualTo(2);
         assertThat(c.firstSeen).isEqualTo(3);
         assertThat(c.lastSeen).isEqualTo(4);
@@ -56,7 +38,6 @@ class TemplateMinerTest {
         LogTemplate unauthorized = learn("401 Unauthorized: request without bearer token", 2);
         LogTemplate internal =
                 learn("500 Internal Server Error: unhandled exception in request handler", 3);
-        // Same length and leading tokens, but most other tokens differ: below the threshold.
         LogTemplate health = learn("health report", 4);
         LogTemplate started = learn("started version 7.3.0", 5);
         LogTemplate stopped = learn("started worker pool", 6);
@@ -64,61 +45,139 @@ class TemplateMinerTest {
         assertThat(java.util.List.of(deadline, unauthorized, internal, health, started, stopped))
                 .doesNotHaveDuplicates();
         assertThat(book.templates).hasSize(6);
-        // Same count and first tokens, only the rest differing: compared, and kept apart.
+        // Same token count, only the rest differing: compared, and kept apart.
         LogTemplate a = learn("cache miss for session alpha beta gamma", 7);
         LogTemplate b = learn("cache miss because eviction was too eager", 8);
         assertThat(b).isNotSameAs(a);
         assertThat(a.text()).isEqualTo("cache miss for session alpha beta gamma");
     }
 
+    /**
+     * A message joins a template only where one of them has a wildcard: one differing word is
+     * another event, however much they share. Where the template already has a wildcard, any word
+     * fits; where the message has a value the template had a word for, the word becomes a wildcard.
+     */
     @Test
-    void leadingTokensPickTheLeafSoTheyNeverBecomeWildcards() {
-        LogTemplate a = learn("GET request failed: connection reset by peer", 1);
-        LogTemplate b = learn("PUT request failed: connection reset by peer", 2);
+    void eventsThatDifferInTheirOnlyConstantWordStayApart() {
+        LogTemplate opened = learn("Connection opened", 1);
+        LogTemplate closed = learn("Connection closed", 2);
+        LogTemplate get = learn("GET request failed: connection reset by peer", 3);
+        LogTemplate put = learn("PUT request failed: connection reset by peer", 4);
+        LogTemplate resumed = learn("[instance: 4f1c-9a] VM Resumed (Lifecycle Event)", 5);
+        LogTemplate paused = learn("[instance: 77b0-3e] VM Paused (Lifecycle Event)", 6);
 
-        assertThat(b).isNotSameAs(a); // 6 of 7 tokens equal, but another leaf
-        assertThat(a.text()).startsWith("GET ");
+        assertThat(closed).isNotSameAs(opened);
+        assertThat(put).isNotSameAs(get);
+        assertThat(paused).isNotSameAs(resumed);
+        assertThat(resumed.text()).isEqualTo("[instance: <*>] VM Resumed (Lifecycle Event)");
+
+        LogTemplate job = learn("job 4711 finished", 7);
+        assertThat(learn("job nightly finished", 8)).isSameAs(job);
+        LogTemplate disk = learn("disk sda full", 9);
+        assertThat(learn("disk 0x1f full", 10)).isSameAs(disk);
+        assertThat(disk.text()).isEqualTo("disk <*> full");
+        // The same in first place, where a quick filter on the first word must step aside.
+        LogTemplate volume = learn("sdb is read-only", 11);
+        assertThat(learn("sdc is writable", 12)).isNotSameAs(volume);
+        assertThat(learn("0x2f is read-only", 13)).isSameAs(volume);
+        assertThat(learn("sdd is read-only", 14)).isSameAs(volume);
+        assertThat(volume.text()).isEqualTo("<*> is read-only");
     }
 
     @Test
-    void longMessagesAreCappedAndShareATemplate() {
+    void longMessagesAreCappedAndShareATemplateWhenTheyDifferOnlyPastTheCap() {
         StringBuilder one = new StringBuilder("stack");
         StringBuilder two = new StringBuilder("stack");
         for (int i = 0; i < 100; i++) {
-            one.append(" frame").append(i % 5 == 4 ? "x" : "y");
-            two.append(" frame").append(i % 5 == 4 ? "z" : "y"); // one in five differs
+            one.append(" at handler ").append(i);
+            two.append(" at handler ").append(i < 50 ? i : i + 1000);
         }
+        one.append(" done");
+        two.append(" failed"); // past the cap: in the final wildcard
+
         LogTemplate a = learn(one.toString(), 1);
         LogTemplate b = learn(two.toString(), 2);
 
-        assertThat(a.tokens).hasSize(TemplateMiner.MAX_TOKENS);
-        assertThat(a.tokens[TemplateMiner.MAX_TOKENS - 1]).isEqualTo(TemplateMiner.WILDCARD);
+        assertThat(a.tokens).hasSize(LogTokenizer.MAX_TOKENS);
+        assertThat(a.tokens[LogTokenizer.MAX_TOKENS - 1]).isEqualTo(TemplateMiner.WILDCARD);
         assertThat(b).isSameAs(a);
-        assertThat(TemplateMiner.mask("x".repeat(65))).isEqualTo(TemplateMiner.WILDCARD);
     }
 
     @Test
-    void theBoundHoldsByDroppingTheLeastRecentlySeen() {
-        TemplateMiner small = new TemplateMiner(0.5, 2, 3);
-        small.learn(book, "alpha one happened", 1);
-        small.learn(book, "beta two happened", 2);
-        small.learn(book, "gamma three happened", 3);
-        small.learn(book, "alpha one happened", 4); // alpha is fresh again; beta is the oldest
+    void whenTheBookIsFullTheRarestIsDroppedNotTheLeastRecent() {
+        TemplateMiner small = new TemplateMiner(0.5, 0, 3, Duration.ofDays(1), Duration.ofHours(1));
+        for (int i = 0; i < 5; i++) small.learn(book, "alpha one happened", i);
+        small.learn(book, "beta two happened", 10);
+        small.learn(book, "gamma three happened", 20);
 
-        TemplateMiner.Learned delta = small.learn(book, "delta four happened", 5);
+        TemplateMiner.Learned delta = small.learn(book, "delta four happened", 30);
 
         assertThat(delta.created()).isTrue();
-        assertThat(delta.evicted()).isNotNull();
-        assertThat(delta.evicted().text()).isEqualTo("beta two happened");
+        // alpha was seen least recently, but five times: beta, once and older than gamma, goes.
+        assertThat(delta.evicted())
+                .extracting(LogTemplate::text)
+                .containsExactly("beta two happened");
         assertThat(book.templates)
                 .extracting(LogTemplate::text)
                 .containsExactly(
                         "alpha one happened", "gamma three happened", "delta four happened");
-        for (int i = 0; i < 50; i++)
-            small.learn(book, "word" + (char) ('a' + i % 26) + " x" + i, 6 + i);
-        assertThat(book.templates).hasSizeLessThanOrEqualTo(3);
-        // Ids keep counting: a re-learned template is a new one, never a reused id.
+    }
+
+    @Test
+    void aTemplateNotSeenForForgetAfterIsDropped() {
+        TemplateMiner forgetful =
+                new TemplateMiner(0.5, 0, 100, Duration.ofHours(1), Duration.ofHours(1));
+        forgetful.learn(book, "alpha one happened", 0);
+        forgetful.learn(book, "beta two happened", Duration.ofMinutes(30).toMillis());
+
+        TemplateMiner.Learned beta =
+                forgetful.learn(book, "beta two happened", Duration.ofMinutes(61).toMillis());
+
+        assertThat(beta.created()).isFalse();
+        assertThat(beta.evicted())
+                .extracting(LogTemplate::text)
+                .containsExactly("alpha one happened");
+        assertThat(book.templates)
+                .extracting(LogTemplate::text)
+                .containsExactly("beta two happened");
+    }
+
+    /**
+     * A hostile stream, every line a shape of its own, cannot grow the book past its bound, and
+     * cannot push out a template in use: one line in ten is a known shape, and it keeps its
+     * template (one id) throughout, because every one-off line is rarer.
+     */
+    @Test
+    void aStreamOfUniqueLinesStaysBoundedAndKeepsTheTemplatesInUse() {
+        TemplateMiner bounded =
+                new TemplateMiner(0.5, 0, 50, Duration.ofDays(7), Duration.ofHours(2));
+        java.util.Set<Integer> knownIds = new java.util.HashSet<>();
+        int evicted = 0;
+        for (int i = 0; i < 10_000; i++) {
+            long ts = i * 100L;
+            if (i % 10 == 0) {
+                knownIds.add(bounded.learn(book, "request served in 12 ms", ts).template().id);
+            } else {
+                String unique = letters(i);
+                evicted +=
+                        bounded.learn(book, unique + " " + unique + " once", ts).evicted().size();
+            }
+            assertThat(book.templates).hasSizeLessThanOrEqualTo(50);
+        }
+        assertThat(knownIds).hasSize(1);
+        assertThat(evicted).isEqualTo(9_000 - 49);
+        // Ids keep counting: a template learned again is a new one, never a reused id.
         assertThat(book.templates).extracting(t -> t.id).doesNotHaveDuplicates();
+    }
+
+    /** {@code n} in base 26 written with the letters a–z: a word of its own for each number. */
+    private static String letters(int n) {
+        StringBuilder word = new StringBuilder();
+        do {
+            word.append((char) ('a' + n % 26));
+            n /= 26;
+        } while (n > 0);
+        return word.toString();
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.incidentanalyzer.model;
 
 import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo;
 
+import io.incidentanalyzer.detect.LogTemplate;
+import io.incidentanalyzer.detect.TemplateBook;
 import org.junit.jupiter.api.Test;
 
 /** Every stream and state type is serialized by Flink's POJO serializer, never by Kryo. */
@@ -21,5 +23,11 @@ class ModelSerializationTest {
         assertSerializedAsPojoWithoutKryo(DeadLetter.class);
         assertSerializedAsPojoWithoutKryo(Signal.class);
         assertSerializedAsPojoWithoutKryo(IncidentEvent.class);
+    }
+
+    @Test
+    void theTemplateBookIsAFlinkPojo() {
+        assertSerializedAsPojoWithoutKryo(TemplateBook.class);
+        assertSerializedAsPojoWithoutKryo(LogTemplate.class);
     }
 }

@@ -2,8 +2,6 @@ package io.incidentanalyzer.bench.jmh;
 
 import io.incidentanalyzer.config.ErrorPatternSettings;
 import io.incidentanalyzer.detect.ErrorPatternDetector;
-import io.incidentanalyzer.detect.TemplateBook;
-import io.incidentanalyzer.detect.TemplateMiner;
 import io.incidentanalyzer.model.LogEvent;
 import io.incidentanalyzer.model.Signal;
 import java.util.Map;
@@ -29,7 +27,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@value #LINES_PER_SERVICE} lines per service and a watermark. {@code known}: the lines come from
  * 20 message shapes with varying numbers, hosts and ids (the steady state: every line joins a
  * template); {@code novel}: a quarter of the lines are shapes never seen before, so templates are
- * created all the time and, at 100 per service, the least recently seen is dropped.
+ * created all the time and, once the book is full, one is dropped for each.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -64,8 +62,11 @@ public class ErrorPatternDetectorBenchmark {
     @Param({"known", "novel"})
     public String lines;
 
-    /** Messages made up front, so that formatting them is not measured. */
-    static final int MESSAGES = 50_000;
+    /**
+     * Messages made up front, so that formatting them is not measured; enough that a novel shape
+     * comes back to its service only after far more than a full book of other novel shapes.
+     */
+    static final int MESSAGES = 1_000_000;
 
     private KeyedOneInputStreamOperatorTestHarness<String, LogEvent, Signal> harness;
     private String[] messages;
@@ -82,8 +83,8 @@ public class ErrorPatternDetectorBenchmark {
                         LogEvent::service,
                         Types.STRING);
         harness.open();
-        // 50 000 messages cycle; a novel one comes back after 12 500 novel ones, long after
-        // its template was dropped (100 per service), so it is novel again.
+        // The messages cycle; a novel one comes back to its service after 2 500 other novel
+        // ones, long after its template was dropped (the book holds 1000), so it is novel again.
         messages = new String[MESSAGES];
         for (int n = 0; n < MESSAGES; n++) messages[n] = message(n);
         services = new String[SERVICES];
@@ -97,9 +98,16 @@ public class ErrorPatternDetectorBenchmark {
     }
 
     private String message(long n) {
+        return message(lines, n);
+    }
+
+    /** Line {@code n} of the {@code known} or {@code novel} stream (see the class doc). */
+    static String message(String lines, long n) {
         if (lines.equals("novel") && n % 4 == 0) {
-            // A shape of its own: a different leading word each time.
-            return "event" + Long.toString(n, 36).replaceAll("[0-9]", "x") + " happened once";
+            // A shape of its own: a leading word of letters that no other line has.
+            StringBuilder word = new StringBuilder("event");
+            for (long k = n; k > 0; k /= 26) word.append((char) ('a' + k % 26));
+            return word.append(" happened once").toString();
         }
         String shape = SHAPES[(int) (n % SHAPES.length)];
         return String.format(shape, n % 997, n % 13);
@@ -122,30 +130,8 @@ public class ErrorPatternDetectorBenchmark {
         harness.getOutput().clear();
     }
 
-    /** Checkpointed bytes of one service's templates at the default bound (100 templates). */
+    /** Checkpointed bytes of one service's templates: {@link TemplateMinerBenchmark#main}. */
     public static void main(String[] args) {
-        TemplateBook book = new TemplateBook();
-        TemplateMiner miner = new TemplateMiner(0.5, 2, 100);
-        ErrorPatternDetectorBenchmark b = new ErrorPatternDetectorBenchmark();
-        b.lines = "novel";
-        long ts = 1_708_069_500_000L;
-        for (long n = 0; book.templates.size() < 100 || n < 10_000; n++) {
-            String message = b.message(n);
-            var t = miner.learn(book, message, ts + n * 100).template();
-            t.example = message;
-            if (t.ring == null) {
-                t.ring = new int[6];
-                t.baseline = new io.incidentanalyzer.detect.baseline.BaselineState();
-            }
-        }
-        int bytes = StateBytes.of(TemplateBook.class, book);
-        System.out.println(
-                "TemplateBook bytes ("
-                        + book.templates.size()
-                        + " templates): "
-                        + bytes
-                        + " ("
-                        + bytes / book.templates.size()
-                        + " per template)");
+        TemplateMinerBenchmark.main(args);
     }
 }
