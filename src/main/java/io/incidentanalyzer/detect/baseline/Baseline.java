@@ -82,6 +82,17 @@ public final class Baseline implements Serializable {
      */
     static final double SWING_CLIP = 6.0;
 
+    /**
+     * A sample is learned as if it lay at most this many times the largest deviation seen from the
+     * expectation (or this many times {@value #TAIL_FLOOR} scales): four octaves, far beyond
+     * anything a series does by itself from one sample to the next, and little enough that the
+     * deviation bins (twelve octaves) still resolve the usual deviations afterwards.
+     */
+    static final double OUTLIER_RATIO = 16.0;
+
+    /** While warming up, residuals count at most this many spreads (wide: the spread is young). */
+    static final double WARMUP_CLIP = 10.0;
+
     /** Rarity (−log10 P) below which a sample scores 0: rarer than one in a thousand. */
     static final double SURPRISE_ONSET = 3.0;
 
@@ -140,23 +151,31 @@ public final class Baseline implements Serializable {
         // Weight of the new sample: 1 - 2^(-dt/halfLife); at least 1/samples while young, so
         // the first samples average instead of being swamped by the seed value.
         double alpha = Math.max(forget(dt, halfLifeMs), 1.0 / (s.samples + 1));
+        // Everything below learns from the sample moved to within a bounded distance of what was
+        // expected, so one absurd but finite value (1e12 in a latency series) is a large
+        // deviation once, not a magnitude, an error or a mean that takes days to forget.
+        double expected = score.warm() ? score.expected() : s.level;
+        double bound = learningBound(s, score);
+        double learned = expected + clamp(value - expected, bound);
         if (seasonMs > 0) {
             double seasonal = seasonalExpected(s, ts);
             if (!Double.isNaN(seasonal)) {
-                s.seasonError += alpha * (Math.abs(value - seasonal) - s.seasonError);
-                s.flatError += alpha * (Math.abs(value - s.level) - s.flatError);
+                s.seasonError += alpha * (Math.abs(learned - seasonal) - s.seasonError);
+                s.flatError += alpha * (Math.abs(learned - s.level) - s.flatError);
             }
         }
         double magnitudeAlpha = Math.max(forget(dt, MAGNITUDE_HALF_LIFE_MS), 1.0 / (s.samples + 1));
-        s.magnitude += magnitudeAlpha * (Math.abs(value) - s.magnitude);
+        s.magnitude += magnitudeAlpha * (Math.abs(learned) - s.magnitude);
         learn(s, value, alpha);
         if (seasonMs > 0) learnSeason(s, ts, value, alpha);
         // the recent volatility is learned from the second sample on, averaging while young
         double recentWeight = forget(dt, burstMs);
-        double swing = swingMean(s, recentWeight, value, score.warm() ? score.scale() : Double.NaN);
+        double swing =
+                swingMean(
+                        s, recentWeight, value, score.warm() ? score.scale() : warmupSwingScale(s));
         s.swing = Math.max(swing, 0);
         if (score.warm()) {
-            double residual = value - score.expected();
+            double residual = learned - score.expected();
             double burst = burstMean(s, recentWeight, residual);
             s.recentExcess = Math.max(recentExcess(s, ts), assessed.excess());
             double keep = 1 - forget(dt, tailMemoryMs);
@@ -332,13 +351,17 @@ public final class Baseline implements Serializable {
         // the share of its own bin above it, as if the bin's counts were spread evenly in log
         double atLeast = b < TAIL_BINS ? (1 - (position - b)) * counts[b] : 0;
         for (int i = b + 1; i < TAIL_BINS; i++) atLeast += counts[i];
-        // the largest deviation seen at least half a time
-        int top = TAIL_BINS - 1;
-        for (double seen = counts[top]; top > 0 && seen < 0.5; seen += counts[--top]) {}
-        double largest = anchor * Math.pow(BIN_RATIO, top + 1);
+        double largest = largestSeen(counts, anchor);
         double beyond = 0.5 * Math.pow(Math.min(1, largest / size), TAIL_POWER);
         double p = Math.max(atLeast, beyond) / total;
         return -Math.log10(Math.max(p, Double.MIN_NORMAL));
+    }
+
+    /** The upper edge of the highest bin that, with the bins above it, holds half a count. */
+    private static double largestSeen(double[] counts, double anchor) {
+        int top = TAIL_BINS - 1;
+        for (double seen = counts[top]; top > 0 && seen < 0.5; seen += counts[--top]) {}
+        return anchor * Math.pow(BIN_RATIO, top + 1);
     }
 
     /** Where a deviation size falls in the bins, fractional: 3.5 is the middle of bin 3. */
@@ -454,15 +477,43 @@ public final class Baseline implements Serializable {
         return 1 - Math.pow(2, -dt / halfLifeMs);
     }
 
-    /** Learns the level and spread; while warming up without clipping, so they start unbiased. */
+    /**
+     * How far from the expectation a sample may lie when the baseline learns from it: {@value
+     * #OUTLIER_RATIO} times the largest deviation the series has shown (so its usual spikes are
+     * learned whole and one larger than ever counts as at most that much larger); while warming up,
+     * {@value #WARMUP_CLIP} spreads from the third sample on (the first two set the spread).
+     */
+    private double learningBound(BaselineState s, Score score) {
+        if (score.warm() && s.tailCount > 0) {
+            double largest =
+                    Math.max(
+                            largestSeen(s.tailUp, s.tailAnchor),
+                            largestSeen(s.tailDown, s.tailAnchor));
+            return Math.max(OUTLIER_RATIO * largest, OUTLIER_RATIO * TAIL_FLOOR * score.scale());
+        }
+        if (score.warm()) return OUTLIER_RATIO * TAIL_FLOOR * score.scale();
+        return s.samples >= 2 && s.spread > 0 ? WARMUP_CLIP * s.spread : Double.POSITIVE_INFINITY;
+    }
+
+    /** The clip of the volatility's changes while warming up (NaN: none yet). */
+    private static double warmupSwingScale(BaselineState s) {
+        return s.samples >= 2 && s.spread > 0 ? WARMUP_CLIP * s.spread / SWING_CLIP : Double.NaN;
+    }
+
+    private static double clamp(double r, double bound) {
+        return Math.max(-bound, Math.min(bound, r));
+    }
+
+    /** Learns the level and spread; while warming up with a wide clip, so they start unbiased. */
     private void learn(BaselineState s, double value, double alpha) {
-        boolean clip = s.spread > 0 && s.samples >= settings.warmup();
+        boolean warm = s.samples >= settings.warmup();
+        boolean clip = s.spread > 0 && (warm || s.samples >= 2);
         double r = value - s.level;
-        double limit = CLIP * s.spread;
-        double clipped = clip ? Math.max(-limit, Math.min(limit, r)) : r;
+        double limit = (warm ? CLIP : WARMUP_CLIP) * s.spread;
+        double clipped = clip ? clamp(r, limit) : r;
         s.level += alpha * clipped;
         double dev = Math.abs(r);
-        double devClipped = clip ? Math.min(dev, CLIP * s.spread) : dev;
+        double devClipped = clip ? Math.min(dev, limit) : dev;
         s.spread += alpha * (devClipped - s.spread);
     }
 

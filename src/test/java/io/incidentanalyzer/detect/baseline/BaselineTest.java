@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BaselineTest {
     private static final long MINUTE = 60_000;
@@ -271,6 +273,54 @@ class BaselineTest {
                         nab.update(inOrder, next, 80).anomaly(),
                         org.assertj.core.data.Offset.offset(0.05))
                 .isGreaterThan(0.9);
+    }
+
+    /**
+     * One finite but absurd sample, learned like any other (NAB and the rate detectors learn every
+     * sample), must not blind the baseline: an hour later a latency three times the usual is still
+     * flagged by the Watermelon latency rule (6 spreads, a fifth, 2 ms, for 20 s) within its
+     * sustain time and a minute. Learning the series' magnitude from the raw value made the scale's
+     * floor as large as the outlier for days.
+     */
+    @ParameterizedTest
+    @ValueSource(doubles = {1e12, 1e300, Double.MAX_VALUE})
+    void aSingleAbsurdValueDoesNotHideALaterShift(double absurd) {
+        Baseline job =
+                new Baseline(
+                        new BaselineSettings(
+                                Duration.ofHours(1), 30, Duration.ofDays(1), 24, 2, 0.02));
+        Random rng = new Random(17);
+        BaselineState s = new BaselineState();
+        long step = 10_000;
+        long ts = T0;
+        for (; ts < T0 + 6 * 60 * MINUTE; ts += step)
+            job.update(s, ts, 100 + 5 * rng.nextGaussian());
+        job.update(s, ts, absurd);
+        ts += step;
+        long shiftAt = ts + 60 * MINUTE;
+        for (; ts < shiftAt; ts += step) job.update(s, ts, 100 + 5 * rng.nextGaussian());
+        long shiftedSince = -1;
+        long flaggedAt = -1;
+        for (; ts < shiftAt + 10 * MINUTE && flaggedAt < 0; ts += step) {
+            double v = 300 + 15 * rng.nextGaussian();
+            Score score = job.score(s, ts, v);
+            boolean shifted =
+                    score.warm()
+                            && score.deviation() >= 6
+                            && v - score.expected() >= 0.2 * score.expected()
+                            && v - score.expected() >= 2;
+            if (!shifted) {
+                // as the detector does: only samples within the margins are learned
+                shiftedSince = -1;
+                job.update(s, ts, v);
+            } else if (shiftedSince < 0) {
+                shiftedSince = ts;
+            } else if (ts - shiftedSince >= 20_000) {
+                flaggedAt = ts;
+            }
+        }
+        assertThat(flaggedAt).as("the shift is flagged").isPositive();
+        assertThat(flaggedAt - shiftAt).as("within sustain + 60 s").isLessThanOrEqualTo(80_000);
     }
 
     /** 100 at night, 400 in the afternoon. */
