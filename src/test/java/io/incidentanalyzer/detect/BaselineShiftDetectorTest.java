@@ -57,7 +57,16 @@ class BaselineShiftDetectorTest {
                         Severity.MAJOR);
         return new BaselineShiftSettings(
                 new BaselineConfig(
-                        Duration.ofHours(1), 30, Duration.ZERO, null, null, 0.01, null, null, null),
+                        Duration.ofHours(1),
+                        30,
+                        Duration.ZERO,
+                        null,
+                        null,
+                        0.01,
+                        null,
+                        null,
+                        null,
+                        null),
                 Duration.ofDays(1),
                 List.of(latency),
                 null);
