@@ -39,6 +39,10 @@ public final class NabSensitivity {
         }
         runs.add(new String[] {"season", "off"});
         settings.add(d.withSeason(Duration.ZERO));
+        runs.add(new String[] {"seasonMinPeriods", "2"});
+        settings.add(profile(d, 2, d.weekend()));
+        runs.add(new String[] {"weekend", "off"});
+        settings.add(profile(d, d.seasonMinPeriods(), false));
         for (double f : new double[] {0.01, 0.05}) {
             runs.add(new String[] {"relativeFloor", Double.toString(f)});
             settings.add(d.withRelativeFloor(f));
@@ -57,5 +61,20 @@ public final class NabSensitivity {
                     best.get(1).normalised(),
                     best.get(2).normalised());
         }
+    }
+
+    /** The defaults with another daily profile: periods a slot needs, weekend slots or not. */
+    private static BaselineSettings profile(BaselineSettings d, int minPeriods, boolean weekend) {
+        return new BaselineSettings(
+                d.halfLife(),
+                d.warmup(),
+                d.season(),
+                d.seasonBins(),
+                minPeriods,
+                d.relativeFloor(),
+                d.tailMemory(),
+                d.shiftConfirm(),
+                d.burstWindow(),
+                weekend);
     }
 }
