@@ -60,17 +60,7 @@ final class EvaluateRcaCommand implements Callable<Integer> {
                 throw new ConfigException(
                         "--relative-floor " + relativeFloor + ": must be in [0, 1), e.g. 0.02");
             }
-            settings =
-                    new BaselineSettings(
-                            settings.halfLife(),
-                            settings.warmup(),
-                            settings.season(),
-                            settings.seasonBins(),
-                            settings.seasonMinPeriods(),
-                            relativeFloor,
-                            settings.tailMemory(),
-                            settings.shiftConfirm(),
-                            settings.burstWindow());
+            settings = settings.withRelativeFloor(relativeFloor);
         }
         PetShopEvaluation evaluation = PetShopEvaluation.open(petshop, settings);
         PrintWriter out = spec.commandLine().getOut();

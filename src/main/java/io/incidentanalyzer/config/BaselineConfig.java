@@ -17,7 +17,8 @@ public record BaselineConfig(
         Double relativeFloor,
         Duration tailMemory,
         Duration shiftConfirm,
-        Duration burstWindow)
+        Duration burstWindow,
+        Boolean weekend)
         implements Serializable {
 
     /** The core's settings: these fields over its defaults. */
@@ -32,6 +33,7 @@ public record BaselineConfig(
                 relativeFloor == null ? d.relativeFloor() : relativeFloor,
                 tailMemory == null ? d.tailMemory() : tailMemory,
                 shiftConfirm == null ? d.shiftConfirm() : shiftConfirm,
-                burstWindow == null ? d.burstWindow() : burstWindow);
+                burstWindow == null ? d.burstWindow() : burstWindow,
+                weekend == null ? d.weekend() : weekend);
     }
 }

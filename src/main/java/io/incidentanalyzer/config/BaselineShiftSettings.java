@@ -23,7 +23,8 @@ public record BaselineShiftSettings(
     public BaselineShiftSettings {
         baseline =
                 baseline == null
-                        ? new BaselineConfig(null, null, null, null, null, null, null, null, null)
+                        ? new BaselineConfig(
+                                null, null, null, null, null, null, null, null, null, null)
                         : baseline;
         forgetAfter = forgetAfter == null ? Duration.ofDays(2) : forgetAfter;
         rules = rules == null ? List.of() : List.copyOf(rules);

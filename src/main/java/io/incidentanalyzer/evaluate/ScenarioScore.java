@@ -28,6 +28,11 @@ public record ScenarioScore(
      * @param namedSeconds event time from the fault's onset to the first incident event of its
      *     outage that names its cause: as the top candidate for a root fault, among the
      *     contributing causes or candidates for a contributing one; null when never named so
+     * @param twoXSeconds for a ramping fault, event time from its onset to its 2× moment, when its
+     *     effect first reached twice a series' normal deviation ({@link EffectOnsets}); null
+     *     otherwise
+     * @param delayFrom2xSeconds event time from the 2× moment to the first signal; null when not
+     *     detected or not ramping
      */
     public record FaultScore(
             String id,
@@ -39,7 +44,9 @@ public record ScenarioScore(
             Double delaySeconds,
             String firstSignal,
             boolean named,
-            Double namedSeconds) {}
+            Double namedSeconds,
+            Double twoXSeconds,
+            Double delayFrom2xSeconds) {}
 
     /**
      * @param rank 1-based position of the true root cause among the main incident's candidates; 0

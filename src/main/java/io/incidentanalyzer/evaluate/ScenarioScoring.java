@@ -20,7 +20,8 @@ import java.util.Set;
  *   <li>A fault is <em>detected</em> when a signal on one of its affected services begins while the
  *       fault is in force (onset from the fault's onset, before its end); the delay runs from the
  *       fault's onset to the earliest such signal's report. A signal that began earlier, for
- *       another fault, does not detect this one.
+ *       another fault, does not detect this one. For a ramping fault the delay is also given from
+ *       its 2× moment ({@link EffectOnsets}).
  *   <li>An incident belongs to an outage when one of its signals is on a service affected by the
  *       outage's faults and begins within the outage (its onset to the end of the recovery); the
  *       earliest-opened is the outage's main incident, whose root-cause candidates in its last
@@ -44,6 +45,18 @@ public final class ScenarioScoring {
 
     public static ScenarioScore score(
             GroundTruth truth, List<IncidentEvent> events, long eventsReplayed) {
+        return score(truth, events, eventsReplayed, Map.of());
+    }
+
+    /**
+     * As {@link #score(GroundTruth, List, long)}, with the 2× moments (epoch ms, by fault id) of
+     * the ramping faults.
+     */
+    public static ScenarioScore score(
+            GroundTruth truth,
+            List<IncidentEvent> events,
+            long eventsReplayed,
+            Map<String, Long> twoXMoments) {
         List<Incident> incidents = incidents(events);
 
         Map<String, List<String>> incidentsByOutage = new LinkedHashMap<>();
@@ -76,6 +89,7 @@ public final class ScenarioScoring {
                 }
             }
             boolean detected = first != null;
+            Long twoX = twoXMoments.get(f.id());
             faultScores.add(
                     new ScenarioScore.FaultScore(
                             f.id(),
@@ -87,7 +101,9 @@ public final class ScenarioScoring {
                             detected ? (firstTs - from) / 1000.0 : null,
                             first,
                             false,
-                            null));
+                            null,
+                            twoX == null ? null : (twoX - from) / 1000.0,
+                            twoX == null || !detected ? null : (firstTs - twoX) / 1000.0));
         }
         for (GroundTruth.Outage o : truth.outages()) {
             Set<String> affected = new HashSet<>();
@@ -143,7 +159,9 @@ public final class ScenarioScoring {
                                 fs.delaySeconds(),
                                 fs.firstSignal(),
                                 isNamed,
-                                namedSeconds));
+                                namedSeconds,
+                                fs.twoXSeconds(),
+                                fs.delayFrom2xSeconds()));
             }
             outageScores.add(
                     new ScenarioScore.OutageScore(

@@ -98,7 +98,11 @@ public final class SuiteEvaluation {
             }
             truth.write(dir.resolve(GroundTruth.FILE_NAME));
             ReplayResult result = Replay.run(scenario.job(), dir, parallelism, null);
-            return ScenarioScoring.score(truth, result.incidents(), result.eventsRead());
+            return ScenarioScoring.score(
+                    truth,
+                    result.incidents(),
+                    result.eventsRead(),
+                    EffectOnsets.of(scenario, truth, dir));
         } finally {
             if (keep == null) deleteTree(dir);
         }

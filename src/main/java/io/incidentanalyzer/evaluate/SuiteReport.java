@@ -18,7 +18,9 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
 
     /**
      * Totals over the suite. top1 and top3 count outages whose root cause is ranked first or in the
-     * first three; medianDelaySeconds is over detected faults, null when none was.
+     * first three; medianDelaySeconds is over detected faults, null when none was; ramps counts the
+     * faults with a 2× moment and maxDelayFrom2xSeconds is the longest delay from it of those
+     * detected (null when none).
      */
     public record Summary(
             int scenarios,
@@ -30,7 +32,9 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
             int contributing,
             int contributingNamed,
             int falseIncidents,
-            Double medianDelaySeconds) {}
+            Double medianDelaySeconds,
+            int ramps,
+            Double maxDelayFrom2xSeconds) {}
 
     public static SuiteReport of(String suite, List<ScenarioScore> scores) {
         int faults = 0,
@@ -40,7 +44,9 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
                 top3 = 0,
                 contributing = 0,
                 named = 0,
-                falses = 0;
+                falses = 0,
+                ramps = 0;
+        Double maxFrom2x = null;
         List<Double> delays = new ArrayList<>();
         for (ScenarioScore s : scores) {
             for (ScenarioScore.FaultScore f : s.faults()) {
@@ -48,6 +54,13 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
                 if (f.detected()) {
                     detected++;
                     delays.add(f.delaySeconds());
+                }
+                if (f.twoXSeconds() != null) ramps++;
+                if (f.delayFrom2xSeconds() != null) {
+                    maxFrom2x =
+                            maxFrom2x == null
+                                    ? f.delayFrom2xSeconds()
+                                    : Math.max(maxFrom2x, f.delayFrom2xSeconds());
                 }
             }
             for (ScenarioScore.OutageScore o : s.outages()) {
@@ -72,7 +85,9 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
                         contributing,
                         named,
                         falses,
-                        median(delays)));
+                        median(delays),
+                        ramps,
+                        maxFrom2x));
     }
 
     static Double median(List<Double> values) {
@@ -85,23 +100,33 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
 
     /**
      * {@code SUITE scenarios=N faults=N detected=N top1=N top3=N false_incidents=N
-     * median_delay_s=X}
+     * median_delay_s=X}, then {@code ramps=N max_delay_2x_s=X} when a fault ramps
      */
     public String summaryLine() {
         Summary s = summary;
         return String.format(
-                Locale.ROOT,
-                "SUITE scenarios=%d faults=%d detected=%d top1=%d top3=%d false_incidents=%d"
-                        + " median_delay_s=%s",
-                s.scenarios(),
-                s.faults(),
-                s.detected(),
-                s.top1(),
-                s.top3(),
-                s.falseIncidents(),
-                s.medianDelaySeconds() == null
-                        ? "n/a"
-                        : String.format(Locale.ROOT, "%.1f", s.medianDelaySeconds()));
+                        Locale.ROOT,
+                        "SUITE scenarios=%d faults=%d detected=%d top1=%d top3=%d"
+                                + " false_incidents=%d median_delay_s=%s",
+                        s.scenarios(),
+                        s.faults(),
+                        s.detected(),
+                        s.top1(),
+                        s.top3(),
+                        s.falseIncidents(),
+                        s.medianDelaySeconds() == null
+                                ? "n/a"
+                                : String.format(Locale.ROOT, "%.1f", s.medianDelaySeconds()))
+                + (s.ramps() == 0
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                " ramps=%d max_delay_2x_s=%s",
+                                s.ramps(),
+                                s.maxDelayFrom2xSeconds() == null
+                                        ? "n/a"
+                                        : String.format(
+                                                Locale.ROOT, "%.0f", s.maxDelayFrom2xSeconds())));
     }
 
     /** One row per fault (a fault-free scenario gets one row), aligned columns. */
@@ -115,6 +140,8 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
                     "TRUE CAUSE",
                     "DETECTED",
                     "DELAY_S",
+                    "2X_S",
+                    "DELAY_2X_S",
                     "TOP1",
                     "TOP3",
                     "NAMED",
@@ -129,6 +156,8 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
                         new String[] {
                             s.scenario(),
                             "(no fault)",
+                            "",
+                            "",
                             "",
                             "",
                             "",
@@ -160,12 +189,12 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
                             f.detected()
                                     ? String.format(Locale.ROOT, "%.0f", f.delaySeconds())
                                     : "-",
+                            seconds(f.twoXSeconds()),
+                            seconds(f.delayFrom2xSeconds()),
                             root && o != null ? yesNo(o.top1()) : "",
                             root && o != null ? yesNo(o.top3()) : "",
                             root ? "" : yesNo(f.named()),
-                            f.namedSeconds() == null
-                                    ? "-"
-                                    : String.format(Locale.ROOT, "%.0f", f.namedSeconds()),
+                            seconds(f.namedSeconds()),
                             root && o != null ? String.valueOf(o.incidents().size()) : "",
                             first ? falses : ""
                         });
@@ -185,6 +214,10 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
             out.add(b.toString().stripTrailing());
         }
         return out;
+    }
+
+    private static String seconds(Double s) {
+        return s == null ? "-" : String.format(Locale.ROOT, "%.0f", s);
     }
 
     private static String yesNo(boolean b) {

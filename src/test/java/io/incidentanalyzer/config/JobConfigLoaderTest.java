@@ -353,7 +353,7 @@ detectors:
                                 + """
 detectors:
   baselineShift:
-    baseline: {halfLife: 30m, shiftConfirm: 45m}
+    baseline: {halfLife: 30m, shiftConfirm: 45m, weekend: false}
     rules:
       - {name: latency, metric: latency_p95_ms}
   backlog:
@@ -368,6 +368,10 @@ detectors:
                                 .burstWindow());
         assertThat(shift.baseline().settings().warmup())
                 .isEqualTo(io.incidentanalyzer.detect.baseline.BaselineSettings.DEFAULTS.warmup());
+        assertThat(shift.baseline().settings().seasonMinPeriods()).isEqualTo(1);
+        assertThat(shift.baseline().settings().weekend()).isFalse();
+        assertThat(io.incidentanalyzer.detect.baseline.BaselineSettings.DEFAULTS.weekend())
+                .isTrue();
         BaselineShiftRule latency = shift.rules().get(0);
         assertThat(latency.service()).isEqualTo("*");
         assertThat(latency.direction()).isEqualTo(Direction.UP);

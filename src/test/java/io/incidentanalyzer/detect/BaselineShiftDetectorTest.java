@@ -26,6 +26,8 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The baseline-shift detector driven in event time: a latency series with a learned baseline of 100
@@ -55,7 +57,16 @@ class BaselineShiftDetectorTest {
                         Severity.MAJOR);
         return new BaselineShiftSettings(
                 new BaselineConfig(
-                        Duration.ofHours(1), 30, Duration.ZERO, null, null, 0.01, null, null, null),
+                        Duration.ofHours(1),
+                        30,
+                        Duration.ZERO,
+                        null,
+                        null,
+                        0.01,
+                        null,
+                        null,
+                        null,
+                        null),
                 Duration.ofDays(1),
                 List.of(latency),
                 null);
@@ -130,6 +141,29 @@ class BaselineShiftDetectorTest {
                                                                     "anomaly score"
                                                                         + " (0\\.9\\d|1\\.00) at"
                                                                         + " the onset.*"));
+                        });
+    }
+
+    /**
+     * A finite but absurd sample while the series warms up (the only time the detector learns a
+     * sample this far off: once warm, it is shifted and not learned) must not blind the series: an
+     * hour later a latency three times the usual opens within the sustain time and a minute.
+     */
+    @ParameterizedTest
+    @ValueSource(doubles = {1e12, 1e300, Double.MAX_VALUE})
+    void anAbsurdSampleWhileWarmingUpDoesNotHideALaterShift(double absurd) throws Exception {
+        latency(0, 50, 100);
+        MetricSample outlier = latency(60, absurd);
+        harness.processElement(outlier, outlier.ts());
+        latency(70, WARM_UP_END, 100);
+        latency(WARM_UP_END + 10, WARM_UP_END + 120, 300);
+
+        assertThat(stateChanges())
+                .singleElement()
+                .satisfies(
+                        s -> {
+                            assertThat(s.state()).isEqualTo(SignalState.OPEN);
+                            assertThat(s.ts()).isLessThanOrEqualTo(t(WARM_UP_END + 10 + 30 + 60));
                         });
     }
 

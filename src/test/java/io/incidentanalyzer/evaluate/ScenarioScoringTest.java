@@ -299,6 +299,24 @@ class ScenarioScoringTest {
     }
 
     @Test
+    void aRampingFaultsDelayIsAlsoGivenFromItsTwoTimesMoment() {
+        ScenarioScore s =
+                ScenarioScoring.score(
+                        truth(DB_SATURATION),
+                        incident("database", 110, 170, 800),
+                        0,
+                        java.util.Map.of("root", at(130).toEpochMilli()));
+        ScenarioScore.FaultScore f = s.faults().get(0);
+        assertThat(f.delaySeconds()).isEqualTo(70.0);
+        assertThat(f.twoXSeconds()).isEqualTo(30.0);
+        assertThat(f.delayFrom2xSeconds()).isEqualTo(40.0);
+        SuiteReport r = SuiteReport.of("jobs/scenarios", List.of(s));
+        assertThat(r.summaryLine()).endsWith(" ramps=1 max_delay_2x_s=40");
+        assertThat(r.table().get(0)).contains("2X_S", "DELAY_2X_S");
+        assertThat(r.table().get(1)).containsPattern(" 70 +30 +40 ");
+    }
+
+    @Test
     void medianOfNoDelayIsAbsent() {
         assertThat(SuiteReport.median(List.of())).isNull();
         assertThat(SuiteReport.median(List.of(3.0, 1.0, 2.0, 10.0))).isEqualTo(2.5);

@@ -80,6 +80,28 @@ faults:
                                         .contains("Database"));
     }
 
+    /**
+     * A fault's strength rises linearly over its ramp: a database's own workload growing over 20
+     * minutes adds a quarter of its CPU at five minutes, half at ten, all from twenty on.
+     */
+    @Test
+    void aFaultGrowsLinearlyOverItsRamp() {
+        SimulationFixtures.Result r =
+                SimulationFixtures.run(
+                        """
+faults:
+  - {id: batch, kind: saturation, service: database, at: 2024-03-01T09:30, until: 2024-03-01T10:30, factor: 0.4, ramp: 20m}
+""");
+
+        NavigableMap<Long, Double> cpu = r.metric("database", "cpu_utilization");
+        double before = mean(cpu, t("09:25"), t("09:30"));
+        double full = mean(cpu, t("09:55"), t("10:00")) - before;
+        assertThat(full).as("90 %% of the extra 0.4 of capacity").isGreaterThan(30);
+        assertThat(mean(cpu, t("09:34"), t("09:36")) - before).isCloseTo(full / 4, within(3.0));
+        assertThat(mean(cpu, t("09:39"), t("09:41")) - before).isCloseTo(full / 2, within(3.0));
+        assertThat(mean(cpu, t("09:50"), t("09:52")) - before).isCloseTo(full, within(3.0));
+    }
+
     @Test
     void slowdownBacksUpTheServiceAndSlowsItsCallers() {
         SimulationFixtures.Result r =

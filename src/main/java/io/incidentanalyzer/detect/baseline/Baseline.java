@@ -13,16 +13,21 @@ import java.util.Arrays;
  * parts (docs/detectors.md#baseline-shift):
  *
  * <ol>
- *   <li><b>Expectation.</b> The level and spread are exponentially weighted Huber estimates: a
- *       residual counts at most {@value #CLIP} spreads, so a spike moves the baseline little. With
- *       a seasonal period, each slot keeps its own level and spread; a slot is used once it has
- *       {@code seasonMinPeriods} periods of history and predicts clearly better than the flat level
- *       (weighted absolute error below {@value #SEASON_MARGIN} of the flat one), so series without
+ *   <li><b>Expectation.</b> Three predictors compete: the flat level (an exponentially weighted
+ *       Huber estimate: a residual counts at most {@value #CLIP} spreads, so a spike moves it
+ *       little), the level with its trend (double exponential smoothing, so a daily ramp is not
+ *       followed with a lag), and a daily profile (a slot per hour, Saturday and Sunday apart, each
+ *       with its own level and spread, used once it has {@code seasonMinPeriods} periods of
+ *       history). Each is used only where it predicts clearly better than the simpler one, judged
+ *       by its mean absolute error over a day: the trend below {@value #TREND_MARGIN} of the flat
+ *       level's, the profile below {@value #SEASON_MARGIN} of the other's. Series without a ramp or
  *       a daily shape stay flat. {@link Score#deviation} is the robust z-score against it.
  *   <li><b>Rarity.</b> Every deviation is counted, in the series' own units, in a decayed histogram
- *       of logarithmic bins (one per direction, forgetting with {@code tailMemory}). A sample's
- *       rarity is how rare a deviation at least this large has been: the decayed share P of past
- *       deviations that reached it, extrapolated beyond the largest one seen as {@code (largest /
+ *       of logarithmic bins (one per direction, forgetting with {@code tailMemory}); the daily
+ *       profile's deviations have a histogram of their own, so the errors the flat level made on a
+ *       daily shape do not make the profile's deviations look commonplace. A sample's rarity is how
+ *       rare a deviation at least this large has been: the decayed share P of past deviations that
+ *       reached it, extrapolated beyond the largest one seen as {@code (largest /
  *       deviation)^}{@value #TAIL_POWER}. A series that spikes every hour does not alarm on its
  *       usual spikes; a spike larger than any seen for days does.
  *   <li><b>Burst.</b> The same rarity, with its own histogram, for the recent mean deviation (an
@@ -44,7 +49,9 @@ import java.util.Arrays;
  * </ol>
  *
  * <p>Time-aware: every half-life is event time, so the weight of a sample follows the time since
- * the previous one and irregular sampling weighs history by time, not by sample count.
+ * the previous one and irregular sampling weighs history by time, not by sample count; a half-life
+ * never spans fewer than {@value #MIN_HALF_LIFE_SAMPLES} sampling intervals (the burst window
+ * {@value #MIN_BURST_SAMPLES}), so a series sampled every hour still averages enough samples.
  */
 public final class Baseline implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -52,14 +59,42 @@ public final class Baseline implements Serializable {
     /** A residual counts at most this many spreads when learning the level and spread. */
     static final double CLIP = 2.0;
 
-    /** A seasonal slot is used only when its error is below this share of the flat error. */
+    /** The daily profile is used only when its error is below this share of the other's. */
     static final double SEASON_MARGIN = 0.8;
+
+    /**
+     * The trend is used only when its error is below this share of the flat level's: a trend
+     * follows noise and overshoots level shifts, so it must earn its place clearly (a daily ramp
+     * makes the flat level's error several times the trend's).
+     */
+    static final double TREND_MARGIN = 0.5;
+
+    /**
+     * Half-life of the predictors' errors that decide which one is used: a day, every hour in it.
+     */
+    private static final double ERROR_HALF_LIFE_MS = 86_400_000.0;
+
+    /** A predictor's error counts a residual at most this many of its Huber limits. */
+    private static final double ERROR_CLIP = 8.0;
+
+    /**
+     * The level and spread's half-life spans at least this many sampling intervals: an
+     * exponentially weighted spread of fewer samples is mostly noise (two hours of NAB's 5-minute
+     * samples; a day of hourly ones).
+     */
+    static final int MIN_HALF_LIFE_SAMPLES = 24;
+
+    /** The recent mean and volatility average at least this many sampling intervals. */
+    static final int MIN_BURST_SAMPLES = 4;
+
+    /** Weight of a new time step in the typical sampling interval. */
+    private static final double INTERVAL_WEIGHT = 0.05;
 
     /** Deviations smaller than this many scales are never anomalous. */
     static final double TAIL_FLOOR = 2.0;
 
     /** Beyond the largest deviation seen, rarity falls with this power of the ratio. */
-    static final double TAIL_POWER = 8.0;
+    static final double TAIL_POWER = 12.0;
 
     /** Deviation bins per doubling of the deviation. */
     static final int BINS_PER_OCTAVE = 4;
@@ -82,6 +117,17 @@ public final class Baseline implements Serializable {
      */
     static final double SWING_CLIP = 6.0;
 
+    /**
+     * A sample is learned as if it lay at most this many times the largest deviation seen from the
+     * expectation (or this many times {@value #TAIL_FLOOR} scales): four octaves, far beyond
+     * anything a series does by itself from one sample to the next, and little enough that the
+     * deviation bins (twelve octaves) still resolve the usual deviations afterwards.
+     */
+    static final double OUTLIER_RATIO = 16.0;
+
+    /** While warming up, residuals count at most this many spreads (wide: the spread is young). */
+    static final double WARMUP_CLIP = 10.0;
+
     /** Rarity (−log10 P) below which a sample scores 0: rarer than one in a thousand. */
     static final double SURPRISE_ONSET = 3.0;
 
@@ -92,6 +138,8 @@ public final class Baseline implements Serializable {
     private static final double MAD_TO_SIGMA = 1.4826;
 
     private static final double BIN_RATIO = Math.pow(2, 1.0 / BINS_PER_OCTAVE);
+
+    private static final long DAY_MS = 86_400_000L;
 
     private final BaselineSettings settings;
     private final double halfLifeMs;
@@ -113,6 +161,16 @@ public final class Baseline implements Serializable {
         return settings;
     }
 
+    /** What the predictors expect at one instant, before the sample is learned. */
+    private record Predictions(double level, double trend, double flat, double seasonal) {}
+
+    private Predictions predict(BaselineState s, long ts) {
+        double trend = trendExpected(s, ts);
+        double flat = trendChosen(s) ? trend : s.level;
+        return new Predictions(
+                s.level, trend, flat, seasonMs > 0 ? seasonalExpected(s, ts) : Double.NaN);
+    }
+
     /** Scores {@code value} at event time {@code ts} against the state, then learns it. */
     public Score update(BaselineState s, long ts, double value) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
@@ -130,42 +188,86 @@ public final class Baseline implements Serializable {
             s.burstDown = new double[TAIL_BINS];
             s.swingCounts = new double[TAIL_BINS];
             s.lastValue = value;
-            if (seasonMs > 0) initSeason(s);
+            if (seasonMs > 0) {
+                initSeason(s);
+                s.seasonTailUp = new double[TAIL_BINS];
+                s.seasonTailDown = new double[TAIL_BINS];
+            }
             learnSeason(s, ts, value, 1.0);
             return Score.cold(value);
         }
-        Assessed assessed = assess(s, ts, value);
+        Predictions before = predict(s, ts);
+        Assessed assessed = assess(s, ts, value, before);
         Score score = assessed.score();
         long dt = Math.max(1, ts - s.lastTs);
+        if (ts > s.lastTs) {
+            // the typical sampling interval; a gap counts at most four intervals
+            s.interval =
+                    s.interval <= 0
+                            ? dt
+                            : s.interval
+                                    + INTERVAL_WEIGHT * (Math.min(dt, 4 * s.interval) - s.interval);
+        }
         // Weight of the new sample: 1 - 2^(-dt/halfLife); at least 1/samples while young, so
         // the first samples average instead of being swamped by the seed value.
-        double alpha = Math.max(forget(dt, halfLifeMs), 1.0 / (s.samples + 1));
-        if (seasonMs > 0) {
-            double seasonal = seasonalExpected(s, ts);
-            if (!Double.isNaN(seasonal)) {
-                s.seasonError += alpha * (Math.abs(value - seasonal) - s.seasonError);
-                s.flatError += alpha * (Math.abs(value - s.level) - s.flatError);
-            }
+        double alpha = Math.max(forget(dt, halfLife(s)), 1.0 / (s.samples + 1));
+        double errorAlpha = Math.max(forget(dt, ERROR_HALF_LIFE_MS), 1.0 / (s.samples + 1));
+        // Everything below learns from the sample moved to within a bounded distance of what was
+        // expected, so one absurd but finite value (1e12 in a latency series) is a large
+        // deviation once, not a magnitude, an error or a mean that takes days to forget.
+        double expected = score.warm() ? score.expected() : before.flat();
+        double bound = learningBound(s, score);
+        double learned = expected + clamp(value - expected, bound);
+        if (!Double.isNaN(before.seasonal())) {
+            s.seasonError += errorAlpha * (Math.abs(learned - before.seasonal()) - s.seasonError);
+            s.flatError += errorAlpha * (Math.abs(learned - before.flat()) - s.flatError);
         }
         double magnitudeAlpha = Math.max(forget(dt, MAGNITUDE_HALF_LIFE_MS), 1.0 / (s.samples + 1));
-        s.magnitude += magnitudeAlpha * (Math.abs(value) - s.magnitude);
-        learn(s, value, alpha);
+        s.magnitude += magnitudeAlpha * (Math.abs(learned) - s.magnitude);
+        learn(s, value, Math.max(0, ts - s.lastTs), alpha, errorAlpha, before);
         if (seasonMs > 0) learnSeason(s, ts, value, alpha);
         // the recent volatility is learned from the second sample on, averaging while young
-        double recentWeight = forget(dt, burstMs);
-        double swing = swingMean(s, recentWeight, value, score.warm() ? score.scale() : Double.NaN);
+        double recentWeight = forget(dt, burstWindow(s));
+        double swing =
+                swingMean(
+                        s, recentWeight, value, score.warm() ? score.scale() : warmupSwingScale(s));
         s.swing = Math.max(swing, 0);
         if (score.warm()) {
-            double residual = value - score.expected();
+            double residual = learned - score.expected();
             double burst = burstMean(s, recentWeight, residual);
             s.recentExcess = Math.max(recentExcess(s, ts), assessed.excess());
             double keep = 1 - forget(dt, tailMemoryMs);
-            if (s.tailCount == 0) {
-                s.tailAnchor = seed(s.tailUp, s.tailDown, score.scale(), settings.warmup());
-                s.tailCount = settings.warmup();
+            boolean fresh = s.tailCount == 0;
+            s.tailAnchor =
+                    countDeviation(
+                            s.tailUp,
+                            s.tailDown,
+                            fresh,
+                            s.tailAnchor,
+                            keep,
+                            score.scale(),
+                            clamp(value - before.flat(), bound));
+            s.tailCount = (fresh ? settings.warmup() : s.tailCount) * keep + 1;
+            if (!Double.isNaN(before.seasonal())) {
+                // the profile's own deviations, counted whether or not it is in use, so that it
+                // has a history of its own by the time it predicts better
+                if (s.seasonTailUp == null) {
+                    // a state checkpointed before the profile's own histogram existed
+                    s.seasonTailUp = new double[TAIL_BINS];
+                    s.seasonTailDown = new double[TAIL_BINS];
+                }
+                fresh = s.seasonTailCount == 0;
+                s.seasonTailAnchor =
+                        countDeviation(
+                                s.seasonTailUp,
+                                s.seasonTailDown,
+                                fresh,
+                                s.seasonTailAnchor,
+                                keep,
+                                score.scale(),
+                                clamp(value - before.seasonal(), bound));
+                s.seasonTailCount = (fresh ? settings.warmup() : s.seasonTailCount) * keep + 1;
             }
-            s.tailCount = s.tailCount * keep + 1;
-            s.tailAnchor = count(s.tailUp, s.tailDown, keep, s.tailAnchor, residual);
             if (s.burstUp == null) {
                 // a state checkpointed before the burst histogram existed
                 s.burstUp = new double[TAIL_BINS];
@@ -174,7 +276,7 @@ public final class Baseline implements Serializable {
             if (s.burstCount == 0) {
                 // an exponentially weighted mean of independent deviations with weight a has
                 // a/(2 - a) of their variance
-                double a = forget(dt, burstMs);
+                double a = forget(dt, burstWindow(s));
                 double scale = score.scale() * Math.sqrt(a / (2 - a));
                 s.burstAnchor = seed(s.burstUp, s.burstDown, scale, settings.warmup());
                 s.burstCount = settings.warmup();
@@ -190,7 +292,7 @@ public final class Baseline implements Serializable {
                 // the prior: the mean absolute change between successive independent normal
                 // deviations of this scale (mean 2/√π, spread √(2 − 4/π) of the scale per change),
                 // averaged with weight a
-                double a = forget(dt, burstMs);
+                double a = forget(dt, burstWindow(s));
                 double mean = 2 / Math.sqrt(Math.PI) * score.scale();
                 double sd = Math.sqrt((2 - 4 / Math.PI) * a / (2 - a)) * score.scale();
                 s.swingAnchor = seedAround(s.swingCounts, mean, sd, settings.warmup());
@@ -211,31 +313,45 @@ public final class Baseline implements Serializable {
 
     /** Scores without learning: what {@link #update} would return. */
     public Score score(BaselineState s, long ts, double value) {
-        return assess(s, ts, value).score();
+        return assess(s, ts, value, predict(s, ts)).score();
     }
 
     /** A score and the largest excess behind it (what {@link #update} remembers as reported). */
     private record Assessed(Score score, double excess) {}
 
-    private Assessed assess(BaselineState s, long ts, double value) {
+    private Assessed assess(BaselineState s, long ts, double value, Predictions p) {
         if (s.samples < settings.warmup()) {
             return new Assessed(
-                    new Score(s.samples == 0 ? value : s.level, s.spread, 0, 0, false),
+                    new Score(s.samples == 0 ? value : p.flat(), s.spread, 0, 0, false),
                     -SURPRISE_ONSET);
         }
-        double expected = s.level;
-        double spread = s.spread;
-        double seasonal = seasonMs > 0 ? seasonalExpected(s, ts) : Double.NaN;
-        if (!Double.isNaN(seasonal) && s.seasonError < SEASON_MARGIN * s.flatError) {
-            expected = seasonal;
-            spread = s.seasonSpread[bin(ts)];
-        }
+        boolean seasonal =
+                !Double.isNaN(p.seasonal()) && s.seasonError < SEASON_MARGIN * s.flatError;
+        double expected = seasonal ? p.seasonal() : p.flat();
+        double spread =
+                seasonal
+                        ? s.seasonSpread[usableSlot(s, ts)]
+                        : trendChosen(s) ? s.trendSpread : s.spread;
         double floor = settings.relativeFloor() * Math.max(Math.abs(expected), s.magnitude);
         double scale = Math.max(MAD_TO_SIGMA * spread, Math.max(floor, Double.MIN_NORMAL));
         double deviation = (value - expected) / scale;
-        double excess = excess(s, value - expected, deviation);
+        double excess;
+        if (Math.abs(deviation) < TAIL_FLOOR) {
+            excess = -SURPRISE_ONSET;
+        } else if (seasonal && s.seasonTailCount > 0 && expected != p.flat()) {
+            excess =
+                    rarity(
+                                    s.seasonTailUp,
+                                    s.seasonTailDown,
+                                    s.seasonTailAnchor,
+                                    s.seasonTailCount,
+                                    value - expected)
+                            - SURPRISE_ONSET;
+        } else {
+            excess = surprise(s, value - expected) - SURPRISE_ONSET;
+        }
         // the weight of this sample in the recent mean deviation and the recent volatility
-        double recentWeight = forget(Math.max(1, ts - s.lastTs), burstMs);
+        double recentWeight = forget(Math.max(1, ts - s.lastTs), burstWindow(s));
         if (s.burstCount > 0) {
             double burst = burstMean(s, recentWeight, value - expected);
             excess = Math.max(excess, burstExcess(s, burst, scale));
@@ -246,15 +362,6 @@ public final class Baseline implements Serializable {
         }
         double news = excess - recentExcess(s, ts);
         return new Assessed(new Score(expected, scale, deviation, anomaly(news), true), excess);
-    }
-
-    /**
-     * How far a deviation's rarity (−log10 P) goes beyond one in a thousand; negative when it is
-     * commoner, or smaller than {@value #TAIL_FLOOR} scales.
-     */
-    private static double excess(BaselineState s, double residual, double deviation) {
-        if (Math.abs(deviation) < TAIL_FLOOR) return -SURPRISE_ONSET;
-        return surprise(s, residual) - SURPRISE_ONSET;
     }
 
     /** The recent mean deviation after one more {@code residual} of the given weight. */
@@ -332,13 +439,17 @@ public final class Baseline implements Serializable {
         // the share of its own bin above it, as if the bin's counts were spread evenly in log
         double atLeast = b < TAIL_BINS ? (1 - (position - b)) * counts[b] : 0;
         for (int i = b + 1; i < TAIL_BINS; i++) atLeast += counts[i];
-        // the largest deviation seen at least half a time
-        int top = TAIL_BINS - 1;
-        for (double seen = counts[top]; top > 0 && seen < 0.5; seen += counts[--top]) {}
-        double largest = anchor * Math.pow(BIN_RATIO, top + 1);
+        double largest = largestSeen(counts, anchor);
         double beyond = 0.5 * Math.pow(Math.min(1, largest / size), TAIL_POWER);
         double p = Math.max(atLeast, beyond) / total;
         return -Math.log10(Math.max(p, Double.MIN_NORMAL));
+    }
+
+    /** The upper edge of the highest bin that, with the bins above it, holds half a count. */
+    private static double largestSeen(double[] counts, double anchor) {
+        int top = TAIL_BINS - 1;
+        for (double seen = counts[top]; top > 0 && seen < 0.5; seen += counts[--top]) {}
+        return anchor * Math.pow(BIN_RATIO, top + 1);
     }
 
     /** Where a deviation size falls in the bins, fractional: 3.5 is the middle of bin 3. */
@@ -429,6 +540,22 @@ public final class Baseline implements Serializable {
         return anchor;
     }
 
+    /**
+     * Counts a deviation in a two-sided histogram, first seeding it with the warm-up prior at
+     * {@code scale} when it is {@code fresh}. Returns the new anchor; the caller keeps the total.
+     */
+    private double countDeviation(
+            double[] up,
+            double[] down,
+            boolean fresh,
+            double anchor,
+            double keep,
+            double scale,
+            double residual) {
+        double from = fresh ? seed(up, down, scale, settings.warmup()) : anchor;
+        return count(up, down, keep, from, residual);
+    }
+
     /** Moves every bin down by {@code by}; the lowest ones merge into bin 0. */
     private static void shiftBins(double[] counts, int by) {
         double merged = 0;
@@ -445,8 +572,41 @@ public final class Baseline implements Serializable {
      */
     private static void newLevel(BaselineState s, double value) {
         s.level = value;
+        s.trendAge = 0;
+        s.trendVar = 0;
+        s.trendCov = 0;
         s.shift = 0;
         s.burst = 0;
+    }
+
+    /** Whether the trend predicts clearly better than the flat level, over the last day. */
+    private static boolean trendChosen(BaselineState s) {
+        return s.trendError < TREND_MARGIN * s.levelError;
+    }
+
+    /**
+     * The level with its trend at {@code ts}: an exponentially weighted linear regression of the
+     * learned samples on time (the same weights as the level, so while young an ordinary least
+     * squares fit), read at {@code ts}; beyond the last sample the line is followed for at most the
+     * weights' time constant, fading, so a gap does not extrapolate a slope for hours.
+     */
+    private double trendExpected(BaselineState s, long ts) {
+        if (s.samples < 2 || !(s.trendVar > 0)) return s.level;
+        double slope = s.trendCov / s.trendVar;
+        double timeConstant = halfLife(s) / Math.log(2);
+        double ahead = Math.max(0, ts - s.lastTs);
+        return s.level
+                + slope * (s.trendAge + timeConstant * (1 - Math.exp(-ahead / timeConstant)));
+    }
+
+    /** The level's half-life: the setting, or the minimum number of sampling intervals. */
+    private double halfLife(BaselineState s) {
+        return Math.max(halfLifeMs, MIN_HALF_LIFE_SAMPLES * s.interval);
+    }
+
+    /** The recent mean's and volatility's half-life, likewise. */
+    private double burstWindow(BaselineState s) {
+        return Math.max(burstMs, MIN_BURST_SAMPLES * s.interval);
     }
 
     /** The weight of new information after {@code dt} ms with a half-life of {@code halfLife}. */
@@ -454,20 +614,77 @@ public final class Baseline implements Serializable {
         return 1 - Math.pow(2, -dt / halfLifeMs);
     }
 
-    /** Learns the level and spread; while warming up without clipping, so they start unbiased. */
-    private void learn(BaselineState s, double value, double alpha) {
-        boolean clip = s.spread > 0 && s.samples >= settings.warmup();
-        double r = value - s.level;
-        double limit = CLIP * s.spread;
-        double clipped = clip ? Math.max(-limit, Math.min(limit, r)) : r;
-        s.level += alpha * clipped;
-        double dev = Math.abs(r);
-        double devClipped = clip ? Math.min(dev, CLIP * s.spread) : dev;
-        s.spread += alpha * (devClipped - s.spread);
+    /**
+     * How far from the expectation a sample may lie when the baseline learns from it: {@value
+     * #OUTLIER_RATIO} times the largest deviation the series has shown (so its usual spikes are
+     * learned whole and one larger than ever counts as at most that much larger); while warming up,
+     * {@value #WARMUP_CLIP} spreads from the third sample on (the first two set the spread).
+     */
+    private double learningBound(BaselineState s, Score score) {
+        if (score.warm() && s.tailCount > 0) {
+            double largest =
+                    Math.max(
+                            largestSeen(s.tailUp, s.tailAnchor),
+                            largestSeen(s.tailDown, s.tailAnchor));
+            return Math.max(OUTLIER_RATIO * largest, OUTLIER_RATIO * TAIL_FLOOR * score.scale());
+        }
+        if (score.warm()) return OUTLIER_RATIO * TAIL_FLOOR * score.scale();
+        return s.samples >= 2 && s.spread > 0 ? WARMUP_CLIP * s.spread : Double.POSITIVE_INFINITY;
+    }
+
+    /** The clip of the volatility's changes while warming up (NaN: none yet). */
+    private static double warmupSwingScale(BaselineState s) {
+        return s.samples >= 2 && s.spread > 0 ? WARMUP_CLIP * s.spread / SWING_CLIP : Double.NaN;
+    }
+
+    private static double clamp(double r, double bound) {
+        return Math.max(-bound, Math.min(bound, r));
+    }
+
+    /**
+     * Learns the level (and its regression on time, for the trend), the spreads and the errors that
+     * decide whether the trend is used; while warming up with a wide clip, so they start unbiased.
+     * The level learns the sample moved to within the Huber limit of the prediction in use; the
+     * flat spread and the trend's spread each learn their own predictor's residual, so the spread
+     * of a series on a ramp is not its own lag.
+     */
+    private void learn(
+            BaselineState s,
+            double value,
+            long dt,
+            double alpha,
+            double errorAlpha,
+            Predictions p) {
+        boolean warm = s.samples >= settings.warmup();
+        boolean clip = s.spread > 0 && (warm || s.samples >= 2);
+        double huber = warm ? CLIP : WARMUP_CLIP;
+        boolean trend = trendChosen(s);
+        double limit = huber * (trend ? s.trendSpread : s.spread);
+        double r = value - p.flat();
+        double clipped = clip ? clamp(r, limit) : r;
+        double levelLimit = clip ? huber * s.spread : Double.POSITIVE_INFINITY;
+        double trendLimit = clip && s.trendSpread > 0 ? huber * s.trendSpread : levelLimit;
+        double levelResidual = Math.abs(value - p.level());
+        double trendResidual = Math.abs(value - p.trend());
+        s.levelError +=
+                errorAlpha * (Math.min(levelResidual, ERROR_CLIP * levelLimit) - s.levelError);
+        s.trendError +=
+                errorAlpha * (Math.min(trendResidual, ERROR_CLIP * trendLimit) - s.trendError);
+        s.trendSpread += alpha * (Math.min(trendResidual, trendLimit) - s.trendSpread);
+        // the level is the weighted mean of the learned samples; the regression on time keeps
+        // the weighted mean age of the samples and their weighted (co)variance with time
+        double dx = p.flat() + clipped - s.level;
+        double age = s.trendAge + dt;
+        s.level += alpha * dx;
+        s.trendCov = (1 - alpha) * (s.trendCov + alpha * age * dx);
+        s.trendVar = (1 - alpha) * (s.trendVar + alpha * age * age);
+        s.trendAge = (1 - alpha) * age;
+        double dev = clip ? Math.min(levelResidual, huber * s.spread) : levelResidual;
+        s.spread += alpha * (dev - s.spread);
     }
 
     private void initSeason(BaselineState s) {
-        int n = settings.seasonBins();
+        int n = settings.seasonBins() * (weekendSlots() ? 2 : 1);
         s.seasonLevel = new double[n];
         s.seasonSpread = new double[n];
         s.seasonSince = new long[n];
@@ -483,8 +700,10 @@ public final class Baseline implements Serializable {
             s.seasonSpread[b] = s.spread;
             return;
         }
-        // A slot sees 1/bins of the samples: it learns bins times faster per sample it gets.
-        double a = Math.min(1, alpha * settings.seasonBins());
+        // A slot learns at the level's rate in its own time (the hours it covers), so it remembers
+        // as many periods as the level remembers slot lengths: two days at the defaults. (It
+        // used to learn bins times faster, which made a slot the last few samples of its hour.)
+        double a = alpha;
         double r = value - s.seasonLevel[b];
         double spread = s.seasonSpread[b];
         double limit = CLIP * Math.max(spread, 1e-12);
@@ -493,20 +712,44 @@ public final class Baseline implements Serializable {
         s.seasonSpread[b] += a * ((spread == 0 ? dev : Math.min(dev, CLIP * spread)) - spread);
     }
 
-    /** The seasonal slot's level, or NaN while the slot has too little history. */
-    private double seasonalExpected(BaselineState s, long ts) {
-        if (s.seasonLevel == null) return Double.NaN;
+    /**
+     * The slot that predicts {@code ts}: its own once it has {@code seasonMinPeriods} periods of
+     * history; a weekend slot without them borrows the weekday slot of the same hour (a weekday
+     * profile is a better guess for the first Saturday than none); -1 while neither has.
+     */
+    private int usableSlot(BaselineState s, long ts) {
+        if (s.seasonLevel == null) return -1;
         int b = bin(ts);
-        long since = s.seasonSince[b];
-        if (since < 0
-                || ts - since < (long) settings.seasonMinPeriods() * seasonMs - seasonMs / 2) {
-            return Double.NaN;
-        }
-        return s.seasonLevel[b];
+        if (usable(s, b, ts)) return b;
+        int weekday = b % settings.seasonBins();
+        return weekday != b && usable(s, weekday, ts) ? weekday : -1;
+    }
+
+    private boolean usable(BaselineState s, int slot, long ts) {
+        long since = s.seasonSince[slot];
+        return since >= 0
+                && ts - since >= (long) settings.seasonMinPeriods() * seasonMs - seasonMs / 2;
+    }
+
+    /** The seasonal slot's level, or NaN while no slot has enough history. */
+    private double seasonalExpected(BaselineState s, long ts) {
+        int slot = usableSlot(s, ts);
+        return slot < 0 ? Double.NaN : s.seasonLevel[slot];
+    }
+
+    /** Whether Saturday and Sunday get daily slots of their own (a daily season only). */
+    private boolean weekendSlots() {
+        return settings.weekend() && seasonMs == DAY_MS;
     }
 
     private int bin(long ts) {
         long inSeason = Math.floorMod(ts, seasonMs);
-        return (int) (inSeason * settings.seasonBins() / seasonMs);
+        int b = (int) (inSeason * settings.seasonBins() / seasonMs);
+        if (weekendSlots()) {
+            // 1970-01-01 (UTC) was a Thursday: days 2 and 3 of the week are Saturday and Sunday
+            long weekday = Math.floorMod(Math.floorDiv(ts, DAY_MS), 7);
+            if (weekday == 2 || weekday == 3) b += settings.seasonBins();
+        }
+        return b;
     }
 }

@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param warmup samples a series needs before it is scored at all (default 30)
  * @param season the seasonal period (a day); {@link Duration#ZERO} switches seasonality off
  * @param seasonBins slots the period is cut into; each learns its own level and spread (24)
- * @param seasonMinPeriods whole periods of history a slot needs before it is trusted (2)
+ * @param seasonMinPeriods whole periods of history a slot needs before it is trusted (1: a slot
+ *     helps from the second day on)
  * @param relativeFloor the scale never counts as smaller than this share of the level (or of the
  *     series' typical magnitude), so a flat series does not make every wiggle an anomaly (0.02)
  * @param tailMemory how long a deviation is remembered when judging how rare a new one is: counts
@@ -26,6 +27,8 @@ import java.time.Duration;
  * @param burstWindow half-life of the recent mean deviation and of the recent volatility (mean
  *     change between successive samples) whose rarities are judged besides each sample's: the time
  *     scale of a burst, a creeping change or an oscillation (default 1 h)
+ * @param weekend with a daily season, whether Saturday and Sunday (UTC) keep daily slots of their
+ *     own, apart from the weekdays' (default true: weekend traffic has its own shape)
  */
 public record BaselineSettings(
         Duration halfLife,
@@ -36,29 +39,39 @@ public record BaselineSettings(
         double relativeFloor,
         Duration tailMemory,
         Duration shiftConfirm,
-        Duration burstWindow)
+        Duration burstWindow,
+        boolean weekend)
         implements Serializable {
 
     public static final Duration DEFAULT_TAIL_MEMORY = Duration.ofDays(5);
     public static final Duration DEFAULT_SHIFT_CONFIRM = Duration.ofMinutes(30);
     public static final Duration DEFAULT_BURST_WINDOW = Duration.ofHours(1);
 
+    public static final int DEFAULT_SEASON_MIN_PERIODS = 1;
+    public static final boolean DEFAULT_WEEKEND = true;
+
     public static final BaselineSettings DEFAULTS =
-            new BaselineSettings(Duration.ofHours(2), 30, Duration.ofDays(1), 24, 2, 0.02);
+            new BaselineSettings(
+                    Duration.ofHours(2),
+                    30,
+                    Duration.ofDays(1),
+                    24,
+                    DEFAULT_SEASON_MIN_PERIODS,
+                    0.02);
 
     public BaselineSettings {
         halfLife = positiveOr(halfLife, Duration.ofHours(2));
         season = season == null ? Duration.ofDays(1) : season;
         if (warmup <= 0) warmup = 30;
         if (seasonBins <= 0) seasonBins = 24;
-        if (seasonMinPeriods <= 0) seasonMinPeriods = 2;
+        if (seasonMinPeriods <= 0) seasonMinPeriods = DEFAULT_SEASON_MIN_PERIODS;
         if (relativeFloor < 0) relativeFloor = 0;
         tailMemory = positiveOr(tailMemory, DEFAULT_TAIL_MEMORY);
         shiftConfirm = positiveOr(shiftConfirm, DEFAULT_SHIFT_CONFIRM);
         burstWindow = positiveOr(burstWindow, DEFAULT_BURST_WINDOW);
     }
 
-    /** The first eight settings; the burst window at its default. */
+    /** The first eight settings; the burst window and weekend slots at their defaults. */
     public BaselineSettings(
             Duration halfLife,
             int warmup,
@@ -77,11 +90,13 @@ public record BaselineSettings(
                 relativeFloor,
                 tailMemory,
                 shiftConfirm,
-                null);
+                null,
+                DEFAULT_WEEKEND);
     }
 
     /**
-     * The first six settings; tail memory, shift confirmation and burst window at their defaults.
+     * The first six settings; tail memory, shift confirmation, burst window and weekend slots at
+     * their defaults.
      */
     public BaselineSettings(
             Duration halfLife,
@@ -99,7 +114,8 @@ public record BaselineSettings(
                 relativeFloor,
                 null,
                 null,
-                null);
+                null,
+                DEFAULT_WEEKEND);
     }
 
     private static Duration positiveOr(Duration d, Duration fallback) {
@@ -122,7 +138,8 @@ public record BaselineSettings(
                 relativeFloor,
                 tailMemory,
                 shiftConfirm,
-                burstWindow);
+                burstWindow,
+                weekend);
     }
 
     /** The same settings with another tail memory. */
@@ -136,7 +153,8 @@ public record BaselineSettings(
                 relativeFloor,
                 d,
                 shiftConfirm,
-                burstWindow);
+                burstWindow,
+                weekend);
     }
 
     /** The same settings with another shift confirmation half-life. */
@@ -150,7 +168,38 @@ public record BaselineSettings(
                 relativeFloor,
                 tailMemory,
                 d,
-                burstWindow);
+                burstWindow,
+                weekend);
+    }
+
+    /** The same settings with another relative floor. */
+    public BaselineSettings withRelativeFloor(double floor) {
+        return new BaselineSettings(
+                halfLife,
+                warmup,
+                season,
+                seasonBins,
+                seasonMinPeriods,
+                floor,
+                tailMemory,
+                shiftConfirm,
+                burstWindow,
+                weekend);
+    }
+
+    /** The same settings with another season ({@link Duration#ZERO}: none). */
+    public BaselineSettings withSeason(Duration d) {
+        return new BaselineSettings(
+                halfLife,
+                warmup,
+                d,
+                seasonBins,
+                seasonMinPeriods,
+                relativeFloor,
+                tailMemory,
+                shiftConfirm,
+                burstWindow,
+                weekend);
     }
 
     /** The same settings with another burst window. */
@@ -164,6 +213,7 @@ public record BaselineSettings(
                 relativeFloor,
                 tailMemory,
                 shiftConfirm,
-                d);
+                d,
+                weekend);
     }
 }

@@ -2,9 +2,9 @@ package io.incidentanalyzer.detect.baseline;
 
 /**
  * What {@link Baseline} remembers of one series: a few numbers, five small arrays of deviation
- * counts and, when seasonal, three small arrays of one slot per season bin. A Flink POJO (public
- * fields, no-argument constructor) so keyed state can hold it and evolve it; its size does not grow
- * with the series' length.
+ * counts and, when seasonal, three small arrays of one slot per season bin and two more arrays of
+ * the daily profile's deviation counts. A Flink POJO (public fields, no-argument constructor) so
+ * keyed state can hold it and evolve it; its size does not grow with the series' length.
  */
 public class BaselineState {
     /** Samples learned so far. */
@@ -13,8 +13,21 @@ public class BaselineState {
     /** Event time of the last sample learned, epoch milliseconds; -1 before the first. */
     public long lastTs = -1;
 
+    /** Typical time between samples, ms (0 before the second sample); a gap counts at most 4. */
+    public double interval;
+
     /** The robust level (location) of the whole series, ignoring the season. */
     public double level;
+
+    /**
+     * The trend: {@link #level} is the weighted mean of the learned samples; these are the weighted
+     * mean age of those samples (ms before {@link #lastTs}), their weighted variance in time (ms²)
+     * and their weighted covariance of time and value (value·ms). Slope = cov / var.
+     */
+    public double trendAge;
+
+    public double trendVar;
+    public double trendCov;
 
     /** The robust spread around {@link #level}, in the series' units. */
     public double spread;
@@ -92,22 +105,56 @@ public class BaselineState {
     /** Decayed count of all values in {@link #swingCounts}. */
     public double swingCount;
 
-    /** Per season slot: level, spread, and the event time of the slot's first sample. */
+    /**
+     * Per season slot (the weekdays' slots, then Saturday's and Sunday's when they are kept apart):
+     * level, spread, and the event time of the slot's first sample.
+     */
     public double[] seasonLevel;
 
     public double[] seasonSpread;
     public long[] seasonSince;
 
-    /** Exponentially weighted absolute error of the flat and of the seasonal prediction. */
+    /**
+     * Exponentially weighted absolute error (half-life a day) of the flat prediction (the level,
+     * with its trend where that is used) and of the daily profile's.
+     */
     public double flatError;
 
     public double seasonError;
+
+    /**
+     * Decayed counts of the daily profile's deviations, binned like {@link #tailUp}: its own
+     * history of sizes, so the flat level's errors on a daily shape do not count against it. Null
+     * until a slot is first usable.
+     */
+    public double[] seasonTailUp;
+
+    public double[] seasonTailDown;
+
+    /** Lower edge of the {@link #seasonTailUp} bins. */
+    public double seasonTailAnchor;
+
+    /** Decayed count of all values in {@link #seasonTailUp} and {@link #seasonTailDown}. */
+    public double seasonTailCount;
+
+    /**
+     * Exponentially weighted absolute error (half-life a day) of the flat level and of the level
+     * with its trend: the trend is used only where its error is clearly the smaller.
+     */
+    public double levelError;
+
+    public double trendError;
+
+    /** The robust spread of the samples around the level with its trend. */
+    public double trendSpread;
+
+    public transient double seasonalBefore;
 
     public BaselineState() {}
 
     /** Approximate bytes this state holds on the heap, for docs/benchmarks.md. */
     public long approximateBytes() {
-        long bytes = 16 + 8 * 19;
+        long bytes = 16 + 8 * 28;
         if (tailUp != null) {
             bytes += 2 * (16 + 8L * tailUp.length);
         }
@@ -119,6 +166,9 @@ public class BaselineState {
         }
         if (seasonLevel != null) {
             bytes += 3 * (16 + 8L * seasonLevel.length);
+        }
+        if (seasonTailUp != null) {
+            bytes += 2 * (16 + 8L * seasonTailUp.length);
         }
         return bytes;
     }

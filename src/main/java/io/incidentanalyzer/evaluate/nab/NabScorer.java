@@ -5,8 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The NAB v1.1 scoring rules (docs/benchmarks.md#nab-realawscloudwatch), over a corpus of scored
- * files:
+ * The NAB v1.1 scoring rules (docs/benchmarks.md#nab), over a corpus of scored files:
  *
  * <ul>
  *   <li>the first {@code min(floor(0.15·n), 750)} rows of a file are probationary and not scored;

@@ -38,7 +38,7 @@ public class BaselineShiftDetectorBenchmark extends MetricDetectorBenchmark {
                         null,
                         null);
         return new BaselineShiftSettings(
-                new BaselineConfig(null, null, null, null, null, null, null, null, null),
+                new BaselineConfig(null, null, null, null, null, null, null, null, null, null),
                 null,
                 List.of(rule),
                 null);

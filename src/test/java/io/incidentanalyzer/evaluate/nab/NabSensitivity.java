@@ -1,7 +1,6 @@
 package io.incidentanalyzer.evaluate.nab;
 
 import io.incidentanalyzer.detect.baseline.BaselineSettings;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,22 +8,14 @@ import java.util.Locale;
 
 /**
  * Sensitivity check for docs/detectors.md: the NAB scores of the baseline core at its default
- * setting and with each setting moved to neighbouring values, one at a time. Not a test:
- *
- * <pre>
- * mvn -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp target/test-classes:target/classes:$(cat target/cp.txt) \
- *     io.incidentanalyzer.evaluate.nab.NabSensitivity /work/shared/benchmarks/nab-aws
- * </pre>
+ * setting and with each setting moved to neighbouring values, one at a time. Not a test (run it as
+ * {@link NabTools} says).
  */
 public final class NabSensitivity {
     private NabSensitivity() {}
 
     public static void main(String[] args) {
-        NabCorpus corpus =
-                NabCorpus.open(
-                        Path.of(args.length > 0 ? args[0] : "."),
-                        warning -> System.err.println("warning: " + warning));
+        NabCorpus corpus = NabTools.corpus(args);
         BaselineSettings d = BaselineSettings.DEFAULTS;
         List<String[]> runs = new ArrayList<>();
         List<BaselineSettings> settings = new ArrayList<>();
@@ -47,30 +38,14 @@ public final class NabSensitivity {
             settings.add(d.withBurstWindow(Duration.ofMinutes(m)));
         }
         runs.add(new String[] {"season", "off"});
-        settings.add(
-                new BaselineSettings(
-                        d.halfLife(),
-                        d.warmup(),
-                        Duration.ZERO,
-                        d.seasonBins(),
-                        d.seasonMinPeriods(),
-                        d.relativeFloor(),
-                        d.tailMemory(),
-                        d.shiftConfirm(),
-                        d.burstWindow()));
+        settings.add(d.withSeason(Duration.ZERO));
+        runs.add(new String[] {"seasonMinPeriods", "2"});
+        settings.add(profile(d, 2, d.weekend()));
+        runs.add(new String[] {"weekend", "off"});
+        settings.add(profile(d, d.seasonMinPeriods(), false));
         for (double f : new double[] {0.01, 0.05}) {
             runs.add(new String[] {"relativeFloor", Double.toString(f)});
-            settings.add(
-                    new BaselineSettings(
-                            d.halfLife(),
-                            d.warmup(),
-                            d.season(),
-                            d.seasonBins(),
-                            d.seasonMinPeriods(),
-                            f,
-                            d.tailMemory(),
-                            d.shiftConfirm(),
-                            d.burstWindow()));
+            settings.add(d.withRelativeFloor(f));
         }
         System.out.println(
                 "| setting | value | standard | reward_low_FP_rate | reward_low_FN_rate |");
@@ -86,5 +61,20 @@ public final class NabSensitivity {
                     best.get(1).normalised(),
                     best.get(2).normalised());
         }
+    }
+
+    /** The defaults with another daily profile: periods a slot needs, weekend slots or not. */
+    private static BaselineSettings profile(BaselineSettings d, int minPeriods, boolean weekend) {
+        return new BaselineSettings(
+                d.halfLife(),
+                d.warmup(),
+                d.season(),
+                d.seasonBins(),
+                minPeriods,
+                d.relativeFloor(),
+                d.tailMemory(),
+                d.shiftConfirm(),
+                d.burstWindow(),
+                weekend);
     }
 }

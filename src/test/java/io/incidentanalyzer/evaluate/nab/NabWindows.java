@@ -1,29 +1,19 @@
 package io.incidentanalyzer.evaluate.nab;
 
 import io.incidentanalyzer.detect.baseline.BaselineSettings;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
  * Diagnosis for docs/detectors.md: the baseline core at its defaults on a NAB corpus, window by
  * window at the standard profile's best threshold: each window's highest score and where it is, the
  * first detection (rows after the window's left edge, or MISS), and every false positive with its
- * row, score and value. Not a test:
- *
- * <pre>
- * mvn -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp target/test-classes:target/classes:$(cat target/cp.txt) \
- *     io.incidentanalyzer.evaluate.nab.NabWindows /work/shared/benchmarks/nab-aws
- * </pre>
+ * row, score and value. Not a test (run it as {@link NabTools} says).
  */
 public final class NabWindows {
     private NabWindows() {}
 
     public static void main(String[] args) {
-        NabCorpus corpus =
-                NabCorpus.open(
-                        Path.of(args.length > 0 ? args[0] : "."),
-                        warning -> System.err.println("warning: " + warning));
+        NabCorpus corpus = NabTools.corpus(args);
         NabEvaluation evaluation = NabEvaluation.runBaseline(corpus, BaselineSettings.DEFAULTS);
         NabScorer scorer = evaluation.scorer();
         NabScorer.Result standard = scorer.best(NabProfile.ALL.get(0));
