@@ -1,5 +1,6 @@
 package io.incidentanalyzer.cli;
 
+import io.incidentanalyzer.embedded.LocalCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -72,11 +73,6 @@ final class StopSignals {
         return REQUESTED.getCount() == 0;
     }
 
-    /** Waits up to {@code timeout} for a stop request; true once there is one. */
-    static boolean await(Duration timeout) throws InterruptedException {
-        return REQUESTED.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
     /** Waits until stopped; for a command whose work runs on other threads. */
     static void awaitForever() throws InterruptedException {
         REQUESTED.await();
@@ -124,15 +120,7 @@ final class StopSignals {
 
     /** Cancels a job and waits (bounded) until it has ended; a job already ended is left alone. */
     static void cancel(JobClient job) {
-        if (job == null || job.getJobExecutionResult().isDone()) return;
-        try {
-            job.cancel().get(FORCE_AFTER.toSeconds(), TimeUnit.SECONDS);
-            job.getJobExecutionResult().get(FORCE_AFTER.toSeconds(), TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | IllegalStateException endedOrStuck) {
-            // Ended meanwhile (failed, finished or cancelled; its local cluster gone with it).
-        }
+        LocalCluster.cancelAndWait(job, FORCE_AFTER);
     }
 
     /** The process's exit code: the command's own, or 0 after SIGTERM and 130 after Ctrl-C. */

@@ -16,10 +16,10 @@ import java.util.Set;
  * characters. Any other word is cut at the punctuation inside it ({@code ( ) [ ] { } < > , ; : = "
  * ' |}) into pieces; a piece is variable when it starts with a digit (numbers, sizes, times, dates,
  * ids such as {@code 3f2c…}), holds a digit and is not a name with a one-digit suffix ({@code eth0}
- * and {@code SOCKS5} stay), or is a lower-case host name ({@code db-main.internal}). A word with a
- * variable piece is one wildcard, unless it has the form {@code key=value} or {@code key:value}:
- * there only the value is masked ({@code uid=<*>}, {@code PendingReds:<*>}), so a {@code key=value}
- * list keeps its keys.
+ * and {@code SOCKS5} stay), or is a lower-case host name ({@code db1.example.internal}). A word
+ * with a variable piece is one wildcard, unless it has the form {@code key=value} or {@code
+ * key:value}: there only the value is masked ({@code uid=<*>}, {@code PendingReds:<*>}), so a
+ * {@code key=value} list keeps its keys.
  *
  * <p>Then the variable parts are made one token each, so that a value written in more or fewer
  * pieces does not change the message's shape: a unit after a number ({@code 30 ms}, {@code 1.2 KB})

@@ -291,8 +291,8 @@ public final class Drafter implements Serializable {
     private record Line(long ts, int order, String text, List<String> signals) {}
 
     /**
-     * The symptoms, one line per kind of symptom and minute of onset: the seed's "Database CPU
-     * utilization peaked at 100%", "Overload observed on the API-GPT and token verification
+     * The symptoms, one line per kind of symptom and minute of onset, as a person writes them:
+     * "Database CPU utilization peaked at 100%", "Overload observed on the checkout and payment
      * servers".
      */
     private void symptoms(DraftState st, String detection, Set<String> named, List<Line> lines) {

@@ -5,8 +5,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.prometheus.BoundPrometheusReporterFactory;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -71,6 +76,23 @@ public final class LocalCluster {
         conf.setString("taskmanager.bind-host", address);
         conf.setString("taskmanager.host", address);
         return conf;
+    }
+
+    /**
+     * Cancels a job of this cluster and waits, up to {@code timeout} each, until the cancellation
+     * is taken and the job has ended; a job that has ended already is left alone. A stopping
+     * command returns only after this, so its cluster never shuts down under a running job.
+     */
+    public static void cancelAndWait(JobClient job, Duration timeout) {
+        if (job == null || job.getJobExecutionResult().isDone()) return;
+        try {
+            job.cancel().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            job.getJobExecutionResult().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | IllegalStateException endedOrStuck) {
+            // Ended meanwhile (failed, finished or cancelled; its local cluster gone with it).
+        }
     }
 
     private static StreamExecutionEnvironment environment(Configuration conf, int parallelism) {

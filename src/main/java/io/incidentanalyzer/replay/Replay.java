@@ -268,7 +268,7 @@ public final class Replay {
             return c;
         } catch (InterruptedException e) {
             // Stopped (Ctrl-C): the job ends before its collect iterators and the cluster go.
-            cancelAndWait(job);
+            LocalCluster.cancelAndWait(job, CANCEL_TIMEOUT);
             Thread.currentThread().interrupt();
             throw new ReplayFailedException("replay of " + input.dir() + " interrupted", e);
         } catch (ExecutionException e) {
@@ -280,17 +280,6 @@ public final class Replay {
             closeQuietly(incidents);
             closeQuietly(signals);
             closeQuietly(deadLetters);
-        }
-    }
-
-    private static void cancelAndWait(JobClient job) {
-        try {
-            job.cancel().get(CANCEL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            job.getJobExecutionResult().get(CANCEL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (InterruptedException again) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | java.util.concurrent.TimeoutException ended) {
-            // ended on its own, or failed to: nothing more to do here
         }
     }
 

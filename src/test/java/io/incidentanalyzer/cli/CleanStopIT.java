@@ -39,14 +39,7 @@ class CleanStopIT {
     @Test
     void demoStopsCleanlyOnSigtermMidStreamAndListensOnLoopbackOnly() throws Exception {
         int metricsPort = freePort();
-        try (Analyzer demo =
-                Analyzer.start(
-                        dir,
-                        "demo",
-                        "--review-port",
-                        "0",
-                        "--metrics-port",
-                        String.valueOf(metricsPort))) {
+        try (Analyzer demo = startDemo(metricsPort)) {
             demo.awaitOutput("DEAD LETTER"); // the simulator is feeding, the job is reading
 
             List<InetAddress> listening = demo.listeningAddresses();
@@ -63,14 +56,7 @@ class CleanStopIT {
 
     @Test
     void demoExits130OnCtrlC() throws Exception {
-        try (Analyzer demo =
-                Analyzer.start(
-                        dir,
-                        "demo",
-                        "--review-port",
-                        "0",
-                        "--metrics-port",
-                        String.valueOf(freePort()))) {
+        try (Analyzer demo = startDemo(freePort())) {
             demo.awaitOutput("DEAD LETTER");
             demo.signal("INT");
             assertThat(demo.awaitExit()).isEqualTo(130);
@@ -103,6 +89,12 @@ class CleanStopIT {
             assertThat(analyzer.output()).doesNotContain("Exception");
             assertThat(analyzer.scratch()).doesNotExist();
         }
+    }
+
+    /** The demo on free ports, the review pages' chosen by the system. */
+    private Analyzer startDemo(int metricsPort) throws IOException {
+        return Analyzer.start(
+                dir, "demo", "--review-port", "0", "--metrics-port", String.valueOf(metricsPort));
     }
 
     private static int freePort() throws IOException {
