@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             SimulateCommand.class,
             EvaluateCommand.class,
             ReviewCommand.class,
+            TopicsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AnalyzerCli implements Runnable {

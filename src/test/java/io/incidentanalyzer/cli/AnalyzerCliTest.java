@@ -137,8 +137,8 @@ class AnalyzerCliTest {
         assertThat(run()).isEqualTo(2);
         assertThat(err.toString())
                 .contains(
-                        "a subcommand is required: demo, run, replay, simulate, evaluate or"
-                                + " review");
+                        "a subcommand is required: demo, run, replay, simulate, evaluate,"
+                                + " review or topics");
         assertThat(err.toString().split("Usage: analyzer", -1)).as("the usage, once").hasSize(2);
     }
 
