@@ -81,11 +81,13 @@ public final class KafkaConnectors {
                         config.topics().statusUpdates(), StatusPageIncident::id));
     }
 
-    public KafkaSink<DeadLetter> deadLetterSink() {
-        return sink(
-                config.topics().deadLetter(),
-                new JsonRecordSerializer<DeadLetter>(
-                        config.topics().deadLetter(), DeadLetter::sourceTopic));
+    /**
+     * Dead letters are written at least once, outside the checkpoints' transactions, so that a
+     * missing or unwritable dead-letter topic never stalls the incident outputs ({@link
+     * DeadLetterSink}).
+     */
+    public org.apache.flink.api.connector.sink2.Sink<DeadLetter> deadLetterSink() {
+        return new DeadLetterSink(config.topics().deadLetter(), bootstrap, clientProperties());
     }
 
     private <T> KafkaSink<T> sink(String topic, JsonRecordSerializer<T> serializer) {

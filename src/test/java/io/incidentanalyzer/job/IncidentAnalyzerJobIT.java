@@ -64,40 +64,13 @@ detectors:
         String prefix = "it-" + test.getTestMethod().orElseThrow().getName().hashCode();
         JobConfig config = config(prefix);
         KAFKA.kafka().createTopics(2, config.topics().names().toArray(String[]::new));
-        String metrics = config.topics().metrics().name();
 
         try (KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers())) {
-            // Database CPU at 99% from t(60) to t(180); healthy before and after. A second
-            // series keeps partition 1 moving so event time advances on both partitions.
-            for (long s = 0; s <= 600; s += 10) {
-                double db = s >= 60 && s <= 180 ? 99 : 40;
-                kafka.send(metrics, 0, sample("database", t(s), db));
-                kafka.send(metrics, 1, sample("api", t(s), 30));
-            }
-            kafka.send(metrics, 0, "this is not json");
-            kafka.send(
-                    metrics, 1, "{\"ts\":\"2024-02-16T07:25:00Z\",\"metric\":\"x\",\"value\":1}");
-            kafka.send(
-                    metrics,
-                    0,
-                    "{\"ts\":\"yesterday\",\"service\":\"db\",\"metric\":\"x\",\"value\":1}");
-            kafka.send(metrics, 1, "{\"pad\":\"" + "x".repeat(2000) + "\"}");
-            kafka.send(config.topics().auth().name(), 0, new byte[] {(byte) 0xff, 0x00, 0x7f});
-            kafka.flush();
+            sendEpisodeWithMalformedRecords(kafka, config);
 
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(2);
-            IncidentAnalyzerJob.define(env, config, KAFKA.bootstrapServers(), false);
-            JobClient job = env.executeAsync("it " + prefix);
+            JobClient job = start(config, prefix);
             try {
-                List<JsonNode> incidents =
-                        await().atMost(Duration.ofMinutes(2))
-                                .pollInterval(Duration.ofMillis(500))
-                                .until(
-                                        () -> kafka.readAll(config.topics().incidents()),
-                                        events ->
-                                                events.stream()
-                                                        .anyMatch(e -> type(e).equals("CLOSED")));
+                List<JsonNode> incidents = awaitClosed(kafka, config);
 
                 assertThat(incidents)
                         .extracting(IncidentAnalyzerJobIT::type)
@@ -165,6 +138,74 @@ detectors:
                 job.cancel().get();
             }
         }
+    }
+
+    /**
+     * Database CPU at 99% from t(60) to t(180), healthy before and after, and five malformed
+     * records. A second series keeps partition 1 moving so event time advances on both partitions.
+     */
+    private static void sendEpisodeWithMalformedRecords(KafkaTestClients kafka, JobConfig config) {
+        String metrics = config.topics().metrics().name();
+        for (long s = 0; s <= 600; s += 10) {
+            double db = s >= 60 && s <= 180 ? 99 : 40;
+            kafka.send(metrics, 0, sample("database", t(s), db));
+            kafka.send(metrics, 1, sample("api", t(s), 30));
+        }
+        kafka.send(metrics, 0, "this is not json");
+        kafka.send(metrics, 1, "{\"ts\":\"2024-02-16T07:25:00Z\",\"metric\":\"x\",\"value\":1}");
+        kafka.send(
+                metrics,
+                0,
+                "{\"ts\":\"yesterday\",\"service\":\"db\",\"metric\":\"x\",\"value\":1}");
+        kafka.send(metrics, 1, "{\"pad\":\"" + "x".repeat(2000) + "\"}");
+        kafka.send(config.topics().auth().name(), 0, new byte[] {(byte) 0xff, 0x00, 0x7f});
+        kafka.flush();
+    }
+
+    /**
+     * A deleted or never created dead-letter topic must not stall the checkpoints that commit
+     * incident output: the incident still reaches read_committed consumers, and the job runs on.
+     */
+    @Test
+    void missingDeadLetterTopicDoesNotStallIncidentOutput(TestInfo test) throws Exception {
+        String prefix = "it-" + test.getTestMethod().orElseThrow().getName().hashCode();
+        JobConfig config = config(prefix);
+        KAFKA.kafka()
+                .createTopics(
+                        2,
+                        config.topics().names().stream()
+                                .filter(n -> !n.equals(config.topics().deadLetter()))
+                                .toArray(String[]::new));
+        try (KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers())) {
+            sendEpisodeWithMalformedRecords(kafka, config);
+            JobClient job = start(config, prefix);
+            try {
+                List<JsonNode> incidents = awaitClosed(kafka, config);
+                assertThat(incidents)
+                        .extracting(IncidentAnalyzerJobIT::type)
+                        .containsExactly("OPENED", "IDENTIFIED", "CLOSED");
+                assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    /** The whole job at parallelism 2 on the test's broker. */
+    private static JobClient start(JobConfig config, String prefix) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        IncidentAnalyzerJob.define(env, config, KAFKA.bootstrapServers(), false);
+        return env.executeAsync("it " + prefix);
+    }
+
+    /** The committed incident events, once one of them closes the incident. */
+    private static List<JsonNode> awaitClosed(KafkaTestClients kafka, JobConfig config) {
+        return await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> kafka.readAll(config.topics().incidents()),
+                        events -> events.stream().anyMatch(e -> type(e).equals("CLOSED")));
     }
 
     private static String type(JsonNode incidentEvent) {

@@ -158,6 +158,8 @@ public final class Fixtures {
                  changes: {name: %1$s.changes}
                  incidents: %1$s.incidents
                  deadLetter: %1$s.dead-letter
+                 statusUpdates: %1$s.status-updates
+                 reviews: %1$s.reviews
                """
                 .formatted(prefix);
     }
