@@ -171,11 +171,20 @@ public final class RootCauseRanker {
                             local = Math.max(local, a.score());
                     }
                     Anomaly top = list.get(0);
+                    // Independent facets add up (noisy-or of each facet's strongest series): a
+                    // fault shows in several things the node measures, noise mostly in one.
+                    Map<String, Double> facets = new TreeMap<>();
+                    for (Anomaly a : list) {
+                        String f = a.node().equals(node) ? a.facet().name() : "CALLERS";
+                        facets.merge(f, a.score(), Math::max);
+                    }
+                    double normal = 1;
+                    for (double f : facets.values()) normal *= 1 - f;
                     Anomaly summary =
                             new Anomaly(
                                     node,
                                     onset,
-                                    top.score(),
+                                    1 - normal,
                                     own != null ? own.kind() : top.kind(),
                                     top.detail(),
                                     top.facet(),

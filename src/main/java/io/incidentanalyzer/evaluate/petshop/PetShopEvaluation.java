@@ -165,6 +165,15 @@ public final class PetShopEvaluation {
                             w.metric(),
                             w.harmful());
             BaselineState state = SeriesEvidence.learn(baseline, new Rows(nts, learn), -shift);
+            long windowFrom = symptomAt - step + 1;
+            long reference = windowFrom - first;
+            long window = its[its.length - 1] + step - windowFrom;
+            Rows normalRows = new Rows(shifted(nts, -shift), learn);
+            long[] starts = new long[Math.max(0, nts.length)];
+            for (int i = 0; i < nts.length; i++) starts[i] = nts[i] - shift + reference;
+            double usual =
+                    SeriesEvidence.usualMove(
+                            baseline, state, series, normalRows, starts, reference, window);
             Anomaly a =
                     SeriesEvidence.evidence(
                             baseline,
@@ -172,11 +181,17 @@ public final class PetShopEvaluation {
                             series,
                             new Rows(its, e.getValue()),
                             Long.MIN_VALUE,
-                            symptomAt - step + 1,
+                            windowFrom,
                             Long.MAX_VALUE,
-                            Anomaly.CALIBRATION_FLOOR);
+                            usual);
             if (a != null) out.add(a);
         }
+        return out;
+    }
+
+    private static long[] shifted(long[] ts, long by) {
+        long[] out = new long[ts.length];
+        for (int i = 0; i < ts.length; i++) out[i] = ts[i] + by;
         return out;
     }
 

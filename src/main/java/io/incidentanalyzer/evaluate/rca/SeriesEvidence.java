@@ -103,7 +103,7 @@ public final class SeriesEvidence {
     }
 
     /** The share of fault-free windows whose move {@link #usualMove} stays at or below. */
-    public static final double USUAL_QUANTILE = 0.99;
+    public static final double USUAL_QUANTILE = 0.95;
 
     /**
      * The move (in baseline scales, unnormalised) the series makes by itself: the {@value
