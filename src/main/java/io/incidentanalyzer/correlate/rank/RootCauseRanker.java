@@ -15,20 +15,32 @@ import java.util.TreeSet;
  * Ranks the anomalous nodes of an incident as root-cause candidates. Plain Java, no state, no
  * randomness: the same graph and evidence always give the same ranking.
  *
+ * <p>The evidence is every anomalous series of every node, each an {@link Anomaly} on one
+ * calibrated scale ({@link Anomaly#calibrate}) with what it measured. A call's latency ({@link
+ * Anomaly.Facet#CALL_LATENCY}) counts for the dependency called, not the caller: a network fault is
+ * located from its callers' side, their calls to it slowing while its own latency does not move. A
+ * node's strength is the noisy-or of its facets' strongest scores (its callers' calls to it being
+ * one facet), its onset its earliest series'.
+ *
  * <p>Each anomalous node in scope (with a symptom: the symptom and everything it depends on) is
- * scored on seven factors in [0, 1], combined as a weighted sum into its confidence:
+ * scored on seven factors in [0, 1], combined as a weighted sum into its confidence. Magnitude
+ * outweighs the structural factors together, so structure alone never out-ranks a much larger
+ * anomaly:
  *
  * <ul>
+ *   <li><b>magnitude</b> ({@value #W_MAGNITUDE}): its strength.
+ *   <li><b>root</b> ({@value #W_ROOT}): 1 less how far its strongest anomalous dependency explains
+ *       it: that dependency's score (double if it started more than {@code tolerance} earlier, half
+ *       if later) less the node's own resource score, relative to its strength. A node with a
+ *       comparable anomalous dependency may itself be a symptom of it; a dependency much weaker
+ *       than the node explains little.
+ *   <li><b>explains</b> ({@value #W_EXPLAINS}): the share of the other anomalous nodes that depend
+ *       on it, directly or through others (an upstream cause explains downstream symptoms, which
+ *       appear in its callers), each counted as far as its strength reaches theirs.
  *   <li><b>reaches</b> ({@value #W_REACHES}): with a symptom, whether the symptom reaches the node
  *       through its dependencies along nodes that are all anomalous themselves (a fault shows in
- *       every caller between it and the symptom); 1 for every node without a symptom.
- *   <li><b>explains</b> ({@value #W_EXPLAINS}): the share of the other anomalous nodes that depend
- *       on it, directly or through others: an upstream cause explains downstream symptoms, which
- *       appear in its callers.
- *   <li><b>root</b> ({@value #W_ROOT}): 1 less the strongest anomaly among its own dependencies
- *       that started no later than it (half weight if later): a node with an anomalous dependency
- *       may itself be a symptom of it.
- *   <li><b>magnitude</b> ({@value #W_MAGNITUDE}): its own anomaly score.
+ *       every caller between it and the symptom); 1 for every node without a symptom. A node the
+ *       symptom cannot reach also keeps only {@value #UNREACHED} of its confidence.
  *   <li><b>onset</b> ({@value #W_ONSET}): the share of its anomalous callers that started after it
  *       (ties count half; 0.5 without anomalous callers).
  *   <li><b>change</b> ({@value #W_CHANGE}): a change on the node within {@code changeWindow} before
