@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
                     + " ground truth and prints a table, a JSON report and one summary line. It"
                     + " exits 0 whatever the score, non-zero only on an error.",
             "Its subcommands score on public benchmarks instead: `evaluate nab --data DIR` the"
-                    + " baseline detector on a NAB corpus, `evaluate rca --petshop DIR` the"
-                    + " root-cause ranking on PetShop, `evaluate logs --loghub DIR` the log"
+                    + " baseline detector on a NAB corpus, `evaluate rca --petshop DIR` (or"
+                    + " `--nezha DIR`) the root-cause ranking on PetShop (or Nezha's"
+                    + " OnlineBoutique faults), `evaluate logs --loghub DIR` the log"
                     + " template miner on Loghub-2k."
         })
 final class EvaluateCommand implements Callable<Integer> {

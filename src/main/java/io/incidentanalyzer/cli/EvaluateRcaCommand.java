@@ -2,7 +2,10 @@ package io.incidentanalyzer.cli;
 
 import io.incidentanalyzer.config.ConfigException;
 import io.incidentanalyzer.detect.baseline.BaselineSettings;
+import io.incidentanalyzer.evaluate.nezha.NezhaEvaluation;
 import io.incidentanalyzer.evaluate.petshop.PetShopEvaluation;
+import io.incidentanalyzer.evaluate.rca.RcaOutcome;
+import io.incidentanalyzer.evaluate.rca.RcaScores;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,16 +15,21 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code evaluate rca --petshop DIR}: top-1/top-3 recall of the root-cause ranking on PetShop. */
+/**
+ * {@code evaluate rca --petshop DIR | --nezha DIR}: AC@k of the root-cause ranking on a public
+ * benchmark, with the ranker the streaming correlator uses.
+ */
 @Command(
         name = "rca",
         mixinStandardHelpOptions = true,
         description = {
-            "Scores the root-cause ranking on the PetShop benchmark.",
-            "It learns the baseline on each scenario's noissue metrics, ranks the anomalous nodes"
-                    + " the symptom depends on (the scenario's call graph) and prints top-1/top-3"
-                    + " recall per scenario and metric.",
-            "The last line is PETSHOP top1=X top3=Y issues=N (the recalls over N issues)."
+            "Scores the root-cause ranking on a public benchmark: PetShop (--petshop) or Nezha's"
+                    + " OnlineBoutique faults (--nezha).",
+            "It learns each series' baseline on fault-free data (PetShop's noissue metrics,"
+                    + " Nezha's rows outside the faults), reads every series' move at each fault"
+                    + " as evidence, ranks the anomalous nodes on the call graph and prints AC@1,"
+                    + " AC@3, AC@5 and Avg@5 per fault type (PetShop: per scenario and symptom).",
+            "The last line is RCA dataset=NAME cases=N ac1=X ac3=Y avg5=Z."
         })
 final class EvaluateRcaCommand implements Callable<Integer> {
 
@@ -30,6 +38,14 @@ final class EvaluateRcaCommand implements Callable<Integer> {
             paramLabel = "DIR",
             description = "PetShop benchmark folder (holding dataset/<scenario>/).")
     Path petshop;
+
+    @Option(
+            names = "--nezha",
+            paramLabel = "DIR",
+            description =
+                    "Nezha data folder (holding <day>/metric/ and <day>/<day>-fault_list.json),"
+                            + " or one day folder to score that day alone.")
+    Path nezha;
 
     @Option(
             names = "--relative-floor",
@@ -42,17 +58,18 @@ final class EvaluateRcaCommand implements Callable<Integer> {
     @Option(
             names = "--verbose",
             description =
-                    "Also print each issue's true cause, its rank and the top 3 with evidence.")
+                    "Also print each fault's true cause, its rank and the top 3 with evidence.")
     boolean verbose;
 
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-        if (petshop == null) {
+        if ((petshop == null) == (nezha == null)) {
             throw new ConfigException(
-                    "evaluate rca: give --petshop DIR, e.g. --petshop"
-                            + " ../shared/benchmarks/petshop");
+                    "evaluate rca: give one of --petshop DIR or --nezha DIR, e.g. --petshop"
+                            + " ../shared/benchmarks/petshop or --nezha"
+                            + " ../shared/benchmarks/nezha-ob");
         }
         BaselineSettings settings = BaselineSettings.DEFAULTS;
         if (relativeFloor != null) {
@@ -62,17 +79,26 @@ final class EvaluateRcaCommand implements Callable<Integer> {
             }
             settings = settings.withRelativeFloor(relativeFloor);
         }
-        PetShopEvaluation evaluation = PetShopEvaluation.open(petshop, settings);
         PrintWriter out = spec.commandLine().getOut();
-        List<PetShopEvaluation.Outcome> outcomes = evaluation.run();
+        List<RcaOutcome> outcomes;
+        String dataset;
+        if (petshop != null) {
+            PetShopEvaluation evaluation = PetShopEvaluation.open(petshop, settings);
+            outcomes = evaluation.run();
+            evaluation.skipped().forEach(out::println);
+            dataset = "petshop";
+        } else {
+            outcomes = NezhaEvaluation.open(nezha, settings).run();
+            Path name = nezha.toAbsolutePath().normalize().getFileName();
+            dataset = name == null ? "nezha" : name.toString();
+        }
         if (verbose) {
-            for (PetShopEvaluation.Outcome o : outcomes) {
+            for (RcaOutcome o : outcomes) {
                 out.printf(
-                        "%s %s %s: cause %s ranked %s%n",
-                        o.issue().scenario(),
-                        o.issue().id(),
-                        o.issue().symptomMetric(),
-                        o.issue().rootCause(),
+                        "%s %s: cause %s ranked %s%n",
+                        o.group(),
+                        o.id(),
+                        o.truth(),
                         o.rank() == 0 ? "-" : String.valueOf(o.rank()));
                 o.ranking().stream()
                         .limit(3)
@@ -86,10 +112,9 @@ final class EvaluateRcaCommand implements Callable<Integer> {
             }
             out.println();
         }
-        evaluation.skipped().forEach(out::println);
-        PetShopEvaluation.table(outcomes).forEach(out::println);
+        RcaScores.table(outcomes).forEach(out::println);
         out.println();
-        out.println(PetShopEvaluation.summaryLine(outcomes));
+        out.println(RcaScores.summaryLine(dataset, outcomes));
         return 0;
     }
 }

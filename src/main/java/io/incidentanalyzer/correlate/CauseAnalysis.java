@@ -86,7 +86,15 @@ public final class CauseAnalysis {
         List<Anomaly> anomalies = new ArrayList<>();
         for (Signal s : early) {
             byService.computeIfAbsent(s.service(), k -> new ArrayList<>()).add(s);
-            anomalies.add(new Anomaly(s.service(), s.onset(), score(s), s.kind().name(), label(s)));
+            anomalies.add(
+                    new Anomaly(
+                            s.service(),
+                            s.onset(),
+                            score(s),
+                            s.kind().name(),
+                            label(s),
+                            facet(s),
+                            null));
         }
         List<Change> rankChanges = new ArrayList<>();
         for (ChangeEvent c : changes) {
@@ -274,7 +282,29 @@ public final class CauseAnalysis {
         return s.peak() - s.baseline();
     }
 
-    /** How strong a signal is, for the ranker: by severity. */
+    /**
+     * What a signal measured, for the ranker: saturation is the service's own resource, a rise in
+     * its {@code loadMetric} or a refresh storm its load, failures its errors; anything else
+     * (latency, a backlog, a drift) is read as a whole.
+     */
+    Anomaly.Facet facet(Signal s) {
+        return switch (s.kind()) {
+            case SATURATION -> Anomaly.Facet.RESOURCE;
+            case REFRESH_STORM -> Anomaly.Facet.LOAD;
+            case AUTH_FAILURES, ERROR_PATTERN -> Anomaly.Facet.ERRORS;
+            case BASELINE_SHIFT ->
+                    settings.loadMetric().equals(s.subject())
+                            ? Anomaly.Facet.LOAD
+                            : Anomaly.Facet.OTHER;
+            default -> Anomaly.Facet.OTHER;
+        };
+    }
+
+    /**
+     * How strong a signal is, for the ranker: by severity (a detector's severity already says how
+     * far beyond its baseline the signal is; CRITICAL sits where the ranker's calibrated scale
+     * reaches 1).
+     */
     static double score(Signal s) {
         return switch (s.severity()) {
             case CRITICAL -> 1.0;

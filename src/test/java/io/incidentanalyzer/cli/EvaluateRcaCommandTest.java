@@ -135,11 +135,12 @@ class EvaluateRcaCommandTest {
         int code = run("evaluate", "rca", "--petshop", petshop.toString(), "--verbose");
 
         assertThat(code).as(err.toString()).isZero();
-        assertThat(lastLine()).isEqualTo("PETSHOP top1=1.000 top3=1.000 issues=2");
+        assertThat(lastLine())
+                .isEqualTo("RCA dataset=petshop cases=2 ac1=1.000 ac3=1.000 avg5=1.000");
         assertThat(out.toString())
                 .contains("temporal: skipped, no noissue/metrics.csv")
-                .contains("tiny test/issue_0 latency: cause db ranked 1")
-                .contains("tiny train/issue_0 availability: cause mail ranked 1")
+                .contains("tiny latency test/issue_0: cause db ranked 1")
+                .contains("tiny availability train/issue_0: cause mail ranked 1")
                 .containsPattern("tiny availability +1 +1\\.000 +1\\.000")
                 .containsPattern("tiny latency +1 +1\\.000 +1\\.000")
                 .contains("explains 2 of 2 other anomalous nodes through the graph (api, site)");
@@ -153,14 +154,20 @@ class EvaluateRcaCommandTest {
         Files.writeString(target, Files.readString(target).replace("\"db\"", "\"mail\""));
 
         assertThat(run("evaluate", "rca", "--petshop", petshop.toString(), "--verbose")).isZero();
-        assertThat(lastLine()).isEqualTo("PETSHOP top1=0.500 top3=0.500 issues=2");
-        assertThat(out.toString()).contains("tiny test/issue_0 latency: cause mail ranked -");
+        assertThat(lastLine())
+                .isEqualTo("RCA dataset=petshop cases=2 ac1=0.500 ac3=0.500 avg5=0.500");
+        assertThat(out.toString()).contains("tiny latency test/issue_0: cause mail ranked -");
     }
 
     @Test
     void userMistakesAreOneLineMessagesWithExitCodeTwo(@TempDir Path dir) throws Exception {
         assertThat(run("evaluate", "rca")).isEqualTo(2);
-        assertThat(err.toString()).contains("give --petshop DIR").doesNotContain("\tat ");
+        assertThat(err.toString())
+                .contains("give one of --petshop DIR or --nezha DIR")
+                .doesNotContain("\tat ");
+
+        assertThat(run("evaluate", "rca", "--nezha", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("no Nezha day folder");
 
         assertThat(run("evaluate", "rca", "--petshop", dir.resolve("nope").toString()))
                 .isEqualTo(2);

@@ -15,20 +15,32 @@ import java.util.TreeSet;
  * Ranks the anomalous nodes of an incident as root-cause candidates. Plain Java, no state, no
  * randomness: the same graph and evidence always give the same ranking.
  *
+ * <p>The evidence is every anomalous series of every node, each an {@link Anomaly} on one
+ * calibrated scale ({@link Anomaly#calibrate}) with what it measured. A call's latency ({@link
+ * Anomaly.Facet#CALL_LATENCY}) counts for the dependency called, not the caller: a network fault is
+ * located from its callers' side, their calls to it slowing while its own latency does not move. A
+ * node's strength is the noisy-or of its facets' strongest scores (its callers' calls to it being
+ * one facet), its onset its earliest series'.
+ *
  * <p>Each anomalous node in scope (with a symptom: the symptom and everything it depends on) is
- * scored on seven factors in [0, 1], combined as a weighted sum into its confidence:
+ * scored on seven factors in [0, 1], combined as a weighted sum into its confidence. Magnitude
+ * outweighs the structural factors together, so structure alone never out-ranks a much larger
+ * anomaly:
  *
  * <ul>
+ *   <li><b>magnitude</b> ({@value #W_MAGNITUDE}): its strength.
+ *   <li><b>root</b> ({@value #W_ROOT}): 1 less how far its strongest anomalous dependency explains
+ *       it: that dependency's score (double if it started more than {@code tolerance} earlier, half
+ *       if later) less the node's own resource score, relative to its strength. A node with a
+ *       comparable anomalous dependency may itself be a symptom of it; a dependency much weaker
+ *       than the node explains little.
+ *   <li><b>explains</b> ({@value #W_EXPLAINS}): the share of the other anomalous nodes that depend
+ *       on it, directly or through others (an upstream cause explains downstream symptoms, which
+ *       appear in its callers), each counted as far as its strength reaches theirs.
  *   <li><b>reaches</b> ({@value #W_REACHES}): with a symptom, whether the symptom reaches the node
  *       through its dependencies along nodes that are all anomalous themselves (a fault shows in
- *       every caller between it and the symptom); 1 for every node without a symptom.
- *   <li><b>explains</b> ({@value #W_EXPLAINS}): the share of the other anomalous nodes that depend
- *       on it, directly or through others: an upstream cause explains downstream symptoms, which
- *       appear in its callers.
- *   <li><b>root</b> ({@value #W_ROOT}): 1 less the strongest anomaly among its own dependencies
- *       that started no later than it (half weight if later): a node with an anomalous dependency
- *       may itself be a symptom of it.
- *   <li><b>magnitude</b> ({@value #W_MAGNITUDE}): its own anomaly score.
+ *       every caller between it and the symptom); 1 for every node without a symptom. A node the
+ *       symptom cannot reach also keeps only {@value #UNREACHED} of its confidence.
  *   <li><b>onset</b> ({@value #W_ONSET}): the share of its anomalous callers that started after it
  *       (ties count half; 0.5 without anomalous callers).
  *   <li><b>change</b> ({@value #W_CHANGE}): a change on the node within {@code changeWindow} before
@@ -40,13 +52,16 @@ import java.util.TreeSet;
  * <p>Ties go to the earlier onset, then to the node name.
  */
 public final class RootCauseRanker {
-    static final double W_REACHES = 0.25;
-    static final double W_EXPLAINS = 0.15;
-    static final double W_ROOT = 0.20;
-    static final double W_MAGNITUDE = 0.15;
+    static final double W_REACHES = 0.10;
+    static final double W_EXPLAINS = 0.10;
+    static final double W_ROOT = 0.15;
+    static final double W_MAGNITUDE = 0.40;
     static final double W_ONSET = 0.10;
     static final double W_CHANGE = 0.10;
     static final double W_CHAIN = 0.05;
+
+    /** The share of its confidence a node keeps when the symptom cannot reach it. */
+    static final double UNREACHED = 0.5;
 
     /**
      * The causal chain the issue names: refresh storm → verification overload (auth failures) →
@@ -95,11 +110,13 @@ public final class RootCauseRanker {
             scope = new TreeSet<>(graph.downstream(symptom));
             scope.add(symptom);
         }
-        Map<String, Anomaly> byNode = merge(anomalies, scope);
+        Map<String, Evidence> shown = evidence(graph, anomalies, scope);
+        Map<String, Anomaly> byNode = new TreeMap<>();
+        shown.forEach((n, e) -> byNode.put(n, e.summary()));
         Set<String> reached = symptom == null ? null : reached(graph, symptom, byNode.keySet());
         List<Scored> scored = new ArrayList<>();
-        for (Anomaly a : byNode.values()) {
-            scored.add(score(graph, a, byNode, changes, symptom, reached));
+        for (Evidence e : shown.values()) {
+            scored.add(score(graph, e, byNode, changes, symptom, reached));
         }
         scored.sort(
                 Comparator.comparingDouble(Scored::confidence)
@@ -113,28 +130,80 @@ public final class RootCauseRanker {
 
     private record Scored(Anomaly anomaly, double confidence, List<String> evidence) {}
 
-    /** One anomaly per node: the strongest score, the earliest onset, the kinds joined. */
-    private static Map<String, Anomaly> merge(Collection<Anomaly> anomalies, Set<String> scope) {
-        Map<String, Anomaly> byNode = new TreeMap<>();
-        List<Anomaly> sorted = new ArrayList<>(anomalies);
-        sorted.sort(
-                Comparator.comparing(Anomaly::node)
-                        .thenComparingLong(Anomaly::onset)
-                        .thenComparing(Anomaly::kind));
-        for (Anomaly a : sorted) {
-            if (a.score() <= 0 || (scope != null && !scope.contains(a.node()))) continue;
-            byNode.merge(
-                    a.node(),
-                    a,
-                    (x, y) ->
-                            new Anomaly(
-                                    x.node(),
-                                    Math.min(x.onset(), y.onset()),
-                                    Math.max(x.score(), y.score()),
-                                    x.score() >= y.score() ? x.kind() : y.kind(),
-                                    x.score() >= y.score() ? x.detail() : y.detail()));
+    /**
+     * What one node shows, all its anomalous series together: its own (resource, latency, errors,
+     * load, other) and its callers' calls to it ({@link Anomaly.Facet#CALL_LATENCY} with it as the
+     * peer). A call's latency points at the dependency called, so it never counts for the caller; a
+     * node's latency on all its calls together (no peer) counts for it only when it has no
+     * dependency in the graph (nothing else to point at: its own network).
+     *
+     * @param local the strongest of its resource series: a fault there does not travel to it from a
+     *     dependency
+     * @param own its strongest own series, null when only its callers' calls show it
+     * @param calls its callers' strongest call-latency series towards it, or null
+     * @param summary the node's merged anomaly: the strongest score and kind, the earliest onset
+     * @param series every series, strongest first
+     */
+    private record Evidence(
+            double local, Anomaly own, Anomaly calls, Anomaly summary, List<Anomaly> series) {}
+
+    private static Map<String, Evidence> evidence(
+            DependencyGraph graph, Collection<Anomaly> anomalies, Set<String> scope) {
+        Map<String, List<Anomaly>> byNode = new TreeMap<>();
+        for (Anomaly a : anomalies) {
+            if (a.score() <= 0) continue;
+            String to = a.node();
+            if (a.facet() == Anomaly.Facet.CALL_LATENCY) {
+                if (a.peer() != null) to = a.peer();
+                else if (!graph.dependenciesOf(a.node()).isEmpty()) continue;
+            }
+            if (scope != null && !scope.contains(to)) continue;
+            byNode.computeIfAbsent(to, k -> new ArrayList<>()).add(a);
         }
-        return byNode;
+        Map<String, Evidence> out = new TreeMap<>();
+        byNode.forEach(
+                (node, list) -> {
+                    list.sort(
+                            Comparator.comparingDouble(Anomaly::score)
+                                    .reversed()
+                                    .thenComparingLong(Anomaly::onset)
+                                    .thenComparing(Anomaly::node)
+                                    .thenComparing(Anomaly::kind)
+                                    .thenComparing(Anomaly::detail));
+                    Anomaly own = null;
+                    Anomaly calls = null;
+                    double local = 0;
+                    long onset = Long.MAX_VALUE;
+                    for (Anomaly a : list) {
+                        onset = Math.min(onset, a.onset());
+                        boolean call = !a.node().equals(node);
+                        if (call && calls == null) calls = a;
+                        if (!call && own == null) own = a;
+                        if (!call && a.facet() == Anomaly.Facet.RESOURCE)
+                            local = Math.max(local, a.score());
+                    }
+                    Anomaly top = list.get(0);
+                    // Independent facets add up (noisy-or of each facet's strongest series): a
+                    // fault shows in several things the node measures, noise mostly in one.
+                    Map<String, Double> facets = new TreeMap<>();
+                    for (Anomaly a : list) {
+                        String f = a.node().equals(node) ? a.facet().name() : "CALLERS";
+                        facets.merge(f, a.score(), Math::max);
+                    }
+                    double normal = 1;
+                    for (double f : facets.values()) normal *= 1 - f;
+                    Anomaly summary =
+                            new Anomaly(
+                                    node,
+                                    onset,
+                                    1 - normal,
+                                    own != null ? own.kind() : top.kind(),
+                                    top.detail(),
+                                    top.facet(),
+                                    top.peer());
+                    out.put(node, new Evidence(local, own, calls, summary, List.copyOf(list)));
+                });
+        return out;
     }
 
     /** The symptom and the anomalous nodes it reaches through anomalous dependencies only. */
@@ -154,11 +223,12 @@ public final class RootCauseRanker {
 
     private Scored score(
             DependencyGraph graph,
-            Anomaly c,
+            Evidence shown,
             Map<String, Anomaly> all,
             Collection<Change> changes,
             String symptom,
             Set<String> reached) {
+        Anomaly c = shown.summary();
         List<String> why = new ArrayList<>();
         String node = c.node();
         double reaches = 1;
@@ -176,7 +246,11 @@ public final class RootCauseRanker {
 
         List<Anomaly> explained = new ArrayList<>();
         for (Anomaly a : all.values()) if (up.contains(a.node())) explained.add(a);
-        double explains = others == 0 ? 1 : (double) explained.size() / others;
+        // A weak anomaly explains a much stronger one upstream only in part: each explained node
+        // counts as far as this node's score reaches its own.
+        double share = 0;
+        for (Anomaly a : explained) share += Math.min(1, c.score() / Math.max(1e-9, a.score()));
+        double explains = others == 0 ? 1 : share / others;
         if (others == 0) {
             why.add("the only anomalous node");
         } else if (!explained.isEmpty()) {
@@ -191,13 +265,26 @@ public final class RootCauseRanker {
         Anomaly worst = null;
         for (Anomaly d : all.values()) {
             if (!down.contains(d.node())) continue;
-            double w = d.onset() <= c.onset() + tolerance ? d.score() : d.score() / 2;
+            // A dependency that started clearly earlier weighs double, one that started later half.
+            double w =
+                    d.onset() < c.onset() - tolerance
+                            ? 2 * d.score()
+                            : d.onset() <= c.onset() + tolerance ? d.score() : d.score() / 2;
             if (w > worstDependency) {
                 worstDependency = w;
                 worst = d;
             }
         }
-        double root = 1 - worstDependency;
+        // Relative: a dependency explains the node only as far as its anomaly is as strong as the
+        // part of the node's own that can travel (latency, errors, load), not its resources.
+        double root =
+                1
+                        - Math.max(
+                                0,
+                                Math.min(
+                                        1,
+                                        (worstDependency - shown.local())
+                                                / Math.max(1e-9, c.score())));
         if (worst == null) {
             why.add("no anomalous dependency of its own");
         } else {
@@ -212,6 +299,30 @@ public final class RootCauseRanker {
         why.add(
                 "anomaly score %s%s"
                         .formatted(fmt(c.score()), c.detail().isEmpty() ? "" : ": " + c.detail()));
+        if (shown.calls() != null
+                && (shown.own() == null || shown.own().score() < shown.calls().score() / 2)) {
+            why.add(
+                    ("its callers' calls to it are slow (%s: %s) while it shows %s: a fault in it"
+                                    + " or in the network to it")
+                            .formatted(
+                                    shown.calls().node(),
+                                    shown.calls().detail(),
+                                    shown.own() == null
+                                            ? "nothing itself"
+                                            : "less itself (" + fmt(shown.own().score()) + ")"));
+        }
+        if (shown.series().size() > 1) {
+            List<String> more = new ArrayList<>();
+            for (Anomaly a : shown.series().subList(1, Math.min(4, shown.series().size()))) {
+                more.add(
+                        (a.node().equals(node) ? "" : a.node() + " ")
+                                + (a.detail().isEmpty() ? a.kind() : a.detail())
+                                + " ("
+                                + fmt(a.score())
+                                + ")");
+            }
+            why.add("also " + String.join("; ", more));
+        }
 
         double onset = 0.5;
         if (!explained.isEmpty()) {
@@ -277,6 +388,9 @@ public final class RootCauseRanker {
                         + W_ONSET * onset
                         + W_CHANGE * change
                         + W_CHAIN * chain;
+        // The symptom cannot reach a node past a normal caller: it explains the symptom at most in
+        // part, whatever its own size.
+        if (reaches == 0) confidence *= UNREACHED;
         confidence = Math.max(0, Math.min(1, confidence));
         return new Scored(c, confidence, why);
     }

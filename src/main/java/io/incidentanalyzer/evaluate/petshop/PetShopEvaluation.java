@@ -10,7 +10,10 @@ import io.incidentanalyzer.correlate.rank.RootCauseRanker;
 import io.incidentanalyzer.detect.baseline.Baseline;
 import io.incidentanalyzer.detect.baseline.BaselineSettings;
 import io.incidentanalyzer.detect.baseline.BaselineState;
-import io.incidentanalyzer.detect.baseline.Score;
+import io.incidentanalyzer.evaluate.rca.RcaOutcome;
+import io.incidentanalyzer.evaluate.rca.Series;
+import io.incidentanalyzer.evaluate.rca.SeriesEvidence;
+import io.incidentanalyzer.evaluate.rca.SeriesEvidence.Rows;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -27,24 +29,24 @@ import java.util.stream.Stream;
  * {@code evaluate rca --petshop DIR}: the root-cause ranking on the PetShop benchmark
  * (amazon-science/petshop-root-cause-analysis). Per scenario, every series of the {@link #SERIES}
  * learns the shared streaming {@link Baseline} on the scenario's {@code noissue} metrics (moved by
- * whole days to end just before the issue, so time of day is kept), then scores the issue's rows as
- * robust z-scores ({@link Score#deviation}); a node's anomaly is its largest harmful move beyond
- * the rows before the symptom (see {@link #evidence}), its onset the first such row. {@link
- * RootCauseRanker} ranks the anomalous nodes the symptom node depends on, with the scenario's
- * {@code graph.csv} as the dependency graph. One setting for every issue. Scenarios without {@code
- * noissue} metrics are skipped (nothing to learn the baseline on).
+ * whole days to end just before the issue, so time of day is kept); each series' harmful move
+ * beyond the rows before the symptom is its evidence ({@link #evidence}, {@link SeriesEvidence}).
+ * {@link RootCauseRanker} (the one the streaming correlator uses) ranks the anomalous nodes the
+ * symptom node depends on, with the scenario's {@code graph.csv} as the dependency graph. One
+ * setting for every issue. Scenarios without {@code noissue} metrics are skipped (nothing to learn
+ * the baseline on).
  */
 public final class PetShopEvaluation {
     private static final long DAY_MS = 86_400_000L;
 
     /** A series the evidence is read from, and which direction is harmful. */
-    record Watched(String metric, String statistic, int harmful) {}
+    record Watched(String metric, String statistic, Anomaly.Facet facet, int harmful) {}
 
     /** Latency rising and availability falling: the two symptoms PetShop labels. */
     static final List<Watched> SERIES =
             List.of(
-                    new Watched("latency", "Average", 1),
-                    new Watched("availability", "Average", -1));
+                    new Watched("latency", "Average", Anomaly.Facet.LATENCY, 1),
+                    new Watched("availability", "Average", Anomaly.Facet.ERRORS, -1));
 
     /** One labelled issue. */
     public record Issue(
@@ -54,13 +56,6 @@ public final class PetShopEvaluation {
             String symptomMetric,
             long symptomAt,
             String rootCause) {}
-
-    /** How one issue was ranked: the 1-based rank of the true root cause, 0 when not ranked. */
-    public record Outcome(Issue issue, int rank, List<Candidate> ranking) {
-        public boolean within(int k) {
-            return rank > 0 && rank <= k;
-        }
-    }
 
     private record Scenario(String name, Path dir, DependencyGraph graph, Path noissue) {}
 
@@ -115,9 +110,12 @@ public final class PetShopEvaluation {
         return skipped;
     }
 
-    /** Ranks every issue of every scoreable scenario (train and test alike: nothing is fitted). */
-    public List<Outcome> run() {
-        List<Outcome> out = new ArrayList<>();
+    /**
+     * Ranks every issue of every scoreable scenario, train and test alike (the ranker's weights
+     * were set while looking at them, so these figures are in-sample).
+     */
+    public List<RcaOutcome> run() {
+        List<RcaOutcome> out = new ArrayList<>();
         for (Scenario s : scenarios) {
             PetShopMetrics normal = PetShopMetrics.read(s.noissue());
             for (Path issueDir : issues(s.dir())) {
@@ -126,28 +124,23 @@ public final class PetShopEvaluation {
                 List<Anomaly> evidence = evidence(normal, metrics, issue.symptomAt());
                 List<Candidate> ranking =
                         ranker.rank(s.graph(), evidence, List.of(), issue.symptomNode());
-                int rank = 0;
-                for (int i = 0; i < ranking.size(); i++) {
-                    if (ranking.get(i).node().equals(issue.rootCause())) {
-                        rank = i + 1;
-                        break;
-                    }
-                }
-                out.add(new Outcome(issue, rank, ranking));
+                out.add(
+                        RcaOutcome.of(
+                                issue.scenario() + " " + issue.symptomMetric(),
+                                issue.id(),
+                                issue.rootCause(),
+                                ranking));
             }
         }
         return out;
     }
 
     /**
-     * Each node's strongest harmful move during the issue. Every watched series learns the baseline
-     * on {@code normal}; each issue row is then scored against it (without learning) as a robust
-     * z-score. Rows whose 5-minute step ends by the symptom's timestamp are the reference (the
+     * Every watched series' harmful move during the issue ({@link SeriesEvidence}): the baseline is
+     * learned on {@code normal}, moved by whole days to end before the issue (so time of day is
+     * kept); the rows whose 5-minute step ends by the symptom's timestamp are the reference (the
      * window before the issue: it absorbs the offset between the noissue period and the issue's,
-     * months apart); a later row is evidence by how many of the baseline's scales it lies beyond
-     * the reference in the harmful direction. At least {@value #MOVE_ONSET} scales is anomalous;
-     * the score grows as {@code 1 - exp(-(move - onset) / }{@value #MOVE_SCALE}{@code )} and the
-     * onset is the first such row.
+     * months apart), every later row is the window.
      */
     List<Anomaly> evidence(PetShopMetrics normal, PetShopMetrics issue, long symptomAt) {
         long[] its = issue.timestamps();
@@ -159,67 +152,47 @@ public final class PetShopEvaluation {
         if (nts.length > 0 && nts[nts.length - 1] >= first) {
             shift = ((nts[nts.length - 1] - first) / DAY_MS + 1) * DAY_MS;
         }
-        Map<String, Anomaly> strongest = new TreeMap<>();
+        List<Anomaly> out = new ArrayList<>();
         for (Map.Entry<String, double[]> e : issue.series().entrySet()) {
             Watched w = watched(e.getKey());
-            if (w == null) continue;
-            BaselineState state = new BaselineState();
             double[] learn = normal.series().get(e.getKey());
-            if (learn == null) continue;
-            for (int i = 0; i < nts.length; i++) {
-                if (!Double.isNaN(learn[i])) baseline.update(state, nts[i] - shift, learn[i]);
-            }
-            double[] v = e.getValue();
-            List<Double> reference = new ArrayList<>();
-            String node = PetShopMetrics.nodeOf(e.getKey());
-            double[] z = new double[v.length];
-            for (int i = 0; i < v.length; i++) {
-                z[i] = Double.NaN;
-                if (Double.isNaN(v[i])) continue;
-                Score sc = baseline.score(state, its[i], v[i]);
-                if (!sc.warm() || sc.scale() <= Double.MIN_NORMAL) continue;
-                z[i] = w.harmful() * sc.deviation();
-                if (its[i] + step <= symptomAt) reference.add(z[i]);
-            }
-            double ref = median(reference);
-            for (int i = 0; i < v.length; i++) {
-                if (Double.isNaN(z[i]) || its[i] + step <= symptomAt) continue;
-                double move = z[i] - ref;
-                if (move < MOVE_ONSET) continue;
-                double score = 1 - Math.exp(-(move - MOVE_ONSET) / MOVE_SCALE);
-                String detail =
-                        String.format(
-                                Locale.ROOT,
-                                "%s %s %.1f scales",
-                                w.metric(),
-                                w.harmful() > 0 ? "up" : "down",
-                                move);
-                Anomaly prev = strongest.get(node);
-                long onset = prev == null ? its[i] : Math.min(prev.onset(), its[i]);
-                if (prev == null || score > prev.score()) {
-                    strongest.put(node, new Anomaly(node, onset, score, w.metric(), detail));
-                } else if (onset < prev.onset()) {
-                    strongest.put(
-                            node,
-                            new Anomaly(node, onset, prev.score(), prev.kind(), prev.detail()));
-                }
-            }
+            if (w == null || learn == null) continue;
+            Series series =
+                    new Series(
+                            PetShopMetrics.nodeOf(e.getKey()),
+                            w.facet(),
+                            null,
+                            w.metric(),
+                            w.harmful());
+            BaselineState state = SeriesEvidence.learn(baseline, new Rows(nts, learn), -shift);
+            long windowFrom = symptomAt - step + 1;
+            long reference = windowFrom - first;
+            long window = its[its.length - 1] + step - windowFrom;
+            Rows normalRows = new Rows(shifted(nts, -shift), learn);
+            long[] starts = new long[Math.max(0, nts.length)];
+            for (int i = 0; i < nts.length; i++) starts[i] = nts[i] - shift + reference;
+            double usual =
+                    SeriesEvidence.usualMove(
+                            baseline, state, series, normalRows, starts, reference, window);
+            Anomaly a =
+                    SeriesEvidence.evidence(
+                            baseline,
+                            state,
+                            series,
+                            new Rows(its, e.getValue()),
+                            Long.MIN_VALUE,
+                            windowFrom,
+                            Long.MAX_VALUE,
+                            usual);
+            if (a != null) out.add(a);
         }
-        return new ArrayList<>(strongest.values());
+        return out;
     }
 
-    /** A move below this many baseline scales beyond the reference is not evidence. */
-    static final double MOVE_ONSET = 3.0;
-
-    /** Scales beyond the onset at which the score reaches 1 - 1/e. */
-    static final double MOVE_SCALE = 10.0;
-
-    private static double median(List<Double> xs) {
-        if (xs.isEmpty()) return 0;
-        List<Double> s = new ArrayList<>(xs);
-        s.sort(null);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    private static long[] shifted(long[] ts, long by) {
+        long[] out = new long[ts.length];
+        for (int i = 0; i < ts.length; i++) out[i] = ts[i] + by;
+        return out;
     }
 
     private static Watched watched(String key) {
@@ -227,54 +200,6 @@ public final class PetShopEvaluation {
             if (key.endsWith("|" + w.metric() + "|" + w.statistic())) return w;
         }
         return null;
-    }
-
-    /** One line per scenario and symptom metric, then the total, with top-1 and top-3 recall. */
-    public static List<String> table(List<Outcome> outcomes) {
-        Map<String, List<Outcome>> groups = new TreeMap<>();
-        for (Outcome o : outcomes) {
-            groups.computeIfAbsent(
-                            o.issue().scenario() + " " + o.issue().symptomMetric(),
-                            k -> new ArrayList<>())
-                    .add(o);
-        }
-        List<String> lines = new ArrayList<>();
-        lines.add(
-                String.format(
-                        Locale.ROOT,
-                        "%-28s %6s %6s %6s",
-                        "scenario metric",
-                        "issues",
-                        "top1",
-                        "top3"));
-        groups.forEach((k, os) -> lines.add(row(k, os)));
-        lines.add(row("all", outcomes));
-        return lines;
-    }
-
-    private static String row(String label, List<Outcome> os) {
-        return String.format(
-                Locale.ROOT,
-                "%-28s %6d %6.3f %6.3f",
-                label,
-                os.size(),
-                recall(os, 1),
-                recall(os, 3));
-    }
-
-    static double recall(List<Outcome> os, int k) {
-        if (os.isEmpty()) return 0;
-        return (double) os.stream().filter(o -> o.within(k)).count() / os.size();
-    }
-
-    /** {@code PETSHOP top1=X top3=Y issues=N}. */
-    public static String summaryLine(List<Outcome> outcomes) {
-        return String.format(
-                Locale.ROOT,
-                "PETSHOP top1=%.3f top3=%.3f issues=%d",
-                recall(outcomes, 1),
-                recall(outcomes, 3),
-                outcomes.size());
     }
 
     private static List<Path> issues(Path scenario) {

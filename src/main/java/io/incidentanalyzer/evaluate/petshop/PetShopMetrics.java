@@ -1,11 +1,8 @@
 package io.incidentanalyzer.evaluate.petshop;
 
 import io.incidentanalyzer.config.ConfigException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.incidentanalyzer.evaluate.rca.CsvTable;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +25,8 @@ record PetShopMetrics(long[] timestamps, Map<String, double[]> series) {
     }
 
     static PetShopMetrics read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
-        }
+        CsvTable csv = CsvTable.read(file);
+        List<String[]> lines = csv.rows();
         if (lines.size() < 4) {
             throw new ConfigException(
                     file
@@ -42,9 +35,9 @@ record PetShopMetrics(long[] timestamps, Map<String, double[]> series) {
                             + lines.size()
                             + " lines");
         }
-        String[] nodes = split(lines.get(0));
-        String[] metrics = split(lines.get(1));
-        String[] stats = split(lines.get(2));
+        String[] nodes = lines.get(0);
+        String[] metrics = lines.get(1);
+        String[] stats = lines.get(2);
         if (metrics.length != nodes.length || stats.length != nodes.length) {
             throw new ConfigException(
                     file + ": the three header rows (node, metric, statistic) differ in length");
@@ -53,50 +46,18 @@ record PetShopMetrics(long[] timestamps, Map<String, double[]> series) {
         long[] ts = new long[rows];
         double[][] values = new double[nodes.length][rows];
         for (int r = 0; r < rows; r++) {
-            String[] cells = split(lines.get(r + 4));
-            try {
-                ts[r] = Math.round(Double.parseDouble(cells[0]) * 1000);
-            } catch (NumberFormatException e) {
+            double t = csv.number(r + 4, 0);
+            if (Double.isNaN(t)) {
                 throw new ConfigException(
                         file + " line " + (r + 5) + ": first cell is not a unix timestamp");
             }
-            for (int c = 1; c < nodes.length; c++) {
-                String cell = c < cells.length ? cells[c].trim() : "";
-                double v = Double.NaN;
-                if (!cell.isEmpty()) {
-                    try {
-                        v = Double.parseDouble(cell);
-                    } catch (NumberFormatException e) {
-                        throw new ConfigException(
-                                file
-                                        + " line "
-                                        + (r + 5)
-                                        + " column "
-                                        + (c + 1)
-                                        + ": not a number: "
-                                        + cell);
-                    }
-                }
-                values[c][r] = v;
-            }
+            ts[r] = Math.round(t * 1000);
+            for (int c = 1; c < nodes.length; c++) values[c][r] = csv.number(r + 4, c);
         }
         Map<String, double[]> series = new LinkedHashMap<>();
         for (int c = 1; c < nodes.length; c++) {
             series.putIfAbsent(key(nodes[c], metrics[c], stats[c]), values[c]);
         }
         return new PetShopMetrics(ts, series);
-    }
-
-    /** Splits a CSV line; PetShop names contain no quotes or commas. */
-    private static String[] split(String line) {
-        List<String> cells = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i <= line.length(); i++) {
-            if (i == line.length() || line.charAt(i) == ',') {
-                cells.add(line.substring(start, i));
-                start = i + 1;
-            }
-        }
-        return cells.toArray(String[]::new);
     }
 }
