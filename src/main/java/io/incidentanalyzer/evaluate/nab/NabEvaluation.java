@@ -110,8 +110,6 @@ public final class NabEvaluation {
         }
         lines.add("");
         for (NabScorer.Result r : best) {
-            int detected = r.files().stream().mapToInt(NabScorer.FileScore::detected).sum();
-            int fps = r.files().stream().mapToInt(NabScorer.FileScore::falsePositives).sum();
             lines.add(
                     String.format(
                             Locale.ROOT,
@@ -120,9 +118,9 @@ public final class NabEvaluation {
                             r.threshold(),
                             r.raw(),
                             r.normalised(),
-                            detected,
+                            r.detected(),
                             scorer.windows(),
-                            fps));
+                            r.falsePositives()));
         }
         return lines;
     }

@@ -104,7 +104,18 @@ public final class NabScorer {
             double threshold,
             double raw,
             double normalised,
-            List<FileScore> files) {}
+            List<FileScore> files) {
+
+        /** Windows found in all files. */
+        public int detected() {
+            return files.stream().mapToInt(FileScore::detected).sum();
+        }
+
+        /** False positives in all files. */
+        public int falsePositives() {
+            return files.stream().mapToInt(FileScore::falsePositives).sum();
+        }
+    }
 
     /** Scores the corpus with detections where {@code score >= threshold}. */
     public Result at(NabProfile profile, double threshold) {

@@ -26,7 +26,7 @@ public final class NabCategories {
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Map<String, int[]> counts = new LinkedHashMap<>();
         for (NabScorer.FileScore f : best.get(0).files()) {
-            int[] c = counts.computeIfAbsent(category(f.name()), k -> new int[2]);
+            int[] c = counts.computeIfAbsent(NabTools.category(f.name()), k -> new int[2]);
             c[0]++;
             c[1] += f.windows();
         }
@@ -45,7 +45,8 @@ public final class NabCategories {
                 int found = 0;
                 int fps = 0;
                 for (NabScorer.FileScore f : r.files()) {
-                    if (!e.getKey().equals("all") && !category(f.name()).equals(e.getKey())) {
+                    if (!e.getKey().equals("all")
+                            && !NabTools.category(f.name()).equals(e.getKey())) {
                         continue;
                     }
                     raw += f.raw();
@@ -67,10 +68,5 @@ public final class NabCategories {
             System.out.println(row);
         }
         System.out.println(NabEvaluation.summaryLine(best));
-    }
-
-    private static String category(String name) {
-        int slash = name.indexOf('/');
-        return slash < 0 ? "" : name.substring(0, slash);
     }
 }
