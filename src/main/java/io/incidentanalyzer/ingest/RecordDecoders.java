@@ -2,8 +2,12 @@ package io.incidentanalyzer.ingest;
 
 import io.incidentanalyzer.config.InputTopic;
 import io.incidentanalyzer.config.Limits;
+import io.incidentanalyzer.ingest.format.PrometheusAdapterDecoder;
+import io.incidentanalyzer.ingest.format.ServiceNames;
 import io.incidentanalyzer.model.Decoded;
 import io.incidentanalyzer.model.RejectReason;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * Where every input path gets its decoder and calls it: the Kafka sources and the replay's file
@@ -15,9 +19,22 @@ public final class RecordDecoders {
 
     /** The decoder for {@code topic}'s format, reading events of {@code kind}. */
     public static RecordDecoder forTopic(InputTopic topic, StreamKind kind, Limits limits) {
+        int max = limits.maxRecordBytes();
         return switch (topic.format()) {
-            case NATIVE_JSON -> NativeJsonDecoder.forKind(kind, limits.maxRecordBytes());
+            case NATIVE_JSON -> NativeJsonDecoder.forKind(kind, max);
+            case PROMETHEUS_KAFKA_ADAPTER ->
+                    new PrometheusAdapterDecoder(services(topic, "service", "job"), max);
         };
+    }
+
+    /**
+     * The topic's {@code serviceFrom} and {@code service}, or the format's default keys: one place
+     * for every format's defaults, listed in docs/formats.md.
+     */
+    static ServiceNames services(InputTopic topic, String... defaultKeys) {
+        return new ServiceNames(
+                topic.serviceFrom() != null ? topic.serviceFrom() : List.of(defaultKeys),
+                topic.service());
     }
 
     /**
@@ -35,13 +52,31 @@ public final class RecordDecoders {
             return reject(
                     "decoder error: decoder returned no result", topic, partition, offset, value);
         } catch (RuntimeException e) {
-            return reject(
-                    "decoder error: "
-                            + (e.getMessage() != null ? e.getMessage() : e.getClass().getName()),
-                    topic,
-                    partition,
-                    offset,
-                    value);
+            return Decoded.rejected(DeadLetters.decoderError(e, topic, partition, offset, value));
+        }
+    }
+
+    /**
+     * Decodes one record into all its outcomes, never fewer than one; like {@link #decode}, a
+     * decoder that throws or returns nothing gives a rejection instead.
+     */
+    public static List<Decoded> decodeAll(
+            RecordDecoder decoder, String topic, int partition, long offset, byte[] value) {
+        try {
+            List<Decoded> all = decoder.decodeAll(topic, partition, offset, value);
+            if (all != null && !all.isEmpty() && all.stream().allMatch(Objects::nonNull)) {
+                return all;
+            }
+            return List.of(
+                    reject(
+                            "decoder error: decoder returned no result",
+                            topic,
+                            partition,
+                            offset,
+                            value));
+        } catch (RuntimeException e) {
+            return List.of(
+                    Decoded.rejected(DeadLetters.decoderError(e, topic, partition, offset, value)));
         }
     }
 

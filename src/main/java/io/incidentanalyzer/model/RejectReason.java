@@ -2,8 +2,13 @@ package io.incidentanalyzer.model;
 
 /** Why a record went to the dead-letter topic instead of into the pipeline. */
 public enum RejectReason {
-    /** The bytes are not a JSON object. */
+    /** The bytes are not a JSON object (JSON formats). */
     NOT_JSON,
+    /**
+     * The bytes are not a record of the topic's non-JSON format: protobuf that does not parse, a
+     * replay line that is not base64, a log line that is not an event line.
+     */
+    MALFORMED,
     /** A required field is absent or null. */
     MISSING_FIELD,
     /** A field has the wrong type or a value outside its domain. */

@@ -1,0 +1,122 @@
+package io.incidentanalyzer.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.config.JobConfigLoader;
+import io.incidentanalyzer.model.DeadLetter;
+import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.testing.Flink;
+import io.incidentanalyzer.testing.Recordings;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongFunction;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code replay} with each producer format on the topics of a job file: a small file of the format
+ * decodes into events the detectors act on, and a file of that format's malformed records lands
+ * every record in the dead letters with a reason.
+ */
+class ProducerFormatReplayTest {
+
+    @RegisterExtension static final MiniClusterExtension FLINK = Flink.miniCluster();
+
+    static final long T0 = Instant.parse("2024-02-16T08:00:00Z").toEpochMilli();
+
+    @TempDir Path dir;
+
+    static JobConfig job(String metrics, String auth, String logs, String changes) {
+        return JobConfigLoader.parse(
+                """
+environment: formats
+topics:
+  metrics: %s
+  auth: %s
+  logs: %s
+  changes: %s
+  incidents: t.incidents
+  deadLetter: t.dead-letter
+watermarks: {maxOutOfOrderness: 30s, idleTimeout: 10m}
+services:
+  database: {}
+  web-app: {dependsOn: [database]}
+detectors:
+  saturation:
+    - {name: db-cpu, service: database, metric: cpu_utilization, ceiling: 95, sustain: 60s, clearBelow: 80, clearAfter: 2m}
+"""
+                        .formatted(metrics, auth, logs, changes),
+                "formats.yaml");
+    }
+
+    static final String NATIVE = "{name: t.x, format: native-json}";
+
+    /** Ten minutes of database CPU at 97 % every 10 s, one record per line. */
+    static List<String> saturated(LongFunction<String> sampleAt) {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            lines.add(sampleAt.apply(T0 + i * 10_000L));
+        }
+        return lines;
+    }
+
+    /** Replays good and bad files of one stream and checks both halves of the contract. */
+    private ReplayResult replay(
+            JobConfig config, String stream, List<String> good, List<String> bad) {
+        Recordings.write(dir, stream + "/good.jsonl", good);
+        Recordings.write(dir, stream + "/bad.jsonl", bad);
+        ReplayResult r = Replay.run(config, dir, 2, null);
+        assertThat(r.deadLetters())
+                .as("every malformed record is a dead letter with a reason, no good one is")
+                .hasSize(bad.size())
+                .allSatisfy(
+                        d -> {
+                            assertThat(d.sourceTopic()).isEqualTo(stream + "/bad.jsonl");
+                            assertThat(d.reason()).isNotNull();
+                            assertThat(d.detail()).isNotBlank();
+                        });
+        assertThat(r.deadLetters().stream().map(DeadLetter::offset).distinct()).hasSize(bad.size());
+        return r;
+    }
+
+    private static void assertDatabaseSaturated(ReplayResult r) {
+        assertThat(r.signals())
+                .extracting(Signal::service)
+                .as("the decoded samples reach the saturation detector")
+                .contains("database");
+    }
+
+    @Test
+    void prometheusKafkaAdapter() {
+        JobConfig config =
+                job("{name: t.metrics, format: prometheus-kafka-adapter}", NATIVE, NATIVE, NATIVE);
+        List<String> good =
+                saturated(
+                        ts ->
+                                "{\"timestamp\":\""
+                                        + Instant.ofEpochMilli(ts)
+                                        + "\",\"value\":\"97\",\"name\":\"cpu_utilization\","
+                                        + "\"labels\":{\"__name__\":\"cpu_utilization\","
+                                        + "\"job\":\"database\",\"instance\":\"db-1:9100\"}}");
+        List<String> bad =
+                List.of(
+                        "{\"timestamp\":\"2024-02-16T08:01:00Z\",\"value\":\"NaN\",\"name\":\"up\","
+                                + "\"labels\":{\"job\":\"database\"}}",
+                        "{\"timestamp\":\"2024-02-16T08:01:00Z\",\"value\":\"+Inf\","
+                                + "\"name\":\"up\",\"labels\":{\"job\":\"database\"}}",
+                        "{\"timestamp\":\"2024-02-16T08:01:00\",\"value\":\"1\",\"name\":\"up\","
+                                + "\"labels\":{\"job\":\"database\"}}",
+                        "{\"timestamp\":\"2024-02-16T08:01:00Z\",\"value\":\"1\",\"name\":\"up\","
+                                + "\"labels\":{\"instance\":\"x\"}}",
+                        "{\"timestamp\":\"2024-02-16T08:01:00Z\",\"value\":1,\"labels\":{}}",
+                        "up{job=\"database\"} 1",
+                        "{\"timestamp\":\"2024-02-16T08:01:00Z\",\"value\":\"1\",\"name\":\"up\","
+                                + "\"labels\":[]}");
+        assertDatabaseSaturated(replay(config, "metrics", good, bad));
+    }
+}
