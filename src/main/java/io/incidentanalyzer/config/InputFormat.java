@@ -13,7 +13,11 @@ public enum InputFormat {
     @JsonProperty("native-json")
     NATIVE_JSON(false, false, "metrics", "auth", "logs", "changes"),
     @JsonProperty("prometheus-kafka-adapter")
-    PROMETHEUS_KAFKA_ADAPTER(false, false, "metrics");
+    PROMETHEUS_KAFKA_ADAPTER(false, false, "metrics"),
+    @JsonProperty("otlp-proto")
+    OTLP_PROTO(true, false, "metrics", "logs"),
+    @JsonProperty("otlp-json")
+    OTLP_JSON(false, false, "metrics", "logs");
 
     private final boolean binary;
     private final boolean timestampUnits;
@@ -36,6 +40,14 @@ public enum InputFormat {
     /** Whether the topic's {@code timestampUnits} applies to this format's integer times. */
     public boolean readsTimestampUnits() {
         return timestampUnits;
+    }
+
+    /**
+     * Whether samples of this format can be running totals that a keyed step after decoding turns
+     * into rates (ingest.CumulativeRates).
+     */
+    public boolean emitsRunningTotals() {
+        return this == OTLP_PROTO || this == OTLP_JSON;
     }
 
     /** Whether this format has events for the stream (metrics, auth, logs or changes). */

@@ -2,6 +2,8 @@ package io.incidentanalyzer.ingest;
 
 import io.incidentanalyzer.config.InputTopic;
 import io.incidentanalyzer.config.Limits;
+import io.incidentanalyzer.ingest.format.OtlpJsonDecoder;
+import io.incidentanalyzer.ingest.format.OtlpProtoDecoder;
 import io.incidentanalyzer.ingest.format.PrometheusAdapterDecoder;
 import io.incidentanalyzer.ingest.format.ServiceNames;
 import io.incidentanalyzer.model.Decoded;
@@ -24,6 +26,8 @@ public final class RecordDecoders {
             case NATIVE_JSON -> NativeJsonDecoder.forKind(kind, max);
             case PROMETHEUS_KAFKA_ADAPTER ->
                     new PrometheusAdapterDecoder(services(topic, "service", "job"), max);
+            case OTLP_PROTO -> new OtlpProtoDecoder(kind, services(topic, "service.name"), max);
+            case OTLP_JSON -> new OtlpJsonDecoder(kind, services(topic, "service.name"), max);
         };
     }
 

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
+import io.incidentanalyzer.ingest.format.OtlpExamples;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.testing.Flink;
 import io.incidentanalyzer.testing.Recordings;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.function.LongFunction;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -118,5 +121,51 @@ detectors:
                         "{\"timestamp\":\"2024-02-16T08:01:00Z\",\"value\":\"1\",\"name\":\"up\","
                                 + "\"labels\":[]}");
         assertDatabaseSaturated(replay(config, "metrics", good, bad));
+    }
+
+    @Test
+    void otlpJsonMetricsWithGaugesAndRunningTotals() {
+        JobConfig config = job("{name: t.metrics, format: otlp-json}", NATIVE, NATIVE, NATIVE);
+        List<String> good =
+                saturated(ts -> OtlpExamples.metricsJson("database", ts * 1_000_000, 97.0));
+        List<String> bad =
+                List.of(
+                        OtlpExamples.metricsJson("database", T0 * 1_000_000, 97.0)
+                                .replace("\"asDouble\":97.0", "\"asDouble\":\"NaN\"")
+                                .replace("\"asInt\"", "\"asText\""),
+                        "{\"resourceMetrics\":[{\"resource\":{}}]}",
+                        "{\"resourceMetrics\":5}",
+                        "{\"resourceMetrics\":[",
+                        "{}");
+        ReplayResult r = replay(config, "metrics", good, bad);
+        assertDatabaseSaturated(r);
+        assertThat(r.eventsRead()).isEqualTo(2L * good.size() + bad.size());
+    }
+
+    @Test
+    void otlpProtoLogsOneBase64RecordPerLine() {
+        JobConfig config = job(NATIVE, NATIVE, "{name: t.logs, format: otlp-proto}", NATIVE);
+        List<String> good = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            good.add(
+                    base64(
+                            OtlpExamples.logs(
+                                            "web-app",
+                                            (T0 + i * 1000L) * 1_000_000,
+                                            "connection refused")
+                                    .toByteArray()));
+        }
+        List<String> bad =
+                List.of(
+                        "not base64 at all!",
+                        base64("garbage that is not protobuf".getBytes(StandardCharsets.UTF_8)),
+                        base64(OtlpExamples.logs("web-app", T0 * 1_000_000, "").toByteArray()),
+                        base64(OtlpExamples.logs("web-app", 0, "no time").toByteArray()));
+        ReplayResult r = replay(config, "logs", good, bad);
+        assertThat(r.eventsRead()).isEqualTo(good.size() + bad.size());
+    }
+
+    private static String base64(byte[] bytes) {
+        return Base64.getEncoder().encodeToString(bytes);
     }
 }
