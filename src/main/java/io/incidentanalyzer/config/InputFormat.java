@@ -17,7 +17,9 @@ public enum InputFormat {
     @JsonProperty("otlp-proto")
     OTLP_PROTO(true, false, "metrics", "logs"),
     @JsonProperty("otlp-json")
-    OTLP_JSON(false, false, "metrics", "logs");
+    OTLP_JSON(false, false, "metrics", "logs"),
+    @JsonProperty("telegraf-json")
+    TELEGRAF_JSON(false, true, "metrics");
 
     private final boolean binary;
     private final boolean timestampUnits;

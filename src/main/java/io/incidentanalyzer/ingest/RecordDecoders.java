@@ -2,14 +2,17 @@ package io.incidentanalyzer.ingest;
 
 import io.incidentanalyzer.config.InputTopic;
 import io.incidentanalyzer.config.Limits;
+import io.incidentanalyzer.config.TimestampUnits;
 import io.incidentanalyzer.ingest.format.OtlpJsonDecoder;
 import io.incidentanalyzer.ingest.format.OtlpProtoDecoder;
 import io.incidentanalyzer.ingest.format.PrometheusAdapterDecoder;
 import io.incidentanalyzer.ingest.format.ServiceNames;
+import io.incidentanalyzer.ingest.format.TelegrafJsonDecoder;
 import io.incidentanalyzer.model.Decoded;
 import io.incidentanalyzer.model.RejectReason;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where every input path gets its decoder and calls it: the Kafka sources and the replay's file
@@ -28,6 +31,13 @@ public final class RecordDecoders {
                     new PrometheusAdapterDecoder(services(topic, "service", "job"), max);
             case OTLP_PROTO -> new OtlpProtoDecoder(kind, services(topic, "service.name"), max);
             case OTLP_JSON -> new OtlpJsonDecoder(kind, services(topic, "service.name"), max);
+            case TELEGRAF_JSON ->
+                    new TelegrafJsonDecoder(
+                            services(topic, "service"),
+                            topic.timestampUnits() != null
+                                    ? TimestampUnits.parse(topic.timestampUnits())
+                                    : TimeUnit.SECONDS,
+                            max);
         };
     }
 

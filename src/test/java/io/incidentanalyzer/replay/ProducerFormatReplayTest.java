@@ -165,6 +165,39 @@ detectors:
         assertThat(r.eventsRead()).isEqualTo(good.size() + bad.size());
     }
 
+    @Test
+    void telegrafJsonInMilliseconds() {
+        JobConfig config =
+                job(
+                        "{name: t.metrics, format: telegraf-json, serviceFrom: [app],"
+                                + " timestampUnits: 1ms}",
+                        NATIVE,
+                        NATIVE,
+                        NATIVE);
+        List<String> good =
+                saturated(
+                        ts ->
+                                "{\"metrics\":[{\"fields\":{\"utilization\":97},\"name\":\"cpu\","
+                                        + "\"tags\":{\"app\":\"database\",\"host\":\"db-1\"},"
+                                        + "\"timestamp\":"
+                                        + ts
+                                        + "}]}");
+        List<String> bad =
+                List.of(
+                        "{\"fields\":{\"utilization\":97},\"name\":\"cpu\",\"tags\":{\"app\":"
+                                + "\"database\"},\"timestamp\":1708072380}",
+                        "{\"fields\":{\"utilization\":97},\"name\":\"cpu\",\"tags\":{},"
+                                + "\"timestamp\":1708072380000}",
+                        "{\"fields\":{\"state\":\"up\"},\"name\":\"cpu\",\"tags\":{\"app\":"
+                                + "\"database\"},\"timestamp\":1708072380000}",
+                        "{\"metrics\":{}}",
+                        "cpu,app=database utilization=97 1708072380000000000");
+        // cpu + "_" + utilization is the metric the saturation rule watches.
+        ReplayResult r = replay(config, "metrics", good, bad);
+        assertDatabaseSaturated(r);
+        assertThat(r.eventsRead()).isEqualTo(good.size() + bad.size());
+    }
+
     private static String base64(byte[] bytes) {
         return Base64.getEncoder().encodeToString(bytes);
     }
