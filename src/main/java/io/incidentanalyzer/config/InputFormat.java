@@ -19,7 +19,11 @@ public enum InputFormat {
     @JsonProperty("otlp-json")
     OTLP_JSON(false, false, "metrics", "logs"),
     @JsonProperty("telegraf-json")
-    TELEGRAF_JSON(false, true, "metrics");
+    TELEGRAF_JSON(false, true, "metrics"),
+    @JsonProperty("keycloak-json")
+    KEYCLOAK_JSON(false, false, "auth"),
+    @JsonProperty("keycloak-log")
+    KEYCLOAK_LOG(false, false, "auth");
 
     private final boolean binary;
     private final boolean timestampUnits;

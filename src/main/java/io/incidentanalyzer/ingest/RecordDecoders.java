@@ -3,6 +3,8 @@ package io.incidentanalyzer.ingest;
 import io.incidentanalyzer.config.InputTopic;
 import io.incidentanalyzer.config.Limits;
 import io.incidentanalyzer.config.TimestampUnits;
+import io.incidentanalyzer.ingest.format.KeycloakJsonDecoder;
+import io.incidentanalyzer.ingest.format.KeycloakLogDecoder;
 import io.incidentanalyzer.ingest.format.OtlpJsonDecoder;
 import io.incidentanalyzer.ingest.format.OtlpProtoDecoder;
 import io.incidentanalyzer.ingest.format.PrometheusAdapterDecoder;
@@ -38,7 +40,14 @@ public final class RecordDecoders {
                                     ? TimestampUnits.parse(topic.timestampUnits())
                                     : TimeUnit.SECONDS,
                             max);
+            case KEYCLOAK_JSON -> new KeycloakJsonDecoder(keycloak(topic), max);
+            case KEYCLOAK_LOG -> new KeycloakLogDecoder(keycloak(topic), max);
         };
+    }
+
+    /** The service that logs Keycloak's events: the topic's {@code service}, else keycloak. */
+    private static String keycloak(InputTopic topic) {
+        return topic.service() != null ? topic.service() : "keycloak";
     }
 
     /**

@@ -5,8 +5,8 @@ public enum RejectReason {
     /** The bytes are not a JSON object (JSON formats). */
     NOT_JSON,
     /**
-     * The bytes are not a record of the topic's non-JSON format: protobuf that does not parse, a
-     * replay line that is not base64, a log line that is not an event line.
+     * The bytes are not a record of the topic's non-JSON format: protobuf or OTLP/JSON that is not
+     * a request, a replay line that is not base64, a line that is not a Keycloak log line.
      */
     MALFORMED,
     /** A required field is absent or null. */
@@ -15,6 +15,12 @@ public enum RejectReason {
     BAD_VALUE,
     /** The timestamp cannot be read as ISO-8601 or epoch milliseconds. */
     BAD_TIMESTAMP,
+    /**
+     * A well-formed record of a kind the analyzer has no event for: a Keycloak event type that is
+     * not a token grant, refresh, verification or logout. Kept as a dead letter so that nothing
+     * disappears silently; a producer that can filter (Keycloak's enabled event types) should.
+     */
+    NOT_ANALYSED,
     /** The record is larger than the configured limit. */
     TOO_LARGE,
     /**

@@ -198,6 +198,54 @@ detectors:
         assertThat(r.eventsRead()).isEqualTo(good.size() + bad.size());
     }
 
+    @Test
+    void keycloakJsonOnTheAuthStream() {
+        JobConfig config = job(NATIVE, "{name: t.auth, format: keycloak-json}", NATIVE, NATIVE);
+        List<String> good =
+                saturated(
+                        ts ->
+                                "{\"time\":"
+                                        + ts
+                                        + ",\"type\":\"REFRESH_TOKEN\",\"realmId\":\"prod\","
+                                        + "\"clientId\":\"mobile-app\",\"sessionId\":\"s-1\","
+                                        + "\"ipAddress\":\"10.0.0.7\",\"error\":null,\"details\":{}}");
+        List<String> bad =
+                List.of(
+                        "{\"time\":1708070000000,\"type\":\"UPDATE_PROFILE\"}",
+                        "{\"time\":1708070000,\"type\":\"REFRESH_TOKEN\"}",
+                        "{\"time\":\"yesterday\",\"type\":\"LOGIN\"}",
+                        "{\"type\":\"LOGOUT\"}",
+                        "{\"time\":1708070000000,\"type\":\"LOGOUT\",\"details\":[1]}",
+                        "{\"time\":1708070000000,\"operationType\":\"CREATE\"}");
+        ReplayResult r = replay(config, "auth", good, bad);
+        assertThat(r.eventsRead()).isEqualTo(good.size() + bad.size());
+    }
+
+    @Test
+    void keycloakLogLinesOnTheAuthStream() {
+        JobConfig config = job(NATIVE, "{name: t.auth, format: keycloak-log}", NATIVE, NATIVE);
+        List<String> good =
+                saturated(
+                        ts ->
+                                Instant.ofEpochMilli(ts)
+                                                .toString()
+                                                .replace('T', ' ')
+                                                .replace("Z", ",000")
+                                        + " DEBUG [org.keycloak.events] (executor-thread-1)"
+                                        + " type=\"REFRESH_TOKEN\", realmId=\"prod\","
+                                        + " clientId=\"mobile-app\", sessionId=\"s-1\"");
+        List<String> bad =
+                List.of(
+                        "2024-02-16 08:00:30,000 INFO  [io.quarkus] (main) Keycloak started",
+                        "2024-02-16 08:00:30,000 DEBUG [org.keycloak.events] (t) type=\"LOGIN",
+                        "type=REFRESH_TOKEN, clientId=web",
+                        "2024-02-16 08:00:30,000 DEBUG [org.keycloak.events] (t)"
+                                + " type=SEND_RESET_PASSWORD",
+                        "{\"timestamp\":\"2024-02-16T08:00:30\",\"message\":\"type=LOGOUT\"}");
+        ReplayResult r = replay(config, "auth", good, bad);
+        assertThat(r.eventsRead()).isEqualTo(good.size() + bad.size());
+    }
+
     private static String base64(byte[] bytes) {
         return Base64.getEncoder().encodeToString(bytes);
     }
