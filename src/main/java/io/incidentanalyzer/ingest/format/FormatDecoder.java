@@ -1,5 +1,7 @@
 package io.incidentanalyzer.ingest.format;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidentanalyzer.ingest.DeadLetters;
 import io.incidentanalyzer.ingest.JsonInput;
 import io.incidentanalyzer.ingest.RecordDecoder;
@@ -29,6 +31,25 @@ public abstract class FormatDecoder implements RecordDecoder {
                     "maxRecordBytes must be positive, got " + maxRecordBytes);
         }
         this.maxRecordBytes = maxRecordBytes;
+    }
+
+    private transient ObjectMapper mapper;
+
+    /** The record as a JSON object, or NOT_JSON; the mapper is built once per task. */
+    protected final JsonNode jsonObject(byte[] value) throws Reject {
+        if (mapper == null) {
+            mapper = JsonInput.mapper();
+        }
+        return JsonInput.parseObject(mapper, value);
+    }
+
+    /** MALFORMED for a null (tombstone) or empty value of a non-JSON format. */
+    protected static void requireBytes(byte[] value) throws Reject {
+        if (value == null || value.length == 0) {
+            throw new Reject(
+                    RejectReason.MALFORMED,
+                    "record value is " + (value == null ? "null" : "empty"));
+        }
     }
 
     /** Reads one record value, possibly null or empty (a tombstone), into {@code out}. */

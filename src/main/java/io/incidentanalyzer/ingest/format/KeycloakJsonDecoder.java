@@ -1,9 +1,7 @@
 package io.incidentanalyzer.ingest.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidentanalyzer.ingest.EventTimes;
-import io.incidentanalyzer.ingest.JsonInput;
 import io.incidentanalyzer.ingest.Reject;
 import io.incidentanalyzer.ingest.StreamKind;
 import java.util.Map;
@@ -21,7 +19,6 @@ public final class KeycloakJsonDecoder extends FormatDecoder {
     private static final long serialVersionUID = 1L;
 
     private final String service;
-    private transient ObjectMapper mapper;
 
     public KeycloakJsonDecoder(String service, int maxRecordBytes) {
         super(StreamKind.AUTH, maxRecordBytes);
@@ -30,10 +27,7 @@ public final class KeycloakJsonDecoder extends FormatDecoder {
 
     @Override
     protected void read(byte[] value, Events out) throws Reject {
-        if (mapper == null) {
-            mapper = JsonInput.mapper();
-        }
-        JsonNode r = JsonInput.parseObject(mapper, value);
+        JsonNode r = jsonObject(value);
         if (!r.hasNonNull("type") && r.has("operationType")) {
             throw new Reject(
                     io.incidentanalyzer.model.RejectReason.NOT_ANALYSED,

@@ -1,7 +1,6 @@
 package io.incidentanalyzer.ingest.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidentanalyzer.ingest.EventTimes;
 import io.incidentanalyzer.ingest.JsonInput;
 import io.incidentanalyzer.ingest.Reject;
@@ -37,7 +36,6 @@ public final class KeycloakLogDecoder extends FormatDecoder {
     private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
     private final String service;
-    private transient ObjectMapper mapper;
 
     public KeycloakLogDecoder(String service, int maxRecordBytes) {
         super(StreamKind.AUTH, maxRecordBytes);
@@ -46,19 +44,12 @@ public final class KeycloakLogDecoder extends FormatDecoder {
 
     @Override
     protected void read(byte[] value, Events out) throws Reject {
-        if (value == null || value.length == 0) {
-            throw new Reject(
-                    RejectReason.MALFORMED,
-                    "record value is " + (value == null ? "null" : "empty"));
-        }
+        requireBytes(value);
         String line = new String(value, StandardCharsets.UTF_8).strip();
         long ts;
         String message;
         if (line.startsWith("{")) {
-            if (mapper == null) {
-                mapper = JsonInput.mapper();
-            }
-            JsonNode r = JsonInput.parseObject(mapper, value);
+            JsonNode r = jsonObject(value);
             String time = r.hasNonNull("timestamp") ? "timestamp" : "@timestamp";
             ts = EventTimes.iso(FormatFields.text(r, time), time);
             message = FormatFields.text(r, "message");

@@ -3,7 +3,6 @@ package io.incidentanalyzer.ingest.format;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.incidentanalyzer.ingest.Reject;
 import io.incidentanalyzer.ingest.StreamKind;
-import io.incidentanalyzer.model.RejectReason;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 
@@ -25,11 +24,7 @@ public final class OtlpProtoDecoder extends FormatDecoder {
 
     @Override
     protected void read(byte[] value, Events out) throws Reject {
-        if (value == null || value.length == 0) {
-            throw new Reject(
-                    RejectReason.MALFORMED,
-                    "record value is " + (value == null ? "null" : "empty"));
-        }
+        requireBytes(value);
         try {
             if (kind == StreamKind.METRICS) {
                 mapping.metrics(ExportMetricsServiceRequest.parseFrom(value), out);

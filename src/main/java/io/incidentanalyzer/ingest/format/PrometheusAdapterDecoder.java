@@ -5,9 +5,7 @@ import static io.incidentanalyzer.ingest.format.FormatFields.present;
 import static io.incidentanalyzer.ingest.format.FormatFields.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidentanalyzer.ingest.EventTimes;
-import io.incidentanalyzer.ingest.JsonInput;
 import io.incidentanalyzer.ingest.Reject;
 import io.incidentanalyzer.ingest.StreamKind;
 import io.incidentanalyzer.model.MetricSample;
@@ -28,7 +26,6 @@ public final class PrometheusAdapterDecoder extends FormatDecoder {
     static final String NAME_LABEL = "__name__";
 
     private final ServiceNames services;
-    private transient ObjectMapper mapper;
 
     public PrometheusAdapterDecoder(ServiceNames services, int maxRecordBytes) {
         super(StreamKind.METRICS, maxRecordBytes);
@@ -37,10 +34,7 @@ public final class PrometheusAdapterDecoder extends FormatDecoder {
 
     @Override
     protected void read(byte[] value, Events out) throws Reject {
-        if (mapper == null) {
-            mapper = JsonInput.mapper();
-        }
-        JsonNode r = JsonInput.parseObject(mapper, value);
+        JsonNode r = jsonObject(value);
         present(r, "timestamp");
         present(r, "value");
         Map<String, String> labels = FormatFields.stringMap(r, "labels");

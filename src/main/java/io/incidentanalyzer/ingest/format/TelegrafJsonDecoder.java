@@ -1,7 +1,6 @@
 package io.incidentanalyzer.ingest.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidentanalyzer.ingest.EventTimes;
 import io.incidentanalyzer.ingest.JsonInput;
 import io.incidentanalyzer.ingest.Reject;
@@ -26,7 +25,6 @@ public final class TelegrafJsonDecoder extends FormatDecoder {
 
     private final ServiceNames services;
     private final TimeUnit units;
-    private transient ObjectMapper mapper;
 
     public TelegrafJsonDecoder(ServiceNames services, TimeUnit units, int maxRecordBytes) {
         super(StreamKind.METRICS, maxRecordBytes);
@@ -36,10 +34,7 @@ public final class TelegrafJsonDecoder extends FormatDecoder {
 
     @Override
     protected void read(byte[] value, Events out) throws Reject {
-        if (mapper == null) {
-            mapper = JsonInput.mapper();
-        }
-        JsonNode r = JsonInput.parseObject(mapper, value);
+        JsonNode r = jsonObject(value);
         if (!r.has("metrics")) {
             metric(r, out);
             return;
