@@ -23,7 +23,9 @@ public enum InputFormat {
     @JsonProperty("keycloak-json")
     KEYCLOAK_JSON(false, false, "auth"),
     @JsonProperty("keycloak-log")
-    KEYCLOAK_LOG(false, false, "auth");
+    KEYCLOAK_LOG(false, false, "auth"),
+    @JsonProperty("cdevents")
+    CDEVENTS(false, false, "changes");
 
     private final boolean binary;
     private final boolean timestampUnits;

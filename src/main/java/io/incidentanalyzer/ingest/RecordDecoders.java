@@ -3,6 +3,7 @@ package io.incidentanalyzer.ingest;
 import io.incidentanalyzer.config.InputTopic;
 import io.incidentanalyzer.config.Limits;
 import io.incidentanalyzer.config.TimestampUnits;
+import io.incidentanalyzer.ingest.format.CdEventsDecoder;
 import io.incidentanalyzer.ingest.format.KeycloakJsonDecoder;
 import io.incidentanalyzer.ingest.format.KeycloakLogDecoder;
 import io.incidentanalyzer.ingest.format.OtlpJsonDecoder;
@@ -42,6 +43,7 @@ public final class RecordDecoders {
                             max);
             case KEYCLOAK_JSON -> new KeycloakJsonDecoder(keycloak(topic), max);
             case KEYCLOAK_LOG -> new KeycloakLogDecoder(keycloak(topic), max);
+            case CDEVENTS -> new CdEventsDecoder(max);
         };
     }
 

@@ -246,6 +246,36 @@ detectors:
         assertThat(r.eventsRead()).isEqualTo(good.size() + bad.size());
     }
 
+    @Test
+    void cdeventsOnTheChangesStream() {
+        JobConfig config = job(NATIVE, NATIVE, NATIVE, "{name: t.changes, format: cdevents}");
+        List<String> good = new ArrayList<>();
+        for (String predicate : List.of("deployed", "upgraded", "rolledback", "removed")) {
+            good.add(
+                    "{\"context\":{\"specversion\":\"0.4.1\",\"id\":\"e-"
+                            + predicate
+                            + "\",\"source\":\"/ci\",\"type\":\"dev.cdevents.service."
+                            + predicate
+                            + ".0.2.0\",\"timestamp\":\"2024-02-16T08:0"
+                            + good.size()
+                            + ":00Z\"},\"subject\":{\"id\":\"service/web-app\",\"content\":"
+                            + "{\"environment\":{\"id\":\"prod\"},\"artifactId\":"
+                            + "\"pkg:oci/web-app@sha256%3A0b31\"}}}");
+        }
+        List<String> bad =
+                List.of(
+                        "{\"context\":{\"type\":\"dev.cdevents.pipelinerun.finished.0.2.0\","
+                            + "\"timestamp\":\"2024-02-16T08:01:00Z\"},\"subject\":{\"id\":\"p\"}}",
+                        "{\"context\":{\"type\":\"dev.cdevents.service.deployed.0.2.0\","
+                            + "\"timestamp\":\"2024-02-16T08:01:00\"},\"subject\":{\"id\":\"s\"}}",
+                        "{\"context\":{\"type\":\"dev.cdevents.service.deployed.0.2.0\","
+                                + "\"timestamp\":\"2024-02-16T08:01:00Z\"}}",
+                        "{\"specversion\":\"1.0\",\"type\":\"x\",\"data\":\"no\"}",
+                        "[]");
+        ReplayResult r = replay(config, "changes", good, bad);
+        assertThat(r.eventsRead()).isEqualTo(good.size() + bad.size());
+    }
+
     private static String base64(byte[] bytes) {
         return Base64.getEncoder().encodeToString(bytes);
     }
