@@ -25,7 +25,9 @@ public enum InputFormat {
     @JsonProperty("keycloak-log")
     KEYCLOAK_LOG(false, false, "auth"),
     @JsonProperty("cdevents")
-    CDEVENTS(false, false, "changes");
+    CDEVENTS(false, false, "changes"),
+    @JsonProperty("kubernetes-events")
+    KUBERNETES_EVENTS(false, false, "logs", "changes");
 
     private final boolean binary;
     private final boolean timestampUnits;

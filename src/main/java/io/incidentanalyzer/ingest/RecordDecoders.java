@@ -6,6 +6,7 @@ import io.incidentanalyzer.config.TimestampUnits;
 import io.incidentanalyzer.ingest.format.CdEventsDecoder;
 import io.incidentanalyzer.ingest.format.KeycloakJsonDecoder;
 import io.incidentanalyzer.ingest.format.KeycloakLogDecoder;
+import io.incidentanalyzer.ingest.format.KubernetesEventsDecoder;
 import io.incidentanalyzer.ingest.format.OtlpJsonDecoder;
 import io.incidentanalyzer.ingest.format.OtlpProtoDecoder;
 import io.incidentanalyzer.ingest.format.PrometheusAdapterDecoder;
@@ -44,6 +45,7 @@ public final class RecordDecoders {
             case KEYCLOAK_JSON -> new KeycloakJsonDecoder(keycloak(topic), max);
             case KEYCLOAK_LOG -> new KeycloakLogDecoder(keycloak(topic), max);
             case CDEVENTS -> new CdEventsDecoder(max);
+            case KUBERNETES_EVENTS -> new KubernetesEventsDecoder(kind, max);
         };
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
+import io.incidentanalyzer.ingest.format.KubernetesEventsDecoderTest;
 import io.incidentanalyzer.ingest.format.OtlpExamples;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.Signal;
@@ -274,6 +275,33 @@ detectors:
                         "[]");
         ReplayResult r = replay(config, "changes", good, bad);
         assertThat(r.eventsRead()).isEqualTo(good.size() + bad.size());
+    }
+
+    @Test
+    void kubernetesEventsOnTheLogsAndChangesStreams() {
+        JobConfig config =
+                job(
+                        NATIVE,
+                        NATIVE,
+                        "{name: t.logs, format: kubernetes-events}",
+                        "{name: t.changes, format: kubernetes-events}");
+        List<String> bad =
+                List.of(
+                        KubernetesEventsDecoderTest.BACK_OFF.replace("\"reason\":\"BackOff\",", ""),
+                        KubernetesEventsDecoderTest.BACK_OFF.replace("08:33:00Z", "08:33:00"),
+                        "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":"
+                                + "\"1708072380000000000\",\"body\":{\"stringValue\":\"x\"}}]}]}]}",
+                        "not json");
+        Recordings.write(dir, "changes/good.jsonl", List.of(KubernetesEventsDecoderTest.SCALED));
+        ReplayResult r =
+                replay(
+                        config,
+                        "logs",
+                        List.of(
+                                KubernetesEventsDecoderTest.BACK_OFF,
+                                KubernetesEventsDecoderTest.OTLP),
+                        bad);
+        assertThat(r.eventsRead()).isEqualTo(3 + bad.size());
     }
 
     private static String base64(byte[] bytes) {

@@ -45,18 +45,24 @@ public final class OtlpJsonDecoder extends FormatDecoder {
 
     @Override
     protected void read(byte[] value, Events out) throws Reject {
+        if (kind == StreamKind.METRICS) {
+            mapping.metrics(request(value, ExportMetricsServiceRequest.newBuilder()), out);
+        } else {
+            mapping.logs(request(value, ExportLogsServiceRequest.newBuilder()), out);
+        }
+    }
+
+    /** The record as the request {@code builder} builds: NOT_JSON or MALFORMED if it is not one. */
+    @SuppressWarnings("unchecked")
+    <T extends Message> T request(byte[] value, Message.Builder builder) throws Reject {
         if (json == null) {
             json = JsonInput.mapper().getFactory();
             parser = JsonFormat.parser().ignoringUnknownFields();
         }
         checkSyntax(value);
-        String text = new String(value, StandardCharsets.UTF_8);
         try {
-            if (kind == StreamKind.METRICS) {
-                mapping.metrics(merge(text, ExportMetricsServiceRequest.newBuilder()), out);
-            } else {
-                mapping.logs(merge(text, ExportLogsServiceRequest.newBuilder()), out);
-            }
+            parser.merge(new String(value, StandardCharsets.UTF_8), builder);
+            return (T) builder.build();
         } catch (InvalidProtocolBufferException | RuntimeException e) {
             // JsonFormat reports a wrong type or an unparsable number as either.
             throw OtlpMapping.malformed(
@@ -65,13 +71,6 @@ public final class OtlpJsonDecoder extends FormatDecoder {
                             + " request",
                     e);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private <T extends Message> T merge(String text, Message.Builder builder)
-            throws InvalidProtocolBufferException {
-        parser.merge(text, builder);
-        return (T) builder.build();
     }
 
     /** Walks the tokens once: NOT_JSON for anything but one well-formed JSON object. */

@@ -11,10 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class CdEventsDecoderTest {
+public class CdEventsDecoderTest {
 
     /** A CDEvent (spec 0.4) as the CDEvents SDKs write it. */
-    static final String DEPLOYED =
+    public static final String DEPLOYED =
             "{\"context\":{\"specversion\":\"0.4.1\",\"id\":\"271069a8-fc18-44f1-b38f-9d70a1695819\","
                 + "\"source\":\"/event/source/123\",\"type\":\"dev.cdevents.service.deployed.0.2.0\","
                 + "\"timestamp\":\"2024-02-16T08:45:00Z\"},\"subject\":{\"id\":\"service/web-app\","
@@ -22,7 +22,7 @@ class CdEventsDecoderTest {
                 + "{\"id\":\"production\"},\"artifactId\":\"pkg:oci/web-app@sha256%3A0b31b1c02ff458ad\"}}}";
 
     /** The same in a CloudEvent, structured mode. */
-    static final String CLOUD_EVENT =
+    public static final String CLOUD_EVENT =
             "{\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"/ci/deploy\",\"type\":"
                     + "\"dev.cdevents.service.rolledback.0.2.0\",\"time\":\"2024-02-16T08:50:00Z\","
                     + "\"datacontenttype\":\"application/json\",\"data\":"

@@ -11,10 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class KeycloakDecoderTest {
+public class KeycloakDecoderTest {
 
     /** Keycloak's Event as a Kafka event listener serializes it. */
-    static final String JSON_EVENT =
+    public static final String JSON_EVENT =
             "{\"id\":\"00435000-25cf-4fda-a8ef-a53d9ebab77f\",\"time\":1708072380123,"
                     + "\"type\":\"REFRESH_TOKEN_ERROR\",\"realmId\":\"prod\",\"clientId\":"
                     + "\"mobile-app\",\"userId\":\"cdf56084-83c7-46fa-ae4a-1a2da352071e\","
@@ -23,7 +23,7 @@ class KeycloakDecoderTest {
                     + "\"refresh_token\",\"client_auth_method\":\"client-secret\"}}";
 
     /** jboss-logging, Keycloak 22+ (quoted values), default console format. */
-    static final String PLAIN_QUOTED =
+    public static final String PLAIN_QUOTED =
             "2024-02-16 08:33:00,123 DEBUG [org.keycloak.events] (executor-thread-88)"
                     + " type=\"REFRESH_TOKEN\", realmId=\"prod\", realmName=\"prod\","
                     + " clientId=\"mobile-app\", userId=\"u-17\", sessionId=\"s-99\","
@@ -31,14 +31,14 @@ class KeycloakDecoderTest {
                     + " grant_type=\"refresh_token\", scope=\"openid email profile\"";
 
     /** jboss-logging before Keycloak 22 (unquoted values, null for none). */
-    static final String PLAIN_UNQUOTED =
+    public static final String PLAIN_UNQUOTED =
             "2024-02-16 08:33:00,123 WARN  [org.keycloak.events] (default task-3)"
                     + " type=REFRESH_TOKEN_ERROR, realmId=prod, clientId=mobile-app,"
                     + " userId=null, ipAddress=10.0.0.7, error=invalid_token,"
                     + " grant_type=refresh_token";
 
     /** The same event in Keycloak's JSON console log. */
-    static final String JSON_LOG =
+    public static final String JSON_LOG =
             "{\"timestamp\":\"2024-02-16T08:33:00.123456789Z\",\"sequence\":2607,"
                 + "\"loggerClassName\":\"org.jboss.logging.Logger\",\"loggerName\":"
                 + "\"org.keycloak.events\",\"level\":\"DEBUG\",\"message\":\"type=\\\"LOGOUT\\\","

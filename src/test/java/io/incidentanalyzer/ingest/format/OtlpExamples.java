@@ -140,6 +140,23 @@ public final class OtlpExamples {
                 .build();
     }
 
+    /** The request of {@link #metricsJson} built as protobuf: a gauge and a cumulative counter. */
+    public static ExportMetricsServiceRequest metricsProto(String service, long nanos, double cpu) {
+        Metric gauge =
+                gauge(service, "cpu_utilization", nanos, cpu)
+                        .getResourceMetrics(0)
+                        .getScopeMetrics(0)
+                        .getMetrics(0);
+        Metric counter =
+                sum(
+                        "http.server.requests",
+                        AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE,
+                        T0_NANOS - 3_600_000_000_000L,
+                        nanos,
+                        (nanos - T0_NANOS) / 100_000_000L);
+        return request(service, gauge, counter);
+    }
+
     /** OTLP/JSON of a gauge and a cumulative counter, as the spec writes it (int64 as strings). */
     public static String metricsJson(String service, long nanos, double cpu) {
         return ("{\"resourceMetrics\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","

@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class PrometheusAdapterDecoderTest {
+public class PrometheusAdapterDecoderTest {
 
     /** As the adapter writes it (README "JSON" and "Avro JSON", same shape). */
-    static final String SAMPLE =
+    public static final String SAMPLE =
             "{\"timestamp\":\"2024-02-16T08:33:00Z\",\"value\":\"0.975\","
                     + "\"name\":\"process_cpu_utilization\",\"labels\":{\"__name__\":"
                     + "\"process_cpu_utilization\",\"instance\":\"db-1:9100\","

@@ -11,15 +11,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class TelegrafJsonDecoderTest {
+public class TelegrafJsonDecoderTest {
 
     /** Telegraf's json serializer, standard form, json_timestamp_units = "1s". */
-    static final String SINGLE =
+    public static final String SINGLE =
             "{\"fields\":{\"usage_user\":97.5,\"usage_idle\":2.5,\"saturated\":true,"
                     + "\"state\":\"busy\"},\"name\":\"cpu\",\"tags\":{\"cpu\":\"cpu-total\","
                     + "\"host\":\"db-1\",\"service\":\"database\"},\"timestamp\":1708072380}";
 
-    static final String BATCH =
+    public static final String BATCH =
             "{\"metrics\":[" + SINGLE + "," + SINGLE.replace("1708072380", "1708072390") + "]}";
 
     private final TelegrafJsonDecoder decoder =
