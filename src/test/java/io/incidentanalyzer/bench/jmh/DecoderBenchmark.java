@@ -132,18 +132,8 @@ public class DecoderBenchmark {
 
     /** Prints the events per record of each format, for ns/event. */
     public static void main(String[] args) {
-        for (String f :
-                new String[] {
-                    "native-json",
-                    "prometheus-kafka-adapter",
-                    "otlp-proto",
-                    "otlp-json",
-                    "telegraf-json",
-                    "keycloak-json",
-                    "keycloak-log",
-                    "cdevents",
-                    "kubernetes-events"
-                }) {
+        for (InputFormat format : InputFormat.values()) {
+            String f = format.label();
             Input in = input(f);
             System.out.printf(
                     "%s: %d bytes, %d events%n",
