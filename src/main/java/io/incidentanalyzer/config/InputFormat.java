@@ -60,6 +60,19 @@ public enum InputFormat {
         return this == OTLP_PROTO || this == OTLP_JSON;
     }
 
+    /** Whether records of this format name their service by labels that serviceFrom picks. */
+    public boolean readsServiceFrom() {
+        return this == PROMETHEUS_KAFKA_ADAPTER
+                || this == OTLP_PROTO
+                || this == OTLP_JSON
+                || this == TELEGRAF_JSON;
+    }
+
+    /** Whether the topic's fixed {@code service} applies to this format. */
+    public boolean readsService() {
+        return readsServiceFrom() || this == KEYCLOAK_JSON || this == KEYCLOAK_LOG;
+    }
+
     /** Whether this format has events for the stream (metrics, auth, logs or changes). */
     public boolean feeds(String stream) {
         return streams.contains(stream);

@@ -135,7 +135,13 @@ final class JobConfigValidator {
                                     .map(InputFormat::label)
                                     .collect(java.util.stream.Collectors.joining(", ")));
         }
-        if (t.serviceFrom() != null) {
+        if (t.serviceFrom() != null && !t.format().readsServiceFrom()) {
+            problem(
+                    path + ".serviceFrom",
+                    t.format().label()
+                            + " does not read it (prometheus-kafka-adapter, otlp-proto, otlp-json"
+                            + " and telegraf-json do)");
+        } else if (t.serviceFrom() != null) {
             if (t.serviceFrom().isEmpty()) {
                 problem(path + ".serviceFrom", "empty; name at least one label, or leave it out");
             }
@@ -145,7 +151,9 @@ final class JobConfigValidator {
                 }
             }
         }
-        if (t.service() != null && t.service().isBlank()) {
+        if (t.service() != null && !t.format().readsService()) {
+            problem(path + ".service", t.format().label() + " does not read it");
+        } else if (t.service() != null && t.service().isBlank()) {
             problem(path + ".service", "empty; name a service, or leave it out");
         }
         if (t.timestampUnits() != null) {

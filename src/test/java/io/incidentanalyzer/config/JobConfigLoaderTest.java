@@ -75,6 +75,15 @@ class JobConfigLoaderTest {
                                                         + " timestampUnits: 10ms}")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("1ns, 1us, 1ms or 1s");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        MINIMAL.replace(
+                                                "changes: {name: c}",
+                                                "changes: {name: c, format: cdevents, serviceFrom:"
+                                                        + " [x]}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("topics.changes.serviceFrom");
     }
 
     @Test

@@ -124,6 +124,11 @@ public final class KubernetesEventsDecoder extends FormatDecoder {
     }
 
     private static K8sEvent fromObject(JsonNode r) throws Reject {
+        if (!r.hasNonNull("involvedObject") && !r.hasNonNull("regarding")) {
+            throw new Reject(
+                    RejectReason.MISSING_FIELD,
+                    "missing required field 'involvedObject' (or 'regarding')");
+        }
         JsonNode object =
                 r.hasNonNull("involvedObject")
                         ? FormatFields.object(r, "involvedObject")
