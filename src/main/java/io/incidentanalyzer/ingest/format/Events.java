@@ -11,6 +11,7 @@ import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.RejectReason;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The outcomes of one record while a {@link FormatDecoder} reads it. A part that cannot be read (a
@@ -84,7 +85,7 @@ public final class Events {
         if (events.isEmpty()) {
             throw new Reject(
                     RejectReason.MISSING_FIELD,
-                    "record holds no " + kind.name().toLowerCase() + " events");
+                    "record holds no " + kind.name().toLowerCase(Locale.ROOT) + " events");
         }
         return events;
     }
