@@ -120,6 +120,55 @@ final class JobConfigValidator {
             return;
         }
         topic(path + ".name", t.name());
+        String stream = path.substring(path.lastIndexOf('.') + 1);
+        if (!t.format().feeds(stream)) {
+            problem(
+                    path + ".format",
+                    t.format().label()
+                            + " has no "
+                            + stream
+                            + " events; the formats of "
+                            + stream
+                            + " are "
+                            + java.util.Arrays.stream(InputFormat.values())
+                                    .filter(f -> f.feeds(stream))
+                                    .map(InputFormat::label)
+                                    .collect(java.util.stream.Collectors.joining(", ")));
+        }
+        if (t.serviceFrom() != null && !t.format().readsServiceFrom()) {
+            problem(
+                    path + ".serviceFrom",
+                    t.format().label()
+                            + " does not read it (prometheus-kafka-adapter, otlp-proto, otlp-json"
+                            + " and telegraf-json do)");
+        } else if (t.serviceFrom() != null) {
+            if (t.serviceFrom().isEmpty()) {
+                problem(path + ".serviceFrom", "empty; name at least one label, or leave it out");
+            }
+            for (String key : t.serviceFrom()) {
+                if (key == null || key.isBlank()) {
+                    problem(path + ".serviceFrom", "holds an empty name");
+                }
+            }
+        }
+        if (t.service() != null && !t.format().readsService()) {
+            problem(path + ".service", t.format().label() + " does not read it");
+        } else if (t.service() != null && t.service().isBlank()) {
+            problem(path + ".service", "empty; name a service, or leave it out");
+        }
+        if (t.timestampUnits() != null) {
+            if (!t.format().readsTimestampUnits()) {
+                problem(
+                        path + ".timestampUnits",
+                        t.format().label() + " does not read it (telegraf-json does)");
+            } else if (TimestampUnits.parse(t.timestampUnits()) == null) {
+                problem(
+                        path + ".timestampUnits",
+                        "expected 1ns, 1us, 1ms or 1s (Telegraf's json_timestamp_units), got '"
+                                + t.timestampUnits()
+                                + "'");
+            }
+        }
     }
 
     private void topic(String path, String name) {

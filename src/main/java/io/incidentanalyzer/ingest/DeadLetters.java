@@ -57,6 +57,22 @@ public final class DeadLetters {
                 BASE64);
     }
 
+    /**
+     * The BAD_VALUE dead letter of a record whose decoder threw: the last resort that makes a
+     * decoder's bug cost one record instead of the job.
+     */
+    public static DeadLetter decoderError(
+            RuntimeException e, String topic, int partition, long offset, byte[] raw) {
+        return of(
+                RejectReason.BAD_VALUE,
+                "decoder error: "
+                        + (e.getMessage() != null ? e.getMessage() : e.getClass().getName()),
+                topic,
+                partition,
+                offset,
+                raw);
+    }
+
     /** The bytes as a string if they are well-formed UTF-8, else {@code null}. */
     static String strictUtf8(byte[] bytes) {
         // A fresh decoder per call: CharsetDecoder is stateful and not thread-safe.

@@ -9,11 +9,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The Kafka source's deserializer: hands each record's value and coordinates to a {@link
- * RecordDecoder} and emits exactly one {@link Decoded} per record, an event or a rejection (a
- * decoder that throws gives a rejection too, see {@link RecordDecoders#decode}). Decoding inside
- * the source keeps watermarks per partition; a rejection carries {@code Long.MIN_VALUE} as its time
- * and so never moves them. A record dated too far ahead of the wall clock is rejected here too
- * ({@link FutureTimestamps}), for the same reason.
+ * RecordDecoder} and emits every {@link Decoded} of the record, at least one: events, or rejections
+ * (a decoder that throws gives a rejection too, see {@link RecordDecoders#decodeAll}). Most formats
+ * carry one event per record; an OTLP request or a Telegraf batch carries many. Decoding inside the
+ * source keeps watermarks per partition; a rejection carries {@code Long.MIN_VALUE} as its time and
+ * so never moves them. A record dated too far ahead of the wall clock is rejected here too ({@link
+ * FutureTimestamps}), for the same reason.
  */
 public final class DecodingDeserializer implements KafkaRecordDeserializationSchema<Decoded> {
 
@@ -33,20 +34,21 @@ public final class DecodingDeserializer implements KafkaRecordDeserializationSch
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Decoded> out) {
-        Decoded decoded =
-                RecordDecoders.decode(
+        for (Decoded decoded :
+                RecordDecoders.decodeAll(
                         decoder,
                         record.topic(),
                         record.partition(),
                         record.offset(),
-                        record.value());
-        out.collect(
-                future.admit(
-                        decoded,
-                        record.topic(),
-                        record.partition(),
-                        record.offset(),
-                        record.value()));
+                        record.value())) {
+            out.collect(
+                    future.admit(
+                            decoded,
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            record.value()));
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.incidentanalyzer.ingest;
 
 import io.incidentanalyzer.model.Decoded;
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * Turns one Kafka record value into an event or a rejection. Implementations are shipped to Flink
@@ -11,6 +12,10 @@ import java.io.Serializable;
  * <p>Contract: {@link #decode} never throws, whatever the bytes (null, empty, binary, huge, deeply
  * nested); it returns {@link Decoded#of} for a usable record and {@link Decoded#rejected} with a
  * reason otherwise. One bad record must never fail the job.
+ *
+ * <p>A record may carry several events (an OTLP export request, a Telegraf batch): such a decoder
+ * overrides {@link #decodeAll}, which is what every input path calls. {@link #decode} stays the
+ * one-event form that most formats implement alone.
  */
 @FunctionalInterface
 public interface RecordDecoder extends Serializable {
@@ -22,4 +27,13 @@ public interface RecordDecoder extends Serializable {
      * @param value the record value; may be {@code null} (a tombstone)
      */
     Decoded decode(String topic, int partition, long offset, byte[] value);
+
+    /**
+     * Every outcome of one record, in record order: events, and rejections for the parts that could
+     * not be decoded. Never empty, never throws; a record that yields no event at all gives exactly
+     * one rejection saying why. The default is {@link #decode}'s one outcome.
+     */
+    default List<Decoded> decodeAll(String topic, int partition, long offset, byte[] value) {
+        return List.of(decode(topic, partition, offset, value));
+    }
 }

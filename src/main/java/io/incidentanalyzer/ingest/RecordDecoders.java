@@ -2,8 +2,21 @@ package io.incidentanalyzer.ingest;
 
 import io.incidentanalyzer.config.InputTopic;
 import io.incidentanalyzer.config.Limits;
+import io.incidentanalyzer.config.TimestampUnits;
+import io.incidentanalyzer.ingest.format.CdEventsDecoder;
+import io.incidentanalyzer.ingest.format.KeycloakJsonDecoder;
+import io.incidentanalyzer.ingest.format.KeycloakLogDecoder;
+import io.incidentanalyzer.ingest.format.KubernetesEventsDecoder;
+import io.incidentanalyzer.ingest.format.OtlpJsonDecoder;
+import io.incidentanalyzer.ingest.format.OtlpProtoDecoder;
+import io.incidentanalyzer.ingest.format.PrometheusAdapterDecoder;
+import io.incidentanalyzer.ingest.format.ServiceNames;
+import io.incidentanalyzer.ingest.format.TelegrafJsonDecoder;
 import io.incidentanalyzer.model.Decoded;
 import io.incidentanalyzer.model.RejectReason;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where every input path gets its decoder and calls it: the Kafka sources and the replay's file
@@ -15,9 +28,40 @@ public final class RecordDecoders {
 
     /** The decoder for {@code topic}'s format, reading events of {@code kind}. */
     public static RecordDecoder forTopic(InputTopic topic, StreamKind kind, Limits limits) {
+        int max = limits.maxRecordBytes();
         return switch (topic.format()) {
-            case NATIVE_JSON -> NativeJsonDecoder.forKind(kind, limits.maxRecordBytes());
+            case NATIVE_JSON -> NativeJsonDecoder.forKind(kind, max);
+            case PROMETHEUS_KAFKA_ADAPTER ->
+                    new PrometheusAdapterDecoder(services(topic, "service", "job"), max);
+            case OTLP_PROTO -> new OtlpProtoDecoder(kind, services(topic, "service.name"), max);
+            case OTLP_JSON -> new OtlpJsonDecoder(kind, services(topic, "service.name"), max);
+            case TELEGRAF_JSON ->
+                    new TelegrafJsonDecoder(
+                            services(topic, "service"),
+                            topic.timestampUnits() != null
+                                    ? TimestampUnits.parse(topic.timestampUnits())
+                                    : TimeUnit.SECONDS,
+                            max);
+            case KEYCLOAK_JSON -> new KeycloakJsonDecoder(keycloak(topic), max);
+            case KEYCLOAK_LOG -> new KeycloakLogDecoder(keycloak(topic), max);
+            case CDEVENTS -> new CdEventsDecoder(max);
+            case KUBERNETES_EVENTS -> new KubernetesEventsDecoder(kind, max);
         };
+    }
+
+    /** The service that logs Keycloak's events: the topic's {@code service}, else keycloak. */
+    private static String keycloak(InputTopic topic) {
+        return topic.service() != null ? topic.service() : "keycloak";
+    }
+
+    /**
+     * The topic's {@code serviceFrom} and {@code service}, or the format's default keys: one place
+     * for every format's defaults, listed in docs/formats.md.
+     */
+    static ServiceNames services(InputTopic topic, String... defaultKeys) {
+        return new ServiceNames(
+                topic.serviceFrom() != null ? topic.serviceFrom() : List.of(defaultKeys),
+                topic.service());
     }
 
     /**
@@ -35,13 +79,31 @@ public final class RecordDecoders {
             return reject(
                     "decoder error: decoder returned no result", topic, partition, offset, value);
         } catch (RuntimeException e) {
-            return reject(
-                    "decoder error: "
-                            + (e.getMessage() != null ? e.getMessage() : e.getClass().getName()),
-                    topic,
-                    partition,
-                    offset,
-                    value);
+            return Decoded.rejected(DeadLetters.decoderError(e, topic, partition, offset, value));
+        }
+    }
+
+    /**
+     * Decodes one record into all its outcomes, never fewer than one; like {@link #decode}, a
+     * decoder that throws or returns nothing gives a rejection instead.
+     */
+    public static List<Decoded> decodeAll(
+            RecordDecoder decoder, String topic, int partition, long offset, byte[] value) {
+        try {
+            List<Decoded> all = decoder.decodeAll(topic, partition, offset, value);
+            if (all != null && !all.isEmpty() && all.stream().allMatch(Objects::nonNull)) {
+                return all;
+            }
+            return List.of(
+                    reject(
+                            "decoder error: decoder returned no result",
+                            topic,
+                            partition,
+                            offset,
+                            value));
+        } catch (RuntimeException e) {
+            return List.of(
+                    Decoded.rejected(DeadLetters.decoderError(e, topic, partition, offset, value)));
         }
     }
 

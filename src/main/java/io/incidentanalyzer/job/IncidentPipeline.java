@@ -21,6 +21,7 @@ import io.incidentanalyzer.detect.SaturationDetector;
 import io.incidentanalyzer.detect.auth.AuthFailureDetector;
 import io.incidentanalyzer.detect.auth.RefreshStormDetector;
 import io.incidentanalyzer.draft.IncidentDrafter;
+import io.incidentanalyzer.ingest.CumulativeRates;
 import io.incidentanalyzer.ingest.InputRouter;
 import io.incidentanalyzer.model.AuthEvent;
 import io.incidentanalyzer.model.ChangeEvent;
@@ -87,8 +88,12 @@ public final class IncidentPipeline {
     }
 
     public static Outputs build(JobConfig config, Inputs in) {
-        SingleOutputStreamOperator<MetricSample> metrics =
+        SingleOutputStreamOperator<MetricSample> routedMetrics =
                 route(in.metrics(), InputRouter.metrics());
+        DataStream<MetricSample> metrics =
+                config.topics().metrics().format().emitsRunningTotals()
+                        ? withRates(routedMetrics)
+                        : routedMetrics;
         SingleOutputStreamOperator<AuthEvent> auth = route(in.auth(), InputRouter.auth());
         SingleOutputStreamOperator<LogEvent> logs = route(in.logs(), InputRouter.logs());
         SingleOutputStreamOperator<ChangeEvent> changes =
@@ -201,7 +206,8 @@ public final class IncidentPipeline {
                         .uid("draft-incidents");
 
         DataStream<DeadLetter> deadLetters =
-                metrics.getSideOutput(InputRouter.REJECTED)
+                routedMetrics
+                        .getSideOutput(InputRouter.REJECTED)
                         .union(
                                 auth.getSideOutput(InputRouter.REJECTED),
                                 logs.getSideOutput(InputRouter.REJECTED),
@@ -216,6 +222,25 @@ public final class IncidentPipeline {
                 incidents,
                 incidents.getSideOutput(IncidentDrafter.STATUS_UPDATES),
                 deadLetters);
+    }
+
+    /**
+     * The samples with every running total (an OTLP cumulative sum) replaced by its per-second
+     * rate: the marked ones go through the keyed {@link CumulativeRates} step, the others pass.
+     */
+    private static DataStream<MetricSample> withRates(DataStream<MetricSample> metrics) {
+        DataStream<MetricSample> rates =
+                metrics.filter(new CumulativeRates.Marked(true))
+                        .name("running totals")
+                        .uid("filter-running-totals")
+                        .keyBy(new CumulativeRates.SeriesWithLabels())
+                        .process(new CumulativeRates())
+                        .name("running totals to rates")
+                        .uid("cumulative-rates");
+        return metrics.filter(new CumulativeRates.Marked(false))
+                .name("samples")
+                .uid("filter-samples")
+                .union(rates);
     }
 
     private static <T> SingleOutputStreamOperator<T> route(

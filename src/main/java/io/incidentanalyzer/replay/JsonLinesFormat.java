@@ -1,15 +1,19 @@
 package io.incidentanalyzer.replay;
 
+import io.incidentanalyzer.ingest.DeadLetters;
 import io.incidentanalyzer.ingest.FutureTimestamps;
 import io.incidentanalyzer.ingest.RecordDecoder;
 import io.incidentanalyzer.ingest.RecordDecoders;
 import io.incidentanalyzer.model.Decoded;
+import io.incidentanalyzer.model.RejectReason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -23,9 +27,11 @@ import org.apache.flink.core.fs.FSDataInputStream;
  *
  * <p>A line is the bytes up to {@code \n}, without it and without a {@code \r} before it; they are
  * passed on unchanged (not decoded as text first), so broken UTF-8 reaches the decoder and the dead
- * letter as it is in the file. A rejected line's dead letter names the file as {@code sourceTopic},
- * partition 0 and the 0-based line number as {@code offset}. Empty lines are skipped but counted,
- * so that line numbers stay those of an editor minus one.
+ * letter as it is in the file; a binary format's line is its record in base64. A line may decode to
+ * several events (an OTLP request), each judged below as if it were a line of its own. A rejected
+ * line's dead letter names the file as {@code sourceTopic}, partition 0 and the 0-based line number
+ * as {@code offset}. Empty lines are skipped but counted, so that line numbers stay those of an
+ * editor minus one.
  *
  * <p>A replay has no wall clock to judge a timestamp by, so a record is judged by its file: one
  * more than {@code maxFuture} ahead of both the highest event time admitted before it and the next
@@ -42,13 +48,21 @@ final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
     private final RecordDecoder decoder;
     private final String countersId;
     private final Duration maxFuture;
+    private final boolean base64Lines;
 
     /**
      * @param topic the file's name relative to the input directory, reported in dead letters
      * @param countersId the {@link ReplayCounters} to add to; null counts nothing
      * @param maxFuture {@code limits.maxFuture}: how far a record may be ahead of its neighbours
+     * @param base64Lines whether each line holds a binary record in base64 (otlp-proto)
      */
-    JsonLinesFormat(String topic, RecordDecoder decoder, String countersId, Duration maxFuture) {
+    JsonLinesFormat(
+            String topic,
+            RecordDecoder decoder,
+            String countersId,
+            Duration maxFuture,
+            boolean base64Lines) {
+        this.base64Lines = base64Lines;
         this.topic = Objects.requireNonNull(topic, "topic");
         this.decoder = Objects.requireNonNull(decoder, "decoder");
         this.countersId = countersId;
@@ -57,7 +71,8 @@ final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
 
     @Override
     public Reader<Decoded> createReader(Configuration config, FSDataInputStream stream) {
-        return new LineReader(stream, topic, decoder, ReplayCounters.lookup(countersId), maxFuture);
+        return new LineReader(
+                stream, topic, decoder, ReplayCounters.lookup(countersId), maxFuture, base64Lines);
     }
 
     @Override
@@ -82,6 +97,7 @@ final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
         private final RecordDecoder decoder;
         private final ReplayCounters counters;
         private final Duration maxFuture;
+        private final boolean base64Lines;
 
         private final byte[] buffer = new byte[64 * 1024];
         private int pos;
@@ -92,6 +108,9 @@ final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
 
         /** Lines decoded ahead of the one being returned, in file order. */
         private final ArrayDeque<Line> ahead = new ArrayDeque<>();
+
+        /** The outcomes of the last line read that are not handed out yet (a batch record). */
+        private final ArrayDeque<Line> pending = new ArrayDeque<>();
 
         /** The highest event time admitted from this file; MIN_VALUE before the first. */
         private long highest = Long.MIN_VALUE;
@@ -104,15 +123,20 @@ final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
                 String topic,
                 RecordDecoder decoder,
                 ReplayCounters counters,
-                Duration maxFuture) {
+                Duration maxFuture,
+                boolean base64Lines) {
             this.in = in;
+            this.base64Lines = base64Lines;
             this.topic = topic;
             this.decoder = decoder;
             this.counters = counters;
             this.maxFuture = maxFuture;
         }
 
-        /** One non-empty line: its 0-based number, its bytes and what they decoded to. */
+        /**
+         * One outcome of a non-empty line: its 0-based number, its bytes and what they decoded to.
+         * A line holding a batch (an OTLP request) gives one of these per event.
+         */
         private record Line(long number, byte[] bytes, Decoded decoded) {}
 
         @Override
@@ -127,20 +151,63 @@ final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
             return d;
         }
 
-        /** Reads and decodes the next non-empty line; null at the end of the file. */
+        /**
+         * The next outcome: of the last line read, or else of the next non-empty line, read and
+         * decoded; null at the end of the file.
+         */
         private Line readLine() throws IOException {
+            if (!pending.isEmpty()) {
+                return pending.poll();
+            }
             while (nextLine()) {
                 lineNumber++;
                 if (lineLength == 0) {
                     continue;
                 }
                 byte[] bytes = Arrays.copyOf(line, lineLength);
-                return new Line(
-                        lineNumber,
-                        bytes,
-                        RecordDecoders.decode(decoder, topic, 0, lineNumber, bytes));
+                for (Decoded d : decodeLine(bytes)) {
+                    pending.add(new Line(lineNumber, bytes, d));
+                }
+                return pending.poll();
             }
             return null;
+        }
+
+        /**
+         * The line's outcomes. A binary format's line is its record in base64 (docs/formats.md,
+         * "Recorded input"); a line that is not base64 is a MALFORMED dead letter.
+         */
+        private List<Decoded> decodeLine(byte[] bytes) {
+            if (!base64Lines) {
+                return RecordDecoders.decodeAll(decoder, topic, 0, lineNumber, bytes);
+            }
+            byte[] record;
+            try {
+                record = Base64.getDecoder().decode(trimmed(bytes));
+            } catch (IllegalArgumentException e) {
+                return List.of(
+                        Decoded.rejected(
+                                DeadLetters.of(
+                                        RejectReason.MALFORMED,
+                                        "line is not base64 (a binary format's replay file holds"
+                                                + " one base64 record per line): "
+                                                + e.getMessage(),
+                                        topic,
+                                        0,
+                                        lineNumber,
+                                        bytes)));
+            }
+            return RecordDecoders.decodeAll(decoder, topic, 0, lineNumber, record);
+        }
+
+        private static byte[] trimmed(byte[] bytes) {
+            int start = 0;
+            int end = bytes.length;
+            while (start < end && (bytes[start] == ' ' || bytes[start] == '\t')) start++;
+            while (end > start && (bytes[end - 1] == ' ' || bytes[end - 1] == '\t')) end--;
+            return start == 0 && end == bytes.length
+                    ? bytes
+                    : Arrays.copyOfRange(bytes, start, end);
         }
 
         /** The line's record, or its FUTURE_TIMESTAMP rejection (see the class comment). */

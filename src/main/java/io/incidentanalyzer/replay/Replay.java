@@ -206,7 +206,8 @@ public final class Replay {
                                                 name,
                                                 decoder,
                                                 countersId,
-                                                config.limits().maxFuture()),
+                                                config.limits().maxFuture(),
+                                                topic.format().binary()),
                                         new org.apache.flink.core.fs.Path(
                                                 file.toAbsolutePath().toUri()))
                                 .build();

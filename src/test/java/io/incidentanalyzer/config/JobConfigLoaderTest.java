@@ -29,6 +29,64 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void inputTopicsTakeAProducerFormatAndItsOptions() {
+        JobConfig c =
+                parse(
+                        MINIMAL.replace(
+                                        "metrics: {name: m}",
+                                        "metrics: {name: m, format: telegraf-json, serviceFrom:"
+                                                + " [app, job], timestampUnits: 1ms}")
+                                .replace(
+                                        "auth: {name: a}",
+                                        "auth: {name: a, format: keycloak-log, service: sso}"));
+
+        assertThat(c.topics().metrics().format()).isEqualTo(InputFormat.TELEGRAF_JSON);
+        assertThat(c.topics().metrics().serviceFrom()).containsExactly("app", "job");
+        assertThat(c.topics().metrics().timestampUnits()).isEqualTo("1ms");
+        assertThat(c.topics().auth().service()).isEqualTo("sso");
+    }
+
+    @Test
+    void refusesAFormatWithoutEventsOfTheTopicsStreamAndUnitsItDoesNotRead() {
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        MINIMAL.replace(
+                                                "auth: {name: a}",
+                                                "auth: {name: a, format: cdevents}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("topics.auth.format")
+                .hasMessageContaining("keycloak-json");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        MINIMAL.replace(
+                                                "metrics: {name: m}",
+                                                "metrics: {name: m, format: otlp-json,"
+                                                        + " timestampUnits: 1s}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("topics.metrics.timestampUnits");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        MINIMAL.replace(
+                                                "metrics: {name: m}",
+                                                "metrics: {name: m, format: telegraf-json,"
+                                                        + " timestampUnits: 10ms}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("1ns, 1us, 1ms or 1s");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        MINIMAL.replace(
+                                                "changes: {name: c}",
+                                                "changes: {name: c, format: cdevents, serviceFrom:"
+                                                        + " [x]}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("topics.changes.serviceFrom");
+    }
+
+    @Test
     void minimalFileGetsDefaults() {
         JobConfig c = parse(MINIMAL);
 

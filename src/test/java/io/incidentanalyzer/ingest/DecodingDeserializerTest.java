@@ -147,6 +147,31 @@ class DecodingDeserializerTest {
         assertThat(deserializer.getProducedType()).isEqualTo(TypeInformation.of(Decoded.class));
     }
 
+    @Test
+    void collectsEveryEventOfABatchRecordAndTheDeadLetterOfItsBadPart() {
+        DecodingDeserializer telegraf =
+                new DecodingDeserializer(
+                        new io.incidentanalyzer.ingest.format.TelegrafJsonDecoder(
+                                new io.incidentanalyzer.ingest.format.ServiceNames(
+                                        List.of("service"), null),
+                                java.util.concurrent.TimeUnit.MILLISECONDS,
+                                65536),
+                        new FutureTimestamps(Duration.ofMinutes(5), clock));
+        String metric =
+                "{\"name\":\"cpu\",\"fields\":{\"user\":97.5,\"idle\":2.5},"
+                        + "\"tags\":{\"service\":\"database\"},\"timestamp\":"
+                        + SAMPLE_TS
+                        + "}";
+        String batch = "{\"metrics\":[" + metric + ",{\"name\":\"cpu\"}]}";
+
+        List<Decoded> out = deserialize(telegraf, record(batch.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(out).hasSize(3);
+        assertThat(out.subList(0, 2))
+                .allSatisfy(d -> assertThat(d.metric().ts()).isEqualTo(SAMPLE_TS));
+        assertThat(out.get(2).rejected().offset()).isEqualTo(OFFSET);
+    }
+
     private static ConsumerRecord<byte[], byte[]> record(byte[] value) {
         return new ConsumerRecord<>(
                 TOPIC, PARTITION, OFFSET, "key".getBytes(StandardCharsets.UTF_8), value);

@@ -30,7 +30,8 @@ class JsonLinesFormatTest {
                         "metrics.jsonl",
                         NativeJsonDecoder.forKind(StreamKind.METRICS, 1024),
                         counters,
-                        Duration.ofMinutes(5));
+                        Duration.ofMinutes(5),
+                        false);
         List<Decoded> out = new ArrayList<>();
         for (Decoded d = reader.read(); d != null; d = reader.read()) {
             out.add(d);

@@ -1,0 +1,42 @@
+package io.incidentanalyzer.ingest.format;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.incidentanalyzer.ingest.Reject;
+import io.incidentanalyzer.ingest.StreamKind;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+
+/**
+ * Decodes what the OpenTelemetry Collector's Kafka exporter writes with {@code encoding:
+ * otlp_proto}: one protobuf {@code ExportMetricsServiceRequest} (on the metrics topic) or {@code
+ * ExportLogsServiceRequest} (on the logs topic) per record, mapped by {@link OtlpMapping}. Bytes
+ * that do not parse are one MALFORMED dead letter.
+ */
+public final class OtlpProtoDecoder extends FormatDecoder {
+    private static final long serialVersionUID = 1L;
+
+    private final OtlpMapping mapping;
+
+    public OtlpProtoDecoder(StreamKind kind, ServiceNames services, int maxRecordBytes) {
+        super(kind, maxRecordBytes);
+        this.mapping = new OtlpMapping(services, OtlpMapping::hex);
+    }
+
+    @Override
+    protected void read(byte[] value, Events out) throws Reject {
+        requireBytes(value);
+        try {
+            if (kind == StreamKind.METRICS) {
+                mapping.metrics(ExportMetricsServiceRequest.parseFrom(value), out);
+            } else {
+                mapping.logs(ExportLogsServiceRequest.parseFrom(value), out);
+            }
+        } catch (InvalidProtocolBufferException e) {
+            throw OtlpMapping.malformed("not an OTLP " + what() + " request", e);
+        }
+    }
+
+    private String what() {
+        return kind == StreamKind.METRICS ? "metrics" : "logs";
+    }
+}
