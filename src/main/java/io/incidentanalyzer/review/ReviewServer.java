@@ -50,7 +50,6 @@ public final class ReviewServer implements AutoCloseable {
     private final CollectorRegistry registry = new CollectorRegistry();
     private final Counter requests;
     private final Counter publications;
-    private final Counter pushFailures;
     private StatuspagePush push;
     private List<String> allowedHosts = List.of();
     private Javalin app;
@@ -86,11 +85,6 @@ public final class ReviewServer implements AutoCloseable {
                                 "Engineers' actions written to the reviews topic")
                         .labelNames("action")
                         .register(registry);
-        this.pushFailures =
-                Counter.build(
-                                "review_push_failures_total",
-                                "Failed pushes to a Statuspage-compatible API")
-                        .register(registry);
         Gauge.build(
                         "review_unreadable_records_total",
                         "Records of the incidents or reviews topic skipped because they could not"
@@ -116,7 +110,8 @@ public final class ReviewServer implements AutoCloseable {
 
     /**
      * Pushes every published update to a Statuspage-compatible API as well (before {@link #start}):
-     * at most one request a second, retried with backoff up to a minute.
+     * at most one request a second, retried with backoff up to a minute, given up after 10
+     * attempts. {@code base} must be {@code https://} (plain http to loopback only).
      */
     public void pushTo(java.net.URI base, String page, String apiToken) {
         pushTo(
@@ -124,7 +119,8 @@ public final class ReviewServer implements AutoCloseable {
                 page,
                 apiToken,
                 java.time.Duration.ofSeconds(1),
-                java.time.Duration.ofMinutes(1));
+                java.time.Duration.ofMinutes(1),
+                10);
     }
 
     void pushTo(
@@ -132,7 +128,8 @@ public final class ReviewServer implements AutoCloseable {
             String page,
             String apiToken,
             java.time.Duration minInterval,
-            java.time.Duration maxBackoff) {
+            java.time.Duration maxBackoff,
+            int maxAttempts) {
         push =
                 new StatuspagePush(
                         base,
@@ -146,9 +143,10 @@ public final class ReviewServer implements AutoCloseable {
                                 throw new IllegalStateException(e);
                             }
                         },
-                        pushFailures::inc,
+                        registry,
                         minInterval,
-                        maxBackoff);
+                        maxBackoff,
+                        maxAttempts);
     }
 
     /**

@@ -174,7 +174,7 @@ class ReviewServiceIT {
         server.allowHosts(allowedHosts);
         if (push != null) {
             server.pushTo(
-                    push, "page-1", "api-token", Duration.ofMillis(50), Duration.ofMillis(200));
+                    push, "page-1", "api-token", Duration.ofMillis(50), Duration.ofMillis(200), 5);
         }
         return server.start(bind, 0);
     }
@@ -597,7 +597,7 @@ class ReviewServiceIT {
                     .contains("\"status\":\"identified\"")
                     .doesNotContain("\"name\"");
             assertThat(get(port, "/metrics", null).body())
-                    .contains("review_push_failures_total 1.0");
+                    .contains("review_push_failures_total{reason=\"http_status\",} 1.0");
 
             // A restart finds both pushes recorded on the reviews topic: nothing is sent again.
             restart();
