@@ -4,6 +4,7 @@ import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
 import io.incidentanalyzer.review.ReviewLog;
 import io.incidentanalyzer.review.ReviewServer;
+import io.incidentanalyzer.review.ReviewSigner;
 import io.incidentanalyzer.review.ReviewState;
 import java.time.Duration;
 import java.util.List;
@@ -76,6 +77,17 @@ final class ReviewCommand implements Callable<Integer> {
     String user;
 
     @Option(
+            names = "--signing-key",
+            paramLabel = "FILE",
+            description =
+                    "File holding the key that signs and checks the reviews topic's records"
+                            + " (default: ~/.incident-analyzer/review-signing.key, made with a"
+                            + " random key when missing). Every instance on one topic needs the"
+                            + " same key. The environment variable REVIEW_SIGNING_KEY, when set,"
+                            + " is the key instead.")
+    java.nio.file.Path signingKey;
+
+    @Option(
             names = "--push-url",
             paramLabel = "URL",
             description =
@@ -97,6 +109,19 @@ final class ReviewCommand implements Callable<Integer> {
                     "Environment variable holding that API's token (default: ${DEFAULT-VALUE}).")
     String pushTokenEnv;
 
+    /** The default place of the signing key, for one user's review service on one machine. */
+    static java.nio.file.Path defaultSigningKey() {
+        return java.nio.file.Path.of(
+                System.getProperty("user.home"), ".incident-analyzer", "review-signing.key");
+    }
+
+    private ReviewSigner signer() {
+        return ReviewSigner.load(
+                System.getenv("REVIEW_SIGNING_KEY"),
+                "REVIEW_SIGNING_KEY",
+                signingKey != null ? signingKey : defaultSigningKey());
+    }
+
     @Override
     public Integer call() throws Exception {
         JobConfig config = JobConfigLoader.load(jobFile.job);
@@ -109,7 +134,8 @@ final class ReviewCommand implements Callable<Integer> {
                                 config.kafka().properties(),
                                 config.topics().incidents(),
                                 config.topics().reviews(),
-                                state);
+                                state,
+                                signer());
                 ReviewServer server =
                         new ReviewServer(
                                 config,

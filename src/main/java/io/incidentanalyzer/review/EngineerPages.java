@@ -23,10 +23,15 @@ final class EngineerPages {
     private final ReviewState state;
     private final DateTimeFormatter when;
     private final DateTimeFormatter clock;
+    private final java.util.function.Supplier<List<ReviewLog.Skipped>> skipped;
 
-    EngineerPages(JobConfig config, ReviewState state) {
+    EngineerPages(
+            JobConfig config,
+            ReviewState state,
+            java.util.function.Supplier<List<ReviewLog.Skipped>> skipped) {
         this.config = config;
         this.state = state;
+        this.skipped = skipped;
         this.when = config.clockFormat("EEE d MMM yyyy, h:mm a", "EEE d MMM yyyy, HH:mm");
         this.clock = config.clockFormat("EEE h:mm a", "EEE HH:mm");
     }
@@ -69,7 +74,42 @@ final class EngineerPages {
             }
             b.append("</table>");
         }
+        skipped(b);
         return Html.page("Incidents · " + config.environment(), b.append("</main>").toString());
+    }
+
+    /**
+     * The records the service skipped (unreadable, unsigned or forged), newest first: engineers
+     * should know the topic holds them; the public never sees them.
+     */
+    private void skipped(StringBuilder b) {
+        List<ReviewLog.Skipped> all = skipped.get();
+        if (all.isEmpty()) return;
+        b.append("<h2 id=\"skipped\">Skipped records</h2><p class=\"muted\">")
+                .append(all.size())
+                .append(
+                        " record(s) of the incidents or reviews topic were not applied (the last"
+                                + " 50 at most); see review_unreadable_records_total.</p>")
+                .append(
+                        "<table><tr><th>Topic</th><th>Partition</th><th>Offset</th><th>Written</th>"
+                                + "<th>Reason</th><th>Detail</th></tr>");
+        for (int i = all.size() - 1; i >= 0; i--) {
+            ReviewLog.Skipped s = all.get(i);
+            b.append("<tr><td>")
+                    .append(esc(s.source().name().toLowerCase(Locale.ROOT)))
+                    .append("</td><td>")
+                    .append(s.partition())
+                    .append("</td><td>")
+                    .append(s.offset())
+                    .append("</td><td>")
+                    .append(esc(at(s.timestamp())))
+                    .append("</td><td>")
+                    .append(esc(s.reason().name().toLowerCase(Locale.ROOT)))
+                    .append("</td><td>")
+                    .append(esc(s.detail()))
+                    .append("</td></tr>");
+        }
+        b.append("</table>");
     }
 
     private String cause(CauseKind kind, String service) {

@@ -38,6 +38,46 @@ public record ReviewEvent(
         components = components == null ? List.of() : List.copyOf(components);
     }
 
+    /** Longest id, incident id or actor a record may carry. */
+    static final int MAX_NAME = 200;
+
+    /** Longest text (update, postmortem, note) a record may carry. */
+    static final int MAX_BODY = 100_000;
+
+    /** Most components an update may state. */
+    static final int MAX_COMPONENTS = 500;
+
+    /**
+     * What is wrong with this record for the review service (its schema: the fields its action
+     * needs, sane sizes), or null when nothing is. The pages rely on it: a record read from the
+     * topic is applied only when this is null.
+     */
+    String problem() {
+        if (blank(id) || id.length() > MAX_NAME) return "id missing or too long";
+        if (blank(incidentId) || incidentId.length() > MAX_NAME)
+            return "incidentId missing or too long";
+        if (action == null) return "no action";
+        if (blank(actor) || actor.length() > MAX_NAME) return "actor missing or too long";
+        if (at <= 0) return "no time";
+        if (body != null && body.length() > MAX_BODY) return "body too long";
+        if (components.size() > MAX_COMPONENTS) return "too many components";
+        for (ComponentChange c : components) {
+            if (c == null || blank(c.name()) || c.newStatus() == null)
+                return "a component without name or state";
+        }
+        return switch (action) {
+            case CONFIRM_ROOT_CAUSE, OVERRIDE_ROOT_CAUSE ->
+                    causeKind == null || blank(causeService) ? "root cause incomplete" : null;
+            case PUBLISH_UPDATE -> status == null || blank(body) ? "update incomplete" : null;
+            case PUBLISH_POSTMORTEM -> blank(body) ? "postmortem without text" : null;
+            case PUSHED -> blank(pushedUpdate) || blank(remoteIncident) ? "push incomplete" : null;
+        };
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
     /** The record that {@code update} reached the external status page as {@code remote}. */
     static ReviewEvent pushed(ReviewEvent update, String remote) {
         return new ReviewEvent(

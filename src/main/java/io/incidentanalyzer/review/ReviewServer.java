@@ -71,7 +71,7 @@ public final class ReviewServer implements AutoCloseable {
         this.token = token == null || token.isBlank() ? null : token;
         this.localUser = localUser;
         this.clock = clock;
-        this.engineer = new EngineerPages(config, state);
+        this.engineer = new EngineerPages(config, state, log::skipped);
         this.status = new StatusPages(config, state);
         this.requests =
                 Counter.build(
@@ -85,18 +85,26 @@ public final class ReviewServer implements AutoCloseable {
                                 "Engineers' actions written to the reviews topic")
                         .labelNames("action")
                         .register(registry);
-        Gauge.build(
-                        "review_unreadable_records_total",
-                        "Records of the incidents or reviews topic skipped because they could not"
-                                + " be read")
-                .register(registry)
-                .setChild(
+        Gauge unreadable =
+                Gauge.build(
+                                "review_unreadable_records_total",
+                                "Records of the incidents or reviews topic skipped because they"
+                                        + " could not be read or trusted, by topic and reason")
+                        .labelNames("topic", "reason")
+                        .register(registry);
+        for (ReviewLog.Source source : ReviewLog.Source.values()) {
+            for (ReviewLog.Reason reason : ReviewLog.Reason.values()) {
+                unreadable.setChild(
                         new Gauge.Child() {
                             @Override
                             public double get() {
-                                return log.unreadable();
+                                return log.unreadable(source, reason);
                             }
-                        });
+                        },
+                        source.name().toLowerCase(java.util.Locale.ROOT),
+                        reason.name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
         Gauge.build("review_incidents_loaded", "Incidents known from the incidents topic")
                 .register(registry)
                 .setChild(

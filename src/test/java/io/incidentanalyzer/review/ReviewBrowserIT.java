@@ -75,7 +75,8 @@ class ReviewBrowserIT {
                         Map.of(),
                         config.topics().incidents(),
                         config.topics().reviews(),
-                        state);
+                        state,
+                        ReviewSigner.ephemeral());
         log.start(Duration.ofMinutes(1));
         server = new ReviewServer(config, state, log, null, "alice", System::currentTimeMillis);
         base = "http://127.0.0.1:" + server.start("127.0.0.1", 0);

@@ -43,6 +43,12 @@ class ReviewServiceIT {
     @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
 
     private static final String TOKEN = "s3cret-token";
+
+    /** The service's signing key, the same across a test's restarts. */
+    private static final ReviewSigner SIGNER =
+            ReviewSigner.of(
+                    "a test key of thirty-two bytes or more".getBytes(StandardCharsets.UTF_8));
+
     private static final long T0 = Instant.parse("2024-02-16T07:26:00Z").toEpochMilli();
 
     /** A log line an attacker controls: it becomes a template, a signal, a title. */
@@ -168,7 +174,8 @@ class ReviewServiceIT {
                         Map.of(),
                         config.topics().incidents(),
                         config.topics().reviews(),
-                        state);
+                        state,
+                        SIGNER);
         log.start(Duration.ofMinutes(1));
         server = new ReviewServer(config, state, log, token, "alice", () -> T0 + 3_600_000);
         server.allowHosts(allowedHosts);
@@ -266,7 +273,9 @@ class ReviewServiceIT {
         assertThat(json).contains("\"status\":\"identified\"").contains("postmortem_body");
         assertThat(get(again, "/metrics", null).body())
                 .contains("review_incidents_loaded 1.0")
-                .contains("review_unreadable_records_total 0.0")
+                .contains(
+                        "review_unreadable_records_total{topic=\"reviews\",reason=\"bad_signature\",}"
+                            + " 0.0")
                 .contains("review_http_requests_total");
     }
 
@@ -507,6 +516,95 @@ class ReviewServiceIT {
         HttpResponse<String> css = get(port, "/style.css", null);
         assertThat(css.headers().firstValue("Content-Type")).hasValue("text/css; charset=utf-8");
         assertThat(css.body()).contains(".postmortem{white-space:pre-wrap}");
+    }
+
+    /** A reviews record as the service writes it, as JSON text, with these fields replaced. */
+    private static String review(String id, String incident, String action, String extra) {
+        return "{\"id\":\""
+                + id
+                + "\",\"incidentId\":\""
+                + incident
+                + "\",\"action\":\""
+                + action
+                + "\",\"actor\":\"mallory\",\"at\":1708068360000"
+                + extra
+                + "}";
+    }
+
+    @Test
+    void forgedOrMalformedReviewRecordsAreSkippedCountedAndShownToEngineersOnly(TestInfo test)
+            throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        String topic = config.topics().reviews();
+        String forged =
+                review("f1", id, "PUBLISH_UPDATE", ",\"status\":\"RESOLVED\",\"body\":\"FORGED\"");
+        ReviewSigner other =
+                ReviewSigner.of(
+                        "someone else's key, also 32 bytes long".getBytes(StandardCharsets.UTF_8));
+        // The update without a status made /status, its JSON and the incident page answer 500.
+        String noStatus = review("f4", id, "PUBLISH_UPDATE", ",\"body\":\"NO STATUS\"");
+        String unknownAction = review("f5", id, "DELETE_EVERYTHING", "");
+        byte[] notJson = "{\"id\":".getBytes(StandardCharsets.UTF_8);
+        try (KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers())) {
+            kafka.send(topic, forged.getBytes(StandardCharsets.UTF_8));
+            kafka.send(topic, bytes(forged), ReviewSigner.HEADER, other.sign(bytes(forged)));
+            kafka.send(topic, bytes(noStatus), ReviewSigner.HEADER, SIGNER.sign(bytes(noStatus)));
+            kafka.send(
+                    topic,
+                    bytes(unknownAction),
+                    ReviewSigner.HEADER,
+                    SIGNER.sign(bytes(unknownAction)));
+            kafka.flush();
+        }
+        int port = start(config, "127.0.0.1", null);
+        // One more while the service follows the topic.
+        try (KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers())) {
+            kafka.send(topic, notJson, ReviewSigner.HEADER, SIGNER.sign(notJson));
+            kafka.flush();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> log.unreadable() == 5);
+
+        assertThat(state.reviews(id)).isEmpty();
+        for (String path : List.of("/status", "/api/v2/incidents.json", "/api/v2/summary.json")) {
+            HttpResponse<String> r = get(port, path, null);
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            assertThat(r.body())
+                    .as(path)
+                    .doesNotContain("FORGED")
+                    .doesNotContain("NO STATUS")
+                    .doesNotContain("mallory")
+                    .doesNotContain("Skipped")
+                    .doesNotContain("signature");
+        }
+        assertThat(get(port, "/incidents/" + id, null).statusCode()).isEqualTo(200);
+        String metrics = get(port, "/metrics", null).body();
+        for (String reason : List.of("unsigned", "bad_signature", "invalid", "not_json")) {
+            assertThat(metrics)
+                    .contains(
+                            "review_unreadable_records_total{topic=\"reviews\",reason=\""
+                                    + reason
+                                    + "\",} "
+                                    + (reason.equals("invalid") ? "2.0" : "1.0"));
+        }
+        String engineers = get(port, "/", null).body();
+        assertThat(engineers)
+                .contains("Skipped records")
+                .contains("bad_signature")
+                .contains("unsigned")
+                .contains("update incomplete")
+                .contains("not_json");
+
+        // The service's own records are signed and read back after a restart.
+        post(port, "/incidents/" + id + "/updates", Map.of("status", "IDENTIFIED", "body", UPDATE));
+        restart();
+        int again = start(config, "127.0.0.1", null);
+        assertThat(get(again, "/status", null).body()).contains(UPDATE).doesNotContain("FORGED");
+        assertThat(log.unreadable()).isEqualTo(5);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** A Statuspage-compatible API on loopback that records what it is sent. */
