@@ -213,6 +213,8 @@ final class EngineerPages {
             for (ReviewEvent p : published) {
                 b.append("<div class=\"card published\"><b>")
                         .append(esc(label(p.status())))
+                        .append(" · ")
+                        .append(esc(p.title()))
                         .append("</b> <span class=\"muted\">published by ")
                         .append(esc(p.actor()))
                         .append("</span><p>")
@@ -222,13 +224,21 @@ final class EngineerPages {
             List<StatusUpdate> drafts = d.statusUpdates();
             if (!drafts.isEmpty()) {
                 StatusUpdate latest = drafts.get(drafts.size() - 1);
+                String publicTitle = state.publicTitle(e.incidentId());
                 b.append("<form id=\"publish-update\" method=\"post\" action=\"/incidents/")
                         .append(id)
                         .append("/updates\"><div class=\"card\"><b>Draft: ")
                         .append(esc(label(latest.status())))
                         .append("</b><input type=\"hidden\" name=\"status\" value=\"")
                         .append(latest.status().name())
-                        .append("\"><textarea name=\"body\" rows=\"4\">")
+                        .append("\"><label>Public title <input name=\"title\" size=\"60\"")
+                        .append(" maxlength=\"")
+                        .append(ReviewEvent.MAX_TITLE)
+                        .append("\" required value=\"")
+                        // Until an engineer publishes one, the analyzer's title is only the
+                        // suggestion in this field: the status page shows what is published.
+                        .append(esc(publicTitle != null ? publicTitle : e.title()))
+                        .append("\"></label><textarea name=\"body\" rows=\"4\">")
                         .append(esc(latest.body()))
                         .append("</textarea><button>Publish update</button></div></form>");
             }

@@ -213,8 +213,8 @@ public final class ReviewServer implements AutoCloseable {
         app.post("/incidents/{id}/root-cause", this::rootCause);
         app.post("/incidents/{id}/updates", this::publishUpdate);
         app.post("/incidents/{id}/postmortem", this::publishPostmortem);
-        app.get("/status", ctx -> ctx.html(status.html(now())));
-        app.get("/api/v2/summary.json", ctx -> json(ctx, status.summary(now())));
+        app.get("/status", ctx -> ctx.html(status.html(publicNow())));
+        app.get("/api/v2/summary.json", ctx -> json(ctx, status.summary(publicNow())));
         app.get(
                 "/api/v2/incidents.json",
                 ctx ->
@@ -222,7 +222,7 @@ public final class ReviewServer implements AutoCloseable {
                                 ctx,
                                 Map.of(
                                         "page",
-                                        status.page(now()),
+                                        status.page(publicNow()),
                                         "incidents",
                                         status.incidents(false))));
         app.get(
@@ -232,7 +232,7 @@ public final class ReviewServer implements AutoCloseable {
                                 ctx,
                                 Map.of(
                                         "page",
-                                        status.page(now()),
+                                        status.page(publicNow()),
                                         "components",
                                         status.components())));
         app.get(
@@ -260,15 +260,17 @@ public final class ReviewServer implements AutoCloseable {
         return app.port();
     }
 
-    private long now() {
-        return state.now(clock.getAsLong());
+    /**
+     * The public pages' time: that of the published incidents' events, so that nothing about
+     * unpublished ones (not even that the analyzer saw something) shows there.
+     */
+    private long publicNow() {
+        return status.now(clock.getAsLong());
     }
 
     private static boolean isPublic(String path) {
-        return path.equals("/status")
-                || path.startsWith("/api/v2/")
-                || path.equals("/metrics")
-                || path.equals("/style.css");
+        // Not /metrics: it counts unpublished incidents and skipped records (engineers only).
+        return path.equals("/status") || path.startsWith("/api/v2/") || path.equals("/style.css");
     }
 
     private static String route(Context ctx) {
@@ -342,7 +344,7 @@ public final class ReviewServer implements AutoCloseable {
                 override
                         ? ReviewEvent.Action.OVERRIDE_ROOT_CAUSE
                         : ReviewEvent.Action.CONFIRM_ROOT_CAUSE;
-        append(ctx, e, action, kind, service, null, ctx.formParam("note"), List.of());
+        append(ctx, e, action, kind, service, null, ctx.formParam("note"), null);
     }
 
     private void publishUpdate(Context ctx) throws Exception {
@@ -351,7 +353,12 @@ public final class ReviewServer implements AutoCloseable {
         String body = ctx.formParam("body");
         if (body == null || body.isBlank())
             throw new io.javalin.http.BadRequestResponse("empty update");
-        append(ctx, e, ReviewEvent.Action.PUBLISH_UPDATE, null, null, s, body, components(e, s));
+        String title = ctx.formParam("title");
+        if (title == null || title.isBlank())
+            throw new io.javalin.http.BadRequestResponse("an update needs the public title");
+        if (title.strip().length() > ReviewEvent.MAX_TITLE)
+            throw new io.javalin.http.BadRequestResponse("public title too long");
+        append(ctx, e, ReviewEvent.Action.PUBLISH_UPDATE, null, null, s, body, title.strip());
     }
 
     private void publishPostmortem(Context ctx) throws Exception {
@@ -359,7 +366,7 @@ public final class ReviewServer implements AutoCloseable {
         String body = ctx.formParam("body");
         if (body == null || body.isBlank())
             throw new io.javalin.http.BadRequestResponse("empty postmortem");
-        append(ctx, e, ReviewEvent.Action.PUBLISH_POSTMORTEM, null, null, null, body, List.of());
+        append(ctx, e, ReviewEvent.Action.PUBLISH_POSTMORTEM, null, null, null, body, null);
     }
 
     /**
@@ -391,8 +398,11 @@ public final class ReviewServer implements AutoCloseable {
             String service,
             IncidentStatus status,
             String body,
-            List<ComponentChange> components)
+            String title)
             throws Exception {
+        boolean update = action == ReviewEvent.Action.PUBLISH_UPDATE;
+        if (body != null && body.length() > ReviewEvent.MAX_BODY)
+            throw new io.javalin.http.BadRequestResponse("text too long");
         ReviewEvent r =
                 new ReviewEvent(
                         UUID.randomUUID().toString(),
@@ -404,11 +414,13 @@ public final class ReviewServer implements AutoCloseable {
                         service,
                         status,
                         body,
-                        components,
+                        update ? components(e, status) : List.of(),
                         null,
-                        null);
+                        null,
+                        title,
+                        update && e.drafts() != null ? e.drafts().components() : List.of());
         log.append(r);
-        if (push != null && action == ReviewEvent.Action.PUBLISH_UPDATE) push.submit(r);
+        if (push != null && update) push.submit(r);
         publications.labels(action.name().toLowerCase(java.util.Locale.ROOT)).inc();
         ctx.redirect("/incidents/" + e.incidentId(), io.javalin.http.HttpStatus.SEE_OTHER);
     }

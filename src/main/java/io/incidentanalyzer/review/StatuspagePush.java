@@ -299,9 +299,9 @@ public final class StatuspagePush implements AutoCloseable {
 
     private HttpResponse<String> send(ReviewEvent u, String remote)
             throws java.io.IOException, InterruptedException {
-        IncidentEvent e = state.incident(u.incidentId());
         Map<String, Object> incident = new LinkedHashMap<>();
-        if (remote == null) incident.put("name", e == null ? u.incidentId() : e.title());
+        // The title the engineer published, never the analyzer's own.
+        if (remote == null) incident.put("name", u.title());
         incident.put("status", u.status().name().toLowerCase(Locale.ROOT));
         incident.put("body", u.body());
         Map<String, String> components = new LinkedHashMap<>();

@@ -180,8 +180,12 @@ class ReviewBrowserIT {
         assertThat(browser.findElement(By.id("root-cause")).getText())
                 .contains("dependency on the wrong host on Token verification server");
 
-        // Publish the drafted update, edited.
+        // Publish the drafted update, edited, under a public title of the engineer's.
         WebElement form = browser.findElement(By.id("publish-update"));
+        WebElement title = form.findElement(By.name("title"));
+        assertThat(title.getAttribute("value")).contains("token refresh storm");
+        title.clear();
+        title.sendKeys("Conversations unavailable");
         WebElement body = form.findElement(By.name("body"));
         body.clear();
         body.sendKeys("Conversations are back; we keep monitoring the count service.");
@@ -195,7 +199,8 @@ class ReviewBrowserIT {
         browser.get(base + "/status");
         WebElement notice = browser.findElement(By.cssSelector(".notice"));
         assertThat(notice.getText())
-                .contains("token-verification token refresh storm")
+                .contains("Conversations unavailable")
+                .doesNotContain("token refresh storm")
                 .contains("Conversations are back; we keep monitoring the count service.");
         assertThat(browser.findElement(By.id("banner")).getText()).isNotBlank();
         // The Content-Security-Policy lets the service's stylesheet through: the banner is

@@ -59,6 +59,9 @@ class ReviewServiceIT {
 
     private static final String POSTMORTEM = "The database ran out of CPU.";
 
+    /** The public title the tests publish. */
+    private static final String TITLE = "Conversations are slow";
+
     private final HttpClient http = HttpClient.newHttpClient();
     private ReviewLog log;
     private ReviewServer server;
@@ -287,7 +290,13 @@ class ReviewServiceIT {
         post(
                 port,
                 "/incidents/" + id + "/updates",
-                Map.of("status", "INVESTIGATING", "body", "Errors: " + HOSTILE));
+                Map.of(
+                        "status",
+                        "INVESTIGATING",
+                        "body",
+                        "Errors: " + HOSTILE,
+                        "title",
+                        "Errors: " + HOSTILE));
 
         for (String path : List.of("/", "/incidents/" + id, "/status")) {
             String body = get(port, path, null).body();
@@ -333,6 +342,10 @@ class ReviewServiceIT {
         assertThat(state.reviews(id)).isEmpty();
         assertThat(get(port, "/status", null).statusCode()).isEqualTo(200);
         assertThat(get(port, "/api/v2/summary.json", null).statusCode()).isEqualTo(200);
+        // The metrics count unpublished incidents and skipped records: engineers only.
+        assertThat(get(port, "/metrics", null).statusCode()).isEqualTo(401);
+        assertThat(get(port, "/metrics", "Bearer " + TOKEN).body())
+                .contains("review_incidents_loaded 1.0");
         // Off loopback only the bind address and the names given are answered.
         assertThat(getAs("localhost:" + port, port, "/status")).startsWith("HTTP/1.1 421");
         await().atMost(Duration.ofSeconds(5)).until(() -> log.unreadable() == 0);
@@ -353,7 +366,9 @@ class ReviewServiceIT {
         out.put(
                 "/incidents/" + id + "/root-cause",
                 Map.of("action", "override", "kind", "RESOURCE_SATURATION", "service", "database"));
-        out.put("/incidents/" + id + "/updates", Map.of("status", "IDENTIFIED", "body", UPDATE));
+        out.put(
+                "/incidents/" + id + "/updates",
+                Map.of("status", "IDENTIFIED", "body", UPDATE, "title", TITLE));
         out.put(
                 "/incidents/" + id + "/postmortem",
                 Map.of("body", "# What happened\n" + POSTMORTEM));
@@ -518,6 +533,60 @@ class ReviewServiceIT {
         assertThat(css.body()).contains(".postmortem{white-space:pre-wrap}");
     }
 
+    @Test
+    void thePublicSideShowsNothingOfAnIncidentUntilPublishedThenOnlyWhatWasPublished(TestInfo test)
+            throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        int port = start(config, "127.0.0.1", null);
+        List<String> publicPaths =
+                List.of(
+                        "/status",
+                        "/api/v2/summary.json",
+                        "/api/v2/incidents.json",
+                        "/api/v2/components.json");
+        for (String path : publicPaths) {
+            assertThat(get(port, path, null).body())
+                    .as(path)
+                    .doesNotContain(id)
+                    .doesNotContain("web-app")
+                    .doesNotContain("alert");
+        }
+        // A root-cause decision and a postmortem are not a publication of the incident.
+        post(
+                port,
+                "/incidents/" + id + "/root-cause",
+                Map.of("action", "override", "kind", "RESOURCE_SATURATION", "service", "database"));
+        assertThat(get(port, "/status", null).body()).doesNotContain(id);
+
+        // An update needs a public title; the internal one is only the form's suggestion.
+        assertThat(
+                        post(
+                                        port,
+                                        "/incidents/" + id + "/updates",
+                                        Map.of("status", "INVESTIGATING", "body", UPDATE))
+                                .statusCode())
+                .isEqualTo(400);
+        assertThat(get(port, "/incidents/" + id, null).body())
+                .contains("name=\"title\"")
+                .contains("value=\"web-app &lt;script&gt;");
+        post(
+                port,
+                "/incidents/" + id + "/updates",
+                Map.of("status", "INVESTIGATING", "body", UPDATE, "title", TITLE));
+        for (String path : publicPaths) {
+            assertThat(get(port, path, null).body())
+                    .as(path)
+                    .doesNotContain("web-app")
+                    .doesNotContain("alert");
+        }
+        assertThat(get(port, "/status", null).body()).contains(TITLE).contains(UPDATE);
+        assertThat(get(port, "/api/v2/incidents.json", null).body())
+                .contains("\"name\":\"" + TITLE + "\"");
+        // On loopback without a token /metrics stays open, as every page there.
+        assertThat(get(port, "/metrics", null).statusCode()).isEqualTo(200);
+    }
+
     /** A reviews record as the service writes it, as JSON text, with these fields replaced. */
     private static String review(String id, String incident, String action, String extra) {
         return "{\"id\":\""
@@ -596,7 +665,10 @@ class ReviewServiceIT {
                 .contains("not_json");
 
         // The service's own records are signed and read back after a restart.
-        post(port, "/incidents/" + id + "/updates", Map.of("status", "IDENTIFIED", "body", UPDATE));
+        post(
+                port,
+                "/incidents/" + id + "/updates",
+                Map.of("status", "IDENTIFIED", "body", UPDATE, "title", TITLE));
         restart();
         int again = start(config, "127.0.0.1", null);
         assertThat(get(again, "/status", null).body()).contains(UPDATE).doesNotContain("FORGED");
@@ -665,7 +737,7 @@ class ReviewServiceIT {
             post(
                     port,
                     "/incidents/" + id + "/updates",
-                    Map.of("status", "INVESTIGATING", "body", "Looking into it."));
+                    Map.of("status", "INVESTIGATING", "body", "Looking into it.", "title", TITLE));
             await().atMost(Duration.ofSeconds(20))
                     .until(
                             () ->
@@ -676,7 +748,7 @@ class ReviewServiceIT {
             post(
                     port,
                     "/incidents/" + id + "/updates",
-                    Map.of("status", "IDENTIFIED", "body", "Found it."));
+                    Map.of("status", "IDENTIFIED", "body", "Found it.", "title", TITLE));
             await().atMost(Duration.ofSeconds(20)).until(() -> stub.requests.size() == 3);
 
             // The first create failed with 503 and was retried with the same idempotency key.
@@ -685,7 +757,7 @@ class ReviewServiceIT {
             assertThat(create.path()).isEqualTo("/v1/pages/page-1/incidents");
             assertThat(create.auth()).isEqualTo("OAuth api-token");
             assertThat(create.body())
-                    .contains("\"incident\":{\"name\":\"web-app " + HOSTILE + "\"")
+                    .contains("\"incident\":{\"name\":\"" + TITLE + "\"")
                     .contains("\"status\":\"investigating\"")
                     .contains("\"body\":\"Looking into it.\"");
             StubStatuspage.Request update = stub.requests.get(2);

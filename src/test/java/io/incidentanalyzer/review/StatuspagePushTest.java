@@ -104,7 +104,9 @@ class StatuspagePushTest {
                 "We are looking into it.",
                 List.of(),
                 null,
-                null);
+                null,
+                "Chat is slow",
+                List.of());
     }
 
     private double metric(String name, String... reason) {
