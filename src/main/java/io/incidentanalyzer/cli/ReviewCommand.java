@@ -6,6 +6,7 @@ import io.incidentanalyzer.review.ReviewLog;
 import io.incidentanalyzer.review.ReviewServer;
 import io.incidentanalyzer.review.ReviewSigner;
 import io.incidentanalyzer.review.ReviewState;
+import io.incidentanalyzer.review.Users;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "review",
         mixinStandardHelpOptions = true,
+        subcommands = ReviewCommand.HashPassword.class,
         description = {
             "Serves the incident review pages and the public status page.",
             "On the review pages engineers check each incident's ranked root cause against its"
@@ -75,6 +77,15 @@ final class ReviewCommand implements Callable<Integer> {
             description =
                     "Who acts when no one signs in (loopback without a token); default: $USER.")
     String user;
+
+    @Option(
+            names = "--users",
+            paramLabel = "FILE",
+            description =
+                    "Engineers sign in with a user name and password from this file (lines made by"
+                            + " 'review hash-password'); the engineer pages then ask for a sign-in,"
+                            + " on loopback too.")
+    java.nio.file.Path usersFile;
 
     @Option(
             names = "--signing-key",
@@ -160,6 +171,7 @@ final class ReviewCommand implements Callable<Integer> {
                 server.pushTo(pushUrl, pushPage, apiToken);
             }
             server.allowHosts(allowedHosts);
+            if (usersFile != null) server.useUsers(Users.load(usersFile));
             int bound = server.start(bind, port);
             System.err.printf(
                     "Review service for %s at http://%s:%d/ (public page /status); %d incident(s)"
@@ -168,5 +180,42 @@ final class ReviewCommand implements Callable<Integer> {
             StopSignals.awaitForever();
         }
         return 0;
+    }
+
+    /** {@code review hash-password}: a users file line for one engineer. */
+    @Command(
+            name = "hash-password",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Prints the users file line (review --users) for one engineer: the name and a"
+                        + " PBKDF2-SHA256 hash of the password, which is read from the terminal"
+                        + " without echo, or from standard input's first line when there is no"
+                        + " terminal."
+            })
+    static final class HashPassword implements Callable<Integer> {
+        @picocli.CommandLine.Parameters(paramLabel = "USER", description = "The user name.")
+        String user;
+
+        @Override
+        public Integer call() throws Exception {
+            char[] password;
+            java.io.Console console = System.console();
+            if (console != null) {
+                password = console.readPassword("Password for %s: ", user);
+            } else {
+                String line =
+                        new java.io.BufferedReader(
+                                        new java.io.InputStreamReader(
+                                                System.in, java.nio.charset.StandardCharsets.UTF_8))
+                                .readLine();
+                password = line == null ? null : line.toCharArray();
+            }
+            if (password == null || password.length == 0) {
+                throw new io.incidentanalyzer.config.ConfigException(
+                        "review hash-password: no password given");
+            }
+            System.out.println(Users.line(user, password, Users.ITERATIONS));
+            return 0;
+        }
     }
 }

@@ -40,8 +40,20 @@ final class EngineerPages {
         return when.format(Instant.ofEpochMilli(ts));
     }
 
-    String list() {
-        StringBuilder b = new StringBuilder("<main><h1>Incidents</h1>");
+    String list(EngineerAuth.Identity who, String csrf) {
+        StringBuilder b = new StringBuilder("<main>");
+        if (who.how() == ReviewEvent.Auth.PASSWORD) {
+            b.append("<form id=\"sign-out\" method=\"post\" action=\"/sign-out\">")
+                    .append(EngineerAuth.hidden(csrf))
+                    .append("<span class=\"muted\">Signed in as ")
+                    .append(esc(who.user()))
+                    .append("</span> <button>Sign out</button></form>");
+        } else if (who.how() == ReviewEvent.Auth.LOCAL) {
+            b.append("<p class=\"muted\" id=\"who\">Acting as ")
+                    .append(esc(who.user()))
+                    .append(", the local user (loopback, no sign-in configured)</p>");
+        }
+        b.append("<h1>Incidents</h1>");
         b.append("<p class=\"muted\">")
                 .append(esc(config.environment()))
                 .append(
@@ -116,8 +128,9 @@ final class EngineerPages {
         return kind.words() + " on " + config.displayName(service);
     }
 
-    String incident(IncidentEvent e) {
+    String incident(IncidentEvent e, String csrf) {
         String id = esc(e.incidentId());
+        String token = EngineerAuth.hidden(csrf);
         Drafts d = e.drafts();
         StringBuilder b = new StringBuilder("<main>");
         b.append("<p><a href=\"/\">← Incidents</a></p><h1>")
@@ -163,7 +176,9 @@ final class EngineerPages {
             for (String x : c.evidence()) b.append("<li>").append(esc(x)).append("</li>");
             b.append("</ul><form method=\"post\" action=\"/incidents/")
                     .append(id)
-                    .append("/root-cause\"><input type=\"hidden\" name=\"kind\" value=\"")
+                    .append("/root-cause\">")
+                    .append(token)
+                    .append("<input type=\"hidden\" name=\"kind\" value=\"")
                     .append(esc(c.kind().name()))
                     .append("\"><input type=\"hidden\" name=\"service\" value=\"")
                     .append(esc(c.service()))
@@ -173,8 +188,10 @@ final class EngineerPages {
         }
         b.append("<form id=\"override\" method=\"post\" action=\"/incidents/")
                 .append(id)
+                .append("/root-cause\">")
+                .append(token)
                 .append(
-                        "/root-cause\"><input type=\"hidden\" name=\"action\" value=\"override\">"
+                        "<input type=\"hidden\" name=\"action\" value=\"override\">"
                                 + "Override: <select name=\"kind\">");
         for (CauseKind k : CauseKind.values()) {
             b.append("<option value=\"")
@@ -216,7 +233,7 @@ final class EngineerPages {
                         .append(" · ")
                         .append(esc(p.title()))
                         .append("</b> <span class=\"muted\">published by ")
-                        .append(esc(p.actor()))
+                        .append(esc(p.by()))
                         .append("</span><p>")
                         .append(esc(p.body()))
                         .append("</p></div>");
@@ -227,7 +244,9 @@ final class EngineerPages {
                 String publicTitle = state.publicTitle(e.incidentId());
                 b.append("<form id=\"publish-update\" method=\"post\" action=\"/incidents/")
                         .append(id)
-                        .append("/updates\"><div class=\"card\"><b>Draft: ")
+                        .append("/updates\">")
+                        .append(token)
+                        .append("<div class=\"card\"><b>Draft: ")
                         .append(esc(label(latest.status())))
                         .append("</b><input type=\"hidden\" name=\"status\" value=\"")
                         .append(latest.status().name())
@@ -258,11 +277,13 @@ final class EngineerPages {
             b.append("</ul><h2>Postmortem (draft)</h2>");
             ReviewEvent pm = state.postmortem(e.incidentId());
             if (pm != null) {
-                b.append("<p class=\"muted\">Published by ").append(esc(pm.actor())).append("</p>");
+                b.append("<p class=\"muted\">Published by ").append(esc(pm.by())).append("</p>");
             }
             b.append("<form id=\"publish-postmortem\" method=\"post\" action=\"/incidents/")
                     .append(id)
-                    .append("/postmortem\"><textarea name=\"body\" rows=\"18\">")
+                    .append("/postmortem\">")
+                    .append(token)
+                    .append("<textarea name=\"body\" rows=\"18\">")
                     .append(esc(pm != null ? pm.body() : d.postmortem()))
                     .append("</textarea><button>Publish postmortem</button></form>");
         }

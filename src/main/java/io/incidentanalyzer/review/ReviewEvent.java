@@ -40,7 +40,8 @@ public record ReviewEvent(
         String pushedUpdate,
         String remoteIncident,
         String title,
-        List<ComponentImpact> impacts) {
+        List<ComponentImpact> impacts,
+        Auth auth) {
 
     public ReviewEvent {
         components = components == null ? List.of() : List.copyOf(components);
@@ -115,7 +116,27 @@ public record ReviewEvent(
                 update.id(),
                 remote,
                 null,
-                List.of());
+                List.of(),
+                Auth.SERVICE);
+    }
+
+    /** Who acted, as the engineer pages say it: the actor, and how far it was established. */
+    String by() {
+        if (auth == Auth.LOCAL) return actor + " (local user, not signed in)";
+        if (auth == Auth.TOKEN) return actor + " (shared token)";
+        return actor;
+    }
+
+    /** How the actor of a record was established. */
+    public enum Auth {
+        /** Signed in with a user name and password (users file). */
+        PASSWORD,
+        /** The shared token: the actor is {@code token}, not a name the client gave. */
+        TOKEN,
+        /** Loopback without sign-in configured: the local user, not authenticated. */
+        LOCAL,
+        /** The service itself (PUSHED). */
+        SERVICE
     }
 
     /** The kinds of review action. */

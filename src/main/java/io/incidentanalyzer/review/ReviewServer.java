@@ -12,17 +12,13 @@ import io.incidentanalyzer.model.IncidentStatus;
 import io.incidentanalyzer.model.StatusUpdate;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.UnauthorizedResponse;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.prometheus.client.exporter.common.TextFormat;
 import java.io.StringWriter;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +48,13 @@ public final class ReviewServer implements AutoCloseable {
     private final Counter publications;
     private StatuspagePush push;
     private List<String> allowedHosts = List.of();
+    private Users users;
+    private final Sessions sessions;
+    private EngineerAuth auth;
+
+    /** The largest request body, chunked or not (413 beyond). */
+    static final int MAX_BODY = 1_000_000;
+
     private Javalin app;
 
     /**
@@ -71,6 +74,7 @@ public final class ReviewServer implements AutoCloseable {
         this.token = token == null || token.isBlank() ? null : token;
         this.localUser = localUser;
         this.clock = clock;
+        this.sessions = new Sessions(clock);
         this.engineer = new EngineerPages(config, state, log::skipped);
         this.status = new StatusPages(config, state);
         this.requests =
@@ -165,6 +169,14 @@ public final class ReviewServer implements AutoCloseable {
         allowedHosts = List.copyOf(names);
     }
 
+    /**
+     * Engineers sign in with a user name and password from this users file (before {@link #start});
+     * the pages then need a sign-in, on loopback too.
+     */
+    public void useUsers(Users users) {
+        this.users = users;
+    }
+
     /** Starts serving on {@code host:port} (port 0: any free port); returns the port. */
     public int start(String host, int port) {
         boolean loopback;
@@ -174,33 +186,46 @@ public final class ReviewServer implements AutoCloseable {
             throw new ConfigException(
                     "review --bind " + host + ": not an address (" + e.getMessage() + ")");
         }
-        if (!loopback && token == null) {
+        if (!loopback && token == null && users == null) {
             throw new ConfigException(
                     "review --bind "
                             + host
-                            + ": not a loopback address, so the engineer pages need a token; set"
-                            + " REVIEW_TOKEN (or --token-env NAME), or bind to 127.0.0.1");
+                            + ": not a loopback address, so the engineer pages need sign-in; give"
+                            + " --users FILE, or set REVIEW_TOKEN (or --token-env NAME), or bind to"
+                            + " 127.0.0.1");
         }
         RequestGuard guard = new RequestGuard(RequestGuard.allowed(host, loopback, allowedHosts));
-        boolean needsToken = token != null;
+        auth = new EngineerAuth(token, users, localUser, !loopback, sessions, registry);
         if (push != null) push.start();
         app =
                 Javalin.create(
                         c -> {
                             c.showJavalinBanner = false;
                             c.http.defaultContentType = "text/html; charset=utf-8";
+                            c.http.maxRequestSize = MAX_BODY;
+                            c.jetty.modifyServletContextHandler(
+                                    h ->
+                                            h.addFilter(
+                                                    new org.eclipse.jetty.servlet.FilterHolder(
+                                                            new BodyLimitFilter(MAX_BODY)),
+                                                    "/*",
+                                                    java.util.EnumSet.of(
+                                                            jakarta.servlet.DispatcherType
+                                                                    .REQUEST)));
                         });
         app.after(ctx -> requests.labels(route(ctx), String.valueOf(ctx.statusCode())).inc());
         app.before(guard);
+        app.before(
+                ctx -> {
+                    if (!isPublic(ctx.path())) auth.session(ctx);
+                });
         app.beforeMatched(
                 ctx -> {
-                    if (needsToken && !isPublic(ctx.path()) && !authorized(ctx)) {
-                        ctx.header("WWW-Authenticate", "Basic realm=\"incident-analyzer review\"");
-                        throw new UnauthorizedResponse("sign in with the review token");
-                    }
+                    if (!isPublic(ctx.path()) && !isSignIn(ctx.path())) auth.check(ctx);
                 });
+        auth.routes(app);
         app.get("/style.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(Html.STYLE));
-        app.get("/", ctx -> ctx.html(engineer.list()));
+        app.get("/", ctx -> ctx.html(engineer.list(auth.identity(ctx), auth.csrf(ctx))));
         app.get(
                 "/incidents/{id}",
                 ctx -> {
@@ -208,7 +233,7 @@ public final class ReviewServer implements AutoCloseable {
                     if (e == null)
                         ctx.status(404)
                                 .html(Html.page("Not found", "<main>No such incident.</main>"));
-                    else ctx.html(engineer.incident(e));
+                    else ctx.html(engineer.incident(e, auth.csrf(ctx)));
                 });
         app.post("/incidents/{id}/root-cause", this::rootCause);
         app.post("/incidents/{id}/updates", this::publishUpdate);
@@ -278,43 +303,8 @@ public final class ReviewServer implements AutoCloseable {
         return p == null || p.isEmpty() ? "unmatched" : p;
     }
 
-    private boolean authorized(Context ctx) {
-        String h = ctx.header("Authorization");
-        String given = null;
-        if (h != null && h.startsWith("Bearer ")) {
-            given = h.substring(7).trim();
-        } else {
-            String[] basic = basic(ctx);
-            if (basic != null) given = basic[1];
-        }
-        return given != null
-                && MessageDigest.isEqual(
-                        given.getBytes(StandardCharsets.UTF_8),
-                        token.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The user name and password of a Basic Authorization header, or null without a valid one. */
-    private static String[] basic(Context ctx) {
-        String h = ctx.header("Authorization");
-        if (h == null || !h.startsWith("Basic ")) return null;
-        try {
-            String decoded =
-                    new String(
-                            Base64.getDecoder().decode(h.substring(6).trim()),
-                            StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            return colon < 0
-                    ? null
-                    : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
-        } catch (IllegalArgumentException notBase64) {
-            return null;
-        }
-    }
-
-    /** Who acts: the Basic user name when signed in that way, else the local user. */
-    private String actor(Context ctx) {
-        String[] basic = basic(ctx);
-        return basic != null && !basic[0].isEmpty() ? basic[0] : localUser;
+    private static boolean isSignIn(String path) {
+        return path.equals("/sign-in") || path.equals("/sign-out");
     }
 
     private IncidentEvent incident(Context ctx) {
@@ -408,7 +398,7 @@ public final class ReviewServer implements AutoCloseable {
                         UUID.randomUUID().toString(),
                         e.incidentId(),
                         action,
-                        actor(ctx),
+                        auth.identity(ctx).user(),
                         clock.getAsLong(),
                         kind,
                         service,
@@ -418,7 +408,8 @@ public final class ReviewServer implements AutoCloseable {
                         null,
                         null,
                         title,
-                        update && e.drafts() != null ? e.drafts().components() : List.of());
+                        update && e.drafts() != null ? e.drafts().components() : List.of(),
+                        auth.identity(ctx).how());
         log.append(r);
         if (push != null && update) push.submit(r);
         publications.labels(action.name().toLowerCase(java.util.Locale.ROOT)).inc();

@@ -107,7 +107,7 @@ public final class ReviewState {
                     || r.action() == ReviewEvent.Action.OVERRIDE_ROOT_CAUSE) last = r;
         }
         if (last != null) {
-            return new Decision(last.causeKind(), last.causeService(), last.actor(), true);
+            return new Decision(last.causeKind(), last.causeService(), last.by(), true);
         }
         IncidentEvent e = incidents.get(incidentId);
         RootCause top = e == null ? null : e.topCause();

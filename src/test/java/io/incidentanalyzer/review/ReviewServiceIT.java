@@ -28,6 +28,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -67,6 +68,11 @@ class ReviewServiceIT {
     private ReviewServer server;
     private ReviewState state;
     private List<String> allowedHosts = List.of();
+    private Users users;
+
+    /** The service's wall clock, which a test may move on. */
+    private final java.util.concurrent.atomic.AtomicLong now =
+            new java.util.concurrent.atomic.AtomicLong(T0 + 3_600_000);
 
     @AfterEach
     void stop() throws Exception {
@@ -180,8 +186,9 @@ class ReviewServiceIT {
                         state,
                         SIGNER);
         log.start(Duration.ofMinutes(1));
-        server = new ReviewServer(config, state, log, token, "alice", () -> T0 + 3_600_000);
+        server = new ReviewServer(config, state, log, token, "alice", now::get);
         server.allowHosts(allowedHosts);
+        if (users != null) server.useUsers(users);
         if (push != null) {
             server.pushTo(
                     push, "page-1", "api-token", Duration.ofMillis(50), Duration.ofMillis(200), 5);
@@ -203,8 +210,42 @@ class ReviewServiceIT {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A form POST; {@code headers} are extra name, value pairs (a browser's Origin, say). */
+    /**
+     * A form POST as the engineer's browser sends it: with the session cookie and the CSRF token of
+     * the page the form is on (fetched first, with the same Authorization header); {@code headers}
+     * are extra name, value pairs (a browser's Origin, say).
+     */
     private HttpResponse<String> post(
+            int port, String path, Map<String, String> form, String... headers) throws Exception {
+        String auth = null;
+        for (int i = 0; i + 1 < headers.length; i += 2)
+            if (headers[i].equals("Authorization")) auth = headers[i + 1];
+        String[] session = session(port, path.substring(0, path.lastIndexOf('/')), auth);
+        Map<String, String> withToken = new java.util.LinkedHashMap<>(form);
+        List<String> all = new java.util.ArrayList<>(List.of(headers));
+        if (session != null) {
+            withToken.put("csrf", session[1]);
+            all.addAll(List.of("Cookie", session[0]));
+        }
+        return postRaw(port, path, withToken, all.toArray(String[]::new));
+    }
+
+    /**
+     * The session cookie ({@code name=value}) and CSRF token of a page's forms, or null when the
+     * page has no form for this caller.
+     */
+    private String[] session(int port, String page, String auth) throws Exception {
+        HttpResponse<String> r = get(port, page, auth);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"")
+                        .matcher(r.body());
+        String cookie = r.headers().firstValue("Set-Cookie").orElse(null);
+        if (!m.find() || cookie == null) return null;
+        return new String[] {cookie.substring(0, cookie.indexOf(';')), m.group(1)};
+    }
+
+    /** A form POST exactly as given: no cookie, no CSRF token unless in {@code form}. */
+    private HttpResponse<String> postRaw(
             int port, String path, Map<String, String> form, String... headers) throws Exception {
         String body =
                 form.entrySet().stream()
@@ -585,6 +626,289 @@ class ReviewServiceIT {
                 .contains("\"name\":\"" + TITLE + "\"");
         // On loopback without a token /metrics stays open, as every page there.
         assertThat(get(port, "/metrics", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aStateChangeWithoutItsSessionsCsrfTokenIsRefused(TestInfo test) throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        int port = start(config, "127.0.0.1", null);
+        String path = "/incidents/" + id + "/postmortem";
+        String[] mine = session(port, "/incidents/" + id, null);
+        String[] other = session(port, "/incidents/" + id, null);
+        assertThat(mine[0]).isNotEqualTo(other[0]);
+        Map<String, String> form = Map.of("body", POSTMORTEM);
+
+        List<HttpResponse<String>> refused =
+                List.of(
+                        postRaw(port, path, form),
+                        postRaw(port, path, form, "Cookie", mine[0]),
+                        postRaw(port, path, with(form, "csrf", mine[1])),
+                        postRaw(port, path, with(form, "csrf", "x" + mine[1]), "Cookie", mine[0]),
+                        // Another session's token does not fit this session's cookie.
+                        postRaw(port, path, with(form, "csrf", other[1]), "Cookie", mine[0]));
+        for (HttpResponse<String> r : refused) {
+            assertThat(r.statusCode()).isEqualTo(403);
+            assertThat(r.body()).contains("CSRF token");
+        }
+        assertThat(state.reviews(id)).isEmpty();
+        assertThat(postRaw(port, path, with(form, "csrf", mine[1]), "Cookie", mine[0]).statusCode())
+                .isEqualTo(303);
+        assertThat(state.reviews(id)).hasSize(1);
+    }
+
+    private static Map<String, String> with(Map<String, String> form, String name, String value) {
+        Map<String, String> out = new java.util.LinkedHashMap<>(form);
+        out.put(name, value);
+        return out;
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIsRefusedWith413(TestInfo test) throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        int port = start(config, "127.0.0.1", null);
+        String path = "/incidents/" + id + "/postmortem";
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            // Read the answer while sending: the service answers before the body ends.
+            java.util.concurrent.CompletableFuture<String> answer =
+                    java.util.concurrent.CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    return new String(
+                                            s.getInputStream().readNBytes(12),
+                                            StandardCharsets.ISO_8859_1);
+                                } catch (java.io.IOException e) {
+                                    return e.toString();
+                                }
+                            });
+            java.io.OutputStream out = s.getOutputStream();
+            out.write(
+                    ("POST "
+                                    + path
+                                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type:"
+                                    + " application/x-www-form-urlencoded\r\n"
+                                    + "Transfer-Encoding: chunked\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) 'a');
+            byte[] size =
+                    (Integer.toHexString(chunk.length) + "\r\n")
+                            .getBytes(StandardCharsets.US_ASCII);
+            try {
+                // 20 MB, or until the service closes the connection.
+                for (int i = 0; i < 320 && !answer.isDone(); i++) {
+                    out.write(size);
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            } catch (java.io.IOException closed) {
+                // expected once the service has answered
+            }
+            assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .isEqualTo("HTTP/1.1 413");
+        }
+        assertThat(state.reviews(id)).isEmpty();
+        // A body within the limit, chunked too, still goes through.
+        String[] session = session(port, "/incidents/" + id, null);
+        HttpResponse<String> ok =
+                http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .header("Cookie", session[0])
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofInputStream(
+                                                () ->
+                                                        new java.io.ByteArrayInputStream(
+                                                                ("csrf="
+                                                                                + session[1]
+                                                                                + "&body=chunked")
+                                                                        .getBytes(
+                                                                                StandardCharsets
+                                                                                        .UTF_8))))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(ok.statusCode()).isEqualTo(303);
+        assertThat(state.postmortem(id).body()).isEqualTo("chunked");
+    }
+
+    /** A users file with these users and passwords (few iterations: a test, not a secret). */
+    private static Users users(Path dir, String... namesAndPasswords) throws Exception {
+        StringBuilder b = new StringBuilder("# test users\n");
+        for (int i = 0; i + 1 < namesAndPasswords.length; i += 2) {
+            b.append(Users.line(namesAndPasswords[i], namesAndPasswords[i + 1].toCharArray(), 1000))
+                    .append('\n');
+        }
+        return Users.load(java.nio.file.Files.writeString(dir.resolve("users"), b));
+    }
+
+    /** Signs in; the session cookie, or the failed answer's status as "status:N". */
+    private String signIn(int port, String user, String password) throws Exception {
+        String[] page = session(port, "/sign-in", null);
+        HttpResponse<String> r =
+                postRaw(
+                        port,
+                        "/sign-in",
+                        Map.of("user", user, "password", password, "csrf", page[1]),
+                        "Cookie",
+                        page[0]);
+        if (r.statusCode() != 303) return "status:" + r.statusCode();
+        String cookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie)
+                .contains("HttpOnly")
+                .contains("SameSite=Strict")
+                .contains("Max-Age=28800")
+                .doesNotContain("Secure");
+        return cookie.substring(0, cookie.indexOf(';'));
+    }
+
+    @Test
+    void engineersSignInAndActUnderTheirOwnNameNeverOneTheClientAsserts(
+            TestInfo test, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        users = users(dir, "carol", "correct horse", "dave", "battery staple");
+        int port = start(config, "127.0.0.1", null);
+
+        // With a users file the pages ask for a sign-in, on loopback too.
+        HttpResponse<String> page = get(port, "/incidents/" + id, null);
+        assertThat(page.statusCode()).isEqualTo(303);
+        assertThat(page.headers().firstValue("Location")).hasValue("/sign-in");
+        assertThat(get(port, "/metrics", null).statusCode()).isEqualTo(401);
+        String mallory =
+                "Basic "
+                        + java.util.Base64.getEncoder()
+                                .encodeToString("mallory:x".getBytes(StandardCharsets.UTF_8));
+        assertThat(
+                        postRaw(
+                                        port,
+                                        "/incidents/" + id + "/postmortem",
+                                        Map.of("body", "x"),
+                                        "Authorization",
+                                        mallory)
+                                .statusCode())
+                .isEqualTo(401);
+
+        String carol = signIn(port, "carol", "correct horse");
+        assertThat(carol).startsWith(Sessions.COOKIE + "=");
+        String[] form = session(port, "/incidents/" + id, null);
+        String pageWithCarol =
+                http.send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        "http://127.0.0.1:"
+                                                                + port
+                                                                + "/incidents/"
+                                                                + id))
+                                        .header("Cookie", carol)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+        java.util.regex.Matcher csrf =
+                java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"")
+                        .matcher(pageWithCarol);
+        assertThat(csrf.find()).isTrue();
+        assertThat(form).isNull(); // without the sign-in, no form
+        assertThat(
+                        postRaw(
+                                        port,
+                                        "/incidents/" + id + "/updates",
+                                        Map.of(
+                                                "status",
+                                                "IDENTIFIED",
+                                                "body",
+                                                UPDATE,
+                                                "title",
+                                                TITLE,
+                                                "csrf",
+                                                csrf.group(1)),
+                                        "Cookie",
+                                        carol,
+                                        "Authorization",
+                                        mallory)
+                                .statusCode())
+                .isEqualTo(303);
+        ReviewEvent published = state.publishedUpdates(id).get(0);
+        assertThat(published.actor()).isEqualTo("carol");
+        assertThat(published.auth()).isEqualTo(ReviewEvent.Auth.PASSWORD);
+
+        // Failed sign-ins: counted, then held back for that name and address.
+        for (int i = 0; i < Sessions.MAX_FAILURES; i++) {
+            assertThat(signIn(port, "dave", "wrong")).isEqualTo("status:401");
+        }
+        assertThat(signIn(port, "dave", "battery staple")).isEqualTo("status:429");
+        assertThat(signIn(port, "nobody", "x")).isEqualTo("status:429");
+        String metrics =
+                http.send(
+                                HttpRequest.newBuilder(
+                                                URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                        .header("Cookie", carol)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+        assertThat(metrics)
+                .contains("review_sign_ins_total{result=\"ok\",} 1.0")
+                .contains("review_sign_ins_total{result=\"bad_credentials\",} 5.0")
+                .contains("review_sign_ins_total{result=\"rate_limited\",} 2.0");
+
+        // Sessions expire.
+        now.addAndGet(Sessions.LIFETIME_MS);
+        assertThat(
+                        http.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(
+                                                                "http://127.0.0.1:" + port + "/"))
+                                                .header("Cookie", carol)
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode())
+                .isEqualTo(303);
+    }
+
+    @Test
+    void withTheSharedTokenTheActorIsTheTokenNotTheNameInTheHeader(TestInfo test) throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        allowedHosts = List.of("127.0.0.1");
+        int port = start(config, "0.0.0.0", TOKEN);
+        String basic =
+                "Basic "
+                        + java.util.Base64.getEncoder()
+                                .encodeToString(("bob:" + TOKEN).getBytes(StandardCharsets.UTF_8));
+        assertThat(
+                        post(
+                                        port,
+                                        "/incidents/" + id + "/postmortem",
+                                        Map.of("body", POSTMORTEM),
+                                        "Authorization",
+                                        basic)
+                                .statusCode())
+                .isEqualTo(303);
+        // A script with the Bearer token needs no CSRF token: a browser never sends that header
+        // by itself.
+        assertThat(
+                        postRaw(
+                                        port,
+                                        "/incidents/" + id + "/root-cause",
+                                        Map.of(
+                                                "action",
+                                                "override",
+                                                "kind",
+                                                "RESOURCE_SATURATION",
+                                                "service",
+                                                "database"),
+                                        "Authorization",
+                                        "Bearer " + TOKEN)
+                                .statusCode())
+                .isEqualTo(303);
+        assertThat(state.reviews(id))
+                .extracting(ReviewEvent::actor, ReviewEvent::auth)
+                .containsOnly(org.assertj.core.groups.Tuple.tuple("token", ReviewEvent.Auth.TOKEN));
+        assertThat(get(port, "/incidents/" + id, "Bearer " + TOKEN).body())
+                .contains("decided by token (shared token)")
+                .doesNotContain("bob");
     }
 
     /** A reviews record as the service writes it, as JSON text, with these fields replaced. */

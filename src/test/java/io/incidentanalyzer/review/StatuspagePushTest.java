@@ -106,7 +106,8 @@ class StatuspagePushTest {
                 null,
                 null,
                 "Chat is slow",
-                List.of());
+                List.of(),
+                ReviewEvent.Auth.PASSWORD);
     }
 
     private double metric(String name, String... reason) {
