@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code review}: the review service, until stopped. */
@@ -29,13 +28,17 @@ import picocli.CommandLine.Option;
         })
 final class ReviewCommand implements Callable<Integer> {
 
-    @Mixin JobFileOption jobFile;
+    // Not picocli-required: they would then be required for 'review hash-password' too.
+    @Option(
+            names = "--job",
+            paramLabel = "FILE",
+            description = "Job file (YAML), e.g. jobs/watermelon.yaml (required).")
+    java.nio.file.Path job;
 
     @Option(
             names = "--bootstrap",
-            required = true,
             paramLabel = "HOST:PORT",
-            description = "Kafka bootstrap servers.")
+            description = "Kafka bootstrap servers (required).")
     String bootstrap;
 
     @Option(
@@ -135,8 +138,13 @@ final class ReviewCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobConfig config = JobConfigLoader.load(jobFile.job);
-        KafkaPreflight.checkReview(config, bootstrap, jobFile.job.toString());
+        if (job == null || bootstrap == null) {
+            throw new io.incidentanalyzer.config.ConfigException(
+                    "review needs --job FILE and --bootstrap HOST:PORT (or run review"
+                            + " hash-password NAME)");
+        }
+        JobConfig config = JobConfigLoader.load(job);
+        KafkaPreflight.checkReview(config, bootstrap, job.toString());
         ReviewState state = new ReviewState();
         String who = user != null ? user : System.getenv().getOrDefault("USER", "engineer");
         try (ReviewLog log =
