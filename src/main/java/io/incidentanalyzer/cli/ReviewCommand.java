@@ -46,7 +46,8 @@ final class ReviewCommand implements Callable<Integer> {
             defaultValue = "127.0.0.1",
             description =
                     "Address to listen on (default: ${DEFAULT-VALUE}). Any other than loopback"
-                            + " needs a token: the engineer pages and actions then ask for it.")
+                            + " needs --users or a token: the engineer pages and actions then ask"
+                            + " for a sign-in.")
     String bind;
 
     @Option(
@@ -70,15 +71,16 @@ final class ReviewCommand implements Callable<Integer> {
             paramLabel = "NAME",
             description =
                     "Environment variable holding the engineers' token (default: ${DEFAULT-VALUE})."
-                            + " Bearer token, or Basic auth with your name as user and the token"
-                            + " as password.")
+                            + " Bearer token, or Basic auth with the token as password; actions"
+                            + " are then recorded as 'token'.")
     String tokenEnv;
 
     @Option(
             names = "--user",
             paramLabel = "NAME",
             description =
-                    "Who acts when no one signs in (loopback without a token); default: $USER.")
+                    "Who acts on loopback when neither --users nor a token is given (recorded as"
+                            + " the local user, not signed in); default: $USER.")
     String user;
 
     @Option(
@@ -195,10 +197,10 @@ final class ReviewCommand implements Callable<Integer> {
             name = "hash-password",
             mixinStandardHelpOptions = true,
             description = {
-                "Prints the users file line (review --users) for one engineer: the name and a"
-                        + " PBKDF2-SHA256 hash of the password, which is read from the terminal"
-                        + " without echo, or from standard input's first line when there is no"
-                        + " terminal."
+                "Prints a users file line (review --users) for one engineer.",
+                "The line holds the name and a PBKDF2-SHA256 hash of the password, which is read"
+                        + " from the terminal without echo, or from standard input's first line"
+                        + " when there is no terminal."
             })
     static final class HashPassword implements Callable<Integer> {
         @picocli.CommandLine.Parameters(paramLabel = "USER", description = "The user name.")
