@@ -153,7 +153,9 @@ final class DemoCommand implements Callable<Integer> {
                             config.kafka().properties(),
                             config.topics().incidents(),
                             config.topics().reviews(),
-                            reviewState);
+                            reviewState,
+                            // The demo's broker and topics live as long as it: so does its key.
+                            io.incidentanalyzer.review.ReviewSigner.ephemeral());
             reviewLog.start(Duration.ofMinutes(1));
             review =
                     new ReviewServer(

@@ -23,10 +23,15 @@ final class EngineerPages {
     private final ReviewState state;
     private final DateTimeFormatter when;
     private final DateTimeFormatter clock;
+    private final java.util.function.Supplier<List<ReviewLog.Skipped>> skipped;
 
-    EngineerPages(JobConfig config, ReviewState state) {
+    EngineerPages(
+            JobConfig config,
+            ReviewState state,
+            java.util.function.Supplier<List<ReviewLog.Skipped>> skipped) {
         this.config = config;
         this.state = state;
+        this.skipped = skipped;
         this.when = config.clockFormat("EEE d MMM yyyy, h:mm a", "EEE d MMM yyyy, HH:mm");
         this.clock = config.clockFormat("EEE h:mm a", "EEE HH:mm");
     }
@@ -35,8 +40,20 @@ final class EngineerPages {
         return when.format(Instant.ofEpochMilli(ts));
     }
 
-    String list() {
-        StringBuilder b = new StringBuilder("<main><h1>Incidents</h1>");
+    String list(EngineerAuth.Identity who, String csrf) {
+        StringBuilder b = new StringBuilder("<main>");
+        if (who.how() == ReviewEvent.Auth.PASSWORD) {
+            b.append("<form id=\"sign-out\" method=\"post\" action=\"/sign-out\">")
+                    .append(EngineerAuth.hidden(csrf))
+                    .append("<span class=\"muted\">Signed in as ")
+                    .append(esc(who.user()))
+                    .append("</span> <button>Sign out</button></form>");
+        } else if (who.how() == ReviewEvent.Auth.LOCAL) {
+            b.append("<p class=\"muted\" id=\"who\">Acting as ")
+                    .append(esc(who.user()))
+                    .append(", the local user (loopback, no sign-in configured)</p>");
+        }
+        b.append("<h1>Incidents</h1>");
         b.append("<p class=\"muted\">")
                 .append(esc(config.environment()))
                 .append(
@@ -69,15 +86,51 @@ final class EngineerPages {
             }
             b.append("</table>");
         }
+        skipped(b);
         return Html.page("Incidents · " + config.environment(), b.append("</main>").toString());
+    }
+
+    /**
+     * The records the service skipped (unreadable, unsigned or forged), newest first: engineers
+     * should know the topic holds them; the public never sees them.
+     */
+    private void skipped(StringBuilder b) {
+        List<ReviewLog.Skipped> all = skipped.get();
+        if (all.isEmpty()) return;
+        b.append("<h2 id=\"skipped\">Skipped records</h2><p class=\"muted\">")
+                .append(all.size())
+                .append(
+                        " record(s) of the incidents or reviews topic were not applied (the last"
+                                + " 50 at most); see review_unreadable_records_total.</p>")
+                .append(
+                        "<table><tr><th>Topic</th><th>Partition</th><th>Offset</th><th>Written</th>"
+                                + "<th>Reason</th><th>Detail</th></tr>");
+        for (int i = all.size() - 1; i >= 0; i--) {
+            ReviewLog.Skipped s = all.get(i);
+            b.append("<tr><td>")
+                    .append(esc(s.source().name().toLowerCase(Locale.ROOT)))
+                    .append("</td><td>")
+                    .append(s.partition())
+                    .append("</td><td>")
+                    .append(s.offset())
+                    .append("</td><td>")
+                    .append(esc(at(s.timestamp())))
+                    .append("</td><td>")
+                    .append(esc(s.reason().name().toLowerCase(Locale.ROOT)))
+                    .append("</td><td>")
+                    .append(esc(s.detail()))
+                    .append("</td></tr>");
+        }
+        b.append("</table>");
     }
 
     private String cause(CauseKind kind, String service) {
         return kind.words() + " on " + config.displayName(service);
     }
 
-    String incident(IncidentEvent e) {
+    String incident(IncidentEvent e, String csrf) {
         String id = esc(e.incidentId());
+        String token = EngineerAuth.hidden(csrf);
         Drafts d = e.drafts();
         StringBuilder b = new StringBuilder("<main>");
         b.append("<p><a href=\"/\">← Incidents</a></p><h1>")
@@ -123,7 +176,9 @@ final class EngineerPages {
             for (String x : c.evidence()) b.append("<li>").append(esc(x)).append("</li>");
             b.append("</ul><form method=\"post\" action=\"/incidents/")
                     .append(id)
-                    .append("/root-cause\"><input type=\"hidden\" name=\"kind\" value=\"")
+                    .append("/root-cause\">")
+                    .append(token)
+                    .append("<input type=\"hidden\" name=\"kind\" value=\"")
                     .append(esc(c.kind().name()))
                     .append("\"><input type=\"hidden\" name=\"service\" value=\"")
                     .append(esc(c.service()))
@@ -133,8 +188,10 @@ final class EngineerPages {
         }
         b.append("<form id=\"override\" method=\"post\" action=\"/incidents/")
                 .append(id)
+                .append("/root-cause\">")
+                .append(token)
                 .append(
-                        "/root-cause\"><input type=\"hidden\" name=\"action\" value=\"override\">"
+                        "<input type=\"hidden\" name=\"action\" value=\"override\">"
                                 + "Override: <select name=\"kind\">");
         for (CauseKind k : CauseKind.values()) {
             b.append("<option value=\"")
@@ -173,8 +230,10 @@ final class EngineerPages {
             for (ReviewEvent p : published) {
                 b.append("<div class=\"card published\"><b>")
                         .append(esc(label(p.status())))
+                        .append(" · ")
+                        .append(esc(p.title()))
                         .append("</b> <span class=\"muted\">published by ")
-                        .append(esc(p.actor()))
+                        .append(esc(p.by()))
                         .append("</span><p>")
                         .append(esc(p.body()))
                         .append("</p></div>");
@@ -182,13 +241,23 @@ final class EngineerPages {
             List<StatusUpdate> drafts = d.statusUpdates();
             if (!drafts.isEmpty()) {
                 StatusUpdate latest = drafts.get(drafts.size() - 1);
+                String publicTitle = state.publicTitle(e.incidentId());
                 b.append("<form id=\"publish-update\" method=\"post\" action=\"/incidents/")
                         .append(id)
-                        .append("/updates\"><div class=\"card\"><b>Draft: ")
+                        .append("/updates\">")
+                        .append(token)
+                        .append("<div class=\"card\"><b>Draft: ")
                         .append(esc(label(latest.status())))
                         .append("</b><input type=\"hidden\" name=\"status\" value=\"")
                         .append(latest.status().name())
-                        .append("\"><textarea name=\"body\" rows=\"4\">")
+                        .append("\"><label>Public title <input name=\"title\" size=\"60\"")
+                        .append(" maxlength=\"")
+                        .append(ReviewEvent.MAX_TITLE)
+                        .append("\" required value=\"")
+                        // Until an engineer publishes one, the analyzer's title is only the
+                        // suggestion in this field: the status page shows what is published.
+                        .append(esc(publicTitle != null ? publicTitle : e.title()))
+                        .append("\"></label><textarea name=\"body\" rows=\"4\">")
                         .append(esc(latest.body()))
                         .append("</textarea><button>Publish update</button></div></form>");
             }
@@ -208,11 +277,13 @@ final class EngineerPages {
             b.append("</ul><h2>Postmortem (draft)</h2>");
             ReviewEvent pm = state.postmortem(e.incidentId());
             if (pm != null) {
-                b.append("<p class=\"muted\">Published by ").append(esc(pm.actor())).append("</p>");
+                b.append("<p class=\"muted\">Published by ").append(esc(pm.by())).append("</p>");
             }
             b.append("<form id=\"publish-postmortem\" method=\"post\" action=\"/incidents/")
                     .append(id)
-                    .append("/postmortem\"><textarea name=\"body\" rows=\"18\">")
+                    .append("/postmortem\">")
+                    .append(token)
+                    .append("<textarea name=\"body\" rows=\"18\">")
                     .append(esc(pm != null ? pm.body() : d.postmortem()))
                     .append("</textarea><button>Publish postmortem</button></form>");
         }

@@ -2,6 +2,8 @@ package io.incidentanalyzer.review;
 
 import io.incidentanalyzer.model.CauseKind;
 import io.incidentanalyzer.model.ComponentChange;
+import io.incidentanalyzer.model.ComponentImpact;
+import io.incidentanalyzer.model.ComponentWindow;
 import io.incidentanalyzer.model.IncidentStatus;
 import java.util.List;
 
@@ -19,6 +21,10 @@ import java.util.List;
  * @param components for a published update: every component's state as the update states it
  * @param pushedUpdate for PUSHED: the id of the published update that was pushed
  * @param remoteIncident for PUSHED: the incident's id on the Statuspage-compatible API
+ * @param title for a published update: the incident's public title as the engineer published it
+ *     (the latest one is the incident's name on the status page)
+ * @param impacts for a published update: the affected components' outage windows as drafted when it
+ *     was published; the public uptime bars are drawn from the latest published ones
  */
 public record ReviewEvent(
         String id,
@@ -32,10 +38,66 @@ public record ReviewEvent(
         String body,
         List<ComponentChange> components,
         String pushedUpdate,
-        String remoteIncident) {
+        String remoteIncident,
+        String title,
+        List<ComponentImpact> impacts,
+        Auth auth) {
 
     public ReviewEvent {
         components = components == null ? List.of() : List.copyOf(components);
+        impacts = impacts == null ? List.of() : List.copyOf(impacts);
+    }
+
+    /** Longest id, incident id or actor a record may carry. */
+    static final int MAX_NAME = 200;
+
+    /** Longest text (update, postmortem, note) a record may carry. */
+    static final int MAX_BODY = 100_000;
+
+    /** Longest public title. */
+    static final int MAX_TITLE = 300;
+
+    /** Most components an update may state. */
+    static final int MAX_COMPONENTS = 500;
+
+    /**
+     * What is wrong with this record for the review service (its schema: the fields its action
+     * needs, sane sizes), or null when nothing is. The pages rely on it: a record read from the
+     * topic is applied only when this is null.
+     */
+    String problem() {
+        if (blank(id) || id.length() > MAX_NAME) return "id missing or too long";
+        if (blank(incidentId) || incidentId.length() > MAX_NAME)
+            return "incidentId missing or too long";
+        if (action == null) return "no action";
+        if (blank(actor) || actor.length() > MAX_NAME) return "actor missing or too long";
+        if (at <= 0) return "no time";
+        if (body != null && body.length() > MAX_BODY) return "body too long";
+        if (components.size() > MAX_COMPONENTS) return "too many components";
+        for (ComponentChange c : components) {
+            if (c == null || blank(c.name()) || c.newStatus() == null)
+                return "a component without name or state";
+        }
+        if (title != null && title.length() > MAX_TITLE) return "title too long";
+        if (impacts.size() > MAX_COMPONENTS) return "too many components";
+        for (ComponentImpact c : impacts) {
+            if (c == null || blank(c.name()) || c.state() == null)
+                return "a component without name or state";
+            for (ComponentWindow w : c.windows())
+                if (w == null || w.state() == null) return "a component window without state";
+        }
+        return switch (action) {
+            case CONFIRM_ROOT_CAUSE, OVERRIDE_ROOT_CAUSE ->
+                    causeKind == null || blank(causeService) ? "root cause incomplete" : null;
+            case PUBLISH_UPDATE ->
+                    status == null || blank(body) || blank(title) ? "update incomplete" : null;
+            case PUBLISH_POSTMORTEM -> blank(body) ? "postmortem without text" : null;
+            case PUSHED -> blank(pushedUpdate) || blank(remoteIncident) ? "push incomplete" : null;
+        };
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     /** The record that {@code update} reached the external status page as {@code remote}. */
@@ -52,7 +114,29 @@ public record ReviewEvent(
                 null,
                 List.of(),
                 update.id(),
-                remote);
+                remote,
+                null,
+                List.of(),
+                Auth.SERVICE);
+    }
+
+    /** Who acted, as the engineer pages say it: the actor, and how far it was established. */
+    String by() {
+        if (auth == Auth.LOCAL) return actor + " (local user, not signed in)";
+        if (auth == Auth.TOKEN) return actor + " (shared token)";
+        return actor;
+    }
+
+    /** How the actor of a record was established. */
+    public enum Auth {
+        /** Signed in with a user name and password (users file). */
+        PASSWORD,
+        /** The shared token: the actor is {@code token}, not a name the client gave. */
+        TOKEN,
+        /** Loopback without sign-in configured: the local user, not authenticated. */
+        LOCAL,
+        /** The service itself (PUSHED). */
+        SERVICE
     }
 
     /** The kinds of review action. */

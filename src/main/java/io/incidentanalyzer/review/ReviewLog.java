@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidentanalyzer.job.OutputJson;
 import io.incidentanalyzer.model.IncidentEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,18 +30,26 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The review service's only store: it replays the incidents and reviews topics from their start
  * into a {@link ReviewState}, follows them while it runs, and appends what engineers do to the
  * reviews topic. A restart therefore loses nothing that reached Kafka.
+ *
+ * <p>Every record is checked before it reaches the state: it must parse, carry the fields its kind
+ * needs ({@link ReviewEvent#problem()}, {@link #problem(IncidentEvent)}) and, on the reviews topic,
+ * a valid {@link ReviewSigner} signature. Any other record is skipped, counted by topic and reason,
+ * and kept in a short list for the engineer pages: one bad record never stops the pages.
  */
 public final class ReviewLog implements AutoCloseable {
     private final String incidentsTopic;
     private final String reviewsTopic;
     private final ReviewState state;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final KafkaProducer<String, String> producer;
+    private final KafkaProducer<String, byte[]> producer;
     private final ObjectMapper json =
             OutputJson.mapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private final CountDownLatch loaded = new CountDownLatch(1);
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final AtomicLong unreadable = new AtomicLong();
+    private final ReviewSigner signer;
+    private final Map<String, AtomicLong> unreadable =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Deque<Skipped> skipped = new java.util.ArrayDeque<>();
     private Thread follower;
 
     public ReviewLog(
@@ -48,7 +57,9 @@ public final class ReviewLog implements AutoCloseable {
             Map<String, String> clientProperties,
             String incidentsTopic,
             String reviewsTopic,
-            ReviewState state) {
+            ReviewState state,
+            ReviewSigner signer) {
+        this.signer = signer;
         this.incidentsTopic = incidentsTopic;
         this.reviewsTopic = reviewsTopic;
         this.state = state;
@@ -67,7 +78,9 @@ public final class ReviewLog implements AutoCloseable {
         p.putAll(clientProperties);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         this.producer = new KafkaProducer<>(p);
@@ -128,30 +141,151 @@ public final class ReviewLog implements AutoCloseable {
         return true;
     }
 
+    /** Which topic a skipped record came from ({@code review_unreadable_records_total{topic}}). */
+    public enum Source {
+        INCIDENTS,
+        REVIEWS
+    }
+
+    /** Why a record was skipped ({@code review_unreadable_records_total{reason}}). */
+    public enum Reason {
+        /** Larger than {@link #MAX_RECORD_BYTES}, or empty. */
+        SIZE,
+        /** A reviews record without a signature: written by someone without the key. */
+        UNSIGNED,
+        /** A reviews record whose signature does not match it: forged or altered. */
+        BAD_SIGNATURE,
+        /** Not JSON. */
+        NOT_JSON,
+        /** JSON, but not a record of its kind: an unknown action, a missing or oversized field. */
+        INVALID
+    }
+
+    /** A record that was skipped, for the engineer pages. */
+    public record Skipped(
+            Source source,
+            int partition,
+            long offset,
+            long timestamp,
+            Reason reason,
+            String detail) {}
+
+    /** Records larger than this are skipped unread. */
+    static final int MAX_RECORD_BYTES = 1 << 20;
+
+    private static final int KEPT = 50;
+
     private void take(ConsumerRecord<byte[], byte[]> r) {
-        try {
-            if (r.topic().equals(incidentsTopic)) {
-                state.apply(json.readValue(r.value(), IncidentEvent.class));
-            } else {
-                state.apply(json.readValue(r.value(), ReviewEvent.class));
+        boolean incidents = r.topic().equals(incidentsTopic);
+        Source source = incidents ? Source.INCIDENTS : Source.REVIEWS;
+        byte[] value = r.value();
+        if (value == null || value.length == 0 || value.length > MAX_RECORD_BYTES) {
+            skip(source, r, Reason.SIZE, value == null ? "empty" : value.length + " bytes");
+            return;
+        }
+        if (!incidents) {
+            org.apache.kafka.common.header.Header h = r.headers().lastHeader(ReviewSigner.HEADER);
+            if (h == null) {
+                skip(source, r, Reason.UNSIGNED, "no " + ReviewSigner.HEADER + " header");
+                return;
             }
+            if (!signer.verify(value, h.value())) {
+                skip(source, r, Reason.BAD_SIGNATURE, "signature does not match the record");
+                return;
+            }
+        }
+        try {
+            if (incidents) {
+                IncidentEvent e = json.readValue(value, IncidentEvent.class);
+                String problem = problem(e);
+                if (problem != null) skip(source, r, Reason.INVALID, problem);
+                else state.apply(e);
+            } else {
+                ReviewEvent e = json.readValue(value, ReviewEvent.class);
+                String problem = e.problem();
+                if (problem != null) skip(source, r, Reason.INVALID, problem);
+                else state.apply(e);
+            }
+        } catch (com.fasterxml.jackson.core.JsonParseException e) {
+            skip(source, r, Reason.NOT_JSON, e.getOriginalMessage());
         } catch (Exception e) {
             // A record this version cannot read is skipped and counted, never fatal.
-            unreadable.incrementAndGet();
+            skip(source, r, Reason.INVALID, e.getClass().getSimpleName());
         }
     }
 
-    /** Appends an engineer's action to the reviews topic, then to the state. */
+    /**
+     * What is wrong with an incident event for the pages, or null: the fields they show must be
+     * there. The analyzer writes these; a record that lacks them is not its.
+     */
+    static String problem(IncidentEvent e) {
+        if (e.incidentId() == null
+                || e.incidentId().isBlank()
+                || e.incidentId().length() > ReviewEvent.MAX_NAME) return "incidentId missing";
+        if (e.type() == null || e.status() == null) return "type or status missing";
+        if (e.title() == null) return "title missing";
+        if (e.activeSignals() == null || e.rootCauses() == null || e.contributingCauses() == null)
+            return "signal or cause lists missing";
+        for (io.incidentanalyzer.model.RootCause c : e.rootCauses()) {
+            if (c == null
+                    || c.kind() == null
+                    || c.service() == null
+                    || c.signals() == null
+                    || c.signals().isEmpty()
+                    || c.evidence() == null) return "a root cause without kind, service or signals";
+        }
+        for (io.incidentanalyzer.model.RootCause c : e.contributingCauses()) {
+            if (c == null || c.kind() == null || c.service() == null || c.evidence() == null)
+                return "a contributing cause without kind or service";
+        }
+        return null;
+    }
+
+    private void skip(Source source, ConsumerRecord<byte[], byte[]> r, Reason reason, String why) {
+        unreadable.computeIfAbsent(key(source, reason), k -> new AtomicLong()).incrementAndGet();
+        String detail = why == null ? "" : why.length() > 200 ? why.substring(0, 200) : why;
+        synchronized (skipped) {
+            skipped.addLast(
+                    new Skipped(source, r.partition(), r.offset(), r.timestamp(), reason, detail));
+            while (skipped.size() > KEPT) skipped.removeFirst();
+        }
+    }
+
+    private static String key(Source source, Reason reason) {
+        return source + "/" + reason;
+    }
+
+    /** Appends an engineer's action to the reviews topic, signed, then to the state. */
     public void append(ReviewEvent r) throws Exception {
-        String value = json.writeValueAsString(r);
-        producer.send(new ProducerRecord<>(reviewsTopic, r.incidentId(), value))
-                .get(30, TimeUnit.SECONDS);
+        String problem = r.problem();
+        if (problem != null) throw new IllegalArgumentException("not a valid review: " + problem);
+        byte[] value = json.writeValueAsBytes(r);
+        ProducerRecord<String, byte[]> record =
+                new ProducerRecord<>(reviewsTopic, r.incidentId(), value);
+        record.headers()
+                .add(ReviewSigner.HEADER, signer.sign(value).getBytes(StandardCharsets.US_ASCII));
+        producer.send(record).get(30, TimeUnit.SECONDS);
         state.apply(r);
     }
 
-    /** Records skipped because they could not be read. */
+    /** Records skipped because they could not be read or trusted, all topics and reasons. */
     public long unreadable() {
-        return unreadable.get();
+        long n = 0;
+        for (AtomicLong c : unreadable.values()) n += c.get();
+        return n;
+    }
+
+    /** Records of this topic skipped for this reason. */
+    public long unreadable(Source source, Reason reason) {
+        AtomicLong c = unreadable.get(key(source, reason));
+        return c == null ? 0 : c.get();
+    }
+
+    /** The last skipped records (at most 50), oldest first. */
+    public List<Skipped> skipped() {
+        synchronized (skipped) {
+            return List.copyOf(skipped);
+        }
     }
 
     @Override

@@ -12,17 +12,13 @@ import io.incidentanalyzer.model.IncidentStatus;
 import io.incidentanalyzer.model.StatusUpdate;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.UnauthorizedResponse;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.prometheus.client.exporter.common.TextFormat;
 import java.io.StringWriter;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,9 +46,15 @@ public final class ReviewServer implements AutoCloseable {
     private final CollectorRegistry registry = new CollectorRegistry();
     private final Counter requests;
     private final Counter publications;
-    private final Counter pushFailures;
     private StatuspagePush push;
     private List<String> allowedHosts = List.of();
+    private Users users;
+    private final Sessions sessions;
+    private EngineerAuth auth;
+
+    /** The largest request body, chunked or not (413 beyond). */
+    static final int MAX_BODY = 1_000_000;
+
     private Javalin app;
 
     /**
@@ -72,7 +74,8 @@ public final class ReviewServer implements AutoCloseable {
         this.token = token == null || token.isBlank() ? null : token;
         this.localUser = localUser;
         this.clock = clock;
-        this.engineer = new EngineerPages(config, state);
+        this.sessions = new Sessions(clock);
+        this.engineer = new EngineerPages(config, state, log::skipped);
         this.status = new StatusPages(config, state);
         this.requests =
                 Counter.build(
@@ -86,23 +89,26 @@ public final class ReviewServer implements AutoCloseable {
                                 "Engineers' actions written to the reviews topic")
                         .labelNames("action")
                         .register(registry);
-        this.pushFailures =
-                Counter.build(
-                                "review_push_failures_total",
-                                "Failed pushes to a Statuspage-compatible API")
+        Gauge unreadable =
+                Gauge.build(
+                                "review_unreadable_records_total",
+                                "Records of the incidents or reviews topic skipped because they"
+                                        + " could not be read or trusted, by topic and reason")
+                        .labelNames("topic", "reason")
                         .register(registry);
-        Gauge.build(
-                        "review_unreadable_records_total",
-                        "Records of the incidents or reviews topic skipped because they could not"
-                                + " be read")
-                .register(registry)
-                .setChild(
+        for (ReviewLog.Source source : ReviewLog.Source.values()) {
+            for (ReviewLog.Reason reason : ReviewLog.Reason.values()) {
+                unreadable.setChild(
                         new Gauge.Child() {
                             @Override
                             public double get() {
-                                return log.unreadable();
+                                return log.unreadable(source, reason);
                             }
-                        });
+                        },
+                        source.name().toLowerCase(java.util.Locale.ROOT),
+                        reason.name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
         Gauge.build("review_incidents_loaded", "Incidents known from the incidents topic")
                 .register(registry)
                 .setChild(
@@ -116,7 +122,8 @@ public final class ReviewServer implements AutoCloseable {
 
     /**
      * Pushes every published update to a Statuspage-compatible API as well (before {@link #start}):
-     * at most one request a second, retried with backoff up to a minute.
+     * at most one request a second, retried with backoff up to a minute, given up after 10
+     * attempts. {@code base} must be {@code https://} (plain http to loopback only).
      */
     public void pushTo(java.net.URI base, String page, String apiToken) {
         pushTo(
@@ -124,7 +131,8 @@ public final class ReviewServer implements AutoCloseable {
                 page,
                 apiToken,
                 java.time.Duration.ofSeconds(1),
-                java.time.Duration.ofMinutes(1));
+                java.time.Duration.ofMinutes(1),
+                10);
     }
 
     void pushTo(
@@ -132,7 +140,8 @@ public final class ReviewServer implements AutoCloseable {
             String page,
             String apiToken,
             java.time.Duration minInterval,
-            java.time.Duration maxBackoff) {
+            java.time.Duration maxBackoff,
+            int maxAttempts) {
         push =
                 new StatuspagePush(
                         base,
@@ -146,9 +155,10 @@ public final class ReviewServer implements AutoCloseable {
                                 throw new IllegalStateException(e);
                             }
                         },
-                        pushFailures::inc,
+                        registry,
                         minInterval,
-                        maxBackoff);
+                        maxBackoff,
+                        maxAttempts);
     }
 
     /**
@@ -157,6 +167,14 @@ public final class ReviewServer implements AutoCloseable {
      */
     public void allowHosts(java.util.Collection<String> names) {
         allowedHosts = List.copyOf(names);
+    }
+
+    /**
+     * Engineers sign in with a user name and password from this users file (before {@link #start});
+     * the pages then need a sign-in, on loopback too.
+     */
+    public void useUsers(Users users) {
+        this.users = users;
     }
 
     /** Starts serving on {@code host:port} (port 0: any free port); returns the port. */
@@ -168,33 +186,46 @@ public final class ReviewServer implements AutoCloseable {
             throw new ConfigException(
                     "review --bind " + host + ": not an address (" + e.getMessage() + ")");
         }
-        if (!loopback && token == null) {
+        if (!loopback && token == null && users == null) {
             throw new ConfigException(
                     "review --bind "
                             + host
-                            + ": not a loopback address, so the engineer pages need a token; set"
-                            + " REVIEW_TOKEN (or --token-env NAME), or bind to 127.0.0.1");
+                            + ": not a loopback address, so the engineer pages need sign-in; give"
+                            + " --users FILE, or set REVIEW_TOKEN (or --token-env NAME), or bind to"
+                            + " 127.0.0.1");
         }
         RequestGuard guard = new RequestGuard(RequestGuard.allowed(host, loopback, allowedHosts));
-        boolean needsToken = token != null;
+        auth = new EngineerAuth(token, users, localUser, !loopback, sessions, registry);
         if (push != null) push.start();
         app =
                 Javalin.create(
                         c -> {
                             c.showJavalinBanner = false;
                             c.http.defaultContentType = "text/html; charset=utf-8";
+                            c.http.maxRequestSize = MAX_BODY;
+                            c.jetty.modifyServletContextHandler(
+                                    h ->
+                                            h.addFilter(
+                                                    new org.eclipse.jetty.servlet.FilterHolder(
+                                                            new BodyLimitFilter(MAX_BODY)),
+                                                    "/*",
+                                                    java.util.EnumSet.of(
+                                                            jakarta.servlet.DispatcherType
+                                                                    .REQUEST)));
                         });
         app.after(ctx -> requests.labels(route(ctx), String.valueOf(ctx.statusCode())).inc());
         app.before(guard);
+        app.before(
+                ctx -> {
+                    if (!isPublic(ctx.path())) auth.session(ctx);
+                });
         app.beforeMatched(
                 ctx -> {
-                    if (needsToken && !isPublic(ctx.path()) && !authorized(ctx)) {
-                        ctx.header("WWW-Authenticate", "Basic realm=\"incident-analyzer review\"");
-                        throw new UnauthorizedResponse("sign in with the review token");
-                    }
+                    if (!isPublic(ctx.path()) && !isSignIn(ctx.path())) auth.check(ctx);
                 });
+        auth.routes(app);
         app.get("/style.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(Html.STYLE));
-        app.get("/", ctx -> ctx.html(engineer.list()));
+        app.get("/", ctx -> ctx.html(engineer.list(auth.identity(ctx), auth.csrf(ctx))));
         app.get(
                 "/incidents/{id}",
                 ctx -> {
@@ -202,13 +233,13 @@ public final class ReviewServer implements AutoCloseable {
                     if (e == null)
                         ctx.status(404)
                                 .html(Html.page("Not found", "<main>No such incident.</main>"));
-                    else ctx.html(engineer.incident(e));
+                    else ctx.html(engineer.incident(e, auth.csrf(ctx)));
                 });
         app.post("/incidents/{id}/root-cause", this::rootCause);
         app.post("/incidents/{id}/updates", this::publishUpdate);
         app.post("/incidents/{id}/postmortem", this::publishPostmortem);
-        app.get("/status", ctx -> ctx.html(status.html(now())));
-        app.get("/api/v2/summary.json", ctx -> json(ctx, status.summary(now())));
+        app.get("/status", ctx -> ctx.html(status.html(publicNow())));
+        app.get("/api/v2/summary.json", ctx -> json(ctx, status.summary(publicNow())));
         app.get(
                 "/api/v2/incidents.json",
                 ctx ->
@@ -216,7 +247,7 @@ public final class ReviewServer implements AutoCloseable {
                                 ctx,
                                 Map.of(
                                         "page",
-                                        status.page(now()),
+                                        status.page(publicNow()),
                                         "incidents",
                                         status.incidents(false))));
         app.get(
@@ -226,7 +257,7 @@ public final class ReviewServer implements AutoCloseable {
                                 ctx,
                                 Map.of(
                                         "page",
-                                        status.page(now()),
+                                        status.page(publicNow()),
                                         "components",
                                         status.components())));
         app.get(
@@ -254,15 +285,17 @@ public final class ReviewServer implements AutoCloseable {
         return app.port();
     }
 
-    private long now() {
-        return state.now(clock.getAsLong());
+    /**
+     * The public pages' time: that of the published incidents' events, so that nothing about
+     * unpublished ones (not even that the analyzer saw something) shows there.
+     */
+    private long publicNow() {
+        return status.now(clock.getAsLong());
     }
 
     private static boolean isPublic(String path) {
-        return path.equals("/status")
-                || path.startsWith("/api/v2/")
-                || path.equals("/metrics")
-                || path.equals("/style.css");
+        // Not /metrics: it counts unpublished incidents and skipped records (engineers only).
+        return path.equals("/status") || path.startsWith("/api/v2/") || path.equals("/style.css");
     }
 
     private static String route(Context ctx) {
@@ -270,43 +303,8 @@ public final class ReviewServer implements AutoCloseable {
         return p == null || p.isEmpty() ? "unmatched" : p;
     }
 
-    private boolean authorized(Context ctx) {
-        String h = ctx.header("Authorization");
-        String given = null;
-        if (h != null && h.startsWith("Bearer ")) {
-            given = h.substring(7).trim();
-        } else {
-            String[] basic = basic(ctx);
-            if (basic != null) given = basic[1];
-        }
-        return given != null
-                && MessageDigest.isEqual(
-                        given.getBytes(StandardCharsets.UTF_8),
-                        token.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The user name and password of a Basic Authorization header, or null without a valid one. */
-    private static String[] basic(Context ctx) {
-        String h = ctx.header("Authorization");
-        if (h == null || !h.startsWith("Basic ")) return null;
-        try {
-            String decoded =
-                    new String(
-                            Base64.getDecoder().decode(h.substring(6).trim()),
-                            StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            return colon < 0
-                    ? null
-                    : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
-        } catch (IllegalArgumentException notBase64) {
-            return null;
-        }
-    }
-
-    /** Who acts: the Basic user name when signed in that way, else the local user. */
-    private String actor(Context ctx) {
-        String[] basic = basic(ctx);
-        return basic != null && !basic[0].isEmpty() ? basic[0] : localUser;
+    private static boolean isSignIn(String path) {
+        return path.equals("/sign-in") || path.equals("/sign-out");
     }
 
     private IncidentEvent incident(Context ctx) {
@@ -336,7 +334,7 @@ public final class ReviewServer implements AutoCloseable {
                 override
                         ? ReviewEvent.Action.OVERRIDE_ROOT_CAUSE
                         : ReviewEvent.Action.CONFIRM_ROOT_CAUSE;
-        append(ctx, e, action, kind, service, null, ctx.formParam("note"), List.of());
+        append(ctx, e, action, kind, service, null, ctx.formParam("note"), null);
     }
 
     private void publishUpdate(Context ctx) throws Exception {
@@ -345,7 +343,12 @@ public final class ReviewServer implements AutoCloseable {
         String body = ctx.formParam("body");
         if (body == null || body.isBlank())
             throw new io.javalin.http.BadRequestResponse("empty update");
-        append(ctx, e, ReviewEvent.Action.PUBLISH_UPDATE, null, null, s, body, components(e, s));
+        String title = ctx.formParam("title");
+        if (title == null || title.isBlank())
+            throw new io.javalin.http.BadRequestResponse("an update needs the public title");
+        if (title.strip().length() > ReviewEvent.MAX_TITLE)
+            throw new io.javalin.http.BadRequestResponse("public title too long");
+        append(ctx, e, ReviewEvent.Action.PUBLISH_UPDATE, null, null, s, body, title.strip());
     }
 
     private void publishPostmortem(Context ctx) throws Exception {
@@ -353,7 +356,7 @@ public final class ReviewServer implements AutoCloseable {
         String body = ctx.formParam("body");
         if (body == null || body.isBlank())
             throw new io.javalin.http.BadRequestResponse("empty postmortem");
-        append(ctx, e, ReviewEvent.Action.PUBLISH_POSTMORTEM, null, null, null, body, List.of());
+        append(ctx, e, ReviewEvent.Action.PUBLISH_POSTMORTEM, null, null, null, body, null);
     }
 
     /**
@@ -385,24 +388,30 @@ public final class ReviewServer implements AutoCloseable {
             String service,
             IncidentStatus status,
             String body,
-            List<ComponentChange> components)
+            String title)
             throws Exception {
+        boolean update = action == ReviewEvent.Action.PUBLISH_UPDATE;
+        if (body != null && body.length() > ReviewEvent.MAX_BODY)
+            throw new io.javalin.http.BadRequestResponse("text too long");
         ReviewEvent r =
                 new ReviewEvent(
                         UUID.randomUUID().toString(),
                         e.incidentId(),
                         action,
-                        actor(ctx),
+                        auth.identity(ctx).user(),
                         clock.getAsLong(),
                         kind,
                         service,
                         status,
                         body,
-                        components,
+                        update ? components(e, status) : List.of(),
                         null,
-                        null);
+                        null,
+                        title,
+                        update && e.drafts() != null ? e.drafts().components() : List.of(),
+                        auth.identity(ctx).how());
         log.append(r);
-        if (push != null && action == ReviewEvent.Action.PUBLISH_UPDATE) push.submit(r);
+        if (push != null && update) push.submit(r);
         publications.labels(action.name().toLowerCase(java.util.Locale.ROOT)).inc();
         ctx.redirect("/incidents/" + e.incidentId(), io.javalin.http.HttpStatus.SEE_OTHER);
     }

@@ -21,13 +21,11 @@ public final class ReviewState {
     private final Map<String, IncidentEvent> incidents = new LinkedHashMap<>();
     private final Map<String, List<ReviewEvent>> reviews = new LinkedHashMap<>();
     private final Set<String> reviewIds = new HashSet<>();
-    private long newestEventTime = Long.MIN_VALUE;
 
     /** Takes an incident event; the latest one of an incident (by event time) is kept. */
     public synchronized void apply(IncidentEvent e) {
         IncidentEvent known = incidents.get(e.incidentId());
         if (known == null || e.ts() >= known.ts()) incidents.put(e.incidentId(), e);
-        newestEventTime = Math.max(newestEventTime, e.ts());
     }
 
     /** Takes a review event; returns false when it was already applied. */
@@ -68,6 +66,12 @@ public final class ReviewState {
         return out;
     }
 
+    /** The public title of an incident: that of its latest published update, or null. */
+    public synchronized String publicTitle(String incidentId) {
+        List<ReviewEvent> updates = publishedUpdates(incidentId);
+        return updates.isEmpty() ? null : updates.get(updates.size() - 1).title();
+    }
+
     /** The PUSHED record of a published update, or null when it has not been pushed. */
     public synchronized ReviewEvent pushed(String updateId) {
         for (List<ReviewEvent> rs : reviews.values())
@@ -103,18 +107,10 @@ public final class ReviewState {
                     || r.action() == ReviewEvent.Action.OVERRIDE_ROOT_CAUSE) last = r;
         }
         if (last != null) {
-            return new Decision(last.causeKind(), last.causeService(), last.actor(), true);
+            return new Decision(last.causeKind(), last.causeService(), last.by(), true);
         }
         IncidentEvent e = incidents.get(incidentId);
         RootCause top = e == null ? null : e.topCause();
         return top == null ? null : new Decision(top.kind(), top.service(), null, false);
-    }
-
-    /**
-     * The time the pages are drawn at: the newest event time the analyzer has reported, so a replay
-     * of a past outage shows as it would have then; {@code fallback} with no incident.
-     */
-    public synchronized long now(long fallback) {
-        return newestEventTime == Long.MIN_VALUE ? fallback : newestEventTime;
     }
 }

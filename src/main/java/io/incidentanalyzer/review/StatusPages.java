@@ -27,8 +27,9 @@ import java.util.Set;
 /**
  * The public status page in the shape of the seed's (banner, components by group with uptime over
  * 90 days, notice history by month) and its JSON in Statuspage's public format. Only what engineers
- * published appears: published updates and postmortems, and the component states those updates
- * gave.
+ * published appears: an incident without a published update is not there at all; one with is shown
+ * by its id, its opening time, the title, updates, postmortem and component states and windows that
+ * engineers published. Nothing the analyzer drafted reaches it unpublished.
  */
 final class StatusPages {
     static final int DAYS = 90;
@@ -111,12 +112,11 @@ final class StatusPages {
         java.util.Arrays.fill(out, ComponentState.OPERATIONAL);
         LocalDate first = today.minusDays(DAYS - 1);
         for (IncidentEvent e : published()) {
-            if (e.drafts() == null) continue;
-            for (ComponentImpact c : e.drafts().components()) {
+            for (ComponentImpact c : impacts(e)) {
                 if (!c.name().equals(component)) continue;
                 for (ComponentWindow w : c.windows()) {
                     LocalDate from = day(w.from());
-                    LocalDate to = day(w.to() == null ? e.ts() : w.to());
+                    LocalDate to = day(w.to() == null ? today(e) : w.to());
                     for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
                         int i = (int) (d.toEpochDay() - first.toEpochDay());
                         if (i >= 0 && i < DAYS) out[i] = out[i].worst(w.state());
@@ -133,19 +133,44 @@ final class StatusPages {
         long end = today.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
         long down = 0;
         for (IncidentEvent e : published()) {
-            if (e.drafts() == null) continue;
-            for (ComponentImpact c : e.drafts().components()) {
+            for (ComponentImpact c : impacts(e)) {
                 if (!c.name().equals(component)) continue;
                 for (ComponentWindow w : c.windows()) {
                     if (w.state() != ComponentState.MAJOR_OUTAGE
                             && w.state() != ComponentState.PARTIAL_OUTAGE) continue;
                     long from = Math.max(start, w.from());
-                    long to = Math.min(end, w.to() == null ? e.ts() : w.to());
+                    long to = Math.min(end, w.to() == null ? today(e) : w.to());
                     if (to > from) down += to - from;
                 }
             }
         }
         return 100.0 * (end - start - down) / (end - start);
+    }
+
+    /** The components' windows as the incident's latest published update stated them. */
+    private List<ComponentImpact> impacts(IncidentEvent e) {
+        List<ReviewEvent> updates = state.publishedUpdates(e.incidentId());
+        return updates.get(updates.size() - 1).impacts();
+    }
+
+    /**
+     * Where a window still open at its publication ends on the page: at the newest time the
+     * published incident's events reached.
+     */
+    private long today(IncidentEvent e) {
+        return e.ts();
+    }
+
+    /** The public page's time: the newest event time of a published incident, else {@code wall}. */
+    long now(long wall) {
+        long newest = Long.MIN_VALUE;
+        for (IncidentEvent e : published()) newest = Math.max(newest, e.ts());
+        return newest == Long.MIN_VALUE ? wall : newest;
+    }
+
+    /** The incident's public title: the latest published one. */
+    private String title(IncidentEvent e) {
+        return state.publicTitle(e.incidentId());
     }
 
     private LocalDate day(long ts) {
@@ -249,7 +274,7 @@ final class StatusPages {
     private String notice(IncidentEvent e) {
         StringBuilder b =
                 new StringBuilder("<div class=\"card notice\"><b>")
-                        .append(esc(e.title()))
+                        .append(esc(title(e)))
                         .append("</b>");
         ReviewEvent pm = state.postmortem(e.incidentId());
         if (pm != null) {
@@ -306,7 +331,7 @@ final class StatusPages {
             List<ReviewEvent> updates = state.publishedUpdates(e.incidentId());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", e.incidentId());
-            m.put("name", e.title());
+            m.put("name", title(e));
             m.put(
                     "status",
                     updates.get(updates.size() - 1).status().name().toLowerCase(Locale.ROOT));

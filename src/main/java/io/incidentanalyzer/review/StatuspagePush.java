@@ -1,9 +1,15 @@
 package io.incidentanalyzer.review;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.incidentanalyzer.config.ConfigException;
 import io.incidentanalyzer.job.OutputJson;
 import io.incidentanalyzer.model.IncidentEvent;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+import io.prometheus.client.Gauge;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,38 +17,71 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pushes published updates to a Statuspage-compatible REST API: the first update of an incident
  * creates it there ({@code POST /v1/pages/{page}/incidents}), later ones update it ({@code PATCH
- * …/incidents/{id}}), with {@code Authorization: OAuth <token>}. At most one request a second;
- * failures (network, 429, 5xx) are retried with exponential backoff; other 4xx give up. Each update
- * is pushed once: what was pushed, and the remote id, is itself a review event (PUSHED), so a
- * restart neither repeats nor forgets a push.
+ * …/incidents/{id}}), with {@code Authorization: OAuth <token>}. At most one request a second.
+ *
+ * <p>An attempt succeeds only on a 2xx whose body is a JSON object, and for a create one that names
+ * the remote incident's {@code id}: recording a push without the remote id would make the next
+ * update create the incident a second time. Everything else (network error, 429, 5xx, non-JSON, no
+ * id, an exception) is retried with exponential backoff up to a number of attempts, then given up;
+ * other 4xx give up at once. Given-up updates count in {@code review_push_given_up_total} and are
+ * tried again after a restart. The worker thread survives any exception in an attempt.
+ *
+ * <p>Each update is pushed once: what was pushed, and the remote id, is itself a review event
+ * (PUSHED), so a restart neither repeats nor forgets a push.
  */
 public final class StatuspagePush implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatuspagePush.class);
+
     private final URI base;
     private final String page;
     private final String token;
     private final ReviewState state;
     private final Consumer<ReviewEvent> record;
-    private final Runnable onFailure;
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = OutputJson.mapper();
     private final Deque<ReviewEvent> queue = new ArrayDeque<>();
     private final long minIntervalMs;
     private final long maxBackoffMs;
+    private final int maxAttempts;
+    private final Counter failures;
+    private final Counter givenUp;
+    private final Counter workerErrors;
+    // Learned in this run but maybe not recorded yet: a failed recording must not lead to a second
+    // create, nor a repeated request.
+    private final Map<String, String> remoteIds = new ConcurrentHashMap<>();
+    private final Set<String> delivered = new HashSet<>();
     private volatile boolean running = true;
     private final Thread worker;
     private long lastRequest;
 
+    /** Why an attempt failed ({@code review_push_failures_total{reason}}). */
+    enum Failure {
+        NETWORK,
+        HTTP_STATUS,
+        REJECTED,
+        NOT_JSON,
+        NO_INCIDENT_ID,
+        ERROR
+    }
+
     /**
+     * @param base the API's base URL: {@code https://}, or {@code http://} to a loopback address
      * @param record appends a PUSHED review event (to the reviews topic and the state)
-     * @param onFailure counts a push given up or a failed attempt
+     * @param registry where the push's metrics go
+     * @param maxAttempts attempts per update before it is given up
      */
     public StatuspagePush(
             URI base,
@@ -50,19 +89,80 @@ public final class StatuspagePush implements AutoCloseable {
             String token,
             ReviewState state,
             Consumer<ReviewEvent> record,
-            Runnable onFailure,
+            CollectorRegistry registry,
             Duration minInterval,
-            Duration maxBackoff) {
-        this.base = base;
+            Duration maxBackoff,
+            int maxAttempts) {
+        this.base = checkUrl(base);
         this.page = page;
         this.token = token;
         this.state = state;
         this.record = record;
-        this.onFailure = onFailure;
         this.minIntervalMs = minInterval.toMillis();
         this.maxBackoffMs = maxBackoff.toMillis();
+        this.maxAttempts = maxAttempts;
+        this.failures =
+                Counter.build(
+                                "review_push_failures_total",
+                                "Failed attempts to push to a Statuspage-compatible API, by reason")
+                        .labelNames("reason")
+                        .register(registry);
+        for (Failure f : Failure.values()) failures.labels(label(f));
+        this.givenUp =
+                Counter.build(
+                                "review_push_given_up_total",
+                                "Published updates not pushed after every attempt (alert on it)")
+                        .register(registry);
+        this.workerErrors =
+                Counter.build(
+                                "review_push_worker_errors_total",
+                                "Exceptions the push worker caught and survived")
+                        .register(registry);
+        Gauge.build("review_push_pending", "Published updates waiting to be pushed")
+                .register(registry)
+                .setChild(
+                        new Gauge.Child() {
+                            @Override
+                            public double get() {
+                                synchronized (StatuspagePush.this) {
+                                    return queue.size();
+                                }
+                            }
+                        });
         this.worker = new Thread(this::run, "statuspage-push");
         this.worker.setDaemon(true);
+    }
+
+    private static String label(Failure f) {
+        return f.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The API's URL if it is {@code https://}, or {@code http://} to a loopback address (a test's
+     * stub): the token must not cross a network in clear text.
+     */
+    static URI checkUrl(URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (url.getHost() != null
+                && (scheme.equals("https") || (scheme.equals("http") && loopback(url.getHost())))) {
+            return url;
+        }
+        throw new ConfigException(
+                "--push-url "
+                        + url
+                        + ": give an https:// URL (plain http only to a loopback address, for"
+                        + " tests)");
+    }
+
+    private static boolean loopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) return true;
+        // Only address literals: a name would need a DNS lookup that may answer differently later.
+        if (!host.startsWith("[") && !host.matches("[0-9.]+")) return false;
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** Queues every published update not pushed yet (after a restart too), then follows. */
@@ -90,39 +190,105 @@ public final class StatuspagePush implements AutoCloseable {
         try {
             ReviewEvent u;
             while ((u = next()) != null) {
-                if (state.pushed(u.id()) != null) continue; // already done
-                push(u);
+                try {
+                    if (state.pushed(u.id()) != null) continue; // already done
+                    push(u);
+                } catch (RuntimeException e) {
+                    // One bad update must not end the push of every later one.
+                    workerErrors.inc();
+                    LOG.warn("push of update {} failed and is skipped", u.id(), e);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
+    /** An attempt that did not succeed; {@code retry}: whether another attempt may. */
+    private static final class Failed extends Exception {
+        private static final long serialVersionUID = 1L;
+        final Failure why;
+        final boolean retry;
+
+        Failed(Failure why, boolean retry, String message) {
+            super(message, null, false, false);
+            this.why = why;
+            this.retry = retry;
+        }
+    }
+
     private void push(ReviewEvent u) throws InterruptedException {
-        long backoff = 1000;
-        while (running) {
-            pace();
+        long backoff = Math.min(1000, maxBackoffMs);
+        for (int attempt = 1; running; attempt++) {
+            Failed failed;
             try {
-                String remote = state.remoteIncident(u.incidentId());
-                HttpResponse<String> r = send(u, remote);
-                int code = r.statusCode();
-                if (code / 100 == 2) {
-                    String id = remote;
-                    if (id == null) {
-                        JsonNode body = json.readTree(r.body());
-                        id = body.path("id").asText(null);
-                    }
-                    record.accept(ReviewEvent.pushed(u, id));
-                    return;
-                }
-                onFailure.run();
-                if (code != 429 && code < 500) return; // the request itself is wrong: give up
-            } catch (java.io.IOException e) {
-                onFailure.run();
+                attempt(u);
+                return;
+            } catch (Failed f) {
+                failed = f;
+            } catch (RuntimeException e) {
+                workerErrors.inc();
+                failed = new Failed(Failure.ERROR, true, e.toString());
+            }
+            failures.labels(label(failed.why)).inc();
+            if (!failed.retry || attempt >= maxAttempts) {
+                givenUp.inc();
+                LOG.warn(
+                        "gave up pushing update {} after {} attempt(s): {}",
+                        u.id(),
+                        attempt,
+                        failed.getMessage());
+                return;
             }
             Thread.sleep(backoff); // backoff between attempts, not a test wait
             backoff = Math.min(maxBackoffMs, backoff * 2);
         }
+    }
+
+    private void attempt(ReviewEvent u) throws Failed, InterruptedException {
+        if (!delivered.contains(u.id())) {
+            pace();
+            String remote = remote(u.incidentId());
+            HttpResponse<String> r;
+            try {
+                r = send(u, remote);
+            } catch (java.io.IOException e) {
+                throw new Failed(Failure.NETWORK, true, e.toString());
+            }
+            int code = r.statusCode();
+            if (code / 100 != 2) {
+                boolean retry = code == 429 || code >= 500;
+                throw new Failed(
+                        retry ? Failure.HTTP_STATUS : Failure.REJECTED, retry, "HTTP " + code);
+            }
+            JsonNode body;
+            try {
+                body = r.body() == null ? null : json.readTree(r.body());
+            } catch (JsonProcessingException e) {
+                body = null;
+            }
+            if (body == null || !body.isObject()) {
+                throw new Failed(Failure.NOT_JSON, true, "HTTP " + code + " without a JSON object");
+            }
+            if (remote == null) {
+                String id = body.path("id").isTextual() ? body.path("id").asText() : null;
+                if (id == null || id.isBlank()) {
+                    throw new Failed(
+                            Failure.NO_INCIDENT_ID,
+                            true,
+                            "HTTP " + code + " without an incident id");
+                }
+                remoteIds.put(u.incidentId(), id);
+            }
+            delivered.add(u.id());
+        }
+        record.accept(ReviewEvent.pushed(u, remote(u.incidentId())));
+        delivered.remove(u.id());
+    }
+
+    private String remote(String incidentId) {
+        String known = state.remoteIncident(incidentId);
+        return known != null ? known : remoteIds.get(incidentId);
     }
 
     private void pace() throws InterruptedException {
@@ -133,9 +299,9 @@ public final class StatuspagePush implements AutoCloseable {
 
     private HttpResponse<String> send(ReviewEvent u, String remote)
             throws java.io.IOException, InterruptedException {
-        IncidentEvent e = state.incident(u.incidentId());
         Map<String, Object> incident = new LinkedHashMap<>();
-        if (remote == null) incident.put("name", e == null ? u.incidentId() : e.title());
+        // The title the engineer published, never the analyzer's own.
+        if (remote == null) incident.put("name", u.title());
         incident.put("status", u.status().name().toLowerCase(Locale.ROOT));
         incident.put("body", u.body());
         Map<String, String> components = new LinkedHashMap<>();
@@ -168,6 +334,7 @@ public final class StatuspagePush implements AutoCloseable {
         synchronized (this) {
             notifyAll();
         }
+        worker.interrupt();
         worker.join(5000);
     }
 }

@@ -72,7 +72,9 @@ class CleanStopIT {
 
     @Test
     void reviewStopsCleanlyOnSigterm() throws Exception {
-        stopsCleanlyOnSigterm("review", "--port", "0");
+        // A key file of the test's own: the default one would be made in the user's home.
+        stopsCleanlyOnSigterm(
+                "review", "--port", "0", "--signing-key", dir.resolve("review.key").toString());
     }
 
     /** A command on the test broker with the seed's job file, stopped once it is up. */

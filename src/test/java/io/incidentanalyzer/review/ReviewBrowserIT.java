@@ -45,6 +45,8 @@ class ReviewBrowserIT {
     private static final Path SHOTS = Path.of("target/screenshots");
     private static ReviewLog log;
     private static ReviewServer server;
+    private static ReviewState state;
+    private static com.sun.net.httpserver.HttpServer otherOrigin;
     private static WebDriver browser;
     private static String base;
 
@@ -68,14 +70,15 @@ class ReviewBrowserIT {
             }
             kafka.flush();
         }
-        ReviewState state = new ReviewState();
+        state = new ReviewState();
         log =
                 new ReviewLog(
                         KAFKA.bootstrapServers(),
                         Map.of(),
                         config.topics().incidents(),
                         config.topics().reviews(),
-                        state);
+                        state,
+                        ReviewSigner.ephemeral());
         log.start(Duration.ofMinutes(1));
         server = new ReviewServer(config, state, log, null, "alice", System::currentTimeMillis);
         base = "http://127.0.0.1:" + server.start("127.0.0.1", 0);
@@ -137,6 +140,7 @@ class ReviewBrowserIT {
     @AfterAll
     static void stop() throws Exception {
         if (browser != null) browser.quit();
+        if (otherOrigin != null) otherOrigin.stop(0);
         if (server != null) server.close();
         if (log != null) log.close();
     }
@@ -179,8 +183,12 @@ class ReviewBrowserIT {
         assertThat(browser.findElement(By.id("root-cause")).getText())
                 .contains("dependency on the wrong host on Token verification server");
 
-        // Publish the drafted update, edited.
+        // Publish the drafted update, edited, under a public title of the engineer's.
         WebElement form = browser.findElement(By.id("publish-update"));
+        WebElement title = form.findElement(By.name("title"));
+        assertThat(title.getAttribute("value")).contains("token refresh storm");
+        title.clear();
+        title.sendKeys("Conversations unavailable");
         WebElement body = form.findElement(By.name("body"));
         body.clear();
         body.sendKeys("Conversations are back; we keep monitoring the count service.");
@@ -194,7 +202,8 @@ class ReviewBrowserIT {
         browser.get(base + "/status");
         WebElement notice = browser.findElement(By.cssSelector(".notice"));
         assertThat(notice.getText())
-                .contains("token-verification token refresh storm")
+                .contains("Conversations unavailable")
+                .doesNotContain("token refresh storm")
                 .contains("Conversations are back; we keep monitoring the count service.");
         assertThat(browser.findElement(By.id("banner")).getText()).isNotBlank();
         // The Content-Security-Policy lets the service's stylesheet through: the banner is
@@ -203,5 +212,85 @@ class ReviewBrowserIT {
                 .isNotEqualTo("rgba(0, 0, 0, 0)");
         assertThat(browser.getPageSource()).contains("Feb, 2024");
         shot("status-page.png");
+    }
+
+    /**
+     * A page of another origin (another port on 127.0.0.1, as any page an engineer opens could be)
+     * that posts a form to the service, frames its incident page and fetches a POST.
+     */
+    private static String otherOriginPage(String incident) throws Exception {
+        String target = base + "/incidents/" + incident;
+        String html =
+                "<!doctype html><html><body><h1>Cute cats</h1>"
+                        + "<form id=\"attack\" method=\"post\" action=\""
+                        + target
+                        + "/postmortem\"><input name=\"body\" value=\"EVIL FORM\">"
+                        + "<button>Win a prize</button></form>"
+                        + "<iframe id=\"frame\" width=\"800\" height=\"600\" src=\""
+                        + target
+                        + "\"></iframe></body></html>";
+        otherOrigin =
+                com.sun.net.httpserver.HttpServer.create(
+                        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        otherOrigin.createContext(
+                "/",
+                x -> {
+                    byte[] out = html.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    x.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+                    x.sendResponseHeaders(200, out.length);
+                    x.getResponseBody().write(out);
+                    x.close();
+                });
+        otherOrigin.start();
+        return "http://127.0.0.1:" + otherOrigin.getAddress().getPort() + "/";
+    }
+
+    @Test
+    void aPageOfAnotherOriginCanNeitherPostFetchNorFrameTheEngineerPages() throws Exception {
+        // The engineer has the pages open: the browser holds the session cookie.
+        browser.get(base + "/");
+        String href = browser.findElement(By.cssSelector("a.incident")).getAttribute("href");
+        String incident = href.substring(href.lastIndexOf('/') + 1);
+        int before = state.reviews(incident).size();
+        String evil = otherOriginPage(incident);
+
+        browser.get(evil);
+        // The framed incident page is not drawn: frame-ancestors 'none' and X-Frame-Options.
+        browser.switchTo().frame(browser.findElement(By.id("frame")));
+        assertThat(browser.findElements(By.id("root-cause"))).isEmpty();
+        assertThat(browser.getPageSource()).doesNotContain("Root cause");
+        browser.switchTo().defaultContent();
+
+        // A script POST with the engineer's cookie: refused by the service, unreadable by the page.
+        Object fetched =
+                ((org.openqa.selenium.JavascriptExecutor) browser)
+                        .executeAsyncScript(
+                                "const done = arguments[arguments.length - 1];"
+                                        + "fetch(arguments[0], {method: 'POST', credentials:"
+                                        + " 'include', body: new URLSearchParams({body: 'EVIL"
+                                        + " FETCH'})}).then(r => done('status ' + r.status),"
+                                        + " e => done('failed: ' + e));",
+                                base + "/incidents/" + incident + "/postmortem");
+        assertThat(String.valueOf(fetched)).startsWith("failed");
+
+        // The form, submitted as if the engineer clicked: the service answers 403.
+        browser.findElement(By.id("attack")).submit();
+        waiting().until(d -> d.getCurrentUrl().startsWith(base));
+        assertThat(browser.getPageSource()).contains("cross-site request refused");
+        shot("cross-origin-refused.png");
+
+        assertThat(state.reviews(incident)).hasSize(before);
+        assertThat(state.reviews(incident))
+                .noneMatch(r -> r.body() != null && r.body().contains("EVIL"));
+
+        // The engineer's own form still works.
+        browser.get(base + "/incidents/" + incident);
+        WebElement form = browser.findElement(By.id("publish-postmortem"));
+        WebElement body = form.findElement(By.name("body"));
+        body.clear();
+        body.sendKeys("Our own postmortem.");
+        form.findElement(By.tagName("button")).click();
+        waiting().until(d -> state.postmortem(incident) != null);
+        assertThat(state.postmortem(incident).body()).isEqualTo("Our own postmortem.");
     }
 }

@@ -28,6 +28,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -43,6 +44,12 @@ class ReviewServiceIT {
     @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
 
     private static final String TOKEN = "s3cret-token";
+
+    /** The service's signing key, the same across a test's restarts. */
+    private static final ReviewSigner SIGNER =
+            ReviewSigner.of(
+                    "a test key of thirty-two bytes or more".getBytes(StandardCharsets.UTF_8));
+
     private static final long T0 = Instant.parse("2024-02-16T07:26:00Z").toEpochMilli();
 
     /** A log line an attacker controls: it becomes a template, a signal, a title. */
@@ -53,11 +60,19 @@ class ReviewServiceIT {
 
     private static final String POSTMORTEM = "The database ran out of CPU.";
 
+    /** The public title the tests publish. */
+    private static final String TITLE = "Conversations are slow";
+
     private final HttpClient http = HttpClient.newHttpClient();
     private ReviewLog log;
     private ReviewServer server;
     private ReviewState state;
     private List<String> allowedHosts = List.of();
+    private Users users;
+
+    /** The service's wall clock, which a test may move on. */
+    private final java.util.concurrent.atomic.AtomicLong now =
+            new java.util.concurrent.atomic.AtomicLong(T0 + 3_600_000);
 
     @AfterEach
     void stop() throws Exception {
@@ -168,13 +183,15 @@ class ReviewServiceIT {
                         Map.of(),
                         config.topics().incidents(),
                         config.topics().reviews(),
-                        state);
+                        state,
+                        SIGNER);
         log.start(Duration.ofMinutes(1));
-        server = new ReviewServer(config, state, log, token, "alice", () -> T0 + 3_600_000);
+        server = new ReviewServer(config, state, log, token, "alice", now::get);
         server.allowHosts(allowedHosts);
+        if (users != null) server.useUsers(users);
         if (push != null) {
             server.pushTo(
-                    push, "page-1", "api-token", Duration.ofMillis(50), Duration.ofMillis(200));
+                    push, "page-1", "api-token", Duration.ofMillis(50), Duration.ofMillis(200), 5);
         }
         return server.start(bind, 0);
     }
@@ -193,8 +210,42 @@ class ReviewServiceIT {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A form POST; {@code headers} are extra name, value pairs (a browser's Origin, say). */
+    /**
+     * A form POST as the engineer's browser sends it: with the session cookie and the CSRF token of
+     * the page the form is on (fetched first, with the same Authorization header); {@code headers}
+     * are extra name, value pairs (a browser's Origin, say).
+     */
     private HttpResponse<String> post(
+            int port, String path, Map<String, String> form, String... headers) throws Exception {
+        String auth = null;
+        for (int i = 0; i + 1 < headers.length; i += 2)
+            if (headers[i].equals("Authorization")) auth = headers[i + 1];
+        String[] session = session(port, path.substring(0, path.lastIndexOf('/')), auth);
+        Map<String, String> withToken = new java.util.LinkedHashMap<>(form);
+        List<String> all = new java.util.ArrayList<>(List.of(headers));
+        if (session != null) {
+            withToken.put("csrf", session[1]);
+            all.addAll(List.of("Cookie", session[0]));
+        }
+        return postRaw(port, path, withToken, all.toArray(String[]::new));
+    }
+
+    /**
+     * The session cookie ({@code name=value}) and CSRF token of a page's forms, or null when the
+     * page has no form for this caller.
+     */
+    private String[] session(int port, String page, String auth) throws Exception {
+        HttpResponse<String> r = get(port, page, auth);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"")
+                        .matcher(r.body());
+        String cookie = r.headers().firstValue("Set-Cookie").orElse(null);
+        if (!m.find() || cookie == null) return null;
+        return new String[] {cookie.substring(0, cookie.indexOf(';')), m.group(1)};
+    }
+
+    /** A form POST exactly as given: no cookie, no CSRF token unless in {@code form}. */
+    private HttpResponse<String> postRaw(
             int port, String path, Map<String, String> form, String... headers) throws Exception {
         String body =
                 form.entrySet().stream()
@@ -266,7 +317,9 @@ class ReviewServiceIT {
         assertThat(json).contains("\"status\":\"identified\"").contains("postmortem_body");
         assertThat(get(again, "/metrics", null).body())
                 .contains("review_incidents_loaded 1.0")
-                .contains("review_unreadable_records_total 0.0")
+                .contains(
+                        "review_unreadable_records_total{topic=\"reviews\",reason=\"bad_signature\",}"
+                            + " 0.0")
                 .contains("review_http_requests_total");
     }
 
@@ -278,7 +331,13 @@ class ReviewServiceIT {
         post(
                 port,
                 "/incidents/" + id + "/updates",
-                Map.of("status", "INVESTIGATING", "body", "Errors: " + HOSTILE));
+                Map.of(
+                        "status",
+                        "INVESTIGATING",
+                        "body",
+                        "Errors: " + HOSTILE,
+                        "title",
+                        "Errors: " + HOSTILE));
 
         for (String path : List.of("/", "/incidents/" + id, "/status")) {
             String body = get(port, path, null).body();
@@ -324,6 +383,10 @@ class ReviewServiceIT {
         assertThat(state.reviews(id)).isEmpty();
         assertThat(get(port, "/status", null).statusCode()).isEqualTo(200);
         assertThat(get(port, "/api/v2/summary.json", null).statusCode()).isEqualTo(200);
+        // The metrics count unpublished incidents and skipped records: engineers only.
+        assertThat(get(port, "/metrics", null).statusCode()).isEqualTo(401);
+        assertThat(get(port, "/metrics", "Bearer " + TOKEN).body())
+                .contains("review_incidents_loaded 1.0");
         // Off loopback only the bind address and the names given are answered.
         assertThat(getAs("localhost:" + port, port, "/status")).startsWith("HTTP/1.1 421");
         await().atMost(Duration.ofSeconds(5)).until(() -> log.unreadable() == 0);
@@ -344,7 +407,9 @@ class ReviewServiceIT {
         out.put(
                 "/incidents/" + id + "/root-cause",
                 Map.of("action", "override", "kind", "RESOURCE_SATURATION", "service", "database"));
-        out.put("/incidents/" + id + "/updates", Map.of("status", "IDENTIFIED", "body", UPDATE));
+        out.put(
+                "/incidents/" + id + "/updates",
+                Map.of("status", "IDENTIFIED", "body", UPDATE, "title", TITLE));
         out.put(
                 "/incidents/" + id + "/postmortem",
                 Map.of("body", "# What happened\n" + POSTMORTEM));
@@ -509,6 +574,435 @@ class ReviewServiceIT {
         assertThat(css.body()).contains(".postmortem{white-space:pre-wrap}");
     }
 
+    @Test
+    void thePublicSideShowsNothingOfAnIncidentUntilPublishedThenOnlyWhatWasPublished(TestInfo test)
+            throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        int port = start(config, "127.0.0.1", null);
+        List<String> publicPaths =
+                List.of(
+                        "/status",
+                        "/api/v2/summary.json",
+                        "/api/v2/incidents.json",
+                        "/api/v2/components.json");
+        for (String path : publicPaths) {
+            assertThat(get(port, path, null).body())
+                    .as(path)
+                    .doesNotContain(id)
+                    .doesNotContain("web-app")
+                    .doesNotContain("alert");
+        }
+        // A root-cause decision and a postmortem are not a publication of the incident.
+        post(
+                port,
+                "/incidents/" + id + "/root-cause",
+                Map.of("action", "override", "kind", "RESOURCE_SATURATION", "service", "database"));
+        assertThat(get(port, "/status", null).body()).doesNotContain(id);
+
+        // An update needs a public title; the internal one is only the form's suggestion.
+        assertThat(
+                        post(
+                                        port,
+                                        "/incidents/" + id + "/updates",
+                                        Map.of("status", "INVESTIGATING", "body", UPDATE))
+                                .statusCode())
+                .isEqualTo(400);
+        assertThat(get(port, "/incidents/" + id, null).body())
+                .contains("name=\"title\"")
+                .contains("value=\"web-app &lt;script&gt;");
+        post(
+                port,
+                "/incidents/" + id + "/updates",
+                Map.of("status", "INVESTIGATING", "body", UPDATE, "title", TITLE));
+        for (String path : publicPaths) {
+            assertThat(get(port, path, null).body())
+                    .as(path)
+                    .doesNotContain("web-app")
+                    .doesNotContain("alert");
+        }
+        assertThat(get(port, "/status", null).body()).contains(TITLE).contains(UPDATE);
+        assertThat(get(port, "/api/v2/incidents.json", null).body())
+                .contains("\"name\":\"" + TITLE + "\"");
+        // On loopback without a token /metrics stays open, as every page there.
+        assertThat(get(port, "/metrics", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aStateChangeWithoutItsSessionsCsrfTokenIsRefused(TestInfo test) throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        int port = start(config, "127.0.0.1", null);
+        String path = "/incidents/" + id + "/postmortem";
+        String[] mine = session(port, "/incidents/" + id, null);
+        String[] other = session(port, "/incidents/" + id, null);
+        assertThat(mine[0]).isNotEqualTo(other[0]);
+        Map<String, String> form = Map.of("body", POSTMORTEM);
+
+        List<HttpResponse<String>> refused =
+                List.of(
+                        postRaw(port, path, form),
+                        postRaw(port, path, form, "Cookie", mine[0]),
+                        postRaw(port, path, with(form, "csrf", mine[1])),
+                        postRaw(port, path, with(form, "csrf", "x" + mine[1]), "Cookie", mine[0]),
+                        // Another session's token does not fit this session's cookie.
+                        postRaw(port, path, with(form, "csrf", other[1]), "Cookie", mine[0]));
+        for (HttpResponse<String> r : refused) {
+            assertThat(r.statusCode()).isEqualTo(403);
+            assertThat(r.body()).contains("CSRF token");
+        }
+        assertThat(state.reviews(id)).isEmpty();
+        assertThat(postRaw(port, path, with(form, "csrf", mine[1]), "Cookie", mine[0]).statusCode())
+                .isEqualTo(303);
+        assertThat(state.reviews(id)).hasSize(1);
+    }
+
+    private static Map<String, String> with(Map<String, String> form, String name, String value) {
+        Map<String, String> out = new java.util.LinkedHashMap<>(form);
+        out.put(name, value);
+        return out;
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIsRefusedWith413(TestInfo test) throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        int port = start(config, "127.0.0.1", null);
+        String path = "/incidents/" + id + "/postmortem";
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            // Read the answer while sending: the service answers before the body ends.
+            java.util.concurrent.CompletableFuture<String> answer =
+                    java.util.concurrent.CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    return new String(
+                                            s.getInputStream().readNBytes(12),
+                                            StandardCharsets.ISO_8859_1);
+                                } catch (java.io.IOException e) {
+                                    return e.toString();
+                                }
+                            });
+            java.io.OutputStream out = s.getOutputStream();
+            out.write(
+                    ("POST "
+                                    + path
+                                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type:"
+                                    + " application/x-www-form-urlencoded\r\n"
+                                    + "Transfer-Encoding: chunked\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) 'a');
+            byte[] size =
+                    (Integer.toHexString(chunk.length) + "\r\n")
+                            .getBytes(StandardCharsets.US_ASCII);
+            try {
+                // 20 MB, or until the service closes the connection.
+                for (int i = 0; i < 320 && !answer.isDone(); i++) {
+                    out.write(size);
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            } catch (java.io.IOException closed) {
+                // expected once the service has answered
+            }
+            assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .isEqualTo("HTTP/1.1 413");
+        }
+        assertThat(state.reviews(id)).isEmpty();
+        // A body within the limit, chunked too, still goes through.
+        String[] session = session(port, "/incidents/" + id, null);
+        HttpResponse<String> ok =
+                http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .header("Cookie", session[0])
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofInputStream(
+                                                () ->
+                                                        new java.io.ByteArrayInputStream(
+                                                                ("csrf="
+                                                                                + session[1]
+                                                                                + "&body=chunked")
+                                                                        .getBytes(
+                                                                                StandardCharsets
+                                                                                        .UTF_8))))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(ok.statusCode()).isEqualTo(303);
+        assertThat(state.postmortem(id).body()).isEqualTo("chunked");
+    }
+
+    /** A users file with these users and passwords (few iterations: a test, not a secret). */
+    private static Users users(Path dir, String... namesAndPasswords) throws Exception {
+        StringBuilder b = new StringBuilder("# test users\n");
+        for (int i = 0; i + 1 < namesAndPasswords.length; i += 2) {
+            b.append(Users.line(namesAndPasswords[i], namesAndPasswords[i + 1].toCharArray(), 1000))
+                    .append('\n');
+        }
+        return Users.load(java.nio.file.Files.writeString(dir.resolve("users"), b));
+    }
+
+    /** Signs in; the session cookie, or the failed answer's status as "status:N". */
+    private String signIn(int port, String user, String password) throws Exception {
+        String[] page = session(port, "/sign-in", null);
+        HttpResponse<String> r =
+                postRaw(
+                        port,
+                        "/sign-in",
+                        Map.of("user", user, "password", password, "csrf", page[1]),
+                        "Cookie",
+                        page[0]);
+        if (r.statusCode() != 303) return "status:" + r.statusCode();
+        String cookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie)
+                .contains("HttpOnly")
+                .contains("SameSite=Strict")
+                .contains("Max-Age=28800")
+                .doesNotContain("Secure");
+        return cookie.substring(0, cookie.indexOf(';'));
+    }
+
+    @Test
+    void engineersSignInAndActUnderTheirOwnNameNeverOneTheClientAsserts(
+            TestInfo test, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        users = users(dir, "carol", "correct horse", "dave", "battery staple");
+        int port = start(config, "127.0.0.1", null);
+
+        // With a users file the pages ask for a sign-in, on loopback too.
+        HttpResponse<String> page = get(port, "/incidents/" + id, null);
+        assertThat(page.statusCode()).isEqualTo(303);
+        assertThat(page.headers().firstValue("Location")).hasValue("/sign-in");
+        assertThat(get(port, "/metrics", null).statusCode()).isEqualTo(401);
+        String mallory =
+                "Basic "
+                        + java.util.Base64.getEncoder()
+                                .encodeToString("mallory:x".getBytes(StandardCharsets.UTF_8));
+        assertThat(
+                        postRaw(
+                                        port,
+                                        "/incidents/" + id + "/postmortem",
+                                        Map.of("body", "x"),
+                                        "Authorization",
+                                        mallory)
+                                .statusCode())
+                .isEqualTo(401);
+
+        String carol = signIn(port, "carol", "correct horse");
+        assertThat(carol).startsWith(Sessions.COOKIE + "=");
+        String[] form = session(port, "/incidents/" + id, null);
+        String pageWithCarol =
+                http.send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        "http://127.0.0.1:"
+                                                                + port
+                                                                + "/incidents/"
+                                                                + id))
+                                        .header("Cookie", carol)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+        java.util.regex.Matcher csrf =
+                java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"")
+                        .matcher(pageWithCarol);
+        assertThat(csrf.find()).isTrue();
+        assertThat(form).isNull(); // without the sign-in, no form
+        assertThat(
+                        postRaw(
+                                        port,
+                                        "/incidents/" + id + "/updates",
+                                        Map.of(
+                                                "status",
+                                                "IDENTIFIED",
+                                                "body",
+                                                UPDATE,
+                                                "title",
+                                                TITLE,
+                                                "csrf",
+                                                csrf.group(1)),
+                                        "Cookie",
+                                        carol,
+                                        "Authorization",
+                                        mallory)
+                                .statusCode())
+                .isEqualTo(303);
+        ReviewEvent published = state.publishedUpdates(id).get(0);
+        assertThat(published.actor()).isEqualTo("carol");
+        assertThat(published.auth()).isEqualTo(ReviewEvent.Auth.PASSWORD);
+
+        // Failed sign-ins: counted, then held back for that name and address.
+        for (int i = 0; i < Sessions.MAX_FAILURES; i++) {
+            assertThat(signIn(port, "dave", "wrong")).isEqualTo("status:401");
+        }
+        assertThat(signIn(port, "dave", "battery staple")).isEqualTo("status:429");
+        assertThat(signIn(port, "nobody", "x")).isEqualTo("status:429");
+        String metrics =
+                http.send(
+                                HttpRequest.newBuilder(
+                                                URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                        .header("Cookie", carol)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+        assertThat(metrics)
+                .contains("review_sign_ins_total{result=\"ok\",} 1.0")
+                .contains("review_sign_ins_total{result=\"bad_credentials\",} 5.0")
+                .contains("review_sign_ins_total{result=\"rate_limited\",} 2.0");
+
+        // Sessions expire.
+        now.addAndGet(Sessions.LIFETIME_MS);
+        assertThat(
+                        http.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(
+                                                                "http://127.0.0.1:" + port + "/"))
+                                                .header("Cookie", carol)
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode())
+                .isEqualTo(303);
+    }
+
+    @Test
+    void withTheSharedTokenTheActorIsTheTokenNotTheNameInTheHeader(TestInfo test) throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        allowedHosts = List.of("127.0.0.1");
+        int port = start(config, "0.0.0.0", TOKEN);
+        String basic =
+                "Basic "
+                        + java.util.Base64.getEncoder()
+                                .encodeToString(("bob:" + TOKEN).getBytes(StandardCharsets.UTF_8));
+        assertThat(
+                        post(
+                                        port,
+                                        "/incidents/" + id + "/postmortem",
+                                        Map.of("body", POSTMORTEM),
+                                        "Authorization",
+                                        basic)
+                                .statusCode())
+                .isEqualTo(303);
+        // A script with the Bearer token needs no CSRF token: a browser never sends that header
+        // by itself.
+        assertThat(
+                        postRaw(
+                                        port,
+                                        "/incidents/" + id + "/root-cause",
+                                        Map.of(
+                                                "action",
+                                                "override",
+                                                "kind",
+                                                "RESOURCE_SATURATION",
+                                                "service",
+                                                "database"),
+                                        "Authorization",
+                                        "Bearer " + TOKEN)
+                                .statusCode())
+                .isEqualTo(303);
+        assertThat(state.reviews(id))
+                .extracting(ReviewEvent::actor, ReviewEvent::auth)
+                .containsOnly(org.assertj.core.groups.Tuple.tuple("token", ReviewEvent.Auth.TOKEN));
+        assertThat(get(port, "/incidents/" + id, "Bearer " + TOKEN).body())
+                .contains("decided by token (shared token)")
+                .doesNotContain("bob");
+    }
+
+    /** A reviews record as the service writes it, as JSON text, with these fields replaced. */
+    private static String review(String id, String incident, String action, String extra) {
+        return "{\"id\":\""
+                + id
+                + "\",\"incidentId\":\""
+                + incident
+                + "\",\"action\":\""
+                + action
+                + "\",\"actor\":\"mallory\",\"at\":1708068360000"
+                + extra
+                + "}";
+    }
+
+    @Test
+    void forgedOrMalformedReviewRecordsAreSkippedCountedAndShownToEngineersOnly(TestInfo test)
+            throws Exception {
+        JobConfig config = prepare(test);
+        String id = config.environment() + "-20240216T072600Z";
+        String topic = config.topics().reviews();
+        String forged =
+                review("f1", id, "PUBLISH_UPDATE", ",\"status\":\"RESOLVED\",\"body\":\"FORGED\"");
+        ReviewSigner other =
+                ReviewSigner.of(
+                        "someone else's key, also 32 bytes long".getBytes(StandardCharsets.UTF_8));
+        // The update without a status made /status, its JSON and the incident page answer 500.
+        String noStatus = review("f4", id, "PUBLISH_UPDATE", ",\"body\":\"NO STATUS\"");
+        String unknownAction = review("f5", id, "DELETE_EVERYTHING", "");
+        byte[] notJson = "{\"id\":".getBytes(StandardCharsets.UTF_8);
+        try (KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers())) {
+            kafka.send(topic, forged.getBytes(StandardCharsets.UTF_8));
+            kafka.send(topic, bytes(forged), ReviewSigner.HEADER, other.sign(bytes(forged)));
+            kafka.send(topic, bytes(noStatus), ReviewSigner.HEADER, SIGNER.sign(bytes(noStatus)));
+            kafka.send(
+                    topic,
+                    bytes(unknownAction),
+                    ReviewSigner.HEADER,
+                    SIGNER.sign(bytes(unknownAction)));
+            kafka.flush();
+        }
+        int port = start(config, "127.0.0.1", null);
+        // One more while the service follows the topic.
+        try (KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers())) {
+            kafka.send(topic, notJson, ReviewSigner.HEADER, SIGNER.sign(notJson));
+            kafka.flush();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> log.unreadable() == 5);
+
+        assertThat(state.reviews(id)).isEmpty();
+        for (String path : List.of("/status", "/api/v2/incidents.json", "/api/v2/summary.json")) {
+            HttpResponse<String> r = get(port, path, null);
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            assertThat(r.body())
+                    .as(path)
+                    .doesNotContain("FORGED")
+                    .doesNotContain("NO STATUS")
+                    .doesNotContain("mallory")
+                    .doesNotContain("Skipped")
+                    .doesNotContain("signature");
+        }
+        assertThat(get(port, "/incidents/" + id, null).statusCode()).isEqualTo(200);
+        String metrics = get(port, "/metrics", null).body();
+        for (String reason : List.of("unsigned", "bad_signature", "invalid", "not_json")) {
+            assertThat(metrics)
+                    .contains(
+                            "review_unreadable_records_total{topic=\"reviews\",reason=\""
+                                    + reason
+                                    + "\",} "
+                                    + (reason.equals("invalid") ? "2.0" : "1.0"));
+        }
+        String engineers = get(port, "/", null).body();
+        assertThat(engineers)
+                .contains("Skipped records")
+                .contains("bad_signature")
+                .contains("unsigned")
+                .contains("update incomplete")
+                .contains("not_json");
+
+        // The service's own records are signed and read back after a restart.
+        post(
+                port,
+                "/incidents/" + id + "/updates",
+                Map.of("status", "IDENTIFIED", "body", UPDATE, "title", TITLE));
+        restart();
+        int again = start(config, "127.0.0.1", null);
+        assertThat(get(again, "/status", null).body()).contains(UPDATE).doesNotContain("FORGED");
+        assertThat(log.unreadable()).isEqualTo(5);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
     /** A Statuspage-compatible API on loopback that records what it is sent. */
     private static final class StubStatuspage implements AutoCloseable {
         record Request(String method, String path, String auth, String key, String body) {}
@@ -567,7 +1061,7 @@ class ReviewServiceIT {
             post(
                     port,
                     "/incidents/" + id + "/updates",
-                    Map.of("status", "INVESTIGATING", "body", "Looking into it."));
+                    Map.of("status", "INVESTIGATING", "body", "Looking into it.", "title", TITLE));
             await().atMost(Duration.ofSeconds(20))
                     .until(
                             () ->
@@ -578,7 +1072,7 @@ class ReviewServiceIT {
             post(
                     port,
                     "/incidents/" + id + "/updates",
-                    Map.of("status", "IDENTIFIED", "body", "Found it."));
+                    Map.of("status", "IDENTIFIED", "body", "Found it.", "title", TITLE));
             await().atMost(Duration.ofSeconds(20)).until(() -> stub.requests.size() == 3);
 
             // The first create failed with 503 and was retried with the same idempotency key.
@@ -587,7 +1081,7 @@ class ReviewServiceIT {
             assertThat(create.path()).isEqualTo("/v1/pages/page-1/incidents");
             assertThat(create.auth()).isEqualTo("OAuth api-token");
             assertThat(create.body())
-                    .contains("\"incident\":{\"name\":\"web-app " + HOSTILE + "\"")
+                    .contains("\"incident\":{\"name\":\"" + TITLE + "\"")
                     .contains("\"status\":\"investigating\"")
                     .contains("\"body\":\"Looking into it.\"");
             StubStatuspage.Request update = stub.requests.get(2);
@@ -597,7 +1091,7 @@ class ReviewServiceIT {
                     .contains("\"status\":\"identified\"")
                     .doesNotContain("\"name\"");
             assertThat(get(port, "/metrics", null).body())
-                    .contains("review_push_failures_total 1.0");
+                    .contains("review_push_failures_total{reason=\"http_status\",} 1.0");
 
             // A restart finds both pushes recorded on the reviews topic: nothing is sent again.
             restart();

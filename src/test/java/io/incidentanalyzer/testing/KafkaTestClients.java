@@ -60,6 +60,15 @@ public final class KafkaTestClients implements AutoCloseable {
                         new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)));
     }
 
+    /** Sends to partition 0 with these record headers (name, value pairs). */
+    public void send(String topic, byte[] value, String... headers) {
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, 0, null, value);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            r.headers().add(headers[i], headers[i + 1].getBytes(StandardCharsets.UTF_8));
+        }
+        sent.add(producer.send(r));
+    }
+
     public void send(String topic, int partition, String value) {
         send(topic, partition, value.getBytes(StandardCharsets.UTF_8));
     }
