@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,23 +15,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
 
 /**
  * Checks {@code docker-compose.yml} against the repository without Docker: mounted files exist (or
  * are what {@code mvn package} builds), dependencies name real services, the submitted job gets a
- * real job file and a broker address Kafka advertises, and Flink exports metrics to Prometheus.
+ * real job file and a broker address Kafka advertises, Flink exports metrics to Prometheus and
+ * Grafana shows them, and nothing is opened beyond the host's loopback interface: no published port
+ * on another address, no jar upload through Flink's REST API, no review pages without a token.
  */
 class DockerComposeFileTest {
     private static final Path REPO = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
     private static final Path COMPOSE_FILE = REPO.resolve("docker-compose.yml");
     private static final Path PROMETHEUS_CONFIG = REPO.resolve("deploy/prometheus.yml");
+    private static final Path GRAFANA = REPO.resolve("deploy/grafana");
+    private static final Path OPERATIONS_DOC = REPO.resolve("docs/operations.md");
+    private static final String LOOPBACK = "127.0.0.1";
 
     private static final List<String> FLINK_SERVICES = List.of("jobmanager", "taskmanager");
     private static final String PROMETHEUS_REPORTER =
@@ -55,7 +61,9 @@ class DockerComposeFileTest {
                         "jobmanager",
                         "taskmanager",
                         "job-submit",
-                        "prometheus");
+                        "review",
+                        "prometheus",
+                        "grafana");
     }
 
     @Test
@@ -80,27 +88,31 @@ class DockerComposeFileTest {
         softly.assertAll();
         assertThat(checked)
                 .as("the stack mounts the job files and the Prometheus config from the repo")
-                .contains("./jobs", "./deploy/prometheus.yml");
+                .contains(
+                        "./jobs",
+                        "./deploy/prometheus.yml",
+                        "./deploy/grafana/provisioning",
+                        "./deploy/grafana/dashboards");
     }
 
     @Test
-    void mountsFromTargetAreTheJobJarThatMavenPackageBuilds() throws Exception {
-        String jobJar =
-                "./target/" + pomValue("artifactId") + "-" + pomValue("version") + "-job.jar";
+    void mountsFromTargetAreTheJarsThatMavenPackageBuilds() throws Exception {
+        String prefix = "./target/" + PomFile.value("artifactId") + "-" + PomFile.value("version");
+        List<String> jars = List.of(prefix + "-job.jar", prefix + "-standalone.jar");
         List<String> fromTarget = new ArrayList<>();
         forEachService(
                 (name, service) ->
                         mounts(service).stream()
                                 .filter(Mount::isBuildOutput)
-                                .forEach(m -> fromTarget.add(name + " mounts " + m.source())));
+                                .forEach(m -> fromTarget.add(m.source())));
 
         assertThat(fromTarget)
                 .as(
-                        "every ./target/ mount must be the job jar `mvn package` builds, %s"
-                                + " (artifactId and version from pom.xml)",
-                        jobJar)
+                        "every ./target/ mount must be a jar `mvn package` builds, %s (artifactId"
+                                + " and version from pom.xml)",
+                        jars)
                 .isNotEmpty()
-                .allSatisfy(entry -> assertThat(entry).endsWith(" mounts " + jobJar));
+                .allSatisfy(source -> assertThat(jars).contains(source));
     }
 
     @Test
@@ -229,14 +241,7 @@ class DockerComposeFileTest {
 
     @Test
     void prometheusScrapesTheReporterOfEveryFlinkService() throws IOException {
-        JsonNode config = new YAMLMapper().readTree(PROMETHEUS_CONFIG.toFile());
-        List<String> targets = new ArrayList<>();
-        for (JsonNode job : config.path("scrape_configs")) {
-            for (JsonNode staticConfig : job.path("static_configs")) {
-                staticConfig.path("targets").forEach(t -> targets.add(t.asText()));
-            }
-        }
-
+        List<String> targets = scrapeTargets();
         SoftAssertions softly = new SoftAssertions();
         for (String name : FLINK_SERVICES) {
             String port = flinkProperties(service(name)).get("metrics.reporter.prom.port");
@@ -245,6 +250,177 @@ class DockerComposeFileTest {
                             "deploy/prometheus.yml must scrape %s's reporter at %s:%s",
                             name, name, port)
                     .contains(name + ":" + port);
+        }
+        softly.assertAll();
+    }
+
+    @Test
+    void prometheusScrapesTheReviewService() throws IOException {
+        assertThat(scrapeTargets())
+                .as("deploy/prometheus.yml must scrape the review service's /metrics")
+                .contains("review:" + argumentAfter(command(service("review")), "--port"));
+    }
+
+    // ---- nothing beyond loopback ----
+
+    @Test
+    void everyPublishedPortIsBoundToLoopback() {
+        List<String> published = new ArrayList<>();
+        SoftAssertions softly = new SoftAssertions();
+        forEachService(
+                (name, service) -> {
+                    softly.assertThat(service.path("network_mode").asText())
+                            .as("service '%s' must not share the host's network stack", name)
+                            .isNotEqualTo("host");
+                    for (JsonNode port : service.path("ports")) {
+                        published.add(name + " " + port);
+                        softly.assertThat(hostIp(port))
+                                .as(
+                                        "service '%s' publishes %s; bind it to %s"
+                                                + " (\"127.0.0.1:HOST:CONTAINER\")",
+                                        name, port, LOOPBACK)
+                                .isEqualTo(LOOPBACK);
+                    }
+                });
+        softly.assertAll();
+        assertThat(published).as("published ports across the file").hasSizeGreaterThan(5);
+    }
+
+    @Test
+    void flinkRestApiCannotUploadOrRunJars() {
+        assertThat(flinkProperties(service("jobmanager")))
+                .as(
+                        "the JobManager's FLINK_PROPERTIES: web.submit.enable false removes the"
+                                + " REST API's jar upload and run endpoints")
+                .containsEntry("web.submit.enable", "false");
+    }
+
+    @Test
+    void reviewServiceOffLoopbackTakesItsTokenFromTheEnvironment() {
+        JsonNode review = service("review");
+        List<String> command = command(review);
+        String token = environment(review).get("REVIEW_TOKEN");
+
+        assertThat(command).as("the review service's command").contains("review");
+        assertThat(argumentAfter(command, "--bind"))
+                .as("the review service listens on the container's network")
+                .isNotEqualTo(LOOPBACK);
+        assertThat(token)
+                .as(
+                        "REVIEW_TOKEN must come from the environment of `docker compose`"
+                                + " (${REVIEW_TOKEN...}), never a token written in the file")
+                .isNotNull()
+                .startsWith("${REVIEW_TOKEN");
+        assertThat(allowedHosts(command))
+                .as(
+                        "the host names the review service is reached by: from the host"
+                                + " (localhost, 127.0.0.1) and by Prometheus (review)")
+                .contains("localhost", LOOPBACK, "review");
+    }
+
+    @Test
+    void topicsReviewAndJobReadTheSameJobFileAndBroker() {
+        String job = argumentAfter(command(service("job-submit")), "--job");
+        String bootstrap = argumentAfter(command(service("job-submit")), "--bootstrap");
+        SoftAssertions softly = new SoftAssertions();
+        for (String name : List.of("kafka-init", "review")) {
+            List<String> command = command(service(name));
+            softly.assertThat(hostPathFor(service(name), argumentAfter(command, "--job")))
+                    .as("service '%s' must read the job file job-submit runs", name)
+                    .isEqualTo(hostPathFor(service("job-submit"), job));
+            softly.assertThat(argumentAfter(command, "--bootstrap"))
+                    .as("service '%s' must use job-submit's broker address", name)
+                    .isEqualTo(bootstrap);
+        }
+        softly.assertAll();
+        assertThat(command(service("kafka-init")))
+                .as("kafka-init creates the job file's topics with the analyzer's command")
+                .contains("topics");
+    }
+
+    // ---- Grafana ----
+
+    @Test
+    void grafanaDataSourceIsThePrometheusOfThisFile() throws IOException {
+        JsonNode datasources = grafanaDatasources();
+        String prometheusPort = service("prometheus").path("ports").get(0).asText();
+        prometheusPort = prometheusPort.substring(prometheusPort.lastIndexOf(':') + 1);
+
+        assertThat(datasources.size()).as("provisioned data sources").isEqualTo(1);
+        JsonNode prometheus = datasources.get(0);
+        assertThat(prometheus.path("type").asText()).isEqualTo("prometheus");
+        assertThat(prometheus.path("url").asText())
+                .as("the data source must reach the prometheus service on its port")
+                .isEqualTo("http://prometheus:" + prometheusPort);
+    }
+
+    @Test
+    void grafanaLoadsTheDashboardsFromTheDirectoryTheComposeFileMounts() throws IOException {
+        JsonNode providers =
+                new YAMLMapper()
+                        .readTree(
+                                GRAFANA.resolve("provisioning/dashboards/incident-analyzer.yml")
+                                        .toFile())
+                        .path("providers");
+        String path = providers.path(0).path("options").path("path").asText();
+
+        assertThat(providers.size()).as("dashboard providers").isEqualTo(1);
+        assertThat(hostPathFor(service("grafana"), path))
+                .as("the provider's path %s must be the mount of deploy/grafana/dashboards", path)
+                .hasValue("./deploy/grafana/dashboards");
+        assertThat(hostPathFor(service("grafana"), "/etc/grafana/provisioning"))
+                .as("Grafana reads its provisioning from deploy/grafana/provisioning")
+                .hasValue("./deploy/grafana/provisioning");
+    }
+
+    @Test
+    void everyDashboardPanelQueriesTheProvisionedDataSource() throws IOException {
+        String uid = grafanaDatasources().get(0).path("uid").asText();
+        List<String> queried = new ArrayList<>();
+        SoftAssertions softly = new SoftAssertions();
+        for (JsonNode panel : dashboard().path("panels")) {
+            softly.assertThat(panel.path("datasource").path("uid").asText())
+                    .as("panel '%s'", panel.path("title").asText())
+                    .isEqualTo(uid);
+            for (JsonNode target : panel.path("targets")) {
+                queried.add(target.path("expr").asText());
+                softly.assertThat(target.path("datasource").path("uid").asText())
+                        .as("a query of panel '%s'", panel.path("title").asText())
+                        .isEqualTo(uid);
+            }
+        }
+        softly.assertAll();
+        assertThat(queried).as("the dashboard's queries").isNotEmpty().doesNotContain("");
+    }
+
+    @Test
+    void dashboardShowsWhatAnOperatorWatches() throws IOException {
+        List<String> metrics = dashboardMetrics();
+
+        assertThat(metrics)
+                .as(
+                        "events in per stream, rejects per reason, signals, open incidents,"
+                                + " checkpoint duration and consumer lag")
+                .contains(
+                        "flink_taskmanager_job_task_operator_stream_eventsIn",
+                        "flink_taskmanager_job_task_operator_stream_reason_rejects",
+                        "flink_taskmanager_job_task_operator_signals",
+                        "flink_taskmanager_job_task_operator_openIncidents",
+                        "flink_jobmanager_job_lastCheckpointDuration",
+                        "flink_taskmanager_job_task_operator_pendingRecords");
+    }
+
+    @Test
+    void everyMetricOnTheDashboardIsDocumented() throws IOException {
+        String doc = Files.readString(OPERATIONS_DOC);
+        SoftAssertions softly = new SoftAssertions();
+        for (String metric : dashboardMetrics()) {
+            softly.assertThat(doc)
+                    .as(
+                            "docs/operations.md must name %s, which the dashboard queries (a"
+                                    + " renamed metric leaves its panel empty)",
+                            metric)
+                    .contains(metric);
         }
         softly.assertAll();
     }
@@ -390,23 +566,69 @@ class DockerComposeFileTest {
         return command.get(at + 1);
     }
 
-    // ---- reading pom.xml ----
+    /**
+     * The host address a {@code ports} entry publishes on: short syntax {@code
+     * [HOST_IP:]HOST:CONTAINER}, or long syntax's {@code host_ip}; "" when it names none, which
+     * means every interface.
+     */
+    private static String hostIp(JsonNode port) {
+        if (port.isObject()) {
+            return port.path("host_ip").asText("");
+        }
+        String text = port.asText();
+        if (text.startsWith("[")) {
+            return text.substring(1, text.indexOf(']'));
+        }
+        String[] parts = text.split(":");
+        return parts.length == 3 ? parts[0] : "";
+    }
 
-    /** A direct child of {@code <project>}, so the parent's or a dependency's value never wins. */
-    private static String pomValue(String tag) throws Exception {
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        Element project =
-                factory.newDocumentBuilder()
-                        .parse(REPO.resolve("pom.xml").toFile())
-                        .getDocumentElement();
-        NodeList children = project.getChildNodes();
-        for (int i = 0; i < children.getLength(); i++) {
-            Node child = children.item(i);
-            if (child.getNodeType() == Node.ELEMENT_NODE && tag.equals(child.getNodeName())) {
-                return child.getTextContent().trim();
+    private static List<String> allowedHosts(List<String> command) {
+        List<String> hosts = new ArrayList<>();
+        for (int i = 0; i + 1 < command.size(); i++) {
+            if (command.get(i).equals("--allowed-host")) {
+                hosts.add(command.get(i + 1));
             }
         }
-        throw new AssertionError("pom.xml has no <project><" + tag + ">");
+        return hosts;
+    }
+
+    private static List<String> scrapeTargets() throws IOException {
+        JsonNode config = new YAMLMapper().readTree(PROMETHEUS_CONFIG.toFile());
+        List<String> targets = new ArrayList<>();
+        for (JsonNode job : config.path("scrape_configs")) {
+            for (JsonNode staticConfig : job.path("static_configs")) {
+                staticConfig.path("targets").forEach(t -> targets.add(t.asText()));
+            }
+        }
+        return targets;
+    }
+
+    // ---- reading deploy/grafana ----
+
+    private static JsonNode grafanaDatasources() throws IOException {
+        return new YAMLMapper()
+                .readTree(GRAFANA.resolve("provisioning/datasources/prometheus.yml").toFile())
+                .path("datasources");
+    }
+
+    private static JsonNode dashboard() throws IOException {
+        return new ObjectMapper()
+                .readTree(GRAFANA.resolve("dashboards/incident-analyzer.json").toFile());
+    }
+
+    /** Every metric name (a {@code flink_} identifier) in the dashboard's queries. */
+    private static List<String> dashboardMetrics() throws IOException {
+        Pattern name = Pattern.compile("\\bflink_[A-Za-z0-9_]+");
+        Set<String> metrics = new TreeSet<>();
+        for (JsonNode panel : dashboard().path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                Matcher m = name.matcher(target.path("expr").asText());
+                while (m.find()) {
+                    metrics.add(m.group());
+                }
+            }
+        }
+        return List.copyOf(metrics);
     }
 }
