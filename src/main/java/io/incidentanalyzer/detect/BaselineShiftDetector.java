@@ -90,7 +90,7 @@ public class BaselineShiftDetector extends MetricDetector {
             // A slow onset: no sample was far enough for long enough, but together they are.
             if (st.shiftedSince >= 0) st.endEpisode();
             begin(st, score, v, creepSince);
-            track(st, score, v, ts);
+            st.peakTs = ts;
             st.creepOpened = true;
             openSignal(st, s, rule, ts, out);
         } else if (!st.open && st.shiftedSince < 0) {

@@ -240,9 +240,7 @@ public class RefreshStormDetector extends AuthDetector {
                         && ratio >= settings.minRatio()
                         && n > allowed;
         long creepSince = creep(s, score, ratio, n, perLifetime, start, end);
-        boolean calm =
-                (!score.warm() || ratio <= settings.clearRatio() || n <= perLifetime)
-                        && !creep.holds(s.creep);
+        boolean calm = !score.warm() || ratio <= settings.clearRatio() || n <= perLifetime;
 
         AuthEpisode ep = episode.value();
         if (EpisodeMachine.breaks(ep, stormy)) {
@@ -253,6 +251,7 @@ public class RefreshStormDetector extends AuthDetector {
         if (ep == null && (stormy || creepSince >= 0)) {
             // A slow onset opens at once, from the start of the test's run (sustain has passed).
             ep = EpisodeMachine.start(stormy ? start : creepSince);
+            ep.creepOpened = !stormy;
             ep.hitters = new HeavyHitters(settings.heavyHitters());
             armNoDataTimer(ctx, s);
         }
@@ -273,8 +272,10 @@ public class RefreshStormDetector extends AuthDetector {
             ep.hitters.merge(s.bucket);
             ep.lastSessions = sessions;
             ep.lastAllowed = allowed;
+            boolean held = ep.creepOpened && creep.holds(s.creep);
             Signal report =
-                    machine.judge(ep, calm, start, end, s.service, SUBJECT, e -> evidence(s, e));
+                    machine.judge(
+                            ep, calm && !held, start, end, s.service, SUBJECT, e -> evidence(s, e));
             if (report != null) emit(out, report);
             if (report != null && report.state() == SignalState.CLEAR) {
                 dropEpisode(ctx, s);
