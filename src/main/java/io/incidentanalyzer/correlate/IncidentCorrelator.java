@@ -232,7 +232,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                 }
                 active.put(s.id(), s);
                 if (open == null) {
-                    openIfEnough(s, growing(null, s), ctx, out);
+                    openIfEnough(s, false, ctx, out);
                     return;
                 }
                 remember(s);
@@ -310,19 +310,17 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
     }
 
     /**
-     * Whether a report makes a signal below {@code minSeverity} enough evidence alone: at least
-     * {@code growingAfter} after its onset it is at its peak, and an UPDATE's peak is further from
-     * the baseline than its previous report's ({@code before}; null for an OPEN). A load that keeps
-     * growing is heading somewhere; a shift that settled, or a blip, is not. An OPEN qualifies only
-     * when its onset is that long before it: a slow onset opened by the sequential test, whose run
-     * rose to the alarm.
+     * Whether an UPDATE makes a signal below {@code minSeverity} enough evidence alone: at least
+     * {@code growingAfter} after its onset it reports a new peak, further from its baseline than
+     * the peak of its previous report, and is at it. A load that keeps growing is heading
+     * somewhere; a shift that settled, or a blip, is not.
      */
     private boolean growing(Signal before, Signal s) {
         if (s.severity().compareTo(settings.minSeverity()) >= 0) return false;
         if (s.ts() - s.onset() < settings.growingAfter().toMillis()) return false;
         double peak = Math.abs(s.peak() - s.baseline());
-        if (before != null && peak <= Math.abs(before.peak() - before.baseline())) return false;
-        return Math.abs(s.value() - s.baseline()) >= peak;
+        return peak > Math.abs(before.peak() - before.baseline())
+                && Math.abs(s.value() - s.baseline()) >= peak;
     }
 
     /**

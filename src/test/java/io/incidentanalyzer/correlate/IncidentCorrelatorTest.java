@@ -414,16 +414,6 @@ class IncidentCorrelatorTest {
     }
 
     @Test
-    void aMinorSlowOnsetThatOpensAtItsPeakLongAfterItsOnsetOpensAnIncident() throws Exception {
-        // The sequential test's OPEN: its run began 150 s before and rose to the alarm.
-        send(requestRate("database", OPEN, t(0), t(150), 130, 100));
-        harness.processWatermark(t(150));
-
-        assertThat(types()).startsWith(IncidentEventType.OPENED);
-        assertThat(events().get(0).ts()).isEqualTo(t(150));
-    }
-
-    @Test
     void aMinorSignalThatSettledOrFellBackOpensNothing() throws Exception {
         send(requestRate("database", OPEN, t(0), t(60), 150, 100));
         // Reports past growingAfter at the same peak: a shift that settled.
