@@ -12,9 +12,9 @@ import java.time.Duration;
  *     series runs more than this above its baseline. 1 is the textbook choice for a shift of 2
  *     spreads (half the shift to be found), the size of the 2× moment
  * @param limit the sum of deviations beyond the slack at which the test alarms
- * @param margin the share of a rule's relative margins (baseline shift: {@code minChange}; refresh
- *     storm: {@code minRatio} − 1) that the sample at the alarm must also reach: a creep is flagged
- *     while it is small, but not while it is negligible
+ * @param margin the share of a rule's margins ({@code minDeviation}, and baseline shift: {@code
+ *     minChange}; refresh storm: {@code minRatio} − 1) that the sample at the alarm must also
+ *     reach: a creep is flagged while it is small, but not while it is negligible
  * @param after how long a series must have been learned before the test runs: a baseline without
  *     its daily profile lags the day's ramps, and a lag of one or two spreads that lasts an hour
  *     adds up like a slow onset (the default: the baseline's season, a day)

@@ -135,7 +135,7 @@ public class BaselineShiftDetector extends MetricDetector {
      *
      * @return the start of the run that alarms at this sample, or -1: the test alarms, its run has
      *     lasted the rule's sustain time, and the sample is at least {@code minDelta} and the
-     *     test's share of {@code minChange} away from the expectation
+     *     test's share of {@code minDeviation} and {@code minChange} away from the expectation
      */
     private long creep(
             BaselineShiftState st, Score score, double v, BaselineShiftRule rule, long ts) {
@@ -158,7 +158,10 @@ public class BaselineShiftDetector extends MetricDetector {
         if (alarm < 0 || ts - alarm < rule.sustain().toMillis()) return -1;
         double delta = Math.abs(v - score.expected());
         double relative = delta / Math.max(Math.abs(score.expected()), Double.MIN_NORMAL);
-        boolean enough = relative >= creep.margin() * rule.minChange() && delta >= rule.minDelta();
+        boolean enough =
+                Math.abs(score.deviation()) >= creep.margin() * rule.minDeviation()
+                        && relative >= creep.margin() * rule.minChange()
+                        && delta >= rule.minDelta();
         return enough ? alarm : -1;
     }
 

@@ -295,7 +295,7 @@ public class RefreshStormDetector extends AuthDetector {
      *
      * @return the start of the run that alarms at this bucket, or -1: the test alarms, its run has
      *     lasted {@code sustain}, and the bucket is above one refresh per live session and lifetime
-     *     and the test's share of {@code minRatio} above the baseline
+     *     and the test's share of {@code minDeviation} and {@code minRatio} above the baseline
      */
     private long creep(
             RefreshStormState s,
@@ -314,7 +314,10 @@ public class RefreshStormDetector extends AuthDetector {
         if (!creep.alarms(s.creep, d) || end - s.creepSince < settings.sustain().toMillis()) {
             return -1;
         }
-        boolean enough = n > perLifetime && ratio >= 1 + creep.margin() * (settings.minRatio() - 1);
+        boolean enough =
+                n > perLifetime
+                        && d >= creep.margin() * settings.minDeviation()
+                        && ratio >= 1 + creep.margin() * (settings.minRatio() - 1);
         return enough ? s.creepSince : -1;
     }
 
