@@ -12,12 +12,15 @@ import java.util.List;
  *     service must not hold state forever)
  * @param reportEvery an open shift reports its current value (UPDATE) at least this often, so the
  *     effect of a change on it can be measured
+ * @param creep the sequential test that opens a slow onset before a single sample is far enough
+ *     (docs/detectors.md#slow-onsets)
  */
 public record BaselineShiftSettings(
         BaselineConfig baseline,
         Duration forgetAfter,
         List<BaselineShiftRule> rules,
-        Duration reportEvery)
+        Duration reportEvery,
+        CreepSettings creep)
         implements Serializable {
 
     public BaselineShiftSettings {
@@ -29,10 +32,11 @@ public record BaselineShiftSettings(
         forgetAfter = forgetAfter == null ? Duration.ofDays(2) : forgetAfter;
         rules = rules == null ? List.of() : List.copyOf(rules);
         reportEvery = reportEvery == null ? Duration.ofMinutes(1) : reportEvery;
+        creep = creep == null ? CreepSettings.defaults() : creep;
     }
 
     static BaselineShiftSettings defaults() {
-        return new BaselineShiftSettings(null, null, null, null);
+        return new BaselineShiftSettings(null, null, null, null, null);
     }
 
     /** The index of the first rule watching this series, or -1: the first match wins. */

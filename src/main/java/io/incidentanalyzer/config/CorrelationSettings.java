@@ -28,6 +28,9 @@ import java.time.Duration;
  *     service whose load rises with its callers' is loaded by them, not by itself
  * @param errorMetric the metric that measures the share of failed requests: drafts read a shift of
  *     it as an outage (half or more failing: major, a twentieth: partial)
+ * @param growingAfter minimum evidence: or one signal below {@code minSeverity} that reports a new
+ *     peak at least this long after its onset (a load that keeps growing, docs/detectors.md#slow-
+ *     onsets)
  */
 public record CorrelationSettings(
         Duration quietPeriod,
@@ -40,7 +43,8 @@ public record CorrelationSettings(
         Duration changeWindow,
         Duration effectWindow,
         String loadMetric,
-        String errorMetric)
+        String errorMetric,
+        Duration growingAfter)
         implements Serializable {
     public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofMinutes(15);
 
@@ -61,12 +65,13 @@ public record CorrelationSettings(
         effectWindow = effectWindow == null ? Duration.ofMinutes(2) : effectWindow;
         loadMetric = loadMetric == null ? "request_rate" : loadMetric;
         errorMetric = errorMetric == null ? "error_ratio" : errorMetric;
+        growingAfter = growingAfter == null ? Duration.ofMinutes(2) : growingAfter;
     }
 
     /** Every default, with this quiet period. */
     public static CorrelationSettings withQuietPeriod(Duration quietPeriod) {
         return new CorrelationSettings(
-                quietPeriod, null, null, null, null, null, null, null, null, null, null);
+                quietPeriod, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     static CorrelationSettings defaults() {

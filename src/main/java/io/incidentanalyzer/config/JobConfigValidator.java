@@ -271,6 +271,7 @@ final class JobConfigValidator {
         }
         positive("detectors.baselineShift.forgetAfter", b.forgetAfter(), false);
         positive("detectors.baselineShift.reportEvery", b.reportEvery(), false);
+        checkCreep("detectors.baselineShift.creep", b.creep());
         List<BaselineShiftRule> rules = b.rules();
         for (int i = 0; i < rules.size(); i++) {
             BaselineShiftRule r = rules.get(i);
@@ -334,8 +335,16 @@ final class JobConfigValidator {
         }
     }
 
+    private void checkCreep(String at, CreepSettings c) {
+        atLeast(at + ".slack", c.slack(), 0, "robust spreads, e.g. 1");
+        if (c.limit() <= 0) problem(at + ".limit", "expected more than 0 spreads, e.g. 8");
+        atLeast(at + ".margin", c.margin(), 0, "a share of the rule's relative margin, e.g. 0.5");
+        positive(at + ".after", c.after(), true);
+    }
+
     private void checkRefreshStorm(RefreshStormSettings r) {
         String at = "detectors.refreshStorm";
+        checkCreep(at + ".creep", r.creep());
         bucket(at + ".bucket", r.bucket());
         if (r.tokenLifetime().compareTo(r.bucket().multipliedBy(4)) < 0) {
             problem(
@@ -547,6 +556,7 @@ final class JobConfigValidator {
                             + "); an incident is resolved before the gap could end, so make it"
                             + " at most the quiet period");
         }
+        positive("correlation.growingAfter", c.growingAfter(), true);
         if (c.minSignals() < 1) {
             problem("correlation.minSignals", "expected 1 or more");
         }

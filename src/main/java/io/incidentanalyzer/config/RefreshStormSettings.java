@@ -27,6 +27,8 @@ import java.time.Duration;
  * @param reference the rolling reference window the heavy hitters' usual share is taken from
  * @param reportEvery an open storm reports its current rate (UPDATE) at least this often, so the
  *     effect of a change on it can be measured
+ * @param creep the sequential test that opens a slowly growing storm before a bucket is stormy
+ *     (docs/detectors.md#slow-onsets)
  */
 public record RefreshStormSettings(
         Duration bucket,
@@ -41,7 +43,8 @@ public record RefreshStormSettings(
         Integer heavyHitters,
         Duration reference,
         Severity severity,
-        Duration reportEvery)
+        Duration reportEvery,
+        CreepSettings creep)
         implements EpisodeSettings, Serializable {
 
     public static final Duration DEFAULT_BUCKET = Duration.ofSeconds(10);
@@ -70,10 +73,11 @@ public record RefreshStormSettings(
         reference = reference == null ? DEFAULT_REFERENCE : reference;
         severity = severity == null ? Severity.CRITICAL : severity;
         reportEvery = reportEvery == null ? Duration.ofMinutes(1) : reportEvery;
+        creep = creep == null ? CreepSettings.defaults() : creep;
     }
 
     public static RefreshStormSettings defaults() {
         return new RefreshStormSettings(
-                null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

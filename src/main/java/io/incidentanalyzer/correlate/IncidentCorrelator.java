@@ -52,8 +52,9 @@ import org.apache.flink.util.Collector;
  *
  * <ul>
  *   <li><b>Opening.</b> Signals wait until there is enough evidence: one of at least {@code
- *       minSeverity}, or {@code minSignals} open together. Then the incident opens (INVESTIGATING)
- *       with every waiting signal; its id is the environment and the earliest onset.
+ *       minSeverity}, or {@code minSignals} open together, or one that keeps growing ({@code
+ *       growingAfter}). Then the incident opens (INVESTIGATING) with every waiting signal; its id
+ *       is the environment and the earliest onset.
  *   <li><b>Grouping.</b> Every signal that opens while the incident is open joins it. After its
  *       last signal clears it is MONITORING for {@code quietPeriod}: a signal within {@code gap} of
  *       that clear, or on a service linked to the incident's services through the service graph,
@@ -231,7 +232,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                 }
                 active.put(s.id(), s);
                 if (open == null) {
-                    openIfEnough(s, ctx, out);
+                    openIfEnough(s, false, ctx, out);
                     return;
                 }
                 remember(s);
@@ -248,8 +249,10 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
             }
             case UPDATE -> {
                 if (active.contains(s.id())) {
+                    Signal before = active.get(s.id());
                     active.put(s.id(), s);
                     if (evidence.contains(s.id())) evidence.put(s.id(), s);
+                    if (open == null && growing(before, s)) openIfEnough(s, true, ctx, out);
                 } else {
                     unmatchedSignals.inc();
                 }
@@ -283,11 +286,15 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
         }
     }
 
-    /** Opens an incident once the waiting signals are enough evidence. */
-    private void openIfEnough(Signal s, OnTimerContext ctx, Collector<IncidentEvent> out)
+    /**
+     * Opens an incident once the waiting signals are enough evidence; {@code growing}: {@code s} is
+     * a signal that keeps growing, enough alone.
+     */
+    private void openIfEnough(
+            Signal s, boolean growing, OnTimerContext ctx, Collector<IncidentEvent> out)
             throws Exception {
         List<Signal> waiting = new ArrayList<>();
-        boolean severe = false;
+        boolean severe = growing;
         for (Signal a : active.values()) {
             waiting.add(a);
             severe |= a.severity().compareTo(settings.minSeverity()) >= 0;
@@ -300,6 +307,20 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
         openEnvironments.add(s.environment());
         rank(open, s, IncidentEventType.OPENED, ctx, out);
         incident.update(open);
+    }
+
+    /**
+     * Whether an UPDATE makes a signal below {@code minSeverity} enough evidence alone: at least
+     * {@code growingAfter} after its onset it reports a new peak, further from its baseline than
+     * the peak of its previous report, and is at it. A load that keeps growing is heading
+     * somewhere; a shift that settled, or a blip, is not.
+     */
+    private boolean growing(Signal before, Signal s) {
+        if (s.severity().compareTo(settings.minSeverity()) >= 0) return false;
+        if (s.ts() - s.onset() < settings.growingAfter().toMillis()) return false;
+        double peak = Math.abs(s.peak() - s.baseline());
+        return peak > Math.abs(before.peak() - before.baseline())
+                && Math.abs(s.value() - s.baseline()) >= peak;
     }
 
     /**

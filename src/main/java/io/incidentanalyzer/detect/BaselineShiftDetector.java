@@ -35,6 +35,11 @@ import org.apache.flink.util.Collector;
  * shifted sample), UPDATE when the deviation grows by a quarter over the last report, CLEAR after
  * {@code clearAfter} within half the margins, or when the series goes silent for {@code
  * noDataAfter}. A series silent for {@code forgetAfter} loses its state.
+ *
+ * <p>A slow onset, whose samples are never far enough for long enough, opens through a sequential
+ * test instead ({@link CreepTest}, docs/detectors.md#slow-onsets): the deviations add up, and the
+ * signal opens when their sum beyond a slack reaches a limit, with the run's start as its onset; it
+ * stays open while the sum holds or the samples are beyond half the margins.
  */
 public class BaselineShiftDetector extends MetricDetector {
     private static final long serialVersionUID = 1L;
@@ -42,6 +47,7 @@ public class BaselineShiftDetector extends MetricDetector {
     private final String environment;
     private final BaselineShiftSettings settings;
     private final Baseline baseline;
+    private final CreepTest creep;
 
     private transient ValueState<BaselineShiftState> series;
     private transient Counter signalsOut;
@@ -50,6 +56,7 @@ public class BaselineShiftDetector extends MetricDetector {
         this.environment = environment;
         this.settings = settings;
         this.baseline = new Baseline(settings.baseline().settings());
+        this.creep = new CreepTest(settings.creep());
     }
 
     @Override
@@ -73,11 +80,20 @@ public class BaselineShiftDetector extends MetricDetector {
         long ts = s.ts();
         double v = s.value();
         st.lastSeen = Math.max(st.lastSeen, ts);
+        if (st.firstSeen < 0) st.firstSeen = ts;
         st.last = v;
 
         Score score = baseline.score(st.baseline, ts, v);
         boolean shifted = shifted(score, v, rule, 1.0);
-        if (!st.open && st.shiftedSince < 0) {
+        long creepSince = creep(st, score, v, rule, ts);
+        if (!st.open && !shifted && creepSince >= 0) {
+            // A slow onset: no sample was far enough for long enough, but together they are.
+            if (st.shiftedSince >= 0) st.endEpisode();
+            begin(st, score, v, creepSince);
+            st.peakTs = ts;
+            st.creepOpened = true;
+            openSignal(st, s, rule, ts, out);
+        } else if (!st.open && st.shiftedSince < 0) {
             if (shifted) {
                 begin(st, score, v, ts);
             } else {
@@ -87,20 +103,7 @@ public class BaselineShiftDetector extends MetricDetector {
             if (shifted) {
                 track(st, score, v, ts);
                 if (ts - st.shiftedSince >= rule.sustain().toMillis()) {
-                    st.open = true;
-                    st.onset = st.shiftedSince;
-                    st.signalId = signalId(s.service(), s.metric(), st.onset);
-                    emit(
-                            out,
-                            st,
-                            s.service(),
-                            s.metric(),
-                            rule,
-                            SignalState.OPEN,
-                            ts,
-                            evidence(st, s, rule));
-                    st.lastReportedDeviation = st.peakDeviation;
-                    st.lastReportedAt = ts;
+                    openSignal(st, s, rule, ts, out);
                 }
             } else {
                 st.endEpisode(); // a blip shorter than the sustain time
@@ -111,6 +114,60 @@ public class BaselineShiftDetector extends MetricDetector {
         }
         arm(ctx, st, rule);
         series.update(st);
+    }
+
+    private void openSignal(
+            BaselineShiftState st,
+            MetricSample s,
+            BaselineShiftRule rule,
+            long ts,
+            Collector<Signal> out) {
+        st.open = true;
+        st.onset = st.shiftedSince;
+        st.signalId = signalId(s.service(), s.metric(), st.onset);
+        emit(out, st, s.service(), s.metric(), rule, SignalState.OPEN, ts, evidence(st, s, rule));
+        st.lastReportedDeviation = st.peakDeviation;
+        st.lastReportedAt = ts;
+    }
+
+    /**
+     * Feeds the sample to the slow-onset test in each watched direction.
+     *
+     * @return the start of the run that alarms at this sample, or -1: the test alarms, its run has
+     *     lasted the rule's sustain time, and the sample is at least {@code minDelta} and the
+     *     test's share of {@code minDeviation} and {@code minChange} away from the expectation
+     */
+    private long creep(
+            BaselineShiftState st, Score score, double v, BaselineShiftRule rule, long ts) {
+        if (!score.warm() || !creep.runs(st.firstSeen, ts)) return -1;
+        double d = score.deviation();
+        double cap = rule.minDeviation();
+        long alarm = -1;
+        if (rule.direction().watches(1)) {
+            double before = st.creepUp;
+            st.creepUp = creep.next(before, d, cap);
+            st.creepUpSince = CreepTest.runStart(st.creepUpSince, before, st.creepUp, ts);
+            if (creep.alarms(st.creepUp, d)) alarm = st.creepUpSince;
+        }
+        if (rule.direction().watches(-1)) {
+            double before = st.creepDown;
+            st.creepDown = creep.next(before, -d, cap);
+            st.creepDownSince = CreepTest.runStart(st.creepDownSince, before, st.creepDown, ts);
+            if (creep.alarms(st.creepDown, -d)) alarm = st.creepDownSince;
+        }
+        if (alarm < 0 || ts - alarm < rule.sustain().toMillis()) return -1;
+        double delta = Math.abs(v - score.expected());
+        double relative = delta / Math.max(Math.abs(score.expected()), Double.MIN_NORMAL);
+        boolean enough =
+                Math.abs(score.deviation()) >= creep.margin() * rule.minDeviation()
+                        && relative >= creep.margin() * rule.minChange()
+                        && delta >= rule.minDelta();
+        return enough ? alarm : -1;
+    }
+
+    /** Whether the slow-onset test still supports an open signal it opened. */
+    private boolean creepHolds(BaselineShiftState st) {
+        return st.creepOpened && (creep.holds(st.creepUp) || creep.holds(st.creepDown));
     }
 
     private void onOpen(
@@ -131,10 +188,11 @@ public class BaselineShiftDetector extends MetricDetector {
             emit(out, st, s.service(), s.metric(), rule, SignalState.CLEAR, ts, evidence);
             st.endEpisode();
             st.baseline = new BaselineState();
+            st.firstSeen = ts;
             baseline.update(st.baseline, ts, v);
             return;
         }
-        if (shifted(score, v, rule, 0.5)) {
+        if (shifted(score, v, rule, 0.5) || creepHolds(st)) {
             st.calmSince = -1;
             track(st, score, v, ts);
             if (Math.abs(st.peakDeviation) > 1.25 * Math.abs(st.lastReportedDeviation)) {
@@ -301,6 +359,15 @@ public class BaselineShiftDetector extends MetricDetector {
                         Locale.ROOT,
                         "anomaly score %.2f at the onset (how rare such a deviation has been)",
                         st.onsetAnomaly));
+        if (st.creepOpened) {
+            evidence.add(
+                    String.format(
+                            Locale.ROOT,
+                            "a slow onset: deviations beyond the slack add up to %.1f spreads since"
+                                    + " %s (sequential test)",
+                            Math.max(st.creepUp, st.creepDown),
+                            Instant.ofEpochMilli(st.onset)));
+        }
         return evidence;
     }
 

@@ -51,10 +51,27 @@ public class BaselineShiftState {
     /** The one timer registered for this series (no data, forget), so it is registered once. */
     public long timer = -1;
 
+    /**
+     * The slow-onset test's statistics ({@link CreepTest}), upward and downward, in spreads, and
+     * the first sample of each one's current positive run (-1 when it is zero).
+     */
+    public double creepUp;
+
+    public long creepUpSince = -1;
+    public double creepDown;
+    public long creepDownSince = -1;
+
+    /** The first sample its baseline learned from: the slow-onset test waits for a seasoned one. */
+    public long firstSeen = -1;
+
+    /** Whether the open signal was opened by the slow-onset test rather than by its margins. */
+    public boolean creepOpened;
+
     public BaselineShiftState() {}
 
-    /** Ends the episode; the baseline stays. */
+    /** Ends the episode; the baseline stays, and so does the slow-onset test unless it was open. */
     void endEpisode() {
+        boolean wasOpen = open;
         shiftedSince = -1;
         open = false;
         signalId = null;
@@ -64,5 +81,11 @@ public class BaselineShiftState {
         onsetAnomaly = 0;
         lastReportedDeviation = 0;
         calmSince = -1;
+        if (!wasOpen) return; // a blip: the slow-onset test keeps counting
+        creepOpened = false;
+        creepUp = 0;
+        creepUpSince = -1;
+        creepDown = 0;
+        creepDownSince = -1;
     }
 }

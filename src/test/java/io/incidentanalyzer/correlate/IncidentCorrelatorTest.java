@@ -396,6 +396,47 @@ class IncidentCorrelatorTest {
     }
 
     @Test
+    void aMinorLoadSignalThatKeepsGrowingOpensAnIncidentAlone() throws Exception {
+        // A workload climbing from 100: each report a new peak, the current value at it.
+        send(requestRate("database", OPEN, t(0), t(60), 130, 100));
+        send(requestRate("database", UPDATE, t(0), t(90), 140, 100));
+        harness.processWatermark(t(90));
+        assertThat(events()).as("growing, but not yet for growingAfter (2 min)").isEmpty();
+
+        send(requestRate("database", UPDATE, t(0), t(150), 160, 100));
+        harness.processWatermark(t(150));
+
+        assertThat(types()).startsWith(IncidentEventType.OPENED);
+        IncidentEvent opened = events().get(0);
+        assertThat(opened.ts()).isEqualTo(t(150));
+        assertThat(opened.openedAt()).isEqualTo(t(0));
+        assertThat(opened.activeSignals()).extracting(Signal::service).containsExactly("database");
+    }
+
+    @Test
+    void aMinorSignalThatSettledOrFellBackOpensNothing() throws Exception {
+        send(requestRate("database", OPEN, t(0), t(60), 150, 100));
+        // Reports past growingAfter at the same peak: a shift that settled.
+        send(requestRate("database", UPDATE, t(0), t(180), 150, 100));
+        // A new peak, but the current value is already back below it.
+        send(
+                signal(
+                        SignalKind.BASELINE_SHIFT,
+                        "database",
+                        "request_rate",
+                        UPDATE,
+                        t(0),
+                        t(240),
+                        140,
+                        170,
+                        100,
+                        Severity.MINOR));
+        harness.processWatermark(t(600));
+
+        assertThat(events()).isEmpty();
+    }
+
+    @Test
     void twoMinorSignalsTogetherOpenOneIncidentFromTheEarliestOnset() throws Exception {
         send(traffic("web-app", OPEN, t(0), t(30)));
         harness.processWatermark(t(60));

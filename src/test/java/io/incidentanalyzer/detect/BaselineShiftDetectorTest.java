@@ -69,6 +69,7 @@ class BaselineShiftDetectorTest {
                         null),
                 Duration.ofDays(1),
                 List.of(latency),
+                null,
                 null);
     }
 

@@ -18,6 +18,9 @@ public class AuthEpisode {
     public boolean open;
     public String signalId;
 
+    /** Whether the slow-onset test opened it (it then stays open while the test holds). */
+    public boolean creepOpened;
+
     /** Buckets (with data) since the onset, their events and the baseline's expectation. */
     public long buckets;
 

@@ -2,6 +2,7 @@ package io.incidentanalyzer.detect.auth;
 
 import io.incidentanalyzer.config.DurationText;
 import io.incidentanalyzer.config.RefreshStormSettings;
+import io.incidentanalyzer.detect.CreepTest;
 import io.incidentanalyzer.detect.EventTimeOrderedFunction;
 import io.incidentanalyzer.detect.baseline.Baseline;
 import io.incidentanalyzer.detect.baseline.BaselineSettings;
@@ -73,6 +74,7 @@ public class RefreshStormDetector extends AuthDetector {
     private final long bucketMs;
     private final long lifetimeMs;
     private final EpisodeMachine machine;
+    private final CreepTest creep;
 
     private transient ValueState<RefreshStormState> state;
     private transient ValueState<AuthEpisode> episode;
@@ -84,6 +86,7 @@ public class RefreshStormDetector extends AuthDetector {
         this.bucketMs = settings.bucket().toMillis();
         this.lifetimeMs = settings.tokenLifetime().toMillis();
         this.machine = new EpisodeMachine(SignalKind.REFRESH_STORM, environment, settings);
+        this.creep = new CreepTest(settings.creep());
     }
 
     /**
@@ -236,6 +239,7 @@ public class RefreshStormDetector extends AuthDetector {
                         && score.deviation() >= settings.minDeviation()
                         && ratio >= settings.minRatio()
                         && n > allowed;
+        long creepSince = creep(s, score, ratio, n, perLifetime, start, end);
         boolean calm = !score.warm() || ratio <= settings.clearRatio() || n <= perLifetime;
 
         AuthEpisode ep = episode.value();
@@ -244,8 +248,10 @@ public class RefreshStormDetector extends AuthDetector {
             dropEpisode(ctx, s);
             ep = null;
         }
-        if (ep == null && stormy) {
-            ep = EpisodeMachine.start(start);
+        if (ep == null && (stormy || creepSince >= 0)) {
+            // A slow onset opens at once, from the start of the test's run (sustain has passed).
+            ep = EpisodeMachine.start(stormy ? start : creepSince);
+            ep.creepOpened = !stormy;
             ep.hitters = new HeavyHitters(settings.heavyHitters());
             armNoDataTimer(ctx, s);
         }
@@ -266,11 +272,15 @@ public class RefreshStormDetector extends AuthDetector {
             ep.hitters.merge(s.bucket);
             ep.lastSessions = sessions;
             ep.lastAllowed = allowed;
+            boolean held = ep.creepOpened && creep.holds(s.creep);
             Signal report =
-                    machine.judge(ep, calm, start, end, s.service, SUBJECT, e -> evidence(s, e));
+                    machine.judge(
+                            ep, calm && !held, start, end, s.service, SUBJECT, e -> evidence(s, e));
             if (report != null) emit(out, report);
             if (report != null && report.state() == SignalState.CLEAR) {
                 dropEpisode(ctx, s);
+                s.creep = 0;
+                s.creepSince = -1;
             } else {
                 episode.update(ep);
             }
@@ -278,6 +288,37 @@ public class RefreshStormDetector extends AuthDetector {
         s.bucket.clear();
         s.bucketRefreshes = 0;
         s.bucketStart = -1;
+    }
+
+    /**
+     * Feeds the bucket to the slow-onset test ({@link CreepTest}).
+     *
+     * @return the start of the run that alarms at this bucket, or -1: the test alarms, its run has
+     *     lasted {@code sustain}, and the bucket is above one refresh per live session and lifetime
+     *     and the test's share of {@code minDeviation} and {@code minRatio} above the baseline
+     */
+    private long creep(
+            RefreshStormState s,
+            Score score,
+            double ratio,
+            long n,
+            double perLifetime,
+            long start,
+            long end) {
+        if (s.firstSeen < 0) s.firstSeen = start;
+        if (!score.warm() || !creep.runs(s.firstSeen, start)) return -1;
+        double d = score.deviation();
+        double before = s.creep;
+        s.creep = creep.next(before, d, settings.minDeviation());
+        s.creepSince = CreepTest.runStart(s.creepSince, before, s.creep, start);
+        if (!creep.alarms(s.creep, d) || end - s.creepSince < settings.sustain().toMillis()) {
+            return -1;
+        }
+        boolean enough =
+                n > perLifetime
+                        && d >= creep.margin() * settings.minDeviation()
+                        && ratio >= 1 + creep.margin() * (settings.minRatio() - 1);
+        return enough ? s.creepSince : -1;
     }
 
     private void armNoDataTimer(OnTimerContext ctx, RefreshStormState s) {

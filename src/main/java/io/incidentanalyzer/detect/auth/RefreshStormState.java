@@ -45,5 +45,16 @@ public class RefreshStormState {
     public long referenceBuckets;
     public long previousReferenceBuckets;
 
+    /**
+     * The slow-onset test's statistic over the buckets' deviations, in spreads, and the start of
+     * the bucket where its current positive run began (-1 when it is zero).
+     */
+    public double creep;
+
+    /** The first bucket its baseline learned from: the slow-onset test waits for a seasoned one. */
+    public long firstSeen = -1;
+
+    public long creepSince = -1;
+
     public RefreshStormState() {}
 }

@@ -41,6 +41,7 @@ public class BaselineShiftDetectorBenchmark extends MetricDetectorBenchmark {
                 new BaselineConfig(null, null, null, null, null, null, null, null, null, null),
                 null,
                 List.of(rule),
+                null,
                 null);
     }
 

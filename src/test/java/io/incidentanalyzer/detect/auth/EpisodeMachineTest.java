@@ -38,7 +38,8 @@ class EpisodeMachineTest {
                             null,
                             null,
                             Severity.CRITICAL,
-                            Duration.ofMinutes(1)));
+                            Duration.ofMinutes(1),
+                            null));
 
     private AuthEpisode episode;
     private final List<Signal> reports = new ArrayList<>();

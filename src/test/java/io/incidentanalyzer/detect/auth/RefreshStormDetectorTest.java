@@ -156,6 +156,7 @@ class RefreshStormDetectorTest {
                         null,
                         null,
                         null,
+                        null,
                         null);
         try (var longTokens =
                 new KeyedOneInputStreamOperatorTestHarness<>(
