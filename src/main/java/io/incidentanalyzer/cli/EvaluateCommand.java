@@ -41,7 +41,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(
             names = "--suite",
             paramLabel = "DIR",
-            description = "Folder of scenario files (*.yaml), e.g. jobs/scenarios.")
+            description =
+                    "Folder of scenario files (*.yaml), e.g. jobs/scenarios; its subfolders"
+                            + " (one per system, e.g. jobs/scenarios/shopfront) too, except"
+                            + " traffic/.")
     Path suite;
 
     @Option(
@@ -54,8 +57,19 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(
             names = "--seed",
             paramLabel = "N",
-            description = "Seed for every scenario (default: each scenario's own).")
+            description =
+                    "First seed for every scenario (default: each scenario's own); the others"
+                            + " are derived from it.")
     Long seed;
+
+    @Option(
+            names = "--seeds",
+            paramLabel = "N",
+            defaultValue = "" + SuiteEvaluation.DEFAULT_SEEDS,
+            description =
+                    "Seeds per scenario: its first and N-1 derived ones, a row each"
+                            + " (default: ${DEFAULT-VALUE}).")
+    int seeds;
 
     @Option(
             names = "--parallelism",
@@ -83,14 +97,14 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         SuiteReport r =
-                new SuiteEvaluation(seed, parallelism, keep, spec.commandLine().getErr())
+                new SuiteEvaluation(seed, seeds, parallelism, keep, spec.commandLine().getErr())
                         .run(suite);
         r.writeJson(report);
         out.println();
         r.table().forEach(out::println);
         out.println();
         out.println("report: " + report);
-        out.println(r.summaryLine());
+        r.summaryLines().forEach(out::println);
         return 0;
     }
 }

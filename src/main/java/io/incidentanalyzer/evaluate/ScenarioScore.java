@@ -7,12 +7,15 @@ import java.util.List;
  * How the analyzer did on one scenario: each fault detected or not and how fast, each outage's root
  * cause ranked where, and the incidents that matched nothing.
  *
+ * @param seed the seed it was simulated with
+ * @param environment the job's environment: which system the scenario is of
  * @param events records replayed
  * @param incidents incidents the analyzer opened
  */
 public record ScenarioScore(
         String scenario,
         long seed,
+        String environment,
         long events,
         int incidents,
         List<FaultScore> faults,
@@ -53,6 +56,8 @@ public record ScenarioScore(
      *     when absent
      * @param candidates the main incident's candidates, best first
      * @param incidents ids of the incidents with signals about this outage's faults
+     * @param identified the top candidate of the main incident's first IDENTIFIED event: the cause
+     *     users were told; null when the incident was never identified
      */
     public record OutageScore(
             String id,
@@ -61,9 +66,15 @@ public record ScenarioScore(
             List<Cause> candidates,
             int contributing,
             int contributingFound,
-            List<String> incidents) {
+            List<String> incidents,
+            Cause identified) {
         public boolean top1() {
             return rank == 1;
+        }
+
+        /** The cause users were told at IDENTIFIED is the root cause. */
+        public boolean identifiedTop1() {
+            return rootCause.equals(identified);
         }
 
         public boolean top3() {

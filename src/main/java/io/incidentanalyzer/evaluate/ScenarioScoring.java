@@ -1,6 +1,7 @@
 package io.incidentanalyzer.evaluate;
 
 import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.IncidentEventType;
 import io.incidentanalyzer.model.RootCause;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.simulate.FaultRole;
@@ -129,6 +130,7 @@ public final class ScenarioScoring {
             List<String> ids = incidentsByOutage.get(o.id());
             ids.sort((a, b) -> Long.compare(openedAt(incidents, a), openedAt(incidents, b)));
             List<Cause> candidates = ids.isEmpty() ? List.of() : candidatesById.get(ids.get(0));
+            Cause identified = ids.isEmpty() ? null : identified(incidents, ids.get(0));
             Set<Cause> named = new HashSet<>();
             for (String id : ids) {
                 named.addAll(candidatesById.get(id));
@@ -171,7 +173,8 @@ public final class ScenarioScoring {
                             candidates,
                             contributing,
                             found,
-                            List.copyOf(ids)));
+                            List.copyOf(ids),
+                            identified));
         }
 
         Set<String> matched = new HashSet<>();
@@ -181,6 +184,7 @@ public final class ScenarioScoring {
         return new ScenarioScore(
                 truth.scenario(),
                 truth.seed(),
+                truth.environment(),
                 eventsReplayed,
                 incidents.size(),
                 faultScores,
@@ -208,6 +212,19 @@ public final class ScenarioScoring {
             }
         }
         return first;
+    }
+
+    /** The top candidate of the incident's first IDENTIFIED event; null when it has none. */
+    private static Cause identified(List<Incident> incidents, String id) {
+        for (Incident i : incidents) {
+            if (!i.id().equals(id)) continue;
+            for (IncidentEvent e : i.history()) {
+                if (e.type() != IncidentEventType.IDENTIFIED) continue;
+                List<Cause> ranked = causes(e.rootCauses());
+                return ranked.isEmpty() ? null : ranked.get(0);
+            }
+        }
+        return null;
     }
 
     private static List<Cause> causes(List<RootCause> ranked) {

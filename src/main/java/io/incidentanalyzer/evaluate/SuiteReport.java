@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The scores of a scenario suite: the table people read, the JSON report tools read, and the one
@@ -17,18 +19,22 @@ import java.util.Locale;
 public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary summary) {
 
     /**
-     * Totals over the suite. top1 and top3 count outages whose root cause is ranked first or in the
-     * first three; medianDelaySeconds is over detected faults, null when none was; ramps counts the
-     * faults with a 2× moment and maxDelayFrom2xSeconds is the longest delay from it of those
-     * detected (null when none).
+     * Totals over the suite. scenarios counts scenario files, runs their (scenario, seed) rows; the
+     * other counts are over every run. top1 and top3 count outages whose root cause is ranked first
+     * or in the first three (the final ranking), identifiedTop1 those whose main incident told
+     * users the root cause when it became IDENTIFIED; medianDelaySeconds is over detected faults,
+     * null when none was; ramps counts the faults with a 2× moment and maxDelayFrom2xSeconds is the
+     * longest delay from it of those detected (null when none).
      */
     public record Summary(
             int scenarios,
+            int runs,
             int faults,
             int detected,
             int outages,
             int top1,
             int top3,
+            int identifiedTop1,
             int contributing,
             int contributingNamed,
             int falseIncidents,
@@ -42,6 +48,7 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
                 outages = 0,
                 top1 = 0,
                 top3 = 0,
+                identified = 0,
                 contributing = 0,
                 named = 0,
                 falses = 0,
@@ -67,6 +74,7 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
                 outages++;
                 if (o.top1()) top1++;
                 if (o.top3()) top3++;
+                if (o.identifiedTop1()) identified++;
                 contributing += o.contributing();
                 named += o.contributingFound();
             }
@@ -76,12 +84,14 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
                 suite,
                 List.copyOf(scores),
                 new Summary(
+                        (int) scores.stream().map(ScenarioScore::scenario).distinct().count(),
                         scores.size(),
                         faults,
                         detected,
                         outages,
                         top1,
                         top3,
+                        identified,
                         contributing,
                         named,
                         falses,
@@ -99,20 +109,45 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
     }
 
     /**
-     * {@code SUITE scenarios=N faults=N detected=N top1=N top3=N false_incidents=N
-     * median_delay_s=X}, then {@code ramps=N max_delay_2x_s=X} when a fault ramps
+     * One summary line per system (job environment) when the suite has several, each {@code SUITE
+     * system=ENV ...}, then the line over all of them ({@link #summaryLine()}).
+     */
+    public List<String> summaryLines() {
+        Map<String, List<ScenarioScore>> bySystem = new TreeMap<>();
+        for (ScenarioScore s : scenarios)
+            bySystem.computeIfAbsent(String.valueOf(s.environment()), k -> new ArrayList<>())
+                    .add(s);
+        List<String> out = new ArrayList<>();
+        if (bySystem.size() > 1) {
+            bySystem.forEach(
+                    (system, scores) ->
+                            out.add(summaryLine(of(suite, scores).summary, "system=" + system)));
+        }
+        out.add(summaryLine());
+        return out;
+    }
+
+    /**
+     * {@code SUITE scenarios=N runs=N faults=N detected=N top1=N top3=N identified_top1=N
+     * false_incidents=N median_delay_s=X}, then {@code ramps=N max_delay_2x_s=X} when a fault ramps
      */
     public String summaryLine() {
-        Summary s = summary;
+        return summaryLine(summary, null);
+    }
+
+    private static String summaryLine(Summary s, String label) {
         return String.format(
                         Locale.ROOT,
-                        "SUITE scenarios=%d faults=%d detected=%d top1=%d top3=%d"
-                                + " false_incidents=%d median_delay_s=%s",
+                        "SUITE %sscenarios=%d runs=%d faults=%d detected=%d top1=%d top3=%d"
+                                + " identified_top1=%d false_incidents=%d median_delay_s=%s",
+                        label == null ? "" : label + " ",
                         s.scenarios(),
+                        s.runs(),
                         s.faults(),
                         s.detected(),
                         s.top1(),
                         s.top3(),
+                        s.identifiedTop1(),
                         s.falseIncidents(),
                         s.medianDelaySeconds() == null
                                 ? "n/a"
@@ -135,6 +170,7 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
         rows.add(
                 new String[] {
                     "SCENARIO",
+                    "SEED",
                     "FAULT",
                     "ROLE",
                     "TRUE CAUSE",
@@ -144,6 +180,7 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
                     "DELAY_2X_S",
                     "TOP1",
                     "TOP3",
+                    "IDENT",
                     "NAMED",
                     "NAMED_S",
                     "INCIDENTS",
@@ -155,7 +192,9 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
                 rows.add(
                         new String[] {
                             s.scenario(),
+                            String.valueOf(s.seed()),
                             "(no fault)",
+                            "",
                             "",
                             "",
                             "",
@@ -182,6 +221,7 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
                 rows.add(
                         new String[] {
                             first ? s.scenario() : "",
+                            first ? String.valueOf(s.seed()) : "",
                             f.id(),
                             f.role(),
                             f.cause().toString(),
@@ -193,6 +233,7 @@ public record SuiteReport(String suite, List<ScenarioScore> scenarios, Summary s
                             seconds(f.delayFrom2xSeconds()),
                             root && o != null ? yesNo(o.top1()) : "",
                             root && o != null ? yesNo(o.top3()) : "",
+                            root && o != null ? yesNo(o.identifiedTop1()) : "",
                             root ? "" : yesNo(f.named()),
                             seconds(f.namedSeconds()),
                             root && o != null ? String.valueOf(o.incidents().size()) : "",

@@ -53,24 +53,38 @@ faults:
         Files.writeString(suite.resolve("b-quiet.yaml"), scenario("quiet", ""));
         Path report = dir.resolve("report.json");
 
-        int code = run("evaluate", "--suite", suite.toString(), "--report", report.toString());
+        int code =
+                run(
+                        "evaluate",
+                        "--suite",
+                        suite.toString(),
+                        "--report",
+                        report.toString(),
+                        "--seeds",
+                        "2");
 
         assertThat(code).as(err.toString()).isZero();
         String[] lines = out.toString().strip().split("\\R");
         // The saturation is detected and named; which signal ranks first is the correlator's
         // ranking (RootCauseCandidates), scored by the suite, not asserted here.
         assertThat(lines[lines.length - 1])
-                .startsWith("SUITE scenarios=2 faults=1 detected=1 top1=")
-                .contains(" top3=1 false_incidents=0 median_delay_s=");
+                .startsWith("SUITE scenarios=2 runs=4 faults=2 detected=2 top1=")
+                .contains(" top3=2 identified_top1=", " false_incidents=0 median_delay_s=");
         assertThat(out.toString())
                 .contains(
                         "db-busy", "query", "RESOURCE_SATURATION@database", "quiet", "(no fault)");
         JsonNode json = JsonMapper.builder().build().readTree(report.toFile());
-        assertThat(json.path("scenarios")).hasSize(2);
+        assertThat(json.path("scenarios")).as("a row per scenario and seed").hasSize(4);
         assertThat(json.path("scenarios").get(0).path("faults").get(0).path("detected").asBoolean())
                 .isTrue();
-        assertThat(json.path("summary").path("detected").asInt()).isEqualTo(1);
-        assertThat(err.toString()).contains("[1/2] db-busy", "[2/2] quiet");
+        assertThat(json.path("summary").path("detected").asInt()).isEqualTo(2);
+        long derived = io.incidentanalyzer.evaluate.SuiteEvaluation.seeds(1, 2).get(1);
+        assertThat(err.toString())
+                .contains(
+                        "[1/4] db-busy seed=1",
+                        "[2/4] db-busy seed=" + derived,
+                        "[3/4] quiet seed=1",
+                        "[4/4] quiet seed=" + derived);
     }
 
     @Test

@@ -30,6 +30,12 @@ class ScenarioScoringTest {
             new Cause(CauseKind.TOKEN_REFRESH_STORM, "token-verification");
     private static final Cause DRIFT = new Cause(CauseKind.DEPENDENCY_DRIFT, "token-verification");
 
+    /** Two saturation signals of one incident: the verifier's first, the database's 5 s later. */
+    private static final Signal VERIFIER =
+            saturation("token-verification", SignalState.OPEN, t(105), t(165));
+
+    private static final Signal DB = saturation("database", SignalState.OPEN, t(110), t(170));
+
     private static Instant at(long seconds) {
         return T0.plusSeconds(seconds);
     }
@@ -176,17 +182,15 @@ class ScenarioScoringTest {
 
     @Test
     void secondCandidateCountsForTop3Only() {
-        Signal verifier = saturation("token-verification", SignalState.OPEN, t(105), t(165));
-        Signal db = saturation("database", SignalState.OPEN, t(110), t(170));
         List<IncidentEvent> events =
                 List.of(
-                        event("inc", IncidentEventType.OPENED, verifier, t(105), List.of(verifier)),
+                        event("inc", IncidentEventType.OPENED, VERIFIER, t(105), List.of(VERIFIER)),
                         event(
                                 "inc",
                                 IncidentEventType.SIGNAL_ADDED,
-                                db,
+                                DB,
                                 t(105),
-                                List.of(verifier, db)));
+                                List.of(VERIFIER, DB)));
 
         ScenarioScore.OutageScore o =
                 ScenarioScoring.score(truth(DB_SATURATION), events, 0).outages().get(0);
@@ -288,8 +292,8 @@ class ScenarioScoringTest {
 
         assertThat(r.summaryLine())
                 .isEqualTo(
-                        "SUITE scenarios=2 faults=1 detected=1 top1=1 top3=1 false_incidents=1"
-                                + " median_delay_s=70.0");
+                        "SUITE scenarios=2 runs=2 faults=1 detected=1 top1=1 top3=1"
+                                + " identified_top1=0 false_incidents=1 median_delay_s=70.0");
         assertThat(r.table()).hasSize(3);
         assertThat(r.table().get(0)).startsWith("SCENARIO").contains("DELAY_S", "TOP1", "FALSE");
         assertThat(r.table().get(1))
@@ -314,6 +318,108 @@ class ScenarioScoringTest {
         assertThat(r.summaryLine()).endsWith(" ramps=1 max_delay_2x_s=40");
         assertThat(r.table().get(0)).contains("2X_S", "DELAY_2X_S");
         assertThat(r.table().get(1)).containsPattern(" 70 +30 +40 ");
+    }
+
+    @Test
+    void theCauseToldAtIdentifiedIsScoredBesideTheFinalRanking() {
+        // Identified with the wrong cause first; the final ranking then names the right one.
+        List<IncidentEvent> events =
+                List.of(
+                        event(
+                                "inc",
+                                IncidentEventType.IDENTIFIED,
+                                VERIFIER,
+                                t(105),
+                                List.of(VERIFIER)),
+                        event(
+                                "inc",
+                                IncidentEventType.ROOT_CAUSE_CHANGED,
+                                DB,
+                                t(105),
+                                List.of(DB, VERIFIER)),
+                        event("inc", IncidentEventType.IDENTIFIED, DB, t(105), List.of(DB)));
+
+        ScenarioScore.OutageScore o =
+                ScenarioScoring.score(truth(DB_SATURATION), events, 0).outages().get(0);
+
+        assertThat(o.top1()).isTrue();
+        assertThat(o.identified())
+                .as("the first IDENTIFIED event is what users were told")
+                .isEqualTo(new Cause(CauseKind.RESOURCE_SATURATION, "token-verification"));
+        assertThat(o.identifiedTop1()).isFalse();
+        SuiteReport r =
+                SuiteReport.of(
+                        "x", List.of(ScenarioScoring.score(truth(DB_SATURATION), events, 0)));
+        assertThat(r.summaryLine()).contains(" top1=1 top3=1 identified_top1=0 ");
+        assertThat(r.table().get(0)).contains("TOP3  IDENT");
+    }
+
+    @Test
+    void identifiedWithTheRootCauseCounts() {
+        List<IncidentEvent> events =
+                List.of(
+                        event("inc", IncidentEventType.OPENED, DB, t(110), List.of(DB)),
+                        event("inc", IncidentEventType.IDENTIFIED, DB, t(110), List.of(DB)));
+
+        ScenarioScore s = ScenarioScoring.score(truth(DB_SATURATION), events, 0);
+
+        assertThat(s.outages().get(0).identified()).isEqualTo(DB_SATURATION);
+        assertThat(s.outages().get(0).identifiedTop1()).isTrue();
+        assertThat(SuiteReport.of("x", List.of(s)).summary().identifiedTop1()).isEqualTo(1);
+    }
+
+    @Test
+    void neverIdentifiedIsNoIdentifiedHit() {
+        ScenarioScore s =
+                ScenarioScoring.score(truth(DB_SATURATION), incident("database", 110, 170, 800), 0);
+
+        assertThat(s.outages().get(0).top1()).isTrue();
+        assertThat(s.outages().get(0).identified()).isNull();
+        assertThat(s.outages().get(0).identifiedTop1()).isFalse();
+    }
+
+    @Test
+    void runsOfEverySeedAndSystemAddUpAndEachSystemGetsItsLine() {
+        GroundTruth shop =
+                new GroundTruth(
+                        "shop",
+                        7,
+                        "shop-prod",
+                        "UTC",
+                        T0,
+                        at(3600),
+                        Map.of(),
+                        List.of(),
+                        List.of());
+        List<IncidentEvent> hitEvents = incident("database", 110, 170, 800);
+        ScenarioScore seedA = ScenarioScoring.score(truth(DB_SATURATION), hitEvents, 0);
+        ScenarioScore seedB =
+                ScenarioScoring.score(truth(DB_SATURATION), incident("database", 110, 230, 800), 0);
+        ScenarioScore miss = ScenarioScoring.score(truth(STORM), hitEvents, 0);
+        ScenarioScore quietShop = ScenarioScoring.score(shop, incident("cart", 110, 190, 800), 0);
+
+        SuiteReport r = SuiteReport.of("jobs/scenarios", List.of(seedA, seedB, miss, quietShop));
+
+        assertThat(r.summary().scenarios()).as("three runs of s are one scenario").isEqualTo(2);
+        assertThat(r.summary().runs()).isEqualTo(4);
+        assertThat(r.summary().faults()).isEqualTo(3);
+        assertThat(r.summary().top1()).isEqualTo(2);
+        assertThat(r.summary().falseIncidents()).isEqualTo(1);
+        assertThat(r.summary().medianDelaySeconds()).isEqualTo(70.0);
+        assertThat(r.summaryLines())
+                .containsExactly(
+                        "SUITE system=shop-prod scenarios=1 runs=1 faults=0 detected=0 top1=0"
+                                + " top3=0 identified_top1=0 false_incidents=1"
+                                + " median_delay_s=n/a",
+                        "SUITE system="
+                                + ENV
+                                + " scenarios=1 runs=3 faults=3 detected=3 top1=2"
+                                + " top3=2 identified_top1=0 false_incidents=0"
+                                + " median_delay_s=70.0",
+                        r.summaryLine());
+        assertThat(SuiteReport.of("x", List.of(seedA)).summaryLines())
+                .as("one system: the total line only")
+                .containsExactly(SuiteReport.of("x", List.of(seedA)).summaryLine());
     }
 
     @Test
