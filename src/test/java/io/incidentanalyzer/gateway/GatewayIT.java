@@ -109,7 +109,7 @@ class GatewayIT {
                                                         "job", "database",
                                                         "instance", "db-1:9100"),
                                                 sample(0.975, T0),
-                                                sample(0.5, T0 + 15_000)),
+                                                sample(0.5, T0 + 15_250)),
                                         series(
                                                 Map.of("__name__", "up", "job", "web-app"),
                                                 sample(1, T0)))
@@ -144,7 +144,7 @@ class GatewayIT {
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple("database", "cpu_utilization", T0),
                             org.assertj.core.groups.Tuple.tuple(
-                                    "database", "cpu_utilization", T0 + 15_000),
+                                    "database", "cpu_utilization", T0 + 15_250),
                             org.assertj.core.groups.Tuple.tuple("web-app", "up", T0));
             assertThat(samples.get(0).value()).isEqualTo(0.975);
         }
