@@ -100,7 +100,11 @@ public final class TopicWriter implements AutoCloseable {
                 boolean busy =
                         e.getCause() instanceof org.apache.kafka.common.errors.RetriableException;
                 throw new Refused(
-                        "Kafka did not take the records: " + e.getCause().getMessage(),
+                        busy
+                                ? "Kafka is unavailable or slow ("
+                                        + e.getCause().getMessage()
+                                        + "); retry later"
+                                : "Kafka did not take the records: " + e.getCause().getMessage(),
                         busy,
                         e.getCause());
             } catch (InterruptedException e) {
