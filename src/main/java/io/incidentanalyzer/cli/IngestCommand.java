@@ -16,9 +16,9 @@ import picocli.CommandLine.Option;
         description = {
             "Takes producers' data over HTTP into the job's input topics.",
             "Prometheus remote write (/api/v1/write) goes to a metrics topic of format"
-                    + " prometheus-kafka-adapter, OTLP/HTTP (/v1/metrics, /v1/logs) to topics of"
-                    + " format otlp-proto or otlp-json, and CDEvents (/cdevents) to a changes topic"
-                    + " of format cdevents; /metrics has the gateway's own counters.",
+                + " prometheus-kafka-adapter or native-json, OTLP/HTTP (/v1/metrics, /v1/logs) to"
+                + " topics of format otlp-proto or otlp-json, and CDEvents (/cdevents) to a changes"
+                + " topic of format cdevents; /metrics has the gateway's own counters.",
             "A request is answered 2xx only after Kafka has acknowledged its records, and 429"
                     + " when Kafka is slow. Stop it with Ctrl-C."
         })

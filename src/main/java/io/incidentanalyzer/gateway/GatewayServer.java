@@ -12,6 +12,7 @@ import io.incidentanalyzer.ingest.RecordDecoders;
 import io.incidentanalyzer.ingest.StreamKind;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.Decoded;
+import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.RejectReason;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -58,7 +59,9 @@ public final class GatewayServer implements AutoCloseable {
     private final CollectorRegistry registry = new CollectorRegistry();
     private final Counter requests;
     private final Counter records;
+    private final Counter skipped;
     private final Map<StreamKind, RecordDecoder> decoders;
+    private final RecordDecoder adapterDecoder;
     private Javalin app;
 
     /**
@@ -89,6 +92,20 @@ public final class GatewayServer implements AutoCloseable {
                         StreamKind.CHANGES,
                         RecordDecoders.forTopic(
                                 config.topics().changes(), StreamKind.CHANGES, config.limits()));
+        this.adapterDecoder =
+                RecordDecoders.forTopic(
+                        new InputTopic(
+                                config.topics().metrics().name(),
+                                InputFormat.PROMETHEUS_KAFKA_ADAPTER),
+                        StreamKind.METRICS,
+                        config.limits());
+        this.skipped =
+                Counter.build(
+                                "gateway_samples_skipped_total",
+                                "Remote-write samples not written to a native-json metrics topic,"
+                                        + " by reason")
+                        .labelNames("reason")
+                        .register(registry);
         this.requests =
                 Counter.build(
                                 "gateway_http_requests_total",
@@ -184,11 +201,12 @@ public final class GatewayServer implements AutoCloseable {
 
     private void remoteWrite(Context ctx) throws IOException {
         InputTopic topic = config.topics().metrics();
-        if (topic.format() != InputFormat.PROMETHEUS_KAFKA_ADAPTER) {
+        boolean nativeJson = topic.format() == InputFormat.NATIVE_JSON;
+        if (topic.format() != InputFormat.PROMETHEUS_KAFKA_ADAPTER && !nativeJson) {
             throw new Answer(
                     404,
-                    "remote write needs a metrics topic of format prometheus-kafka-adapter; this"
-                            + " job's reads "
+                    "remote write needs a metrics topic of format prometheus-kafka-adapter or"
+                            + " native-json; this job's reads "
                             + topic.format().label());
         }
         if (!"snappy".equalsIgnoreCase(header(ctx, "Content-Encoding"))) {
@@ -215,7 +233,11 @@ public final class GatewayServer implements AutoCloseable {
             throw new Answer(400, "the body is not a remote-write WriteRequest: " + e.getMessage());
         }
         List<TopicWriter.Out> out = new ArrayList<>(samples.size());
-        for (RemoteWrite.Sample s : samples) out.add(adapterRecord(topic.name(), s));
+        for (RemoteWrite.Sample s : samples) {
+            TopicWriter.Out adapter = adapterRecord(topic.name(), s);
+            out.add(nativeJson ? nativeRecord(adapter) : adapter);
+        }
+        out.removeIf(java.util.Objects::isNull);
         write(ctx, out);
         ctx.status(204);
     }
@@ -240,6 +262,33 @@ public final class GatewayServer implements AutoCloseable {
         try {
             return new TopicWriter.Out(
                     topic, key.getBytes(StandardCharsets.UTF_8), json.writeValueAsBytes(o));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The adapter record as a native-json sample, mapped by the prometheus-kafka-adapter decoder
+     * with its default labels ({@code service}, else {@code job}); null for a sample that decoder
+     * rejects (a NaN staleness marker, no such label), counted in {@code
+     * gateway_samples_skipped_total} by reason, since a native-json topic has no way to carry it.
+     */
+    private TopicWriter.Out nativeRecord(TopicWriter.Out adapter) {
+        Decoded d = RecordDecoders.decode(adapterDecoder, adapter.topic(), -1, -1, adapter.value());
+        if (d.isRejected()) {
+            skipped.labels(d.rejected().reason().name()).inc();
+            return null;
+        }
+        MetricSample m = d.metric();
+        ObjectNode o = json.createObjectNode();
+        o.put("ts", m.ts());
+        o.put("service", m.service());
+        o.put("metric", m.metric());
+        o.put("value", m.value());
+        ObjectNode labels = o.putObject("labels");
+        m.labels().forEach(labels::put);
+        try {
+            return new TopicWriter.Out(adapter.topic(), adapter.key(), json.writeValueAsBytes(o));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -67,13 +67,18 @@ class GatewayIT {
     }
 
     private void start(TestInfo test, String token, int maxBody) throws Exception {
+        start(test, token, maxBody, "prometheus-kafka-adapter");
+    }
+
+    private void start(TestInfo test, String token, int maxBody, String metricsFormat)
+            throws Exception {
         String env = "gw-" + test.getTestMethod().orElseThrow().getName().toLowerCase();
         config =
                 JobConfigLoader.parse(
                         """
                         environment: %1$s
                         topics:
-                          metrics: {name: %1$s.metrics, format: prometheus-kafka-adapter}
+                          metrics: {name: %1$s.metrics, format: %2$s}
                           auth: {name: %1$s.auth}
                           logs: {name: %1$s.logs, format: otlp-proto}
                           changes: {name: %1$s.changes, format: cdevents}
@@ -83,7 +88,7 @@ class GatewayIT {
                           database: {}
                           web-app: {dependsOn: [database]}
                         """
-                                .formatted(env),
+                                .formatted(env, metricsFormat),
                         "jobs/gateway-it.yaml");
         KAFKA.kafka().createTopics(2, config.topics().names().toArray(String[]::new));
         writer =
@@ -149,6 +154,45 @@ class GatewayIT {
             assertThat(samples.get(0).value()).isEqualTo(0.975);
         }
         assertThat(metrics()).contains("gateway_records_written_total{route=\"/api/v1/write\"");
+    }
+
+    @Test
+    void onANativeJsonTopicRemoteWriteSamplesAreMappedAndNaNIsSkippedAndCounted(TestInfo test)
+            throws Exception {
+        start(test, null, 1 << 20, "native-json");
+        byte[] body =
+                Snappy.compress(
+                        writeRequest(
+                                        series(
+                                                Map.of(
+                                                        "__name__",
+                                                        "cpu_utilization",
+                                                        "job",
+                                                        "database"),
+                                                sample(0.975, T0),
+                                                sample(Double.NaN, T0 + 15_000)))
+                                .toByteArray());
+        HttpResponse<String> r =
+                post(GatewayServer.REMOTE_WRITE, body, "Content-Encoding", "snappy");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+        var decoder =
+                RecordDecoders.forTopic(
+                        config.topics().metrics(), StreamKind.METRICS, config.limits());
+        try (KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers())) {
+            List<byte[]> records = kafka.readAllBytes(config.topics().metrics().name());
+            assertThat(records).hasSize(1);
+            Decoded d = RecordDecoders.decode(decoder, "m", 0, 0, records.get(0));
+            assertThat(d.isRejected()).as("%s", d.rejected()).isFalse();
+            assertThat(d.metric())
+                    .isEqualTo(
+                            new MetricSample(
+                                    T0,
+                                    "database",
+                                    "cpu_utilization",
+                                    0.975,
+                                    Map.of("job", "database")));
+        }
+        assertThat(metrics()).contains("gateway_samples_skipped_total{reason=\"BAD_VALUE\",} 1.0");
     }
 
     @Test
