@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             SimulateCommand.class,
             EvaluateCommand.class,
             ReviewCommand.class,
+            IngestCommand.class,
             TopicsCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -138,7 +138,7 @@ class AnalyzerCliTest {
         assertThat(err.toString())
                 .contains(
                         "a subcommand is required: demo, run, replay, simulate, evaluate,"
-                                + " review or topics");
+                                + " review, ingest or topics");
         assertThat(err.toString().split("Usage: analyzer", -1)).as("the usage, once").hasSize(2);
     }
 

@@ -89,13 +89,24 @@ public final class KafkaTestClients implements AutoCloseable {
 
     /** Every committed record of {@code topic} right now, values parsed as JSON. */
     public List<JsonNode> readAll(String topic) {
+        List<JsonNode> out = new ArrayList<>();
+        try {
+            for (byte[] v : readAllBytes(topic)) out.add(JSON.readTree(v));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a record on " + topic + " is not JSON", e);
+        }
+        return out;
+    }
+
+    /** Every committed record value of {@code topic} right now, as written. */
+    public List<byte[]> readAllBytes(String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<JsonNode> out = new ArrayList<>();
+        List<byte[]> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             var partitions =
                     c.partitionsFor(topic).stream()
@@ -109,11 +120,9 @@ public final class KafkaTestClients implements AutoCloseable {
             var end = c.endOffsets(partitions);
             while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(JSON.readTree(r.value()));
+                    out.add(r.value());
                 }
             }
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("a record on " + topic + " is not JSON", e);
         }
         return out;
     }
