@@ -23,12 +23,12 @@ import picocli.CommandLine.Spec;
         name = "rca",
         mixinStandardHelpOptions = true,
         description = {
-            "Scores the root-cause ranking on a public benchmark: PetShop (--petshop) or Nezha's"
-                    + " OnlineBoutique faults (--nezha).",
-            "It learns each series' baseline on fault-free data (PetShop's noissue metrics,"
-                    + " Nezha's rows outside the faults), reads every series' move at each fault"
-                    + " as evidence, ranks the anomalous nodes on the call graph and prints AC@1,"
-                    + " AC@3, AC@5 and Avg@5 per fault type (PetShop: per scenario and symptom).",
+            "Scores the root-cause ranker on PetShop or Nezha benchmark data.",
+            "--petshop reads the PetShop layout and --nezha Nezha's OnlineBoutique faults. It"
+                + " learns each series' baseline on fault-free data (PetShop's noissue metrics,"
+                + " Nezha's rows outside the faults), reads every series' move at each fault as"
+                + " evidence, ranks the anomalous nodes on the call graph and prints AC@1, AC@3,"
+                + " AC@5 and Avg@5 per fault type (PetShop: per scenario and symptom).",
             "The last line is RCA dataset=NAME cases=N ac1=X ac3=Y avg5=Z."
         })
 final class EvaluateRcaCommand implements Callable<Integer> {
