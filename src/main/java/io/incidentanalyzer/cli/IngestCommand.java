@@ -26,12 +26,7 @@ final class IngestCommand implements Callable<Integer> {
 
     @Mixin JobFileOption jobFile;
 
-    @Option(
-            names = "--bootstrap",
-            required = true,
-            paramLabel = "HOST:PORT",
-            description = "Kafka bootstrap servers.")
-    String bootstrap;
+    @Mixin BootstrapOption kafka;
 
     @Option(
             names = "--bind",
@@ -96,10 +91,10 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobConfig config = JobConfigLoader.load(jobFile.job);
-        KafkaPreflight.checkInputs(config, bootstrap, jobFile.job.toString());
+        KafkaPreflight.checkInputs(config, kafka.bootstrap, jobFile.job.toString());
         try (TopicWriter writer =
                         new TopicWriter(
-                                bootstrap,
+                                kafka.bootstrap,
                                 config.kafka().properties(),
                                 config.limits().maxRecordBytes(),
                                 bufferBytes,

@@ -26,12 +26,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin JobFileOption jobFile;
 
-    @Option(
-            names = "--bootstrap",
-            required = true,
-            paramLabel = "HOST:PORT",
-            description = "Kafka bootstrap servers.")
-    String bootstrap;
+    @Mixin BootstrapOption kafka;
 
     @Mixin MetricsPortOption metrics;
 
@@ -54,16 +49,16 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobConfig config = JobConfigLoader.load(jobFile.job);
-        KafkaPreflight.check(config, bootstrap, jobFile.job.toString());
+        KafkaPreflight.check(config, kafka.bootstrap, jobFile.job.toString());
         String address = bind.address();
         StreamExecutionEnvironment env =
                 LocalCluster.streaming(address, metrics.port, parallelism, checkpointDir);
-        IncidentAnalyzerJob.define(env, config, bootstrap, false);
+        IncidentAnalyzerJob.define(env, config, kafka.bootstrap, false);
         JobClient job = env.executeAsync(IncidentAnalyzerJob.jobName(config));
         System.err.printf(
                 "Running %s on %s; metrics at http://%s/metrics (Ctrl-C stops)%n",
                 IncidentAnalyzerJob.jobName(config),
-                bootstrap,
+                kafka.bootstrap,
                 DemoCommand.hostPort(address, metrics.port));
         StopSignals.runUntilStopped(job);
         return 0;

@@ -34,12 +34,7 @@ final class TopicsCommand implements Callable<Integer> {
 
     @Mixin JobFileOption jobFile;
 
-    @Option(
-            names = "--bootstrap",
-            required = true,
-            paramLabel = "HOST:PORT",
-            description = "Kafka bootstrap servers.")
-    String bootstrap;
+    @Mixin BootstrapOption kafka;
 
     @Option(
             names = "--partitions",
@@ -65,7 +60,7 @@ final class TopicsCommand implements Callable<Integer> {
         List<NewTopic> plan = plan(config, partitions, replicationFactor);
         Properties p = new Properties();
         p.putAll(config.kafka().properties());
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
         try (Admin admin = Admin.create(p)) {
             for (var e : admin.createTopics(plan).values().entrySet()) {
@@ -78,7 +73,7 @@ final class TopicsCommand implements Callable<Integer> {
                                 "topics: cannot create "
                                         + e.getKey()
                                         + " on "
-                                        + bootstrap
+                                        + kafka.bootstrap
                                         + ": "
                                         + x.getCause().getMessage());
                     }

@@ -14,15 +14,13 @@ import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.Decoded;
 import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.RejectReason;
+import io.incidentanalyzer.web.HttpServers;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
-import io.prometheus.client.exporter.common.TextFormat;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -122,13 +120,7 @@ public final class GatewayServer implements AutoCloseable {
 
     /** Starts serving on {@code host:port} (port 0: any free port); returns the port. */
     public int start(String host, int port) {
-        boolean loopback;
-        try {
-            loopback = InetAddress.getByName(host).isLoopbackAddress();
-        } catch (IOException e) {
-            throw new ConfigException(
-                    "ingest --bind " + host + ": not an address (" + e.getMessage() + ")");
-        }
+        boolean loopback = HttpServers.isLoopback("ingest", host);
         if (!loopback && token == null) {
             throw new ConfigException(
                     "ingest --bind "
@@ -174,29 +166,8 @@ public final class GatewayServer implements AutoCloseable {
                                     + " answers once they are");
                 });
         app.post("/cdevents", this::cdevents);
-        app.get(
-                "/metrics",
-                ctx -> {
-                    StringWriter w = new StringWriter();
-                    TextFormat.write004(w, registry.metricFamilySamples());
-                    ctx.contentType(TextFormat.CONTENT_TYPE_004).result(w.toString());
-                });
-        try {
-            app.start(host, port);
-        } catch (RuntimeException e) {
-            Throwable c = e;
-            while (c != null && !(c instanceof java.net.BindException)) c = c.getCause();
-            if (c == null) throw e;
-            throw new ConfigException(
-                    "ingest: cannot listen on "
-                            + host
-                            + ":"
-                            + port
-                            + " ("
-                            + c.getMessage()
-                            + "); choose another port (0 picks any free one)");
-        }
-        return app.port();
+        HttpServers.serveMetrics(app, "/metrics", registry);
+        return HttpServers.start(app, "ingest", host, port);
     }
 
     private void remoteWrite(Context ctx) throws IOException {

@@ -10,14 +10,12 @@ import io.incidentanalyzer.model.ComponentImpact;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.IncidentStatus;
 import io.incidentanalyzer.model.StatusUpdate;
+import io.incidentanalyzer.web.HttpServers;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
-import io.prometheus.client.exporter.common.TextFormat;
-import java.io.StringWriter;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -179,13 +177,7 @@ public final class ReviewServer implements AutoCloseable {
 
     /** Starts serving on {@code host:port} (port 0: any free port); returns the port. */
     public int start(String host, int port) {
-        boolean loopback;
-        try {
-            loopback = InetAddress.getByName(host).isLoopbackAddress();
-        } catch (Exception e) {
-            throw new ConfigException(
-                    "review --bind " + host + ": not an address (" + e.getMessage() + ")");
-        }
+        boolean loopback = HttpServers.isLoopback("review", host);
         if (!loopback && token == null && users == null) {
             throw new ConfigException(
                     "review --bind "
@@ -260,29 +252,8 @@ public final class ReviewServer implements AutoCloseable {
                                         status.page(publicNow()),
                                         "components",
                                         status.components())));
-        app.get(
-                "/metrics",
-                ctx -> {
-                    StringWriter w = new StringWriter();
-                    TextFormat.write004(w, registry.metricFamilySamples());
-                    ctx.contentType(TextFormat.CONTENT_TYPE_004).result(w.toString());
-                });
-        try {
-            app.start(host, port);
-        } catch (RuntimeException e) {
-            Throwable c = e;
-            while (c != null && !(c instanceof java.net.BindException)) c = c.getCause();
-            if (c == null) throw e;
-            throw new ConfigException(
-                    "review: cannot listen on "
-                            + host
-                            + ":"
-                            + port
-                            + " ("
-                            + c.getMessage()
-                            + "); choose another port (0 picks any free one)");
-        }
-        return app.port();
+        HttpServers.serveMetrics(app, "/metrics", registry);
+        return HttpServers.start(app, "review", host, port);
     }
 
     /**
