@@ -1,6 +1,7 @@
 package io.incidentanalyzer.cli;
 
 import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.draft.Phrases;
 import io.incidentanalyzer.model.ChangeEffect;
 import io.incidentanalyzer.model.ChangeEvent;
 import io.incidentanalyzer.model.DeadLetter;
@@ -90,11 +91,7 @@ final class IncidentPrinter {
      */
     private String cause(RootCause c, boolean ranked) {
         if (c == null) return "(none ranked)";
-        String why =
-                c.evidence().stream()
-                        .filter(x -> x.contains("% of the excess"))
-                        .findFirst()
-                        .orElse(c.evidence().isEmpty() ? "" : c.evidence().get(0));
+        String why = Phrases.bestEvidence(c);
         return String.format(
                 Locale.ROOT,
                 "%s on %s since %s%s%s",

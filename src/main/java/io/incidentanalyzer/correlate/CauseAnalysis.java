@@ -6,6 +6,7 @@ import io.incidentanalyzer.correlate.rank.Candidate;
 import io.incidentanalyzer.correlate.rank.Change;
 import io.incidentanalyzer.correlate.rank.DependencyGraph;
 import io.incidentanalyzer.correlate.rank.RootCauseRanker;
+import io.incidentanalyzer.model.AuthEventType;
 import io.incidentanalyzer.model.CauseKind;
 import io.incidentanalyzer.model.ChangeEvent;
 import io.incidentanalyzer.model.ChangeKind;
@@ -119,7 +120,13 @@ public final class CauseAnalysis {
             contributing.putIfAbsent(
                     key,
                     new RootCause(
-                            kind, s.service(), score(s), s.onset(), s.evidence(), List.of(s.id())));
+                            kind,
+                            s.service(),
+                            score(s),
+                            s.onset(),
+                            s.evidence(),
+                            List.of(s.id()),
+                            s.heavyHitter()));
         }
         return new Result(rankedList, List.copyOf(contributing.values()));
     }
@@ -141,7 +148,9 @@ public final class CauseAnalysis {
             case REFRESH_STORM -> CauseKind.TOKEN_REFRESH_STORM;
             case DEPENDENCY_DRIFT -> CauseKind.DEPENDENCY_DRIFT;
             case AUTH_FAILURES ->
-                    "MISSING_TOKEN".equals(s.subject()) ? CauseKind.MISSING_TOKEN : null;
+                    s.measured().counts(AuthEventType.MISSING_TOKEN)
+                            ? CauseKind.MISSING_TOKEN
+                            : null;
             default -> null;
         };
     }
@@ -217,7 +226,8 @@ public final class CauseAnalysis {
         evidence.addAll(why);
         long onset = primary.onset();
         for (Signal s : related) onset = Math.min(onset, s.onset());
-        return new RootCause(kind, service, c.confidence(), onset, evidence, ids);
+        return new RootCause(
+                kind, service, c.confidence(), onset, evidence, ids, primary.heavyHitter());
     }
 
     /**
@@ -244,7 +254,7 @@ public final class CauseAnalysis {
         for (Signal s : own) {
             if (s.kind() == SignalKind.REFRESH_STORM) return s;
             if (s.kind() == SignalKind.BASELINE_SHIFT
-                    && settings.loadMetric().equals(s.subject())
+                    && s.measured().isMetric(settings.loadMetric())
                     && s.peak() > s.baseline()) return s;
         }
         return null;
@@ -293,7 +303,7 @@ public final class CauseAnalysis {
             case REFRESH_STORM -> Anomaly.Facet.LOAD;
             case AUTH_FAILURES, ERROR_PATTERN -> Anomaly.Facet.ERRORS;
             case BASELINE_SHIFT ->
-                    settings.loadMetric().equals(s.subject())
+                    s.measured().isMetric(settings.loadMetric())
                             ? Anomaly.Facet.LOAD
                             : Anomaly.Facet.OTHER;
             default -> Anomaly.Facet.OTHER;

@@ -6,6 +6,7 @@ import static io.incidentanalyzer.detect.DetectorText.roundUp;
 import io.incidentanalyzer.config.BacklogRule;
 import io.incidentanalyzer.config.DurationText;
 import io.incidentanalyzer.config.MetricRule;
+import io.incidentanalyzer.model.Measured;
 import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
@@ -270,6 +271,8 @@ public class BacklogDetector extends MetricDetector {
                         evidence,
                         state == SignalState.CLEAR
                                 ? st.drainedSince >= 0 ? st.drainedSince : st.lastSeen
-                                : -1));
+                                : -1,
+                        Measured.metric(metric),
+                        null));
     }
 }

@@ -9,6 +9,7 @@ import io.incidentanalyzer.config.DurationText;
 import io.incidentanalyzer.detect.baseline.Baseline;
 import io.incidentanalyzer.detect.baseline.BaselineState;
 import io.incidentanalyzer.detect.baseline.Score;
+import io.incidentanalyzer.model.Measured;
 import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
@@ -400,6 +401,8 @@ public class BaselineShiftDetector extends MetricDetector {
                         evidence,
                         state == SignalState.CLEAR
                                 ? st.calmSince >= 0 ? st.calmSince : st.lastSeen
-                                : -1));
+                                : -1,
+                        Measured.metric(metric),
+                        null));
     }
 }

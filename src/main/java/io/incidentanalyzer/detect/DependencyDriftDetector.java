@@ -3,6 +3,7 @@ package io.incidentanalyzer.detect;
 import io.incidentanalyzer.config.DependencyDriftSettings;
 import io.incidentanalyzer.config.DurationText;
 import io.incidentanalyzer.config.ServiceConfig;
+import io.incidentanalyzer.model.Measured;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.model.SignalState;
@@ -355,6 +356,8 @@ public class DependencyDriftDetector extends EventTimeOrderedFunction<HostReport
                         1,
                         settings.severity(),
                         evidence,
-                        state == SignalState.CLEAR ? c.lastSeen : -1));
+                        state == SignalState.CLEAR ? c.lastSeen : -1,
+                        Measured.dependencyHost(dependency, c.open ? c.reportedHost : c.host),
+                        null));
     }
 }

@@ -7,6 +7,7 @@ import io.incidentanalyzer.detect.baseline.BaselineSettings;
 import io.incidentanalyzer.detect.baseline.BaselineState;
 import io.incidentanalyzer.detect.baseline.Score;
 import io.incidentanalyzer.model.LogEvent;
+import io.incidentanalyzer.model.Measured;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.model.SignalState;
@@ -379,7 +380,9 @@ public class ErrorPatternDetector extends EventTimeOrderedFunction<LogEvent, Sig
                         t.peak / Math.max(1.0, t.expected),
                         settings.severity(),
                         evidence,
-                        state == SignalState.CLEAR ? t.lastHot >= 0 ? t.lastHot : t.lastSeen : -1));
+                        state == SignalState.CLEAR ? t.lastHot >= 0 ? t.lastHot : t.lastSeen : -1,
+                        Measured.logTemplate(),
+                        null));
     }
 
     static String shorten(String s, int max) {

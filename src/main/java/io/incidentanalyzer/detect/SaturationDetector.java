@@ -6,6 +6,7 @@ import static io.incidentanalyzer.detect.DetectorText.roundUp;
 import io.incidentanalyzer.config.DurationText;
 import io.incidentanalyzer.config.MetricRule;
 import io.incidentanalyzer.config.SaturationRule;
+import io.incidentanalyzer.model.Measured;
 import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
@@ -227,6 +228,8 @@ public class SaturationDetector extends MetricDetector {
                         evidence,
                         state == SignalState.CLEAR
                                 ? e.belowSince >= 0 ? e.belowSince : e.lastSeen
-                                : -1));
+                                : -1,
+                        Measured.metric(e.metric),
+                        null));
     }
 }

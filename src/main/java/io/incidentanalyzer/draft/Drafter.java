@@ -2,6 +2,7 @@ package io.incidentanalyzer.draft;
 
 import io.incidentanalyzer.config.ComponentConfig;
 import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.model.AuthEventType;
 import io.incidentanalyzer.model.CauseKind;
 import io.incidentanalyzer.model.ChangeEffect;
 import io.incidentanalyzer.model.ChangeEvent;
@@ -128,17 +129,17 @@ public final class Drafter implements Serializable {
     /** What a signal says about the health of its service's components. */
     ComponentState impact(SignalNote n) {
         if (n.kind == SignalKind.BASELINE_SHIFT) {
-            if (n.subject.equals(config.correlation().errorMetric())) {
+            if (n.measured.isMetric(config.correlation().errorMetric())) {
                 if (n.peak >= 0.5) return ComponentState.MAJOR_OUTAGE;
                 if (n.peak >= 0.05) return ComponentState.PARTIAL_OUTAGE;
                 return ComponentState.DEGRADED_PERFORMANCE;
             }
             // More requests than usual is load, not by itself a broken feature.
-            if (n.subject.equals(config.correlation().loadMetric()))
+            if (n.measured.isMetric(config.correlation().loadMetric()))
                 return ComponentState.OPERATIONAL;
             return ComponentState.DEGRADED_PERFORMANCE;
         }
-        if (n.kind == SignalKind.AUTH_FAILURES && "MISSING_TOKEN".equals(n.subject)) {
+        if (n.kind == SignalKind.AUTH_FAILURES && n.measured.counts(AuthEventType.MISSING_TOKEN)) {
             return ComponentState.PARTIAL_OUTAGE;
         }
         // A refresh storm is load and a wrong host a cause: what users feel shows in the latency,
@@ -297,37 +298,48 @@ public final class Drafter implements Serializable {
      */
     private void symptoms(DraftState st, String detection, Set<String> named, List<Line> lines) {
         Map<String, List<SignalNote>> groups = new LinkedHashMap<>();
+        Map<String, SymptomCategory> categories = new LinkedHashMap<>();
         List<SignalNote> notes = new ArrayList<>(st.signals);
         notes.sort(Comparator.comparingLong((SignalNote n) -> n.onset).thenComparing(n -> n.id));
         for (SignalNote n : notes) {
             if (n.id.equals(detection) || named.contains(n.id)) continue;
-            String category = category(n);
+            SymptomCategory category = category(n);
             long minute = Math.floorDiv(n.onset, 60_000) * 60_000;
-            String key = minute + "|" + category + (category.equals("saturation") ? n.id : "");
+            String key =
+                    minute + "|" + category + (category == SymptomCategory.SATURATION ? n.id : "");
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(n);
+            categories.put(key, category);
         }
         Words w = words();
-        for (List<SignalNote> g : groups.values()) {
-            SignalNote first = g.get(0);
-            List<String> ids = new ArrayList<>();
-            for (SignalNote n : g) ids.add(n.id);
-            lines.add(new Line(first.onset, 1, w.symptoms(category(first), g), ids));
-        }
+        groups.forEach(
+                (key, g) -> {
+                    List<String> ids = new ArrayList<>();
+                    for (SignalNote n : g) ids.add(n.id);
+                    lines.add(new Line(g.get(0).onset, 1, w.symptoms(categories.get(key), g), ids));
+                });
     }
 
-    String category(SignalNote n) {
+    SymptomCategory category(SignalNote n) {
         return switch (n.kind) {
             case BASELINE_SHIFT -> {
-                if (n.subject.equals(config.correlation().errorMetric())) yield "errors";
-                if (n.subject.equals(config.correlation().loadMetric())) yield "load";
-                yield "latency";
+                if (n.measured.isMetric(config.correlation().errorMetric()))
+                    yield SymptomCategory.ERRORS;
+                if (n.measured.isMetric(config.correlation().loadMetric()))
+                    yield SymptomCategory.LOAD;
+                yield SymptomCategory.LATENCY;
             }
-            case SATURATION -> "saturation";
-            case BACKLOG_GROWTH -> "backlog";
-            case AUTH_FAILURES -> "auth:" + n.subject;
-            case ERROR_PATTERN -> "log";
-            case REFRESH_STORM -> "storm";
-            case DEPENDENCY_DRIFT -> "drift";
+            case SATURATION -> SymptomCategory.SATURATION;
+            case BACKLOG_GROWTH -> SymptomCategory.BACKLOG;
+            case AUTH_FAILURES -> {
+                if (n.measured.counts(AuthEventType.VERIFY_ERROR))
+                    yield SymptomCategory.VERIFY_FAILURES;
+                if (n.measured.counts(AuthEventType.MISSING_TOKEN))
+                    yield SymptomCategory.MISSING_TOKENS;
+                yield SymptomCategory.OTHER_AUTH_FAILURES;
+            }
+            case ERROR_PATTERN -> SymptomCategory.LOG;
+            case REFRESH_STORM -> SymptomCategory.STORM;
+            case DEPENDENCY_DRIFT -> SymptomCategory.DRIFT;
         };
     }
 

@@ -3,6 +3,7 @@ package io.incidentanalyzer.draft;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.ServiceConfig;
 import io.incidentanalyzer.correlate.rank.DependencyGraph;
+import io.incidentanalyzer.model.AuthEventType;
 import io.incidentanalyzer.model.CauseKind;
 import io.incidentanalyzer.model.ChangeEffect;
 import io.incidentanalyzer.model.ChangeEvent;
@@ -118,21 +119,21 @@ final class Postmortem {
             if (n == primary) continue;
             switch (n.kind) {
                 case BASELINE_SHIFT -> {
-                    if (n.subject.equals(config.correlation().errorMetric())) {
+                    if (n.measured.isMetric(config.correlation().errorMetric())) {
                         overload.add(
                                 String.format(
                                         Locale.ROOT,
                                         "up to %s%% of requests failing from %s",
                                         Words.number(n.peak * 100),
                                         w.time(n.onset)));
-                    } else if (n.subject.equals(config.correlation().loadMetric())) {
+                    } else if (n.measured.isMetric(config.correlation().loadMetric())) {
                         overload.add("requests " + figures(n));
                     } else {
-                        overload.add(Words.metric(n.subject) + " " + figures(n));
+                        overload.add(Words.metric(n.measured.metric()) + " " + figures(n));
                     }
                 }
                 case BACKLOG_GROWTH, SATURATION ->
-                        overload.add(Words.metric(n.subject) + " " + figures(n));
+                        overload.add(Words.metric(n.measured.metric()) + " " + figures(n));
                 default -> {}
             }
         }
@@ -147,7 +148,8 @@ final class Postmortem {
         List<String> failing = new ArrayList<>();
         double worst = 0;
         for (SignalNote n : st.signals) {
-            if (n.kind == SignalKind.AUTH_FAILURES && "VERIFY_ERROR".equals(n.subject)) {
+            if (n.kind == SignalKind.AUTH_FAILURES
+                    && n.measured.counts(AuthEventType.VERIFY_ERROR)) {
                 failing.add(w.name(n.service));
                 worst = Math.max(worst, n.peak);
             }
@@ -164,7 +166,8 @@ final class Postmortem {
         for (SignalNote n : notes(graph.downstream(service))) {
             if (n.kind == SignalKind.SATURATION)
                 saturated
-                        .computeIfAbsent(n.service + "/" + n.subject, k -> new ArrayList<>())
+                        .computeIfAbsent(
+                                n.service + "/" + n.measured.metric(), k -> new ArrayList<>())
                         .add(n);
         }
         for (List<SignalNote> episodes : saturated.values()) {
@@ -176,9 +179,9 @@ final class Postmortem {
                             Locale.ROOT,
                             "The %s %s reached %s%s from %s (ceiling %s)%s.",
                             w.name(n.service),
-                            Words.metric(n.subject),
+                            Words.metric(n.measured.metric()),
                             Words.number(n.peak),
-                            n.subject.endsWith("utilization") ? "%" : "",
+                            n.measured.metric().endsWith("utilization") ? "%" : "",
                             w.time(n.onset),
                             Words.number(n.baseline),
                             again.isEmpty() ? "" : ", and again from " + w.list(again)));
@@ -187,7 +190,8 @@ final class Postmortem {
         for (SignalNote n : st.signals) {
             if (n.service.equals(service)) continue;
             if (n.kind == SignalKind.BACKLOG_GROWTH
-                    || (n.kind == SignalKind.BASELINE_SHIFT && "latency".equals(category(n))))
+                    || (n.kind == SignalKind.BASELINE_SHIFT
+                            && category(n) == SymptomCategory.LATENCY))
                 backedUp.add(w.name(n.service));
         }
         if (!backedUp.isEmpty()) {
@@ -199,7 +203,7 @@ final class Postmortem {
         return String.join(" ", s);
     }
 
-    private String category(SignalNote n) {
+    private SymptomCategory category(SignalNote n) {
         return drafter.category(n);
     }
 
@@ -241,7 +245,7 @@ final class Postmortem {
                                 Words.number(n.baseline),
                                 ratio,
                                 w.time(n.onset));
-        return base + (n.hitter == null ? "" : "; " + n.hitter);
+        return base + (n.hitter == null ? "" : "; " + Phrases.heavyHitter(n.hitter));
     }
 
     private String impact() {

@@ -1,5 +1,7 @@
 package io.incidentanalyzer.draft;
 
+import io.incidentanalyzer.model.HeavyHitter;
+import io.incidentanalyzer.model.Measured;
 import io.incidentanalyzer.model.Severity;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
@@ -28,8 +30,11 @@ public class SignalNote {
     /** Its first piece of evidence when it opened. */
     public String openEvidence;
 
-    /** The evidence line naming the heavy hitter behind it, if any. */
-    public String hitter;
+    /** What it measured. */
+    public Measured measured;
+
+    /** The value behind most of it, from its latest report that named one; null if none did. */
+    public HeavyHitter hitter;
 
     /** Its value at each report seen, for charts: event times and values, at most MAX_POINTS. */
     public java.util.List<Long> pointTs = new java.util.ArrayList<>();
@@ -46,6 +51,7 @@ public class SignalNote {
         n.kind = s.kind();
         n.service = s.service();
         n.subject = s.subject();
+        n.measured = s.measured();
         n.severity = s.severity();
         n.onset = s.onset();
         n.reported = s.ts();
@@ -68,12 +74,7 @@ public class SignalNote {
         baseline = s.baseline();
         value = s.value();
         evidence = s.evidence().isEmpty() ? "" : s.evidence().get(0);
-        for (String e : s.evidence()) {
-            if (e.contains("% of the excess")) {
-                hitter = e;
-                break;
-            }
-        }
+        if (s.heavyHitter() != null) hitter = s.heavyHitter();
         if (s.state() == io.incidentanalyzer.model.SignalState.CLEAR) {
             cleared = s.recoveredAt() >= 0 ? s.recoveredAt() : s.ts();
         }

@@ -1,6 +1,7 @@
 package io.incidentanalyzer.draft;
 
 import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.model.AuthEventType;
 import io.incidentanalyzer.model.CauseKind;
 import io.incidentanalyzer.model.ChangeEffect;
 import io.incidentanalyzer.model.ComponentState;
@@ -85,13 +86,13 @@ final class Words {
                             who,
                             number(n.peak),
                             number(n.baseline),
-                            n.hitter == null ? "" : " (" + n.hitter + ")");
+                            n.hitter == null ? "" : " (" + Phrases.heavyHitter(n.hitter) + ")");
             case SATURATION ->
                     String.format(
                             Locale.ROOT,
                             "%s %s at %s (ceiling %s)",
                             who,
-                            metric(n.subject),
+                            metric(n.measured.metric()),
                             number(n.peak),
                             number(n.baseline));
             case BASELINE_SHIFT ->
@@ -99,7 +100,7 @@ final class Words {
                             Locale.ROOT,
                             "%s %s at %s against %s usually",
                             who,
-                            metric(n.subject),
+                            metric(n.measured.metric()),
                             number(n.peak),
                             number(n.baseline));
             case BACKLOG_GROWTH ->
@@ -107,10 +108,10 @@ final class Words {
                             Locale.ROOT,
                             "%s %s growing, up to %s",
                             who,
-                            metric(n.subject),
+                            metric(n.measured.metric()),
                             number(n.peak));
             case AUTH_FAILURES ->
-                    "MISSING_TOKEN".equals(n.subject)
+                    n.measured.counts(AuthEventType.MISSING_TOKEN)
                             ? String.format(
                                     Locale.ROOT,
                                     "%s sends requests without a token, %s a second",
@@ -127,7 +128,7 @@ final class Words {
     }
 
     /** A line for several symptoms of one kind that began in the same minute. */
-    String symptoms(String category, List<SignalNote> notes) {
+    String symptoms(SymptomCategory category, List<SignalNote> notes) {
         List<String> who = new ArrayList<>();
         double maxRatio = 0;
         double maxPeak = 0;
@@ -139,45 +140,45 @@ final class Words {
         String list = list(who);
         SignalNote first = notes.get(0);
         return switch (category) {
-            case "latency" ->
+            case LATENCY ->
                     String.format(
                             Locale.ROOT,
                             "Overload observed on %s: responses up to %s× slower than usual.",
                             list,
                             number(maxRatio));
-            case "errors" ->
+            case ERRORS ->
                     String.format(
                             Locale.ROOT,
                             "Requests failing on %s: up to %s%% of them.",
                             list,
                             number(maxPeak * 100));
-            case "load" ->
+            case LOAD ->
                     String.format(
                             Locale.ROOT,
                             "More requests than usual at %s: up to %s× the usual rate.",
                             list,
                             number(maxRatio));
-            case "saturation" ->
+            case SATURATION ->
                     String.format(
                             Locale.ROOT,
                             "%s %s peaked at %s%s.",
                             name(first.service),
-                            metric(first.subject),
+                            metric(first.measured.metric()),
                             number(first.peak),
-                            first.subject.endsWith("utilization") ? "%" : "");
-            case "backlog" ->
+                            first.measured.metric().endsWith("utilization") ? "%" : "");
+            case BACKLOG ->
                     String.format(
                             Locale.ROOT,
                             "Requests backing up on %s: queues up to %s.",
                             list,
                             number(maxPeak));
-            case "auth:VERIFY_ERROR" ->
+            case VERIFY_FAILURES ->
                     String.format(
                             Locale.ROOT,
                             "Token verification failing for %s: up to %s a second.",
                             list,
                             number(maxPeak));
-            case "log" ->
+            case LOG ->
                     String.format(
                             Locale.ROOT, "New errors logged by %s: \"%s\".", list, first.subject);
             default -> capitalize(describe(first)) + (notes.size() > 1 ? " (and others)." : ".");
@@ -190,11 +191,7 @@ final class Words {
 
     /** A cause in words, with the evidence that carries it best. */
     String cause(RootCause c) {
-        String why =
-                c.evidence().stream()
-                        .filter(x -> x.contains("% of the excess"))
-                        .findFirst()
-                        .orElse(c.evidence().isEmpty() ? "" : c.evidence().get(0));
+        String why = Phrases.bestEvidence(c);
         return c.kind().words()
                 + " on "
                 + name(c.service())

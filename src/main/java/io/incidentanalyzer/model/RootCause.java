@@ -13,6 +13,8 @@ import java.util.List;
  * @param onset event time its first signal began
  * @param evidence why, one short sentence per fact that counted, figures included
  * @param signals ids of the signals behind it, the one that measures it first
+ * @param heavyHitter for a cause its signal traced to one value (a refresh storm's client version,
+ *     say): that value; null otherwise
  */
 public record RootCause(
         CauseKind kind,
@@ -20,10 +22,22 @@ public record RootCause(
         double confidence,
         long onset,
         List<String> evidence,
-        List<String> signals) {
+        List<String> signals,
+        HeavyHitter heavyHitter) {
     public RootCause {
         evidence = List.copyOf(evidence);
         signals = List.copyOf(signals);
+    }
+
+    /** A cause that no single value carries. */
+    public RootCause(
+            CauseKind kind,
+            String service,
+            double confidence,
+            long onset,
+            List<String> evidence,
+            List<String> signals) {
+        this(kind, service, confidence, onset, evidence, signals, null);
     }
 
     /** Whether this names the same cause (kind and service) as {@code other}. */

@@ -10,6 +10,7 @@ import io.incidentanalyzer.model.CauseKind;
 import io.incidentanalyzer.model.ChangeEffect;
 import io.incidentanalyzer.model.ChangeEvent;
 import io.incidentanalyzer.model.ChangeKind;
+import io.incidentanalyzer.model.HeavyHitter;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.IncidentEventType;
 import io.incidentanalyzer.model.IncidentStatus;
@@ -18,6 +19,7 @@ import io.incidentanalyzer.model.Severity;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.model.SignalState;
+import io.incidentanalyzer.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -50,7 +52,9 @@ class IncidentPrinterTest {
                 baseline == 0 ? 0 : peak / baseline,
                 Severity.MAJOR,
                 evidence,
-                -1);
+                -1,
+                Fixtures.measured(kind, service, subject),
+                null);
     }
 
     private String opened(Signal s) {
@@ -143,8 +147,9 @@ class IncidentPrinterTest {
                         t(0),
                         List.of(
                                 "890 refreshes in the 10s to 07:20:30Z",
-                                "clientVersion 2024.02.16: 93% of the excess refreshes"),
-                        List.of(storm.id()));
+                                "clientVersion: no value carries 10% of the excess"),
+                        List.of(storm.id()),
+                        new HeavyHitter("clientVersion", "2024.02.16", 0.93, 1_464, 1_489));
         ChangeEvent off =
                 new ChangeEvent(
                         t(60), "token-verification", ChangeKind.FEATURE_FLAG, null, "Refresh off");
@@ -169,7 +174,7 @@ class IncidentPrinterTest {
                 .contains(
                         "identified: token-refresh storm on Token verification server since Fri"
                                 + " 8:20:00 AM (confidence 0.80): clientVersion 2024.02.16: 93% of"
-                                + " the excess refreshes");
+                                + " the excess refreshes (≥ 1,464 of 1,489)");
         assertThat(measured)
                 .contains("CHANGE_EFFECT")
                 .endsWith("Refresh off at 8:21 AM: refresh rate \u2212100% (turning point)");

@@ -1,6 +1,8 @@
 package io.incidentanalyzer.testing;
 
 import io.incidentanalyzer.config.SaturationRule;
+import io.incidentanalyzer.model.AuthEventType;
+import io.incidentanalyzer.model.Measured;
 import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.Severity;
 import io.incidentanalyzer.model.Signal;
@@ -66,7 +68,9 @@ public final class Fixtures {
                 100.0 / 95.0,
                 Severity.CRITICAL,
                 new ArrayList<>(),
-                state == SignalState.CLEAR ? ts : -1);
+                state == SignalState.CLEAR ? ts : -1,
+                Measured.metric("cpu_utilization"),
+                null);
     }
 
     /**
@@ -108,8 +112,35 @@ public final class Fixtures {
                 baseline == 0 ? 0 : peak / baseline,
                 severity,
                 new ArrayList<>(java.util.List.of(service + " " + subject + " evidence")),
-                state == SignalState.CLEAR ? ts : -1);
+                state == SignalState.CLEAR ? ts : -1,
+                measured(kind, service, subject),
+                null);
     }
+
+    /**
+     * What a signal of {@code kind} with this subject measured, as its detector would say it: the
+     * metric, the token events (a subject ending in " (no caller)" names no caller), or the
+     * dependency whose host drifted.
+     */
+    public static Measured measured(SignalKind kind, String service, String subject) {
+        return switch (kind) {
+            case SATURATION, BASELINE_SHIFT, BACKLOG_GROWTH -> Measured.metric(subject);
+            case REFRESH_STORM -> Measured.authEvents(AuthEventType.REFRESH, null);
+            case AUTH_FAILURES -> {
+                boolean noCaller = subject.endsWith(NO_CALLER);
+                String type =
+                        noCaller
+                                ? subject.substring(0, subject.length() - NO_CALLER.length())
+                                : subject;
+                yield Measured.authEvents(AuthEventType.valueOf(type), noCaller ? null : service);
+            }
+            case DEPENDENCY_DRIFT ->
+                    Measured.dependencyHost(subject.replace(" host", ""), "unexpected.internal");
+            case ERROR_PATTERN -> Measured.logTemplate();
+        };
+    }
+
+    private static final String NO_CALLER = " (no caller)";
 
     /** A major latency shift: 900 ms against a usual 300 ms. */
     public static Signal latencyShift(String service, SignalState state, long onset, long ts) {

@@ -9,6 +9,7 @@ import io.incidentanalyzer.detect.baseline.Score;
 import io.incidentanalyzer.detect.sketch.SpaceSaving;
 import io.incidentanalyzer.model.AuthEvent;
 import io.incidentanalyzer.model.AuthEventType;
+import io.incidentanalyzer.model.Measured;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.model.SignalState;
@@ -230,6 +231,7 @@ public class AuthFailureDetector extends AuthDetector {
         boolean calm = n <= settings.clearBelow() || (warm && ratio <= settings.clearRatio());
 
         String subject = s.callerKnown ? type.name() : type.name() + " (no caller)";
+        Measured measured = Measured.authEvents(type, s.callerKnown ? s.service : null);
         AuthEpisode ep = episodes.get(subject);
         if (EpisodeMachine.breaks(ep, spike)) {
             episodes.remove(subject); // not sustained: a short burst
@@ -250,7 +252,14 @@ public class AuthFailureDetector extends AuthDetector {
             ep.lastWarm = warm;
             Signal report =
                     machine.judge(
-                            ep, calm, start, end, s.service, subject, e -> evidence(s, subject, e));
+                            ep,
+                            calm,
+                            start,
+                            end,
+                            s.service,
+                            subject,
+                            measured,
+                            e -> EpisodeMachine.Findings.of(evidence(s, subject, e)));
             if (report != null) emit(out, report);
             if (report != null && report.state() == SignalState.CLEAR) {
                 episodes.remove(subject);

@@ -2,6 +2,8 @@ package io.incidentanalyzer.detect.auth;
 
 import io.incidentanalyzer.config.DurationText;
 import io.incidentanalyzer.config.EpisodeSettings;
+import io.incidentanalyzer.model.HeavyHitter;
+import io.incidentanalyzer.model.Measured;
 import io.incidentanalyzer.model.Severity;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
@@ -32,10 +34,23 @@ final class EpisodeMachine implements Serializable {
     /** An UPDATE needs a bucket this many times the last reported peak. */
     static final double UPDATE_STEP = 1.25;
 
-    /** The detector's evidence for a report of the episode, in a list the machine may extend. */
+    /** The detector's findings for a report of the episode. */
     @FunctionalInterface
     interface Evidence {
-        List<String> of(AuthEpisode ep);
+        Findings of(AuthEpisode ep);
+    }
+
+    /**
+     * What a report says beyond the episode's figures.
+     *
+     * @param lines the evidence in words, in a list the machine may extend
+     * @param heavyHitter the value behind most of the excess, or null
+     */
+    record Findings(List<String> lines, HeavyHitter heavyHitter) {
+        /** Evidence without a heavy hitter. */
+        static Findings of(List<String> lines) {
+            return new Findings(lines, null);
+        }
     }
 
     private final SignalKind kind;
@@ -99,39 +114,55 @@ final class EpisodeMachine implements Serializable {
             long end,
             String service,
             String subject,
+            Measured measured,
             Evidence evidence) {
         if (!ep.open) {
             if (end - ep.onset < sustain.toMillis()) return null;
             ep.open = true;
             ep.signalId = idPrefix + environment + ":" + service + "/" + subject + ":" + ep.onset;
-            return reported(ep, service, subject, SignalState.OPEN, end, evidence);
+            return reported(ep, service, subject, measured, SignalState.OPEN, end, evidence);
         }
         if (calm) {
             if (ep.calmSince < 0) ep.calmSince = start;
             if (end - ep.calmSince < clearAfter.toMillis()) {
-                return reportIfDue(ep, service, subject, end, evidence);
+                return reportIfDue(ep, service, subject, measured, end, evidence);
             }
-            List<String> lines = evidence.of(ep);
-            lines.add(
-                    String.format(
-                            Locale.ROOT,
-                            "calm since %s (clear after %s)",
-                            Instant.ofEpochMilli(ep.calmSince),
-                            DurationText.format(clearAfter)));
-            return signal(ep, service, subject, SignalState.CLEAR, end, lines, end);
+            Findings findings = evidence.of(ep);
+            findings.lines()
+                    .add(
+                            String.format(
+                                    Locale.ROOT,
+                                    "calm since %s (clear after %s)",
+                                    Instant.ofEpochMilli(ep.calmSince),
+                                    DurationText.format(clearAfter)));
+            return signal(ep, service, subject, measured, SignalState.CLEAR, end, findings, end);
         }
         ep.calmSince = -1;
         if (ep.peak >= UPDATE_STEP * ep.reportedPeak) {
-            return reported(ep, service, subject, SignalState.UPDATE, end, evidence);
+            return reported(ep, service, subject, measured, SignalState.UPDATE, end, evidence);
         }
-        return reportIfDue(ep, service, subject, end, evidence);
+        return reportIfDue(ep, service, subject, measured, end, evidence);
     }
 
     /** An UPDATE with the current bucket when the last report is reportEvery old. */
     private Signal reportIfDue(
-            AuthEpisode ep, String service, String subject, long end, Evidence evidence) {
+            AuthEpisode ep,
+            String service,
+            String subject,
+            Measured measured,
+            long end,
+            Evidence evidence) {
         if (end - ep.reportedAt < reportEveryMs) return null;
-        Signal s = signal(ep, service, subject, SignalState.UPDATE, end, evidence.of(ep), end);
+        Signal s =
+                signal(
+                        ep,
+                        service,
+                        subject,
+                        measured,
+                        SignalState.UPDATE,
+                        end,
+                        evidence.of(ep),
+                        end);
         ep.reportedAt = end;
         return s;
     }
@@ -141,10 +172,11 @@ final class EpisodeMachine implements Serializable {
             AuthEpisode ep,
             String service,
             String subject,
+            Measured measured,
             SignalState state,
             long end,
             Evidence evidence) {
-        Signal s = signal(ep, service, subject, state, end, evidence.of(ep), end);
+        Signal s = signal(ep, service, subject, measured, state, end, evidence.of(ep), end);
         ep.reportedPeak = ep.peak;
         ep.reportedAt = end;
         return s;
@@ -158,9 +190,10 @@ final class EpisodeMachine implements Serializable {
             AuthEpisode ep,
             String service,
             String subject,
+            Measured measured,
             SignalState state,
             long ts,
-            List<String> evidence,
+            Findings findings,
             long recoveredOtherwise) {
         return new Signal(
                 ep.signalId,
@@ -177,10 +210,12 @@ final class EpisodeMachine implements Serializable {
                 AuthEvents.perSecond(ep.lastExpected, bucketMs),
                 ep.peak / Math.max(ep.lastExpected, 1.0),
                 severity,
-                evidence,
+                findings.lines(),
                 state == SignalState.CLEAR
                         ? ep.calmSince >= 0 ? ep.calmSince : recoveredOtherwise
-                        : -1);
+                        : -1,
+                measured,
+                findings.heavyHitter());
     }
 
     /** The latest bucket, e.g. "in the 10s to 2024-02-16T07:26:30Z: 89.0/s". */

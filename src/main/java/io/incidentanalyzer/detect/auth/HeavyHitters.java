@@ -2,6 +2,7 @@ package io.incidentanalyzer.detect.auth;
 
 import io.incidentanalyzer.detect.sketch.SpaceSaving;
 import io.incidentanalyzer.model.AuthEvent;
+import io.incidentanalyzer.model.HeavyHitter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -78,14 +79,17 @@ public class HeavyHitters {
      * @param referenceBuckets buckets the reference summarizes
      * @param episodeBuckets buckets this summary (the episode) covers
      * @param excess the episode's refreshes minus the baseline's expectation, more than zero
+     * @return the lines, and the top value of the first dimension that has one carrying {@link
+     *     #REPORT_SHARE} of the excess (null when none does)
      */
-    List<String> describe(
+    Description describe(
             HeavyHitters reference,
             HeavyHitters previous,
             long referenceBuckets,
             long episodeBuckets,
             long excess) {
         List<String> lines = new ArrayList<>(DIMENSIONS.length);
+        HeavyHitter first = null;
         double scale = referenceBuckets > 0 ? (double) episodeBuckets / referenceBuckets : 0;
         for (int d = 0; d < DIMENSIONS.length; d++) {
             SpaceSaving episode = dimension(d);
@@ -103,15 +107,23 @@ public class HeavyHitters {
             List<String> shown = new ArrayList<>();
             for (Hitter h : hitters) {
                 if (shown.size() == REPORT_TOP || h.excess() < REPORT_SHARE * excess) break;
+                HeavyHitter typed =
+                        new HeavyHitter(
+                                DIMENSIONS[d],
+                                h.item(),
+                                Math.min(1.0, h.excess() / excess),
+                                // Capped: other values may have refreshed less than usual,
+                                // so one value's excess can exceed the total.
+                                (long) Math.max(0, Math.min(excess, h.guaranteedExcess())),
+                                excess);
+                if (first == null) first = typed;
                 shown.add(
                         String.format(
                                 Locale.ROOT,
                                 "%s: %d%% of the excess refreshes (≥ %,d of %,d)",
-                                h.item(),
-                                Math.round(100 * Math.min(1.0, h.excess() / excess)),
-                                // Capped: other values may have refreshed less than usual,
-                                // so one value's excess can exceed the total.
-                                (long) Math.max(0, Math.min(excess, h.guaranteedExcess())),
+                                typed.value(),
+                                Math.round(100 * typed.share()),
+                                typed.count(),
                                 excess));
             }
             if (!shown.isEmpty()) {
@@ -133,8 +145,16 @@ public class HeavyHitters {
                                         episode.total));
             }
         }
-        return lines;
+        return new Description(lines, first);
     }
+
+    /**
+     * The heavy hitters of an episode.
+     *
+     * @param lines one per dimension, in words, for the signal's evidence
+     * @param top the first dimension's leading value that carries the reporting share, or null
+     */
+    record Description(List<String> lines, HeavyHitter top) {}
 
     private record Hitter(String item, double excess, double guaranteedExcess) {}
 }

@@ -11,6 +11,7 @@ import io.incidentanalyzer.detect.baseline.Score;
 import io.incidentanalyzer.detect.sketch.SlidingDistinctCount;
 import io.incidentanalyzer.model.AuthEvent;
 import io.incidentanalyzer.model.AuthEventType;
+import io.incidentanalyzer.model.Measured;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.model.SignalState;
@@ -68,6 +69,8 @@ public class RefreshStormDetector extends AuthDetector {
 
     /** The signal's subject: every refresh storm is one of REFRESH events. */
     private static final String SUBJECT = "REFRESH";
+
+    private static final Measured MEASURED = Measured.authEvents(AuthEventType.REFRESH, null);
 
     private final RefreshStormSettings settings;
     private final Baseline baseline;
@@ -175,22 +178,24 @@ public class RefreshStormDetector extends AuthDetector {
         AuthEpisode ep = episode.value();
         if (ep == null) return;
         if (ep.open) {
-            List<String> evidence = evidence(s, ep);
-            evidence.add(
-                    String.format(
-                            Locale.ROOT,
-                            "no token events since %s (no-data limit %s)",
-                            Instant.ofEpochMilli(s.lastSeen),
-                            DurationText.format(settings.noDataAfter())));
+            EpisodeMachine.Findings findings = evidence(s, ep);
+            findings.lines()
+                    .add(
+                            String.format(
+                                    Locale.ROOT,
+                                    "no token events since %s (no-data limit %s)",
+                                    Instant.ofEpochMilli(s.lastSeen),
+                                    DurationText.format(settings.noDataAfter())));
             emit(
                     out,
                     machine.signal(
                             ep,
                             s.service,
                             SUBJECT,
+                            MEASURED,
                             SignalState.CLEAR,
                             timestamp,
-                            evidence,
+                            findings,
                             s.lastSeen));
         }
         episode.clear();
@@ -275,7 +280,14 @@ public class RefreshStormDetector extends AuthDetector {
             boolean held = ep.creepOpened && creep.holds(s.creep);
             Signal report =
                     machine.judge(
-                            ep, calm && !held, start, end, s.service, SUBJECT, e -> evidence(s, e));
+                            ep,
+                            calm && !held,
+                            start,
+                            end,
+                            s.service,
+                            SUBJECT,
+                            MEASURED,
+                            e -> evidence(s, e));
             if (report != null) emit(out, report);
             if (report != null && report.state() == SignalState.CLEAR) {
                 dropEpisode(ctx, s);
@@ -337,7 +349,7 @@ public class RefreshStormDetector extends AuthDetector {
     }
 
     /** The facts every report carries: the latest bucket, the allowance, the heavy hitters. */
-    private List<String> evidence(RefreshStormState s, AuthEpisode ep) {
+    private EpisodeMachine.Findings evidence(RefreshStormState s, AuthEpisode ep) {
         List<String> evidence = new ArrayList<>(8);
         evidence.add(
                 String.format(
@@ -364,16 +376,16 @@ public class RefreshStormDetector extends AuthDetector {
                         ep.events,
                         Instant.ofEpochMilli(ep.onset),
                         excess));
-        if (excess > 0) {
-            evidence.addAll(
-                    ep.hitters.describe(
-                            s.reference,
-                            s.previousReference,
-                            s.referenceBuckets + s.previousReferenceBuckets,
-                            ep.buckets,
-                            excess));
-        }
-        return evidence;
+        if (excess <= 0) return EpisodeMachine.Findings.of(evidence);
+        HeavyHitters.Description hitters =
+                ep.hitters.describe(
+                        s.reference,
+                        s.previousReference,
+                        s.referenceBuckets + s.previousReferenceBuckets,
+                        ep.buckets,
+                        excess);
+        evidence.addAll(hitters.lines());
+        return new EpisodeMachine.Findings(evidence, hitters.top());
     }
 
     private void emit(Collector<Signal> out, Signal signal) {

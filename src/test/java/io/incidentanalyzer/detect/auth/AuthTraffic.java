@@ -13,15 +13,15 @@ import java.util.function.ToLongFunction;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 /** Auth events for the detector tests, built as traffic: sessions, storms, failures. */
-final class AuthTraffic {
-    static final String TOKEN_SERVICE = "token-verification";
+public final class AuthTraffic {
+    public static final String TOKEN_SERVICE = "token-verification";
 
     /** The normal refresh period of the tests' sessions: a 15 min token refreshed at 14 min. */
     static final long REFRESH_PERIOD_S = 14 * 60;
 
     private final List<AuthEvent> events = new ArrayList<>();
 
-    List<AuthEvent> events() {
+    public List<AuthEvent> events() {
         List<AuthEvent> out = new ArrayList<>(events);
         out.sort(Comparator.comparingLong(AuthEvent::ts));
         return out;
@@ -31,7 +31,7 @@ final class AuthTraffic {
      * {@code n} sessions that exist from before {@code fromS} and refresh once per {@link
      * #REFRESH_PERIOD_S}, their phases spread evenly, until {@code toS} (seconds after T0).
      */
-    AuthTraffic sessions(int n, String client, String version, long fromS, long toS) {
+    public AuthTraffic sessions(int n, String client, String version, long fromS, long toS) {
         for (int i = 0; i < n; i++) {
             long phaseMs = i * REFRESH_PERIOD_S * 1000 / n;
             String id = client + "-" + i;
@@ -119,8 +119,23 @@ final class AuthTraffic {
         return this;
     }
 
+    /**
+     * {@code n} sessions that refresh every {@code everyS} seconds in [fromS, toS), each of its own
+     * client and version: a storm that no client, version, user or address carries.
+     */
+    public AuthTraffic spreadLooping(int n, long fromS, long toS, long everyS) {
+        for (int i = 0; i < n; i++) {
+            String id = "spread-" + i;
+            for (long ms = t(fromS) + i * everyS * 1000 / n; ms < t(toS); ms += everyS * 1000) {
+                events.add(refresh(ms, "client-" + i, "0." + i, id));
+            }
+        }
+        return this;
+    }
+
     /** {@code n} sessions that refresh every {@code everyS} seconds in [fromS, toS). */
-    AuthTraffic looping(int n, String client, String version, long fromS, long toS, long everyS) {
+    public AuthTraffic looping(
+            int n, String client, String version, long fromS, long toS, long everyS) {
         for (int i = 0; i < n; i++) {
             String id = "loop-" + i;
             for (long ms = t(fromS) + i * everyS * 1000 / n; ms < t(toS); ms += everyS * 1000) {
@@ -133,7 +148,7 @@ final class AuthTraffic {
     /**
      * {@code perBucket} failures of {@code type} from {@code caller} in each 10 s of [from, to).
      */
-    AuthTraffic failures(
+    public AuthTraffic failures(
             AuthEventType type, String caller, int perBucket, long fromS, long toS, String error) {
         for (long b = fromS; b < toS; b += 10) {
             for (int i = 0; i < perBucket; i++) {
@@ -186,7 +201,7 @@ final class AuthTraffic {
      * Feeds events in the given order with a watermark that trails the newest event by {@code
      * lagMs} (advanced once per second of event time), then a final watermark at {@code until}.
      */
-    static <K> void play(
+    public static <K> void play(
             KeyedOneInputStreamOperatorTestHarness<K, AuthEvent, ?> harness,
             List<AuthEvent> events,
             long lagMs,
@@ -225,7 +240,7 @@ final class AuthTraffic {
 
     private AuthTraffic() {}
 
-    static AuthTraffic traffic() {
+    public static AuthTraffic traffic() {
         return new AuthTraffic();
     }
 }

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.incidentanalyzer.config.RefreshStormSettings;
+import io.incidentanalyzer.model.AuthEventType;
+import io.incidentanalyzer.model.Measured;
 import io.incidentanalyzer.model.Severity;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
@@ -58,7 +60,8 @@ class EpisodeMachineTest {
                         t(startS + 10),
                         "token-verification",
                         "REFRESH",
-                        ep -> new ArrayList<>(List.of("evidence")));
+                        Measured.authEvents(AuthEventType.REFRESH, null),
+                        ep -> EpisodeMachine.Findings.of(new ArrayList<>(List.of("evidence"))));
         if (s != null) reports.add(s);
         if (s != null && s.state() == SignalState.CLEAR) episode = null;
     }
