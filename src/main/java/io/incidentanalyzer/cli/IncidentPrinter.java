@@ -1,6 +1,7 @@
 package io.incidentanalyzer.cli;
 
 import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.draft.EffectWords;
 import io.incidentanalyzer.draft.Phrases;
 import io.incidentanalyzer.model.ChangeEffect;
 import io.incidentanalyzer.model.ChangeEvent;
@@ -18,10 +19,12 @@ import java.util.Locale;
 final class IncidentPrinter {
     private final JobConfig config;
     private final DateTimeFormatter time;
+    private final EffectWords effects;
 
     IncidentPrinter(JobConfig config) {
         this.config = config;
         this.time = config.clockFormat("EEE h:mm:ss a", "EEE HH:mm:ss");
+        this.effects = new EffectWords(config);
     }
 
     String format(IncidentEvent e) {
@@ -71,7 +74,7 @@ final class IncidentPrinter {
                         "; ",
                         all.stream()
                                 .filter(x -> x.change().equals(last))
-                                .map(ChangeEffect::text)
+                                .map(effects::sentence)
                                 .toList());
             }
             case CLOSED ->

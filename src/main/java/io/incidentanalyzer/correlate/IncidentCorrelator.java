@@ -5,7 +5,6 @@ import static io.incidentanalyzer.model.IncidentStatus.INVESTIGATING;
 import static io.incidentanalyzer.model.IncidentStatus.MONITORING;
 import static io.incidentanalyzer.model.IncidentStatus.RESOLVED;
 
-import io.incidentanalyzer.config.ClockStyle;
 import io.incidentanalyzer.config.CorrelationSettings;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.ServiceConfig;
@@ -18,10 +17,8 @@ import io.incidentanalyzer.model.IncidentEventType;
 import io.incidentanalyzer.model.IncidentStatus;
 import io.incidentanalyzer.model.RootCause;
 import io.incidentanalyzer.model.Signal;
-import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.model.SignalState;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -29,7 +26,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -100,8 +96,6 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
 
     private final CorrelationSettings settings;
     private final Map<String, ServiceConfig> services;
-    private final String timeZone;
-    private final ClockStyle clock;
 
     private transient ValueState<OpenIncident> incident;
     private transient MapState<String, Signal> active;
@@ -111,7 +105,6 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
     private transient Counter belowEvidence;
     private transient CauseAnalysis analysis;
     private transient DependencyGraph graph;
-    private transient DateTimeFormatter clockTime;
 
     /**
      * Environments with an open incident on this subtask, for the gauge. Rebuilt from the signals
@@ -119,21 +112,14 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
      */
     private transient Set<String> openEnvironments;
 
-    public IncidentCorrelator(
-            CorrelationSettings settings,
-            Map<String, ServiceConfig> services,
-            String timeZone,
-            ClockStyle clock) {
+    public IncidentCorrelator(CorrelationSettings settings, Map<String, ServiceConfig> services) {
         super(CorrelatorInput.class);
         this.settings = settings;
         this.services = new LinkedHashMap<>(services);
-        this.timeZone = timeZone;
-        this.clock = clock;
     }
 
     public static IncidentCorrelator of(JobConfig config) {
-        return new IncidentCorrelator(
-                config.correlation(), config.services(), config.timeZone(), config.clock());
+        return new IncidentCorrelator(config.correlation(), config.services());
     }
 
     @Override
@@ -175,11 +161,6 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                 });
         graph = DependencyGraph.of(dependsOn);
         analysis = new CauseAnalysis(graph, external, settings);
-        clockTime =
-                DateTimeFormatter.ofPattern(
-                                clock == ClockStyle.TWENTY_FOUR_HOUR ? "HH:mm" : "h:mm a",
-                                Locale.ENGLISH)
-                        .withZone(ZoneId.of(timeZone));
     }
 
     @Override
@@ -500,8 +481,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
             if (now == null) continue;
             if (first == null) first = now;
             double before = p.before.get(i);
-            boolean reported = now.ts() > c.ts();
-            double after = reported ? now.value() : before;
+            double after = now.ts() > c.ts() ? now.value() : before;
             double rel = before != 0 ? after / before - 1 : (after == 0 ? 0 : 1);
             ChangeEffect.Verdict verdict;
             if (now.state() == SignalState.CLEAR) {
@@ -525,13 +505,16 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                     new ChangeEffect(
                             c,
                             id,
+                            now.kind(),
+                            now.service(),
+                            now.measured(),
                             cause,
                             before,
                             after,
                             rel,
                             verdict,
                             turning,
-                            effectText(c, now, cause, rel, verdict, turning, reported)));
+                            now.ts()));
         }
         if (made.isEmpty()) {
             made.add(
@@ -539,15 +522,15 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                             c,
                             null,
                             null,
+                            null,
+                            null,
+                            null,
                             0,
                             0,
                             0,
                             ChangeEffect.Verdict.NOT_MEASURED,
                             false,
-                            c.name()
-                                    + " at "
-                                    + clockTime.format(Instant.ofEpochMilli(c.ts()))
-                                    + ": no signal of its causes was open to measure it on"));
+                            -1));
             List<Signal> seen = new ArrayList<>();
             for (Signal e : evidence.values()) seen.add(e);
             seen.sort(BY_ONSET);
@@ -562,83 +545,6 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
             out.collect(
                     event(open, IncidentEventType.CHANGE_EFFECT, status(open), first, at, null));
         }
-    }
-
-    private String effectText(
-            ChangeEvent c,
-            Signal s,
-            RootCause cause,
-            double rel,
-            ChangeEffect.Verdict verdict,
-            boolean turning,
-            boolean reported) {
-        String head = c.name() + " at " + clockTime.format(Instant.ofEpochMilli(c.ts())) + ": ";
-        String measure = measureName(s);
-        String window = minutes(settings.effectWindow().toMillis());
-        String body =
-                switch (verdict) {
-                    case CLEARED -> {
-                        long took = Math.max(0, s.ts() - c.ts());
-                        String when = took == 0 ? "at once" : "within " + minutes(took);
-                        yield Math.abs(rel) >= 0.05
-                                ? String.format(
-                                        Locale.ROOT,
-                                        "%s %s; the %s cleared %s",
-                                        measure,
-                                        percent(rel),
-                                        causeName(cause),
-                                        when)
-                                : "the " + causeName(cause) + " cleared " + when;
-                    }
-                    case IMPROVED ->
-                            String.format(
-                                    Locale.ROOT, "%s %s within %s", measure, percent(rel), window);
-                    case WORSE ->
-                            String.format(
-                                    Locale.ROOT,
-                                    "%s %s within %s (worse)",
-                                    measure,
-                                    percent(rel),
-                                    window);
-                    case NO_EFFECT, NOT_MEASURED ->
-                            s.kind() == SignalKind.DEPENDENCY_DRIFT
-                                    ? s.service() + " still uses an unexpected " + s.subject()
-                                    : reported
-                                            ? String.format(
-                                                    Locale.ROOT,
-                                                    "%s unchanged (%s within %s)",
-                                                    measure,
-                                                    percent(rel),
-                                                    window)
-                                            : measure
-                                                    + " unchanged: still open, no new figure in "
-                                                    + window;
-                };
-        return head + body + (turning ? " (turning point)" : "");
-    }
-
-    static String measureName(Signal s) {
-        return switch (s.kind()) {
-            case REFRESH_STORM -> "refresh rate";
-            case AUTH_FAILURES -> s.subject() + " rate";
-            case DEPENDENCY_DRIFT -> s.subject();
-            case ERROR_PATTERN -> "error-pattern rate";
-            default -> s.service() + " " + s.subject();
-        };
-    }
-
-    private static String causeName(RootCause c) {
-        return c.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " on " + c.service();
-    }
-
-    private static String percent(double rel) {
-        long p = Math.round(rel * 100);
-        return (p > 0 ? "+" : p < 0 ? "\u2212" : "±") + Math.abs(p) + "%";
-    }
-
-    private static String minutes(long ms) {
-        if (ms < 60_000) return (ms / 1000) + " s";
-        return (ms / 60_000) + " min";
     }
 
     private List<ChangeEvent> changeList() throws Exception {

@@ -24,11 +24,13 @@ final class Words {
     private final JobConfig config;
     private final DateTimeFormatter day;
     private final DateTimeFormatter time;
+    private final EffectWords effects;
 
     Words(JobConfig config) {
         this.config = config;
         this.day = Drafter.dayFormat(config);
         this.time = config.clockFormat("h:mm a", "HH:mm");
+        this.effects = new EffectWords(config);
     }
 
     String day(long ts) {
@@ -198,11 +200,9 @@ final class Words {
                 + (why.isEmpty() ? "" : " (" + why + ")");
     }
 
-    /** What a change did, without the "change at time:" head the correlator's text has. */
+    /** What a change did, without the change's name and time, nor the turning point. */
     String effectBody(ChangeEffect x) {
-        String head = x.change().name() + " at " + time(x.change().ts()) + ": ";
-        String body = x.text().startsWith(head) ? x.text().substring(head.length()) : x.text();
-        return body.replace(" (turning point)", "");
+        return effects.body(x);
     }
 
     // ------------------------------------------------------------ status page

@@ -157,13 +157,16 @@ class IncidentPrinterTest {
                 new ChangeEffect(
                         off,
                         storm.id(),
+                        storm.kind(),
+                        storm.service(),
+                        storm.measured(),
                         top,
                         89,
                         0,
                         -1,
                         ChangeEffect.Verdict.CLEARED,
                         true,
-                        "Refresh off at 8:21 AM: refresh rate \u2212100% (turning point)");
+                        t(60));
 
         String identified = printer.format(event(IncidentEventType.IDENTIFIED, storm, top, effect));
         String measured =
@@ -177,7 +180,9 @@ class IncidentPrinterTest {
                                 + " the excess refreshes (≥ 1,464 of 1,489)");
         assertThat(measured)
                 .contains("CHANGE_EFFECT")
-                .endsWith("Refresh off at 8:21 AM: refresh rate \u2212100% (turning point)");
+                .endsWith(
+                        "Refresh off at 8:21 AM: refresh rate \u2212100%; the token refresh storm"
+                                + " on token-verification cleared at once (turning point)");
     }
 
     private static IncidentEvent event(

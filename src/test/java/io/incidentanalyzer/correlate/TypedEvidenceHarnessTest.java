@@ -4,6 +4,7 @@ import static io.incidentanalyzer.detect.auth.AuthTraffic.TOKEN_SERVICE;
 import static io.incidentanalyzer.detect.auth.AuthTraffic.play;
 import static io.incidentanalyzer.detect.auth.AuthTraffic.traffic;
 import static io.incidentanalyzer.testing.Fixtures.ENV;
+import static io.incidentanalyzer.testing.Fixtures.TOPICS_YAML;
 import static io.incidentanalyzer.testing.Fixtures.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,23 +44,19 @@ class TypedEvidenceHarnessTest {
     /** The token service behind a web app; every detector and stage uses this one job. */
     private static final JobConfig JOB =
             JobConfigLoader.parse(
-                    """
-                    environment: %s
-                    timeZone: UTC
-                    clock: 24h
-                    topics:
-                      metrics: {name: m}
-                      auth: {name: a}
-                      logs: {name: l}
-                      changes: {name: c}
-                      incidents: i
-                      deadLetter: d
-                    services:
-                      %s: {displayName: Token service}
-                      web: {displayName: Web, dependsOn: [%s]}
-                    components:
-                      - {name: Login, group: Apps, services: [web, %s]}
-                    """
+                    ("""
+                     environment: %s
+                     timeZone: UTC
+                     clock: 24h
+                     """
+                                    + TOPICS_YAML
+                                    + """
+                                      services:
+                                        %s: {displayName: Token service}
+                                        web: {displayName: Web, dependsOn: [%s]}
+                                      components:
+                                        - {name: Login, group: Apps, services: [web, %s]}
+                                      """)
                             .formatted(ENV, TOKEN_SERVICE, TOKEN_SERVICE, TOKEN_SERVICE),
                     "jobs/test.yaml");
 

@@ -2,6 +2,7 @@ package io.incidentanalyzer.correlate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.incidentanalyzer.draft.EffectWords;
 import io.incidentanalyzer.evaluate.ScenarioScore;
 import io.incidentanalyzer.evaluate.ScenarioScoring;
 import io.incidentanalyzer.model.CauseKind;
@@ -38,6 +39,7 @@ class WatermelonReplayIT {
     private static GroundTruth truth;
     private static List<IncidentEvent> events;
     private static ScenarioScore score;
+    private static EffectWords effectWords;
 
     @BeforeAll
     static void replay(@TempDir Path dir) throws Exception {
@@ -47,6 +49,7 @@ class WatermelonReplayIT {
             truth = new Simulator(scenario, scenario.scenario().seed()).run(sink);
         }
         ReplayResult result = Replay.run(scenario.job(), dir, 2, null);
+        effectWords = new EffectWords(scenario.job());
         events = result.incidents();
         score = ScenarioScoring.score(truth, events, result.eventsRead());
     }
@@ -106,7 +109,7 @@ class WatermelonReplayIT {
                         .orElseThrow();
         assertThat(rollback.verdict()).isEqualTo(ChangeEffect.Verdict.NO_EFFECT);
         assertThat(rollback.cause().kind()).isEqualTo(CauseKind.TOKEN_REFRESH_STORM);
-        assertThat(rollback.text()).contains("at 8:45 AM: refresh rate unchanged");
+        assertThat(effectWords.sentence(rollback)).contains("at 8:45 AM: refresh rate unchanged");
 
         assertThat(effects.stream().filter(ChangeEffect::turningPoint))
                 .singleElement()
@@ -117,7 +120,8 @@ class WatermelonReplayIT {
                                     .isEqualTo("Token refresh disabled");
                             assertThat(off.verdict()).isEqualTo(ChangeEffect.Verdict.CLEARED);
                             assertThat(off.relativeChange()).isLessThanOrEqualTo(-0.9);
-                            assertThat(off.text()).contains("at 9:00 AM: refresh rate −");
+                            assertThat(effectWords.sentence(off))
+                                    .contains("at 9:00 AM: refresh rate −");
                         });
     }
 

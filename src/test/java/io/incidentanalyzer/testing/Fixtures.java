@@ -20,6 +20,18 @@ public final class Fixtures {
 
     public static final String ENV = "watermelon-prod";
 
+    /** The {@code topics:} section of a small job file, for tests that parse one. */
+    public static final String TOPICS_YAML =
+            """
+            topics:
+              metrics: {name: m}
+              auth: {name: a}
+              logs: {name: l}
+              changes: {name: c}
+              incidents: i
+              deadLetter: d
+            """;
+
     private Fixtures() {}
 
     /** Event time {@code seconds} after {@link #T0}, in epoch milliseconds. */
