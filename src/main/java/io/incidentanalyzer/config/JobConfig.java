@@ -33,6 +33,23 @@ public record JobConfig(
 
     public static final String DEFAULT_TIME_ZONE = "UTC";
 
+    /** Each service's direct dependencies, in the file's order: the service graph's edges. */
+    public Map<String, List<String>> dependsOn() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        services.forEach((name, s) -> out.put(name, s.dependsOn()));
+        return out;
+    }
+
+    /** The services marked {@code external: true}, sorted. */
+    public java.util.SortedSet<String> externalServices() {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        services.forEach(
+                (name, s) -> {
+                    if (s.external()) out.add(name);
+                });
+        return out;
+    }
+
     public JobConfig {
         timeZone = timeZone == null ? DEFAULT_TIME_ZONE : timeZone;
         clock = clock == null ? ClockStyle.TWENTY_FOUR_HOUR : clock;

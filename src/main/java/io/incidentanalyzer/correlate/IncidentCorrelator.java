@@ -7,9 +7,7 @@ import static io.incidentanalyzer.model.IncidentStatus.RESOLVED;
 
 import io.incidentanalyzer.config.CorrelationSettings;
 import io.incidentanalyzer.config.JobConfig;
-import io.incidentanalyzer.config.ServiceConfig;
 import io.incidentanalyzer.correlate.rank.DependencyGraph;
-import io.incidentanalyzer.detect.EventTimeOrderedFunction;
 import io.incidentanalyzer.model.ChangeEffect;
 import io.incidentanalyzer.model.ChangeEvent;
 import io.incidentanalyzer.model.IncidentEvent;
@@ -18,15 +16,14 @@ import io.incidentanalyzer.model.IncidentStatus;
 import io.incidentanalyzer.model.RootCause;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalState;
+import io.incidentanalyzer.stream.EventTimeOrderedFunction;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -95,7 +92,6 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
             Comparator.comparingLong(Signal::onset).thenComparing(Signal::id);
 
     private final CorrelationSettings settings;
-    private final Map<String, ServiceConfig> services;
 
     private transient ValueState<OpenIncident> incident;
     private transient MapState<String, Signal> active;
@@ -104,7 +100,11 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
     private transient Counter unmatchedSignals;
     private transient Counter belowEvidence;
     private transient CauseAnalysis analysis;
-    private transient DependencyGraph graph;
+
+    /** Built once from the job file, shipped with the function. */
+    private final DependencyGraph graph;
+
+    private final TreeSet<String> external;
 
     /**
      * Environments with an open incident on this subtask, for the gauge. Rebuilt from the signals
@@ -112,14 +112,23 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
      */
     private transient Set<String> openEnvironments;
 
-    public IncidentCorrelator(CorrelationSettings settings, Map<String, ServiceConfig> services) {
+    /**
+     * @param graph the service graph, built once from the job file
+     * @param external the services outside the system (a cause there is an external dependency)
+     */
+    public IncidentCorrelator(
+            CorrelationSettings settings, DependencyGraph graph, Set<String> external) {
         super(CorrelatorInput.class);
         this.settings = settings;
-        this.services = new LinkedHashMap<>(services);
+        this.graph = graph;
+        this.external = new TreeSet<>(external);
     }
 
     public static IncidentCorrelator of(JobConfig config) {
-        return new IncidentCorrelator(config.correlation(), config.services());
+        return new IncidentCorrelator(
+                config.correlation(),
+                DependencyGraph.of(config.dependsOn()),
+                config.externalServices());
     }
 
     @Override
@@ -152,14 +161,6 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                 .getMetricGroup()
                 .<Integer, org.apache.flink.metrics.Gauge<Integer>>gauge(
                         "openIncidents", () -> openEnvironments.size());
-        Map<String, List<String>> dependsOn = new LinkedHashMap<>();
-        Set<String> external = new TreeSet<>();
-        services.forEach(
-                (name, s) -> {
-                    dependsOn.put(name, s.dependsOn());
-                    if (s.external()) external.add(name);
-                });
-        graph = DependencyGraph.of(dependsOn);
         analysis = new CauseAnalysis(graph, external, settings);
     }
 

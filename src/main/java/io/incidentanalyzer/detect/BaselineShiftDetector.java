@@ -7,6 +7,7 @@ import io.incidentanalyzer.config.BaselineShiftRule;
 import io.incidentanalyzer.config.BaselineShiftSettings;
 import io.incidentanalyzer.config.DurationText;
 import io.incidentanalyzer.detect.baseline.Baseline;
+import io.incidentanalyzer.detect.baseline.BaselineSettings;
 import io.incidentanalyzer.detect.baseline.BaselineState;
 import io.incidentanalyzer.detect.baseline.Score;
 import io.incidentanalyzer.model.Measured;
@@ -14,6 +15,7 @@ import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.model.SignalState;
+import io.incidentanalyzer.stream.EventTimeOrderedFunction;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +58,7 @@ public class BaselineShiftDetector extends MetricDetector {
     public BaselineShiftDetector(String environment, BaselineShiftSettings settings) {
         this.environment = environment;
         this.settings = settings;
-        this.baseline = new Baseline(settings.baseline().settings());
+        this.baseline = new Baseline(BaselineSettings.from(settings.baseline()));
         this.creep = new CreepTest(settings.creep());
     }
 

@@ -7,6 +7,7 @@ import io.incidentanalyzer.model.Measured;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.model.SignalState;
+import io.incidentanalyzer.stream.EventTimeOrderedFunction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

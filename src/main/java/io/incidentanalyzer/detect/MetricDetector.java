@@ -2,6 +2,7 @@ package io.incidentanalyzer.detect;
 
 import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.stream.EventTimeOrderedFunction;
 import java.util.Comparator;
 
 /**

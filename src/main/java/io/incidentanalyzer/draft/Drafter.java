@@ -2,6 +2,7 @@ package io.incidentanalyzer.draft;
 
 import io.incidentanalyzer.config.ComponentConfig;
 import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.correlate.rank.DependencyGraph;
 import io.incidentanalyzer.model.AuthEventType;
 import io.incidentanalyzer.model.CauseKind;
 import io.incidentanalyzer.model.ChangeEffect;
@@ -44,10 +45,19 @@ public final class Drafter implements Serializable {
     static final int MAX_SIGNALS = 1000;
 
     private final JobConfig config;
+
+    /** The job's service graph, built once. */
+    private final DependencyGraph graph;
+
     private transient Words words;
 
     public Drafter(JobConfig config) {
         this.config = config;
+        this.graph = DependencyGraph.of(config.dependsOn());
+    }
+
+    DependencyGraph graph() {
+        return graph;
     }
 
     JobConfig config() {

@@ -1,7 +1,6 @@
 package io.incidentanalyzer.draft;
 
 import io.incidentanalyzer.config.JobConfig;
-import io.incidentanalyzer.config.ServiceConfig;
 import io.incidentanalyzer.correlate.rank.DependencyGraph;
 import io.incidentanalyzer.model.AuthEventType;
 import io.incidentanalyzer.model.CauseKind;
@@ -50,10 +49,7 @@ final class Postmortem {
         this.e = e;
         this.timeline = timeline;
         this.components = components;
-        Map<String, List<String>> dependsOn = new LinkedHashMap<>();
-        for (Map.Entry<String, ServiceConfig> s : config.services().entrySet())
-            dependsOn.put(s.getKey(), s.getValue().dependsOn());
-        this.graph = DependencyGraph.of(dependsOn);
+        this.graph = drafter.graph();
     }
 
     String markdown() {

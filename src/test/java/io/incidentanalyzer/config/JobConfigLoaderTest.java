@@ -3,6 +3,7 @@ package io.incidentanalyzer.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.incidentanalyzer.detect.baseline.BaselineSettings;
 import io.incidentanalyzer.model.Severity;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -418,16 +419,18 @@ detectors:
     - {name: queue, metric: queue_depth}
 """);
         BaselineShiftSettings shift = c.detectors().baselineShift();
-        assertThat(shift.baseline().settings().halfLife()).isEqualTo(Duration.ofMinutes(30));
-        assertThat(shift.baseline().settings().shiftConfirm()).isEqualTo(Duration.ofMinutes(45));
-        assertThat(shift.baseline().settings().burstWindow())
+        assertThat(BaselineSettings.from(shift.baseline()).halfLife())
+                .isEqualTo(Duration.ofMinutes(30));
+        assertThat(BaselineSettings.from(shift.baseline()).shiftConfirm())
+                .isEqualTo(Duration.ofMinutes(45));
+        assertThat(BaselineSettings.from(shift.baseline()).burstWindow())
                 .isEqualTo(
                         io.incidentanalyzer.detect.baseline.BaselineSettings.DEFAULTS
                                 .burstWindow());
-        assertThat(shift.baseline().settings().warmup())
+        assertThat(BaselineSettings.from(shift.baseline()).warmup())
                 .isEqualTo(io.incidentanalyzer.detect.baseline.BaselineSettings.DEFAULTS.warmup());
-        assertThat(shift.baseline().settings().seasonMinPeriods()).isEqualTo(1);
-        assertThat(shift.baseline().settings().weekend()).isFalse();
+        assertThat(BaselineSettings.from(shift.baseline()).seasonMinPeriods()).isEqualTo(1);
+        assertThat(BaselineSettings.from(shift.baseline()).weekend()).isFalse();
         assertThat(io.incidentanalyzer.detect.baseline.BaselineSettings.DEFAULTS.weekend())
                 .isTrue();
         BaselineShiftRule latency = shift.rules().get(0);

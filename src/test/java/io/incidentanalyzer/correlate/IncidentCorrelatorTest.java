@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.incidentanalyzer.config.CorrelationSettings;
 import io.incidentanalyzer.config.ServiceConfig;
-import io.incidentanalyzer.detect.EventTimeOrderedFunction;
+import io.incidentanalyzer.correlate.rank.DependencyGraph;
 import io.incidentanalyzer.model.CauseKind;
 import io.incidentanalyzer.model.ChangeEffect;
 import io.incidentanalyzer.model.ChangeEvent;
@@ -28,10 +28,12 @@ import io.incidentanalyzer.model.Severity;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.model.SignalState;
+import io.incidentanalyzer.stream.EventTimeOrderedFunction;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -62,7 +64,9 @@ class IncidentCorrelatorTest {
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(
                         new IncidentCorrelator(
-                                CorrelationSettings.withQuietPeriod(QUIET), SERVICES)),
+                                CorrelationSettings.withQuietPeriod(QUIET),
+                                DependencyGraph.of(dependsOn(SERVICES)),
+                                Set.of())),
                 in -> ENV,
                 Types.STRING);
     }
@@ -82,6 +86,12 @@ class IncidentCorrelatorTest {
         m.put("conversation-count", service("token-verification"));
         m.put("billing", service());
         return m;
+    }
+
+    private static Map<String, List<String>> dependsOn(Map<String, ServiceConfig> services) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        services.forEach((name, s) -> out.put(name, s.dependsOn()));
+        return out;
     }
 
     private static ServiceConfig service(String... dependsOn) {

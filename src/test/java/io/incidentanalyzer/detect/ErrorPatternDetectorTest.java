@@ -11,6 +11,7 @@ import io.incidentanalyzer.model.RejectReason;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.model.SignalState;
+import io.incidentanalyzer.stream.EventTimeOrderedFunction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -11,6 +11,7 @@ import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.RejectReason;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalState;
+import io.incidentanalyzer.stream.EventTimeOrderedFunction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

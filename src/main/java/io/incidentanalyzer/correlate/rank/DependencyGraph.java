@@ -14,7 +14,9 @@ import java.util.TreeSet;
  * as a job file's {@code dependsOn}. Immutable; iteration order is sorted, so everything derived
  * from it is deterministic.
  */
-public final class DependencyGraph {
+public final class DependencyGraph implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final Map<String, Set<String>> dependencies = new TreeMap<>();
     private final Map<String, Set<String>> callers = new TreeMap<>();
 

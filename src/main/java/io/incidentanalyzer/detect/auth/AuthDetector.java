@@ -1,8 +1,8 @@
 package io.incidentanalyzer.detect.auth;
 
-import io.incidentanalyzer.detect.EventTimeOrderedFunction;
 import io.incidentanalyzer.model.AuthEvent;
 import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.stream.EventTimeOrderedFunction;
 import java.util.Comparator;
 
 /**

@@ -2,7 +2,6 @@ package io.incidentanalyzer.detect.auth;
 
 import io.incidentanalyzer.config.AuthFailureSettings;
 import io.incidentanalyzer.config.DurationText;
-import io.incidentanalyzer.detect.EventTimeOrderedFunction;
 import io.incidentanalyzer.detect.baseline.Baseline;
 import io.incidentanalyzer.detect.baseline.BaselineSettings;
 import io.incidentanalyzer.detect.baseline.Score;
@@ -13,6 +12,7 @@ import io.incidentanalyzer.model.Measured;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.model.SignalState;
+import io.incidentanalyzer.stream.EventTimeOrderedFunction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

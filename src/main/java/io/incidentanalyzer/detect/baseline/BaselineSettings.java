@@ -1,5 +1,6 @@
 package io.incidentanalyzer.detect.baseline;
 
+import io.incidentanalyzer.config.BaselineConfig;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -215,5 +216,22 @@ public record BaselineSettings(
                 shiftConfirm,
                 d,
                 weekend);
+    }
+
+    /** The job file's {@code baseline:} block over these defaults: each field left out is ours. */
+    public static BaselineSettings from(BaselineConfig c) {
+        if (c == null) return DEFAULTS;
+        BaselineSettings d = DEFAULTS;
+        return new BaselineSettings(
+                c.halfLife() == null ? d.halfLife() : c.halfLife(),
+                c.warmup() == null ? d.warmup() : c.warmup(),
+                c.season() == null ? d.season() : c.season(),
+                c.seasonBins() == null ? d.seasonBins() : c.seasonBins(),
+                c.seasonMinPeriods() == null ? d.seasonMinPeriods() : c.seasonMinPeriods(),
+                c.relativeFloor() == null ? d.relativeFloor() : c.relativeFloor(),
+                c.tailMemory() == null ? d.tailMemory() : c.tailMemory(),
+                c.shiftConfirm() == null ? d.shiftConfirm() : c.shiftConfirm(),
+                c.burstWindow() == null ? d.burstWindow() : c.burstWindow(),
+                c.weekend() == null ? d.weekend() : c.weekend());
     }
 }

@@ -7,6 +7,7 @@ import io.incidentanalyzer.detect.BaselineShiftDetector;
 import io.incidentanalyzer.detect.BaselineShiftState;
 import io.incidentanalyzer.detect.MetricDetector;
 import io.incidentanalyzer.detect.baseline.Baseline;
+import io.incidentanalyzer.detect.baseline.BaselineSettings;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.openjdk.jmh.annotations.Param;
@@ -64,7 +65,7 @@ public class BaselineShiftDetectorBenchmark extends MetricDetectorBenchmark {
 
     /** Checkpointed bytes of one series' state once warm, printed for docs/benchmarks.md. */
     public static void main(String[] args) {
-        Baseline baseline = new Baseline(settings().baseline().settings());
+        Baseline baseline = new Baseline(BaselineSettings.from(settings().baseline()));
         BaselineShiftState st = new BaselineShiftState();
         for (int i = 0; i < 10_000; i++) {
             baseline.update(st.baseline, START + i * 10_000L, 100 + i % 7);

@@ -230,7 +230,7 @@ class AuthFailureDetectorTest {
                 AuthTraffic.event(t(100) + 500, MISSING_TOKEN, "web", "1", "y", "a", NO_TOKEN),
                 t(100) + 500);
 
-        assertThat(harness.getSideOutput(io.incidentanalyzer.detect.EventTimeOrderedFunction.LATE))
+        assertThat(harness.getSideOutput(io.incidentanalyzer.stream.EventTimeOrderedFunction.LATE))
                 .hasSize(1)
                 .allSatisfy(
                         r -> assertThat(r.getValue().detail()).contains("behind the watermark"));

@@ -1,4 +1,4 @@
-package io.incidentanalyzer.detect;
+package io.incidentanalyzer.stream;
 
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.RejectReason;
