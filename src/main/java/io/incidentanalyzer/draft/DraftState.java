@@ -1,5 +1,6 @@
 package io.incidentanalyzer.draft;
 
+import io.incidentanalyzer.model.IncidentEventType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,8 +19,8 @@ public class DraftState {
     public static class Step {
         public long ts;
 
-        /** The incident event type. */
-        public String type;
+        /** The lifecycle step or finding: the incident event's type. */
+        public IncidentEventType type;
 
         /** For CONTRIBUTING_CAUSE: the signal id that names the cause; else the cause signal. */
         public String signal;
@@ -35,7 +36,7 @@ public class DraftState {
 
         public Step() {}
 
-        Step(long ts, String type, String signal) {
+        Step(long ts, IncidentEventType type, String signal) {
             this.ts = ts;
             this.type = type;
             this.signal = signal;

@@ -13,6 +13,7 @@ import io.incidentanalyzer.model.ComponentState;
 import io.incidentanalyzer.model.ComponentWindow;
 import io.incidentanalyzer.model.Drafts;
 import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.IncidentEventType;
 import io.incidentanalyzer.model.IncidentStatus;
 import io.incidentanalyzer.model.RootCause;
 import io.incidentanalyzer.model.Signal;
@@ -83,7 +84,7 @@ public final class Drafter implements Serializable {
                     CLOSED -> {
                 DraftState.Step step =
                         new DraftState.Step(
-                                e.ts(), e.type().name(), e.cause() == null ? null : e.cause().id());
+                                e.ts(), e.type(), e.cause() == null ? null : e.cause().id());
                 RootCause top = e.topCause();
                 if (top != null) {
                     // As it stood then: a later revision does not rewrite earlier lines.
@@ -222,7 +223,7 @@ public final class Drafter implements Serializable {
         for (DraftState.Step step : st.steps) {
             SignalNote n = find(st, step.signal);
             switch (step.type) {
-                case "OPENED" -> {
+                case OPENED -> {
                     detection = step.signal;
                     lines.add(
                             new Line(
@@ -231,15 +232,15 @@ public final class Drafter implements Serializable {
                                     "System outage detected: " + w.describe(n),
                                     ids(n)));
                 }
-                case "IDENTIFIED", "ROOT_CAUSE_CHANGED" -> {
+                case IDENTIFIED, ROOT_CAUSE_CHANGED -> {
                     if (step.top == null) break;
                     String head =
-                            step.type.equals("IDENTIFIED")
+                            step.type == IncidentEventType.IDENTIFIED
                                     ? "Identified the cause: "
                                     : "Root cause revised: ";
                     lines.add(new Line(step.ts, 2, head + step.top, step.topSignals));
                 }
-                case "CONTRIBUTING_CAUSE" -> {
+                case CONTRIBUTING_CAUSE -> {
                     RootCause c = contributing(e, step.signal);
                     String what =
                             c == null || n == null
@@ -257,21 +258,21 @@ public final class Drafter implements Serializable {
                                     "Found a cause that blocks recovery: " + what,
                                     ids(n)));
                 }
-                case "REOPENED" ->
+                case REOPENED ->
                         lines.add(
                                 new Line(
                                         step.ts,
                                         1,
                                         "The problem came back: " + w.describe(n),
                                         ids(n)));
-                case "MONITORING" ->
+                case MONITORING ->
                         lines.add(
                                 new Line(
                                         step.ts,
                                         5,
                                         "Every signal cleared; monitoring the situation.",
                                         ids(n)));
-                case "CLOSED" ->
+                case CLOSED ->
                         lines.add(
                                 new Line(
                                         step.ts,
@@ -466,10 +467,10 @@ public final class Drafter implements Serializable {
 
     private static IncidentStatus status(DraftState.Step step) {
         return switch (step.type) {
-            case "OPENED", "REOPENED" -> IncidentStatus.INVESTIGATING;
-            case "IDENTIFIED" -> IncidentStatus.IDENTIFIED;
-            case "MONITORING" -> IncidentStatus.MONITORING;
-            case "CLOSED" -> IncidentStatus.RESOLVED;
+            case OPENED, REOPENED -> IncidentStatus.INVESTIGATING;
+            case IDENTIFIED -> IncidentStatus.IDENTIFIED;
+            case MONITORING -> IncidentStatus.MONITORING;
+            case CLOSED -> IncidentStatus.RESOLVED;
             default -> null;
         };
     }

@@ -5,6 +5,7 @@ import io.incidentanalyzer.model.AuthEventType;
 import io.incidentanalyzer.model.CauseKind;
 import io.incidentanalyzer.model.ChangeEffect;
 import io.incidentanalyzer.model.ComponentState;
+import io.incidentanalyzer.model.IncidentEventType;
 import io.incidentanalyzer.model.IncidentStatus;
 import io.incidentanalyzer.model.RootCause;
 import java.time.Instant;
@@ -259,7 +260,7 @@ final class Words {
 
     String statusBody(
             IncidentStatus status,
-            String step,
+            IncidentEventType step,
             Map<String, ComponentState> now,
             String top,
             Set<CauseKind> causes) {
@@ -267,7 +268,7 @@ final class Words {
         switch (status) {
             case INVESTIGATING -> {
                 s.add(
-                        step.equals("REOPENED")
+                        step == IncidentEventType.REOPENED
                                 ? "The problem has come back and we are investigating it again."
                                 : "We are currently investigating this incident.");
                 s.add(affected(now));
