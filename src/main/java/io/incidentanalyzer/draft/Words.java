@@ -114,17 +114,24 @@ final class Words {
                             metric(n.measured.metric()),
                             number(n.peak));
             case AUTH_FAILURES ->
-                    n.measured.counts(AuthEventType.MISSING_TOKEN)
+                    !n.measured.counts(AuthEventType.MISSING_TOKEN)
                             ? String.format(
-                                    Locale.ROOT,
-                                    "%s sends requests without a token, %s a second",
-                                    who,
-                                    number(n.peak))
-                            : String.format(
                                     Locale.ROOT,
                                     "token verification failing for %s, %s a second",
                                     who,
-                                    number(n.peak));
+                                    number(n.peak))
+                            : n.measured.caller() == null
+                                    // The events named no caller: who sent them is unknown.
+                                    ? String.format(
+                                            Locale.ROOT,
+                                            "requests without a token reaching %s, %s a second",
+                                            who,
+                                            number(n.peak))
+                                    : String.format(
+                                            Locale.ROOT,
+                                            "%s sends requests without a token, %s a second",
+                                            who,
+                                            number(n.peak));
             case DEPENDENCY_DRIFT -> n.evidence;
             case ERROR_PATTERN -> String.format(Locale.ROOT, "%s logging \"%s\"", who, n.subject);
         };

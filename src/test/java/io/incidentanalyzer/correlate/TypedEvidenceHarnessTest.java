@@ -84,6 +84,16 @@ class TypedEvidenceHarnessTest {
         IncidentEvent identified = first(incidents, IncidentEventType.IDENTIFIED);
         assertThat(identified.topCause().kind()).isEqualTo(CauseKind.MISSING_TOKEN);
         assertThat(identified.topCause().service()).isEqualTo(TOKEN_SERVICE);
+
+        List<IncidentEvent> drafted = draft(incidents);
+        assertThat(drafted.get(drafted.size() - 1).drafts().timeline())
+                .extracting(TimelineEntry::text)
+                .anySatisfy(
+                        line ->
+                                assertThat(line)
+                                        .startsWith(
+                                                "System outage detected: requests without a token"
+                                                        + " reaching Token service"));
     }
 
     @Test
@@ -137,7 +147,10 @@ class TypedEvidenceHarnessTest {
             play(detector, events, LAG_MS, t(STORM_END_S + 600));
             signals = detector.extractOutputValues();
         }
-        List<IncidentEvent> incidents = correlate(signals, t(STORM_END_S + 600));
+        return draft(correlate(signals, t(STORM_END_S + 600)));
+    }
+
+    private static List<IncidentEvent> draft(List<IncidentEvent> incidents) throws Exception {
         try (var drafter = keyed(new IncidentDrafter(JOB), IncidentEvent::incidentId)) {
             drafter.open();
             for (IncidentEvent e : incidents) drafter.processElement(e, e.ts());
