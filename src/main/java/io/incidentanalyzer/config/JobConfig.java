@@ -15,6 +15,8 @@ import java.util.Map;
  * components and the detector settings. Immutable; built by {@link JobConfigLoader}, which also
  * validates it. Each nested record holds the defaults for its own fields.
  *
+ * @param patterns what the analyzer knows about causes, as data (chains, self-naming signals,
+ *     thresholds, advice, metric words); defaults when the file has no {@code patterns:}
  * @param timeZone IANA zone of the drafts (timeline, status updates), e.g. Europe/Amsterdam
  */
 public record JobConfig(
@@ -28,7 +30,8 @@ public record JobConfig(
         Map<String, ServiceConfig> services,
         List<ComponentConfig> components,
         DetectorSettings detectors,
-        CorrelationSettings correlation)
+        CorrelationSettings correlation,
+        PatternsConfig patterns)
         implements Serializable {
 
     public static final String DEFAULT_TIME_ZONE = "UTC";
@@ -82,6 +85,7 @@ public record JobConfig(
         components = components == null ? List.of() : List.copyOf(components);
         detectors = detectors == null ? DetectorSettings.defaults() : detectors;
         correlation = correlation == null ? CorrelationSettings.defaults() : correlation;
+        patterns = patterns == null ? PatternsConfig.defaults() : patterns;
     }
 
     public ZoneId zone() {
@@ -111,7 +115,8 @@ public record JobConfig(
                 services,
                 components,
                 detectors,
-                correlation);
+                correlation,
+                patterns);
     }
 
     /** A copy with other watermark settings. */
@@ -127,7 +132,8 @@ public record JobConfig(
                 services,
                 components,
                 detectors,
-                correlation);
+                correlation,
+                patterns);
     }
 
     /** The display name of a service, or its key when the job file gives none. */

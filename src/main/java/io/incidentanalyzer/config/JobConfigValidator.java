@@ -65,6 +65,7 @@ final class JobConfigValidator {
         positive("watermarks.maxOutOfOrderness", c.watermarks().maxOutOfOrderness(), true);
         positive("watermarks.idleTimeout", c.watermarks().idleTimeout(), false);
         checkCorrelation(c.correlation());
+        checkPatterns(c.patterns());
         if (c.limits().maxRecordBytes() < 256 || c.limits().maxRecordBytes() > 16 * 1024 * 1024) {
             problem("limits.maxRecordBytes", "expected a size between 256 and 16777216 bytes");
         }
@@ -574,6 +575,108 @@ final class JobConfigValidator {
             problem(
                     "correlation.loadMetric",
                     "empty; name the request-rate metric, e.g. request_rate");
+        }
+    }
+
+    private void checkPatterns(PatternsConfig p) {
+        for (int i = 0; i < p.chains().size(); i++) {
+            List<?> chain = p.chains().get(i);
+            String at = "patterns.chains[" + i + "]";
+            if (chain.size() < 2 || chain.stream().anyMatch(java.util.Objects::isNull)) {
+                problem(
+                        at,
+                        "expected two or more signal kinds, cause first, e.g. [SATURATION,"
+                                + " BACKLOG_GROWTH]");
+            } else if (new HashSet<>(chain).size() < chain.size()) {
+                problem(at, "a signal kind appears twice; a chain names each kind once");
+            }
+        }
+        for (int i = 0; i < p.selfNaming().size(); i++) {
+            PatternsConfig.SelfNaming n = p.selfNaming().get(i);
+            String at = "patterns.selfNaming[" + i + "]";
+            if (n == null || n.signal() == null || n.cause() == null) {
+                problem(
+                        at,
+                        "give the signal kind and the cause it names, e.g. {signal: REFRESH_STORM,"
+                                + " cause: TOKEN_REFRESH_STORM}");
+            } else if (n.authEvent() != null
+                    && n.signal() != io.incidentanalyzer.model.SignalKind.AUTH_FAILURES) {
+                problem(
+                        at + ".authEvent",
+                        "only auth-failure signals count authentication events; use signal:"
+                                + " AUTH_FAILURES or drop authEvent");
+            }
+        }
+        if (p.identifiedAtOnce().stream().anyMatch(java.util.Objects::isNull)) {
+            problem(
+                    "patterns.identifiedAtOnce",
+                    "an empty entry; list cause kinds, e.g. [BAD_DEPLOY]");
+        }
+        PatternsConfig.Thresholds t = p.thresholds();
+        positive("patterns.thresholds.onsetTolerance", t.onsetTolerance(), true);
+        positive("patterns.thresholds.deployAfterOnset", t.deployAfterOnset(), true);
+        t.severityScores()
+                .forEach(
+                        (severity, score) -> {
+                            if (score == null || !(score > 0 && score <= 1)) {
+                                problem(
+                                        "patterns.thresholds.severityScores." + severity,
+                                        "expected a score above 0 and at most 1, e.g. 0.8");
+                            }
+                        });
+        if (!(t.improvedAt() >= -1 && t.improvedAt() < 0)) {
+            problem(
+                    "patterns.thresholds.improvedAt",
+                    "expected a fall between -1 and 0 (exclusive), e.g. -0.5 for half");
+        }
+        if (!(t.worseAt() > 0)) {
+            problem(
+                    "patterns.thresholds.worseAt",
+                    "expected a rise above 0, e.g. 0.25 for a quarter");
+        }
+        if (!(t.worthANumber() >= 0 && t.worthANumber() < 1)) {
+            problem(
+                    "patterns.thresholds.worthANumber",
+                    "expected a share from 0 to below 1, e.g. 0.05");
+        }
+        if (!(t.majorOutageAt() > 0 && t.majorOutageAt() <= 1)) {
+            problem(
+                    "patterns.thresholds.majorOutageAt",
+                    "expected a share of failed requests above 0 and at most 1, e.g. 0.5");
+        }
+        if (!(t.partialOutageAt() > 0 && t.partialOutageAt() <= t.majorOutageAt())) {
+            problem(
+                    "patterns.thresholds.partialOutageAt",
+                    "expected a share above 0 and at most majorOutageAt, e.g. 0.05");
+        }
+        p.advice()
+                .forEach(
+                        (kind, lines) -> {
+                            if (lines == null
+                                    || lines.stream().anyMatch(l -> l == null || l.isBlank())) {
+                                problem(
+                                        "patterns.advice." + kind,
+                                        "an empty sentence; give a list of sentences, or [] for"
+                                                + " none");
+                            }
+                        });
+        p.statusAdvice()
+                .forEach(
+                        (kind, line) -> {
+                            if (line == null || line.isBlank()) {
+                                problem(
+                                        "patterns.statusAdvice." + kind,
+                                        "empty; give a sentence for the status update");
+                            }
+                        });
+        for (int i = 0; i < p.metrics().nameRules().size(); i++) {
+            PatternsConfig.Replace r = p.metrics().nameRules().get(i);
+            if (r == null || r.find() == null || r.find().isEmpty() || r.replace() == null) {
+                problem(
+                        "patterns.metrics.nameRules[" + i + "]",
+                        "give the text to find and its replacement, e.g. {find: \"cpu \", replace:"
+                                + " \"CPU \"}");
+            }
         }
     }
 

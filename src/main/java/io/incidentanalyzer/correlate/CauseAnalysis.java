@@ -1,19 +1,18 @@
 package io.incidentanalyzer.correlate;
 
 import io.incidentanalyzer.config.CorrelationSettings;
+import io.incidentanalyzer.config.PatternsConfig;
 import io.incidentanalyzer.correlate.rank.Anomaly;
 import io.incidentanalyzer.correlate.rank.Candidate;
 import io.incidentanalyzer.correlate.rank.Change;
 import io.incidentanalyzer.correlate.rank.DependencyGraph;
 import io.incidentanalyzer.correlate.rank.RootCauseRanker;
-import io.incidentanalyzer.model.AuthEventType;
 import io.incidentanalyzer.model.CauseKind;
 import io.incidentanalyzer.model.ChangeEvent;
 import io.incidentanalyzer.model.ChangeKind;
 import io.incidentanalyzer.model.RootCause;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,15 +34,17 @@ import java.util.TreeSet;
  *   <li>The {@link RootCauseRanker} ranks the services with signals that began within {@code
  *       rankWindow} of the incident's first one, on the service graph: position (an upstream cause
  *       explains downstream symptoms), onset order, magnitude, coinciding changes and the known
- *       chain refresh storm → verification failures → saturation → backlog.
- *   <li>Each ranked service is then read as a cause from its own signals: a refresh storm, a
- *       dependency on the wrong host, requests without a token, a deploy just before its onset, a
- *       vendor's API ({@code external}), its own saturation, or a slowdown. Load is followed
- *       upstream: a service whose request rate rose with its callers' is loaded by them, so the
- *       cause is where the extra load enters (the caller with the largest excess): a refresh storm,
- *       more users at an entry point (a surge), or a service's own work.
- *   <li>Contributing causes: every signal that names a cause by itself (a refresh storm, a wrong
- *       host, missing tokens) and is not the top candidate, whenever it began.
+ *       chains of {@code patterns.chains} (by default refresh storm → verification failures →
+ *       saturation → backlog).
+ *   <li>Each ranked service is then read as a cause from its own signals: a signal that names its
+ *       cause ({@code patterns.selfNaming}: by default a refresh storm, a dependency on the wrong
+ *       host, requests without a token), a deploy just before its onset, a vendor's API ({@code
+ *       external}), its own saturation, or a slowdown. Load is followed upstream: a service whose
+ *       request rate rose with its callers' is loaded by them, so the cause is where the extra load
+ *       enters (the caller with the largest excess): a refresh storm, more users at an entry point
+ *       (a surge), or a service's own work.
+ *   <li>Contributing causes: every signal that names a cause by itself ({@code
+ *       patterns.selfNaming}) and is not the top candidate, whenever it began.
  * </ol>
  */
 public final class CauseAnalysis {
@@ -58,18 +59,33 @@ public final class CauseAnalysis {
     private final DependencyGraph graph;
     private final Set<String> external;
     private final CorrelationSettings settings;
+    private final PatternsConfig patterns;
     private final RootCauseRanker ranker;
 
+    /** With the default {@link PatternsConfig}. */
     public CauseAnalysis(
             DependencyGraph graph, Set<String> external, CorrelationSettings settings) {
+        this(graph, external, settings, PatternsConfig.defaults());
+    }
+
+    /**
+     * @param patterns the known chains, the self-naming signals and the thresholds (the job file's
+     *     {@code patterns:})
+     */
+    public CauseAnalysis(
+            DependencyGraph graph,
+            Set<String> external,
+            CorrelationSettings settings,
+            PatternsConfig patterns) {
         this.graph = graph;
         this.external = Set.copyOf(external);
         this.settings = settings;
+        this.patterns = patterns;
         this.ranker =
                 new RootCauseRanker(
                         settings.changeWindow(),
-                        Duration.ofMinutes(1),
-                        RootCauseRanker.KNOWN_CHAINS);
+                        patterns.thresholds().onsetTolerance(),
+                        patterns.chainNames());
     }
 
     /**
@@ -132,27 +148,20 @@ public final class CauseAnalysis {
     }
 
     /**
-     * Whether a cause speaks for itself once found (a storm, a wrong host, missing tokens, a deploy
-     * just before the onset): it need not stay on top for {@code identifyAfter} to be IDENTIFIED.
+     * Whether a cause speaks for itself once found ({@code patterns.identifiedAtOnce}; by default a
+     * storm, a wrong host, missing tokens, a deploy just before the onset): it need not stay on top
+     * for {@code identifyAfter} to be IDENTIFIED.
      */
-    public static boolean selfEvident(CauseKind kind) {
-        return switch (kind) {
-            case TOKEN_REFRESH_STORM, DEPENDENCY_DRIFT, MISSING_TOKEN, BAD_DEPLOY -> true;
-            default -> false;
-        };
+    public boolean selfEvident(CauseKind kind) {
+        return patterns.identifiedAtOnce(kind);
     }
 
-    /** The cause a signal names by itself, whatever else is going on; null for a symptom. */
-    static CauseKind namedBy(Signal s) {
-        return switch (s.kind()) {
-            case REFRESH_STORM -> CauseKind.TOKEN_REFRESH_STORM;
-            case DEPENDENCY_DRIFT -> CauseKind.DEPENDENCY_DRIFT;
-            case AUTH_FAILURES ->
-                    s.measured().counts(AuthEventType.MISSING_TOKEN)
-                            ? CauseKind.MISSING_TOKEN
-                            : null;
-            default -> null;
-        };
+    /**
+     * The cause a signal names by itself, whatever else is going on ({@code patterns.selfNaming});
+     * null for a symptom.
+     */
+    CauseKind namedBy(Signal s) {
+        return patterns.namedBy(s.kind(), s.measured()::counts);
     }
 
     /** Reads a ranked service as a cause, from its own signals and changes. */
@@ -231,7 +240,8 @@ public final class CauseAnalysis {
     }
 
     /**
-     * A deploy or rollback of the service within changeWindow before onset (1 min after at most).
+     * A deploy or rollback of the service within changeWindow before onset (at most {@code
+     * patterns.thresholds.deployAfterOnset} after it).
      */
     private ChangeEvent deployBefore(String node, long onset, Collection<ChangeEvent> changes) {
         ChangeEvent best = null;
@@ -240,7 +250,8 @@ public final class CauseAnalysis {
                     || (ch.kind() != ChangeKind.DEPLOY && ch.kind() != ChangeKind.ROLLBACK))
                 continue;
             long lead = onset - ch.ts();
-            if (lead < -60_000 || lead > settings.changeWindow().toMillis()) continue;
+            if (lead < -patterns.thresholds().deployAfterOnset().toMillis()
+                    || lead > settings.changeWindow().toMillis()) continue;
             if (best == null || ch.ts() > best.ts()) best = ch;
         }
         return best;
@@ -311,16 +322,12 @@ public final class CauseAnalysis {
     }
 
     /**
-     * How strong a signal is, for the ranker: by severity (a detector's severity already says how
-     * far beyond its baseline the signal is; CRITICAL sits where the ranker's calibrated scale
-     * reaches 1).
+     * How strong a signal is, for the ranker: by severity ({@code patterns.thresholds
+     * .severityScores}; a detector's severity already says how far beyond its baseline the signal
+     * is; CRITICAL sits where the ranker's calibrated scale reaches 1).
      */
-    static double score(Signal s) {
-        return switch (s.severity()) {
-            case CRITICAL -> 1.0;
-            case MAJOR -> 0.8;
-            case MINOR -> 0.5;
-        };
+    double score(Signal s) {
+        return patterns.thresholds().score(s.severity());
     }
 
     private static String label(Signal s) {

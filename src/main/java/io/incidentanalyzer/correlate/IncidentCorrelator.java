@@ -7,6 +7,7 @@ import static io.incidentanalyzer.model.IncidentStatus.RESOLVED;
 
 import io.incidentanalyzer.config.CorrelationSettings;
 import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.config.PatternsConfig;
 import io.incidentanalyzer.correlate.rank.DependencyGraph;
 import io.incidentanalyzer.model.ChangeEffect;
 import io.incidentanalyzer.model.ChangeEvent;
@@ -93,6 +94,9 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
 
     private final CorrelationSettings settings;
 
+    /** The job file's {@code patterns:}: chains, self-naming signals, effect thresholds. */
+    private final PatternsConfig patterns;
+
     private transient ValueState<OpenIncident> incident;
     private transient MapState<String, Signal> active;
     private transient MapState<String, Signal> evidence;
@@ -118,8 +122,20 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
      */
     public IncidentCorrelator(
             CorrelationSettings settings, DependencyGraph graph, Set<String> external) {
+        this(settings, graph, external, PatternsConfig.defaults());
+    }
+
+    /**
+     * @param patterns the job file's {@code patterns:}
+     */
+    public IncidentCorrelator(
+            CorrelationSettings settings,
+            DependencyGraph graph,
+            Set<String> external,
+            PatternsConfig patterns) {
         super(CorrelatorInput.class);
         this.settings = settings;
+        this.patterns = patterns;
         this.graph = graph;
         this.external = new TreeSet<>(external);
     }
@@ -128,7 +144,8 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
         return new IncidentCorrelator(
                 config.correlation(),
                 DependencyGraph.of(config.dependsOn()),
-                config.externalServices());
+                config.externalServices(),
+                config.patterns());
     }
 
     @Override
@@ -161,7 +178,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                 .getMetricGroup()
                 .<Integer, org.apache.flink.metrics.Gauge<Integer>>gauge(
                         "openIncidents", () -> openEnvironments.size());
-        analysis = new CauseAnalysis(graph, external, settings);
+        analysis = new CauseAnalysis(graph, external, settings, patterns);
     }
 
     @Override
@@ -359,7 +376,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
         }
         if (!open.identified && now != null && now.confidence() >= settings.identifyAt()) {
             long settled = open.topSince + settings.identifyAfter().toMillis();
-            if (CauseAnalysis.selfEvident(now.kind()) || s.ts() >= settled) {
+            if (analysis.selfEvident(now.kind()) || s.ts() >= settled) {
                 identify(open, s, s.ts(), ctx, out);
             } else if (open.identifyCheck < 0) {
                 open.identifyCheck = settled;
@@ -487,9 +504,9 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
             ChangeEffect.Verdict verdict;
             if (now.state() == SignalState.CLEAR) {
                 verdict = ChangeEffect.Verdict.CLEARED;
-            } else if (rel <= -0.5) {
+            } else if (rel <= patterns.thresholds().improvedAt()) {
                 verdict = ChangeEffect.Verdict.IMPROVED;
-            } else if (rel >= 0.25) {
+            } else if (rel >= patterns.thresholds().worseAt()) {
                 verdict = ChangeEffect.Verdict.WORSE;
             } else {
                 verdict = ChangeEffect.Verdict.NO_EFFECT;

@@ -6,7 +6,7 @@ package io.incidentanalyzer.detect;
  * attributes).
  *
  * @param ts event time of the log line, epoch milliseconds
- * @param dependency the dependency service the host belongs to, e.g. database
+ * @param dependency the dependency service the host belongs to, e.g. orders-db
  * @param caller the service that wrote the line
  * @param host the host it reports, as written
  */

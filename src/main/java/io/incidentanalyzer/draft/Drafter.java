@@ -2,6 +2,7 @@ package io.incidentanalyzer.draft;
 
 import io.incidentanalyzer.config.ComponentConfig;
 import io.incidentanalyzer.config.JobConfig;
+import io.incidentanalyzer.config.PatternsConfig;
 import io.incidentanalyzer.correlate.rank.DependencyGraph;
 import io.incidentanalyzer.model.AuthEventType;
 import io.incidentanalyzer.model.CauseKind;
@@ -141,8 +142,9 @@ public final class Drafter implements Serializable {
     ComponentState impact(SignalNote n) {
         if (n.kind == SignalKind.BASELINE_SHIFT) {
             if (n.measured.isMetric(config.correlation().errorMetric())) {
-                if (n.peak >= 0.5) return ComponentState.MAJOR_OUTAGE;
-                if (n.peak >= 0.05) return ComponentState.PARTIAL_OUTAGE;
+                PatternsConfig.Thresholds t = config.patterns().thresholds();
+                if (n.peak >= t.majorOutageAt()) return ComponentState.MAJOR_OUTAGE;
+                if (n.peak >= t.partialOutageAt()) return ComponentState.PARTIAL_OUTAGE;
                 return ComponentState.DEGRADED_PERFORMANCE;
             }
             // More requests than usual is load, not by itself a broken feature.
@@ -304,7 +306,7 @@ public final class Drafter implements Serializable {
 
     /**
      * The symptoms, one line per kind of symptom and minute of onset, as a person writes them:
-     * "Database CPU utilization peaked at 100%", "Overload observed on the checkout and payment
+     * "Orders DB CPU utilization peaked at 100%", "Overload observed on the checkout and payment
      * servers".
      */
     private void symptoms(DraftState st, String detection, Set<String> named, List<Line> lines) {

@@ -15,8 +15,11 @@ import java.util.Locale;
  * clock.
  */
 public final class EffectWords {
-    /** Below this relative change (either way) a cleared signal's figure is not worth a number. */
-    private static final double WORTH_A_NUMBER = 0.05;
+    /**
+     * Below this relative change (either way) a cleared signal's figure is not worth a number
+     * ({@code patterns.thresholds.worthANumber}).
+     */
+    private final double worthANumber;
 
     private final DateTimeFormatter time;
     private final long windowMs;
@@ -24,6 +27,7 @@ public final class EffectWords {
     public EffectWords(JobConfig config) {
         this.time = config.clockFormat("h:mm a", "HH:mm");
         this.windowMs = config.correlation().effectWindow().toMillis();
+        this.worthANumber = config.patterns().thresholds().worthANumber();
     }
 
     /**
@@ -49,7 +53,7 @@ public final class EffectWords {
             case CLEARED -> {
                 long took = Math.max(0, x.measuredAt() - x.change().ts());
                 String when = took == 0 ? "at once" : "within " + minutes(took);
-                yield Math.abs(rel) >= WORTH_A_NUMBER
+                yield Math.abs(rel) >= worthANumber
                         ? String.format(
                                 Locale.ROOT,
                                 "%s %s; the %s cleared %s",
@@ -80,7 +84,7 @@ public final class EffectWords {
         };
     }
 
-    /** The series measured: "refresh rate", "MISSING_TOKEN rate", "database latency_p95_ms". */
+    /** The series measured: "refresh rate", "MISSING_TOKEN rate", "db latency_ms". */
     private static String measureName(ChangeEffect x) {
         Measured m = x.measured();
         return switch (x.kind()) {

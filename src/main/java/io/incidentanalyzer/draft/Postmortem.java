@@ -125,11 +125,11 @@ final class Postmortem {
                     } else if (n.measured.isMetric(config.correlation().loadMetric())) {
                         overload.add("requests " + figures(n));
                     } else {
-                        overload.add(Words.metric(n.measured.metric()) + " " + figures(n));
+                        overload.add(w.metric(n.measured.metric()) + " " + figures(n));
                     }
                 }
                 case BACKLOG_GROWTH, SATURATION ->
-                        overload.add(Words.metric(n.measured.metric()) + " " + figures(n));
+                        overload.add(w.metric(n.measured.metric()) + " " + figures(n));
                 default -> {}
             }
         }
@@ -175,9 +175,9 @@ final class Postmortem {
                             Locale.ROOT,
                             "The %s %s reached %s%s from %s (ceiling %s)%s.",
                             w.name(n.service),
-                            Words.metric(n.measured.metric()),
+                            w.metric(n.measured.metric()),
                             Words.number(n.peak),
-                            n.measured.metric().endsWith("utilization") ? "%" : "",
+                            w.unit(n.measured.metric()),
                             w.time(n.onset),
                             Words.number(n.baseline),
                             again.isEmpty() ? "" : ", and again from " + w.list(again)));
@@ -314,48 +314,9 @@ final class Postmortem {
         for (RootCause c : e.contributingCauses()) kinds.add(c.kind());
         StringBuilder b = new StringBuilder();
         for (CauseKind k : kinds) {
-            for (String m : catalogue(k)) b.append("- (suggested) ").append(m).append('\n');
+            for (String m : config.patterns().advice().getOrDefault(k, List.of()))
+                b.append("- (suggested) ").append(m).append('\n');
         }
         return b.toString();
-    }
-
-    /** Known measures against each kind of cause. */
-    static List<String> catalogue(CauseKind k) {
-        return switch (k) {
-            case TOKEN_REFRESH_STORM ->
-                    List.of(
-                            "Refresh tokens only near their expiry in the clients, with backoff"
-                                    + " after a failed refresh.",
-                            "Limit refreshes per session on the token service.",
-                            "Alert on refreshes per active session against the token lifetime.");
-            case DEPENDENCY_DRIFT ->
-                    List.of(
-                            "Keep dependency hosts in one reviewed configuration and check them"
-                                    + " after every deploy and rollback.");
-            case MISSING_TOKEN ->
-                    List.of(
-                            "Renew service tokens before they expire, independently of user"
-                                    + " token refresh, and alert on requests without a token.");
-            case RESOURCE_SATURATION ->
-                    List.of(
-                            "Keep capacity headroom and limit ad-hoc workloads on shared"
-                                    + " resources.");
-            case SERVICE_SLOWDOWN ->
-                    List.of(
-                            "Profile the slow service; give its callers timeouts and circuit"
-                                    + " breakers.");
-            case BAD_DEPLOY ->
-                    List.of(
-                            "Release gradually (canary) and roll back automatically on error or"
-                                    + " latency shifts.");
-            case EXTERNAL_DEPENDENCY ->
-                    List.of(
-                            "Give calls to the vendor timeouts, retries with backoff and a"
-                                    + " fallback.");
-            case TRAFFIC_SURGE ->
-                    List.of(
-                            "Scale out automatically and shed load at the entry point; plan"
-                                    + " capacity for announced events.");
-        };
     }
 }

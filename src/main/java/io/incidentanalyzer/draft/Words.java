@@ -70,10 +70,14 @@ final class Words {
         return h + " h" + (m == 0 ? "" : " " + m + " min");
     }
 
-    /** A metric name in words: "cpu_utilization" → "CPU utilization". */
-    static String metric(String subject) {
-        String s = subject.replace('_', ' ');
-        return s.replace("cpu ", "CPU ").replace(" p95 ms", " p95 (ms)");
+    /** A metric's name in words ({@code patterns.metrics}), e.g. "CPU utilization". */
+    String metric(String metric) {
+        return config.patterns().metrics().name(metric);
+    }
+
+    /** The unit after a figure of the metric ({@code patterns.metrics}), e.g. "%" or "". */
+    String unit(String metric) {
+        return config.patterns().metrics().unit(metric);
     }
 
     /** One signal in a sentence, with its figures. */
@@ -175,7 +179,7 @@ final class Words {
                             name(first.service),
                             metric(first.measured.metric()),
                             number(first.peak),
-                            first.measured.metric().endsWith("utilization") ? "%" : "");
+                            unit(first.measured.metric()));
             case BACKLOG ->
                     String.format(
                             Locale.ROOT,
@@ -295,11 +299,10 @@ final class Words {
                 boolean allWell =
                         now.values().stream().allMatch(x -> x == ComponentState.OPERATIONAL);
                 s.add(allWell ? "Everything is running again." : affected(now));
-                if (causes.contains(CauseKind.TOKEN_REFRESH_STORM)
-                        || causes.contains(CauseKind.MISSING_TOKEN)) {
-                    s.add(
-                            "If you have a problem with logging in, please clear your cache and"
-                                    + " log in again.");
+                // The advice for the incident's kinds of cause (patterns.statusAdvice), once each.
+                for (Map.Entry<CauseKind, String> a : config.patterns().statusAdvice().entrySet()) {
+                    if (causes.contains(a.getKey()) && !s.contains(a.getValue()))
+                        s.add(a.getValue());
                 }
             }
             case RESOLVED -> s.add("This incident has been resolved.");

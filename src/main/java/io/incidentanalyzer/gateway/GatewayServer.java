@@ -41,8 +41,9 @@ import org.xerial.snappy.Snappy;
  *
  * <p>Binds to loopback by default; on any other address every endpoint but {@code /metrics} needs
  * the token as a Bearer token, and the gateway refuses to start without one. Requests a browser
- * marks with an {@code Origin} are refused, so a web page cannot post to a loopback gateway. A
- * request is answered 2xx only after Kafka has acknowledged all its records ({@link TopicWriter}).
+ * marks with an {@code Origin} are refused, so a page in a browser cannot post to a loopback
+ * gateway. A request is answered 2xx only after Kafka has acknowledged all its records ({@link
+ * TopicWriter}).
  */
 public final class GatewayServer implements AutoCloseable {
     /** Prometheus remote-write's path, as in Prometheus's own receiver. */
@@ -141,7 +142,7 @@ public final class GatewayServer implements AutoCloseable {
         app.beforeMatched(
                 ctx -> {
                     if (ctx.header("Origin") != null) {
-                        throw new Answer(403, "requests from web pages are refused");
+                        throw new Answer(403, "requests from browser pages are refused");
                     }
                     if (token != null && !ctx.path().equals("/metrics") && !authorized(ctx)) {
                         ctx.header("WWW-Authenticate", "Bearer realm=\"incident-analyzer ingest\"");

@@ -134,7 +134,8 @@ class ReviewBrowserIT {
                 c.services(),
                 c.components(),
                 c.detectors(),
-                c.correlation());
+                c.correlation(),
+                c.patterns());
     }
 
     @AfterAll

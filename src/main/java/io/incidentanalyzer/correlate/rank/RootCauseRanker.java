@@ -1,5 +1,6 @@
 package io.incidentanalyzer.correlate.rank;
 
+import io.incidentanalyzer.config.PatternsConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -63,13 +64,6 @@ public final class RootCauseRanker {
     /** The share of its confidence a node keeps when the symptom cannot reach it. */
     static final double UNREACHED = 0.5;
 
-    /**
-     * The causal chain the issue names: refresh storm → verification overload (auth failures) →
-     * database CPU saturation → callers' backlog, as signal kinds.
-     */
-    public static final List<List<String>> KNOWN_CHAINS =
-            List.of(List.of("REFRESH_STORM", "AUTH_FAILURES", "SATURATION", "BACKLOG_GROWTH"));
-
     private final Duration changeWindow;
     private final long tolerance;
     private final List<List<String>> chains;
@@ -85,9 +79,14 @@ public final class RootCauseRanker {
         this.chains = List.copyOf(chains);
     }
 
-    /** A 30-minute change window, 1-minute tolerance and the {@link #KNOWN_CHAINS}. */
+    /**
+     * A 30-minute change window and the default {@link PatternsConfig}'s onset tolerance and known
+     * chains (the job file's {@code patterns:} without overrides).
+     */
     public static RootCauseRanker defaults() {
-        return new RootCauseRanker(Duration.ofMinutes(30), Duration.ofMinutes(1), KNOWN_CHAINS);
+        PatternsConfig p = PatternsConfig.defaults();
+        return new RootCauseRanker(
+                Duration.ofMinutes(30), p.thresholds().onsetTolerance(), p.chainNames());
     }
 
     /** Ranks every anomalous node. */

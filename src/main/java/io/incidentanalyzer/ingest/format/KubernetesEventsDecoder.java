@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * k8s.event.reason}, {@code k8s.object.kind}, {@code k8s.object.name}, … attributes).
  *
  * <p>The service is the object's workload name: a pod's name without its ReplicaSet and pod
- * suffixes ({@code web-app-7d4b9c8f6-x2x9z} → {@code web-app}), a StatefulSet pod's without its
+ * suffixes ({@code checkout-7d4b9c8f6-x2x9z} → {@code checkout}), a StatefulSet pod's without its
  * ordinal ({@code db-0} → {@code db}), a ReplicaSet's without its hash; a Deployment's, a Node's
  * and others' as they are.
  *
