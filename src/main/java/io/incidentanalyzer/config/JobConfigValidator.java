@@ -620,7 +620,8 @@ final class JobConfigValidator {
                         (severity, score) -> {
                             if (score == null || !(score > 0 && score <= 1)) {
                                 problem(
-                                        "patterns.thresholds.severityScores." + severity,
+                                        "patterns.thresholds.severityScores."
+                                                + severity.name().toLowerCase(Locale.ROOT),
                                         "expected a score above 0 and at most 1, e.g. 0.8");
                             }
                         });
@@ -655,7 +656,7 @@ final class JobConfigValidator {
                             if (lines == null
                                     || lines.stream().anyMatch(l -> l == null || l.isBlank())) {
                                 problem(
-                                        "patterns.advice." + kind,
+                                        "patterns.advice." + kind.name().toLowerCase(Locale.ROOT),
                                         "an empty sentence; give a list of sentences, or [] for"
                                                 + " none");
                             }
@@ -665,7 +666,8 @@ final class JobConfigValidator {
                         (kind, line) -> {
                             if (line == null || line.isBlank()) {
                                 problem(
-                                        "patterns.statusAdvice." + kind,
+                                        "patterns.statusAdvice."
+                                                + kind.name().toLowerCase(Locale.ROOT),
                                         "empty; give a sentence for the status update");
                             }
                         });
