@@ -1,5 +1,6 @@
 package io.incidentanalyzer.config;
 
+import static io.incidentanalyzer.testing.Fixtures.TOPICS_YAML;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,17 +20,7 @@ import org.junit.jupiter.api.Test;
 /** The job file's {@code patterns:}: defaults that are today's behaviour, overrides, errors. */
 class PatternsConfigTest {
     private static final String FILE = "jobs/test.yaml";
-    private static final String MINIMAL =
-            """
-            environment: prod
-            topics:
-              metrics: {name: m}
-              auth: {name: a}
-              logs: {name: l}
-              changes: {name: c}
-              incidents: i
-              deadLetter: d
-            """;
+    private static final String MINIMAL = "environment: prod\n" + TOPICS_YAML;
 
     private static PatternsConfig patterns(String section) {
         return JobConfigLoader.parse(MINIMAL + section, FILE).patterns();

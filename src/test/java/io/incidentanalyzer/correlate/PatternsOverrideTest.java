@@ -1,6 +1,7 @@
 package io.incidentanalyzer.correlate;
 
 import static io.incidentanalyzer.model.SignalState.OPEN;
+import static io.incidentanalyzer.testing.Fixtures.TOPICS_YAML;
 import static io.incidentanalyzer.testing.Fixtures.latencyShift;
 import static io.incidentanalyzer.testing.Fixtures.saturation;
 import static io.incidentanalyzer.testing.Fixtures.signal;
@@ -29,20 +30,14 @@ class PatternsOverrideTest {
     /** Two services that share nothing, so only the patterns can tell them apart. */
     private static JobConfig job(String patterns) {
         return JobConfigLoader.parse(
-                """
-                environment: prod
-                topics:
-                  metrics: {name: m}
-                  auth: {name: a}
-                  logs: {name: l}
-                  changes: {name: c}
-                  incidents: i
-                  deadLetter: d
-                services:
-                  queue-worker: {}
-                  store: {}
-                  front: {dependsOn: [queue-worker]}
-                """
+                "environment: prod\n"
+                        + TOPICS_YAML
+                        + """
+                          services:
+                            queue-worker: {}
+                            store: {}
+                            front: {dependsOn: [queue-worker]}
+                          """
                         + patterns,
                 "jobs/test.yaml");
     }

@@ -1,5 +1,6 @@
 package io.incidentanalyzer.draft;
 
+import static io.incidentanalyzer.testing.Fixtures.TOPICS_YAML;
 import static io.incidentanalyzer.testing.Fixtures.signal;
 import static io.incidentanalyzer.testing.Fixtures.t;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,18 +23,12 @@ class PatternsWordsTest {
 
     private static JobConfig job(String patterns) {
         return JobConfigLoader.parse(
-                """
-                environment: prod
-                topics:
-                  metrics: {name: m}
-                  auth: {name: a}
-                  logs: {name: l}
-                  changes: {name: c}
-                  incidents: i
-                  deadLetter: d
-                services:
-                  front: {}
-                """
+                "environment: prod\n"
+                        + TOPICS_YAML
+                        + """
+                          services:
+                            front: {}
+                          """
                         + patterns,
                 "jobs/test.yaml");
     }
