@@ -27,7 +27,8 @@ import java.time.Duration;
  * @param loadMetric the metric that measures work arriving at a service (its request rate): a
  *     service whose load rises with its callers' is loaded by them, not by itself
  * @param errorMetric the metric that measures the share of failed requests: drafts read a shift of
- *     it as an outage (half or more failing: major, a twentieth: partial)
+ *     it as an outage (cut-offs in {@code patterns.thresholds}: by default half or more failing is
+ *     major, a twentieth partial)
  * @param growingAfter minimum evidence: or one signal below {@code minSeverity} that reports a new
  *     peak at least this long after its onset (a load that keeps growing, docs/detectors.md#slow-
  *     onsets)
