@@ -12,13 +12,20 @@ import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
 import io.incidentanalyzer.correlate.rank.DependencyGraph;
 import io.incidentanalyzer.model.CauseKind;
+import io.incidentanalyzer.model.ChangeEffect;
 import io.incidentanalyzer.model.ChangeEvent;
 import io.incidentanalyzer.model.ChangeKind;
+import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.IncidentEventType;
 import io.incidentanalyzer.model.RootCause;
 import io.incidentanalyzer.model.Severity;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
+import io.incidentanalyzer.model.SignalState;
 import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -160,5 +167,51 @@ class PatternsOverrideTest {
                         analysis(job("patterns:\n  thresholds: {severityScores: {minor: 0.2}}\n"))
                                 .score(minor))
                 .isEqualTo(0.2);
+    }
+
+    private static Signal storm(SignalState state, long ts, double value) {
+        return signal(
+                SignalKind.REFRESH_STORM,
+                "store",
+                "REFRESH",
+                state,
+                t(0),
+                ts,
+                value,
+                Math.max(value, 100),
+                13,
+                Severity.CRITICAL);
+    }
+
+    /** A storm of 100 a bucket, a rollback, 104 a bucket after it: the rollback's verdict. */
+    private static ChangeEffect.Verdict rollbackVerdict(JobConfig job) throws Exception {
+        try (var harness =
+                new KeyedOneInputStreamOperatorTestHarness<String, CorrelatorInput, IncidentEvent>(
+                        new KeyedProcessOperator<>(IncidentCorrelator.of(job)),
+                        in -> "prod",
+                        Types.STRING)) {
+            harness.open();
+            Signal open = storm(SignalState.OPEN, t(30), 100);
+            harness.processElement(CorrelatorInput.of(open), open.ts());
+            ChangeEvent rollback =
+                    new ChangeEvent(t(60), "store", ChangeKind.ROLLBACK, "6.9", null);
+            harness.processElement(CorrelatorInput.of(rollback), rollback.ts());
+            Signal later = storm(SignalState.UPDATE, t(120), 104);
+            harness.processElement(CorrelatorInput.of(later), later.ts());
+            harness.processWatermark(t(300));
+            return harness.extractOutputValues().stream()
+                    .filter(e -> e.type() == IncidentEventType.CHANGE_EFFECT)
+                    .flatMap(e -> e.changeEffects().stream())
+                    .findFirst()
+                    .orElseThrow()
+                    .verdict();
+        }
+    }
+
+    @Test
+    void theCorrelatorJudgesAChangesEffectWithTheJobFilesCutOffs() throws Exception {
+        assertThat(rollbackVerdict(job(""))).isEqualTo(ChangeEffect.Verdict.NO_EFFECT);
+        assertThat(rollbackVerdict(job("patterns:\n  thresholds: {worseAt: 0.03}\n")))
+                .isEqualTo(ChangeEffect.Verdict.WORSE);
     }
 }
