@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SeedNamesTest {
     private static final Path SEED_SCENARIO = Path.of("jobs/scenarios/watermelon-2024-02-16.yaml");
     private static final List<String> PACKAGES =
-            List.of("ingest", "detect", "correlate", "draft", "job", "review", "gateway");
+            List.of("ingest", "detect", "correlate", "draft", "job", "review", "gateway", "stream");
     private static final Path SOURCES = Path.of("src/main/java/io/incidentanalyzer");
 
     /** Keys whose values name something of the seed system, wherever they appear. */
