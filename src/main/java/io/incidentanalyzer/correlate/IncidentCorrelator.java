@@ -33,6 +33,8 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -107,6 +109,12 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
     /** The environment's open or MONITORING incidents, by id: one per concurrent outage. */
     private transient MapState<String, OpenIncident> incidents;
 
+    /**
+     * The one incident of an environment as jobs before concurrent incidents kept it: read once
+     * after a restore from their savepoints, moved into {@link #incidents}, then empty.
+     */
+    private transient ValueState<OpenIncident> legacyIncident;
+
     /** Every open signal of the environment, joined or waiting for evidence. */
     private transient MapState<String, Signal> active;
 
@@ -167,6 +175,9 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                                         "incidents",
                                         Types.STRING,
                                         TypeInformation.of(OpenIncident.class)));
+        legacyIncident =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("incident", OpenIncident.class));
         owners =
                 getRuntimeContext()
                         .getMapState(
@@ -230,6 +241,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
     @Override
     protected void onOrdered(CorrelatorInput in, OnTimerContext ctx, Collector<IncidentEvent> out)
             throws Exception {
+        adoptLegacyIncident();
         if (in.change() != null) {
             onChange(in.change(), ctx);
         } else {
@@ -588,7 +600,28 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
     @Override
     protected void onTick(long timestamp, OnTimerContext ctx, Collector<IncidentEvent> out)
             throws Exception {
+        adoptLegacyIncident();
         for (OpenIncident open : openIncidents()) tick(open, timestamp, ctx, out);
+    }
+
+    /**
+     * Restored from a savepoint of a job with one incident per environment: that incident becomes
+     * the first of the map, and every signal then kept (all of them its own) joins it.
+     */
+    private void adoptLegacyIncident() throws Exception {
+        OpenIncident legacy = legacyIncident.value();
+        if (legacy == null) return;
+        legacyIncident.clear();
+        for (Signal e : evidence.values()) {
+            owners.put(e.id(), legacy.incidentId);
+            legacy.addService(e.service());
+            legacy.evidenceKept++;
+        }
+        for (Signal a : active.values()) {
+            owners.put(a.id(), legacy.incidentId);
+            legacy.addService(a.service());
+        }
+        save(legacy);
     }
 
     private void tick(

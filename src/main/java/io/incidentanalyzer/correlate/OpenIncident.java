@@ -63,6 +63,7 @@ public class OpenIncident {
 
     /** Adds a service of a signal that joined, keeping the list sorted and distinct. */
     void addService(String service) {
+        if (service == null) return;
         int at = java.util.Collections.binarySearch(services, service);
         if (at < 0) services.add(-at - 1, service);
     }

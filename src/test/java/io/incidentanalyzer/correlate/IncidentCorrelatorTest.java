@@ -34,10 +34,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -827,5 +831,58 @@ class IncidentCorrelatorTest {
                         tuple(ENV + "-20240216T073000Z", t(800 + 600)));
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    /**
+     * Writes the correlator's state as jobs with one incident per environment kept it: the incident
+     * under "incident", its signals under "active-signals" and "evidence-signals".
+     */
+    static final class LegacyStateWriter
+            extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<
+                    String, CorrelatorInput, IncidentEvent> {
+        @Override
+        public void processElement(CorrelatorInput in, Context ctx, Collector<IncidentEvent> out)
+                throws Exception {
+            var rc = getRuntimeContext();
+            Signal s = in.signal();
+            OpenIncident open =
+                    new OpenIncident(IncidentCorrelator.incidentId(s), s.onset(), "legacy");
+            rc.getState(new ValueStateDescriptor<>("incident", OpenIncident.class)).update(open);
+            for (String name : List.of("active-signals", "evidence-signals")) {
+                rc.getMapState(
+                                new MapStateDescriptor<>(
+                                        name, Types.STRING, TypeInformation.of(Signal.class)))
+                        .put(s.id(), s);
+            }
+        }
+    }
+
+    @Test
+    void aSavepointOfTheOneIncidentCorrelatorRestoresItsIncident() throws Exception {
+        OperatorSubtaskState legacy;
+        try (var writer =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new LegacyStateWriter()),
+                        (CorrelatorInput in) -> ENV,
+                        Types.STRING)) {
+            writer.open();
+            Signal db = saturation("database", OPEN, t(0), t(60));
+            writer.processElement(CorrelatorInput.of(db), db.ts());
+            legacy = writer.snapshot(1L, t(60));
+        }
+        harness.close();
+        harness = newHarness();
+        harness.initializeState(legacy);
+        harness.open();
+        send(saturation("billing", OPEN, t(600), t(660))); // apart and unlinked: its own
+        send(saturation("database", CLEAR, t(0), t(700)));
+        harness.processWatermark(t(700));
+
+        assertThat(events())
+                .extracting(IncidentEvent::type, IncidentEvent::incidentId)
+                .containsExactly(
+                        tuple(IncidentEventType.OPENED, ENV + "-20240216T073000Z"),
+                        tuple(IncidentEventType.MONITORING, ENV + "-20240216T072000Z"));
+        assertThat(events().get(1).title()).isEqualTo("legacy");
     }
 }
