@@ -32,6 +32,12 @@ import java.time.Duration;
  * @param growingAfter minimum evidence: or one signal below {@code minSeverity} that reports a new
  *     peak at least this long after its onset (a load that keeps growing, docs/detectors.md#slow-
  *     onsets)
+ * @param separateAfter concurrent outages: a signal on a service that shares no path in the service
+ *     graph with any service of an open incident, and whose onset is more than this apart from that
+ *     incident's onset, does not join it: it waits for evidence of its own and opens a separate
+ *     incident. Closer in time it joins (one fault can reach unlinked services through what the
+ *     graph does not model, a shared host or network, and shows there within the detectors'
+ *     confirmation delays). Defaults to {@code gap}, the correlator's one notion of "near in time"
  */
 public record CorrelationSettings(
         Duration quietPeriod,
@@ -45,7 +51,8 @@ public record CorrelationSettings(
         Duration effectWindow,
         String loadMetric,
         String errorMetric,
-        Duration growingAfter)
+        Duration growingAfter,
+        Duration separateAfter)
         implements Serializable {
     public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofMinutes(15);
 
@@ -67,12 +74,25 @@ public record CorrelationSettings(
         loadMetric = loadMetric == null ? "request_rate" : loadMetric;
         errorMetric = errorMetric == null ? "error_ratio" : errorMetric;
         growingAfter = growingAfter == null ? Duration.ofMinutes(2) : growingAfter;
+        separateAfter = separateAfter == null ? gap : separateAfter;
     }
 
     /** Every default, with this quiet period. */
     public static CorrelationSettings withQuietPeriod(Duration quietPeriod) {
         return new CorrelationSettings(
-                quietPeriod, null, null, null, null, null, null, null, null, null, null, null);
+                quietPeriod,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     static CorrelationSettings defaults() {

@@ -558,6 +558,7 @@ final class JobConfigValidator {
                             + " at most the quiet period");
         }
         positive("correlation.growingAfter", c.growingAfter(), true);
+        positive("correlation.separateAfter", c.separateAfter(), true);
         if (c.minSignals() < 1) {
             problem("correlation.minSignals", "expected 1 or more");
         }

@@ -23,8 +23,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -49,11 +51,17 @@ import org.apache.flink.util.Collector;
  *       minSeverity}, or {@code minSignals} open together, or one that keeps growing ({@code
  *       growingAfter}). Then the incident opens (INVESTIGATING) with every waiting signal; its id
  *       is the environment and the earliest onset.
- *   <li><b>Grouping.</b> Every signal that opens while the incident is open joins it. After its
- *       last signal clears it is MONITORING for {@code quietPeriod}: a signal within {@code gap} of
- *       that clear, or on a service linked to the incident's services through the service graph,
- *       REOPENS it (flapping never spawns a new incident); an unrelated one resolves it and opens a
- *       new incident. Otherwise it is CLOSED (RESOLVED) when the period ends.
+ *   <li><b>Grouping.</b> A signal that opens joins the open incident it is linked to: one with a
+ *       service that shares a path with the signal's in the service graph, either direction,
+ *       transitively (a service the graph does not name could be anywhere: it is linked to every
+ *       incident). Unlinked, it joins one whose onset is within {@code separateAfter} of its own.
+ *       Unlinked and apart it is a concurrent outage: it waits for evidence of its own and opens a
+ *       separate incident, so an environment can have several open at once, each with its own
+ *       signals, causes and lifecycle. After its last signal clears an incident is MONITORING for
+ *       {@code quietPeriod}: a signal within {@code gap} of that clear, or a linked one, REOPENS it
+ *       (flapping never spawns a new incident); an unrelated one resolves it and, once there is
+ *       enough evidence, opens a new incident. Otherwise it is CLOSED (RESOLVED) when the period
+ *       ends.
  *   <li><b>Causes.</b> Each new signal re-runs {@link CauseAnalysis}; every change of the top
  *       candidate is a ROOT_CAUSE_CHANGED event, the first time its confidence reaches {@code
  *       identifyAt} an IDENTIFIED one, and each new contributing cause a CONTRIBUTING_CAUSE one.
@@ -92,14 +100,37 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
     private static final Comparator<Signal> BY_ONSET =
             Comparator.comparingLong(Signal::onset).thenComparing(Signal::id);
 
+    /** The order open incidents are visited in: oldest first, whatever the state backend's. */
+    private static final Comparator<OpenIncident> BY_OPENING =
+            Comparator.comparingLong((OpenIncident o) -> o.openedAt)
+                    .thenComparing(o -> o.incidentId);
+
     private final CorrelationSettings settings;
 
     /** The job file's {@code patterns:}: chains, self-naming signals, effect thresholds. */
     private final PatternsConfig patterns;
 
-    private transient ValueState<OpenIncident> incident;
+    /** The environment's open or MONITORING incidents, by id: one per concurrent outage. */
+    private transient MapState<String, OpenIncident> incidents;
+
+    /**
+     * The one incident of an environment as jobs before concurrent incidents kept it: read once
+     * after a restore from their savepoints, moved into {@link #incidents}, then empty.
+     */
+    private transient ValueState<OpenIncident> legacyIncident;
+
+    /** Every open signal of the environment, joined or waiting for evidence. */
     private transient MapState<String, Signal> active;
+
+    /** The latest report of each signal kept as an incident's evidence. */
     private transient MapState<String, Signal> evidence;
+
+    /**
+     * The incident each signal joined (signal id → incident id), for its open signals and its
+     * evidence; an open signal without an entry waits for evidence.
+     */
+    private transient MapState<String, String> owners;
+
     private transient ListState<ChangeEvent> changes;
     private transient Counter unmatchedSignals;
     private transient Counter belowEvidence;
@@ -111,10 +142,13 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
     private final TreeSet<String> external;
 
     /**
-     * Environments with an open incident on this subtask, for the gauge. Rebuilt from the signals
-     * after a restore: until an environment's next signal it is not counted.
+     * Incidents open on this subtask, for the gauge. Rebuilt after a restore as incidents are
+     * saved: until an incident's next event it is not counted.
      */
-    private transient Set<String> openEnvironments;
+    private transient Set<String> openIds;
+
+    /** Each service's linked services (upstream and downstream), computed once per service. */
+    private transient Map<String, Set<String>> linkedCache;
 
     /**
      * @param graph the service graph, built once from the job file
@@ -151,9 +185,21 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
-        incident =
+        incidents =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "incidents",
+                                        Types.STRING,
+                                        TypeInformation.of(OpenIncident.class)));
+        legacyIncident =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("incident", OpenIncident.class));
+        owners =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "signal-incidents", Types.STRING, Types.STRING));
         active =
                 getRuntimeContext()
                         .getMapState(
@@ -173,11 +219,12 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                         .getListState(new ListStateDescriptor<>("changes", ChangeEvent.class));
         unmatchedSignals = getRuntimeContext().getMetricGroup().counter("unmatchedSignals");
         belowEvidence = getRuntimeContext().getMetricGroup().counter("signalsBelowEvidence");
-        openEnvironments = new HashSet<>();
+        openIds = new HashSet<>();
+        linkedCache = new HashMap<>();
         getRuntimeContext()
                 .getMetricGroup()
                 .<Integer, org.apache.flink.metrics.Gauge<Integer>>gauge(
-                        "openIncidents", () -> openEnvironments.size());
+                        "openIncidents", () -> openIds.size());
         analysis = new CauseAnalysis(graph, external, settings, patterns);
     }
 
@@ -211,6 +258,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
     @Override
     protected void onOrdered(CorrelatorInput in, OnTimerContext ctx, Collector<IncidentEvent> out)
             throws Exception {
+        adoptLegacyIncident();
         if (in.change() != null) {
             onChange(in.change(), ctx);
         } else {
@@ -220,23 +268,17 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
 
     private void onSignal(Signal s, OnTimerContext ctx, Collector<IncidentEvent> out)
             throws Exception {
-        OpenIncident open = incident.value();
         switch (s.state()) {
             case OPEN -> {
-                if (open != null && open.monitoring() && !reopens(open, s)) {
-                    // A new problem elsewhere: the old incident is over, this one starts afresh.
-                    deleteOwnTimer(ctx, open.resolveAt);
-                    close(open, open.lastCleared, s.ts(), ctx, out);
-                    open = null;
-                }
+                OpenIncident open = incidentFor(s, ctx, out);
                 active.put(s.id(), s);
                 if (open == null) {
                     openIfEnough(s, false, ctx, out);
                     return;
                 }
-                remember(s);
+                join(open, s);
                 if (open.monitoring()) {
-                    deleteOwnTimer(ctx, open.resolveAt);
+                    dropTimer(ctx, open.resolveAt, open);
                     open.monitoringSince = -1;
                     open.resolveAt = -1;
                     open.lastCleared = null;
@@ -244,14 +286,16 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                 } else {
                     rank(open, s, IncidentEventType.SIGNAL_ADDED, ctx, out);
                 }
-                incident.update(open);
+                save(open);
             }
             case UPDATE -> {
                 if (active.contains(s.id())) {
                     Signal before = active.get(s.id());
                     active.put(s.id(), s);
                     if (evidence.contains(s.id())) evidence.put(s.id(), s);
-                    if (open == null && growing(before, s)) openIfEnough(s, true, ctx, out);
+                    if (!owners.contains(s.id()) && growing(before, s)) {
+                        openIfEnough(s, true, ctx, out);
+                    }
                 } else {
                     unmatchedSignals.inc();
                 }
@@ -263,13 +307,19 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                     return;
                 }
                 active.remove(s.id());
+                String owner = owners.get(s.id());
+                OpenIncident open = owner == null ? null : incidents.get(owner);
                 if (open == null) {
                     // It cleared before there was enough evidence for an incident.
                     belowEvidence.inc();
                     return;
                 }
-                if (evidence.contains(s.id())) evidence.put(s.id(), s);
-                if (!active.isEmpty()) {
+                if (evidence.contains(s.id())) {
+                    evidence.put(s.id(), s);
+                } else {
+                    owners.remove(s.id());
+                }
+                if (!activeOf(open).isEmpty()) {
                     out.collect(event(open, IncidentEventType.SIGNAL_CLEARED, s, null));
                 } else if (settings.quietPeriod().isZero()) {
                     close(open, s, s.ts(), ctx, out);
@@ -277,7 +327,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                     open.monitoringSince = s.ts();
                     open.resolveAt = s.ts() + settings.quietPeriod().toMillis();
                     open.lastCleared = s;
-                    incident.update(open);
+                    save(open);
                     ctx.timerService().registerEventTimeTimer(open.resolveAt);
                     out.collect(event(open, IncidentEventType.MONITORING, s, null));
                 }
@@ -286,8 +336,78 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
     }
 
     /**
-     * Opens an incident once the waiting signals are enough evidence; {@code growing}: {@code s} is
-     * a signal that keeps growing, enough alone.
+     * The incident a signal that opens joins, or null when it is a new problem. A linked incident
+     * first (the nearest in onset when several are); else one near in time: open with an onset
+     * within {@code separateAfter} of the signal's, or MONITORING whose last clear was within
+     * {@code gap}. Else the signal is unrelated to every incident: the MONITORING ones are over and
+     * resolved now, the open ones go on beside the new problem.
+     */
+    private OpenIncident incidentFor(Signal s, OnTimerContext ctx, Collector<IncidentEvent> out)
+            throws Exception {
+        List<OpenIncident> open = openIncidents();
+        OpenIncident linked = nearest(open.stream().filter(o -> linked(o, s)).toList(), s);
+        if (linked != null) return linked;
+        OpenIncident near = nearest(open.stream().filter(o -> near(o, s)).toList(), s);
+        if (near != null) return near;
+        for (OpenIncident o : open) {
+            if (!o.monitoring()) continue;
+            // A new problem elsewhere: that outage is over, this one starts afresh.
+            dropTimer(ctx, o.resolveAt, o);
+            close(o, o.lastCleared, s.ts(), ctx, out);
+        }
+        return null;
+    }
+
+    /** Of the candidates (oldest first), the one whose onset is nearest the signal's. */
+    private static OpenIncident nearest(List<OpenIncident> candidates, Signal s) {
+        OpenIncident best = null;
+        for (OpenIncident o : candidates) {
+            if (best == null
+                    || Math.abs(o.openedAt - s.onset()) < Math.abs(best.openedAt - s.onset())) {
+                best = o;
+            }
+        }
+        return best;
+    }
+
+    private boolean near(OpenIncident o, Signal s) {
+        if (o.monitoring()) return s.ts() - o.monitoringSince <= settings.gap().toMillis();
+        return Math.abs(s.onset() - o.openedAt) <= settings.separateAfter().toMillis();
+    }
+
+    private boolean linked(OpenIncident o, Signal s) {
+        return linked(o, s.service());
+    }
+
+    /** Whether {@code service} is linked to any service of the incident's signals. */
+    private boolean linked(OpenIncident o, String service) {
+        for (String other : o.services) if (linked(service, other)) return true;
+        return false;
+    }
+
+    /**
+     * Whether two services share a path in the service graph, either direction, transitively. A
+     * service the graph does not name (none, or not in the job file) is linked to every other:
+     * nothing says it stands apart, so it never splits an outage.
+     */
+    private boolean linked(String a, String b) {
+        if (a == null || b == null || a.equals(b)) return true;
+        Set<String> nodes = graph.nodes();
+        if (!nodes.contains(a) || !nodes.contains(b)) return true;
+        return linkedCache
+                .computeIfAbsent(
+                        a,
+                        n -> {
+                            Set<String> both = new TreeSet<>(graph.upstream(n));
+                            both.addAll(graph.downstream(n));
+                            return both;
+                        })
+                .contains(b);
+    }
+
+    /**
+     * Opens an incident once the signals waiting for evidence (open, in no incident) are enough;
+     * {@code growing}: {@code s} is a signal that keeps growing, enough alone.
      */
     private void openIfEnough(
             Signal s, boolean growing, OnTimerContext ctx, Collector<IncidentEvent> out)
@@ -295,17 +415,20 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
         List<Signal> waiting = new ArrayList<>();
         boolean severe = growing;
         for (Signal a : active.values()) {
+            if (owners.contains(a.id())) continue;
             waiting.add(a);
             severe |= a.severity().compareTo(settings.minSeverity()) >= 0;
         }
         if (!severe && waiting.size() < settings.minSignals()) return;
         waiting.sort(BY_ONSET);
         Signal first = waiting.get(0);
-        OpenIncident open = new OpenIncident(incidentId(first), first.onset(), title(first));
-        for (Signal a : waiting) remember(a);
-        openEnvironments.add(s.environment());
+        String id = incidentId(first);
+        // Two outages beginning in the same second (separateAfter 0s): the later one is numbered.
+        for (int n = 2; incidents.contains(id); n++) id = incidentId(first) + "-" + n;
+        OpenIncident open = new OpenIncident(id, first.onset(), title(first));
+        for (Signal a : waiting) join(open, a);
         rank(open, s, IncidentEventType.OPENED, ctx, out);
-        incident.update(open);
+        save(open);
     }
 
     /**
@@ -322,27 +445,61 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                 && Math.abs(s.value() - s.baseline()) >= peak;
     }
 
-    /**
-     * Whether a signal opening while MONITORING is the same outage: within the gap of the last
-     * clear, or on a service of the incident or linked to one through the service graph.
-     */
-    private boolean reopens(OpenIncident open, Signal s) throws Exception {
-        if (s.ts() - open.monitoringSince <= settings.gap().toMillis()) return true;
-        Set<String> linked = new TreeSet<>(graph.upstream(s.service()));
-        linked.addAll(graph.downstream(s.service()));
-        linked.add(s.service());
-        for (Signal e : evidence.values()) if (linked.contains(e.service())) return true;
-        return false;
-    }
-
-    private void remember(Signal s) throws Exception {
+    /** A signal joins an incident: it is the incident's, and kept as evidence up to the cap. */
+    private void join(OpenIncident open, Signal s) throws Exception {
+        owners.put(s.id(), open.incidentId);
+        if (s.service() != null) open.addService(s.service());
         if (evidence.contains(s.id())) {
             evidence.put(s.id(), s);
-            return;
+        } else if (open.evidenceKept < MAX_EVIDENCE_SIGNALS) {
+            evidence.put(s.id(), s);
+            open.evidenceKept++;
         }
-        int n = 0;
-        for (String ignored : evidence.keys()) n++;
-        if (n < MAX_EVIDENCE_SIGNALS) evidence.put(s.id(), s);
+    }
+
+    private void save(OpenIncident open) throws Exception {
+        incidents.put(open.incidentId, open);
+        openIds.add(open.incidentId);
+    }
+
+    /** The open incidents, oldest first. */
+    private List<OpenIncident> openIncidents() throws Exception {
+        List<OpenIncident> list = new ArrayList<>();
+        for (OpenIncident o : incidents.values()) list.add(o);
+        list.sort(BY_OPENING);
+        return list;
+    }
+
+    /** The incident's evidence: the latest report of each of its kept signals. */
+    private List<Signal> evidenceOf(OpenIncident open) throws Exception {
+        List<Signal> list = new ArrayList<>();
+        for (Signal e : evidence.values()) {
+            if (open.incidentId.equals(owners.get(e.id()))) list.add(e);
+        }
+        return list;
+    }
+
+    /** The incident's open signals, by onset. */
+    private List<Signal> activeOf(OpenIncident open) throws Exception {
+        List<Signal> list = new ArrayList<>();
+        for (Signal a : active.values()) {
+            if (open.incidentId.equals(owners.get(a.id()))) list.add(a);
+        }
+        list.sort(BY_ONSET);
+        return list;
+    }
+
+    /**
+     * Deletes a timer of one incident, unless another open incident waits for the same instant
+     * (Flink keeps one timer per key and timestamp).
+     */
+    private void dropTimer(OnTimerContext ctx, long timestamp, OpenIncident of) throws Exception {
+        for (OpenIncident o : incidents.values()) {
+            if (o.incidentId.equals(of.incidentId)) continue;
+            if (o.identifyCheck == timestamp || o.resolveAt == timestamp) return;
+            for (OpenIncident.PendingEffect p : o.pendingEffects) if (p.due == timestamp) return;
+        }
+        deleteOwnTimer(ctx, timestamp);
     }
 
     /**
@@ -356,9 +513,8 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
             OnTimerContext ctx,
             Collector<IncidentEvent> out)
             throws Exception {
-        List<Signal> signals = new ArrayList<>();
-        for (Signal e : evidence.values()) signals.add(e);
-        CauseAnalysis.Result result = analysis.analyze(signals, changeList());
+        // Only the incident's own signals: a concurrent outage is ranked apart.
+        CauseAnalysis.Result result = analysis.analyze(evidenceOf(open), changeList());
         RootCause before = open.top();
         open.rootCauses = new ArrayList<>(result.ranked());
         RootCause now = open.top();
@@ -371,7 +527,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                 out.collect(event(open, IncidentEventType.ROOT_CAUSE_CHANGED, s, null));
             }
             open.topSince = s.ts();
-            if (open.identifyCheck >= 0) deleteOwnTimer(ctx, open.identifyCheck);
+            if (open.identifyCheck >= 0) dropTimer(ctx, open.identifyCheck, open);
             open.identifyCheck = -1;
         }
         if (!open.identified && now != null && now.confidence() >= settings.identifyAt()) {
@@ -411,7 +567,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
             throws Exception {
         open.identified = true;
         if (open.identifyCheck >= 0 && open.identifyCheck != at) {
-            deleteOwnTimer(ctx, open.identifyCheck);
+            dropTimer(ctx, open.identifyCheck, open);
         }
         open.identifyCheck = -1;
         out.collect(event(open, IncidentEventType.IDENTIFIED, status(open), cause, at, null));
@@ -419,16 +575,27 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
 
     private void onChange(ChangeEvent c, OnTimerContext ctx) throws Exception {
         List<ChangeEvent> kept = new ArrayList<>();
-        OpenIncident open = incident.value();
-        long keepFrom =
-                (open != null ? Math.min(open.openedAt, c.ts()) : c.ts())
-                        - settings.changeWindow().toMillis();
+        List<OpenIncident> open = openIncidents();
+        long keepFrom = c.ts();
+        for (OpenIncident o : open) keepFrom = Math.min(keepFrom, o.openedAt);
+        keepFrom -= settings.changeWindow().toMillis();
         for (ChangeEvent e : changes.get()) if (e.ts() >= keepFrom) kept.add(e);
         kept.add(c);
         if (kept.size() > MAX_CHANGES) kept = kept.subList(kept.size() - MAX_CHANGES, kept.size());
         changes.update(kept);
-        if (open == null) return;
 
+        // Measured in the incidents of services linked to the changed one; a change linked to
+        // none (or to no service) in every open incident, as when there is one.
+        List<OpenIncident> measuredIn =
+                c.service() == null
+                        ? open
+                        : open.stream().filter(o -> linked(o, c.service())).toList();
+        if (measuredIn.isEmpty()) measuredIn = open;
+        for (OpenIncident o : measuredIn) awaitEffect(o, c, ctx);
+    }
+
+    private void awaitEffect(OpenIncident open, ChangeEvent c, OnTimerContext ctx)
+            throws Exception {
         OpenIncident.PendingEffect p = new OpenIncident.PendingEffect();
         p.change = c;
         p.due = c.ts() + settings.effectWindow().toMillis();
@@ -443,15 +610,40 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
             p.causes.add(cause);
         }
         open.pendingEffects.add(p);
-        incident.update(open);
+        save(open);
         ctx.timerService().registerEventTimeTimer(p.due);
     }
 
     @Override
     protected void onTick(long timestamp, OnTimerContext ctx, Collector<IncidentEvent> out)
             throws Exception {
-        OpenIncident open = incident.value();
-        if (open == null) return;
+        adoptLegacyIncident();
+        for (OpenIncident open : openIncidents()) tick(open, timestamp, ctx, out);
+    }
+
+    /**
+     * Restored from a savepoint of a job with one incident per environment: that incident becomes
+     * the first of the map, and every signal then kept (all of them its own) joins it.
+     */
+    private void adoptLegacyIncident() throws Exception {
+        OpenIncident legacy = legacyIncident.value();
+        if (legacy == null) return;
+        legacyIncident.clear();
+        for (Signal e : evidence.values()) {
+            owners.put(e.id(), legacy.incidentId);
+            legacy.addService(e.service());
+            legacy.evidenceKept++;
+        }
+        for (Signal a : active.values()) {
+            owners.put(a.id(), legacy.incidentId);
+            legacy.addService(a.service());
+        }
+        save(legacy);
+    }
+
+    private void tick(
+            OpenIncident open, long timestamp, OnTimerContext ctx, Collector<IncidentEvent> out)
+            throws Exception {
         if (timestamp == open.identifyCheck && !open.identified) {
             // The top candidate stayed on top for identifyAfter: its ranking has settled.
             RootCause top = open.top();
@@ -460,7 +652,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
             if (primary != null && top.confidence() >= settings.identifyAt()) {
                 identify(open, primary, timestamp, ctx, out);
             }
-            incident.update(open);
+            save(open);
         }
         if (!open.pendingEffects.isEmpty()) {
             List<OpenIncident.PendingEffect> waiting = new ArrayList<>();
@@ -475,7 +667,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
             }
             if (measured) {
                 open.pendingEffects = waiting;
-                incident.update(open);
+                save(open);
             }
         }
         if (open.monitoring() && timestamp == open.resolveAt) {
@@ -549,8 +741,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                             ChangeEffect.Verdict.NOT_MEASURED,
                             false,
                             -1));
-            List<Signal> seen = new ArrayList<>();
-            for (Signal e : evidence.values()) seen.add(e);
+            List<Signal> seen = evidenceOf(open);
             seen.sort(BY_ONSET);
             if (top != null && evidence.get(top.signals().get(0)) != null) {
                 first = evidence.get(top.signals().get(0));
@@ -580,15 +771,23 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
             Collector<IncidentEvent> out)
             throws Exception {
         out.collect(event(open, IncidentEventType.CLOSED, RESOLVED, cause, at, at));
+        incidents.remove(open.incidentId);
+        openIds.remove(open.incidentId);
         // Its pending timers go with it: an identify check, and effects no longer measured.
-        if (open.identifyCheck > at) deleteOwnTimer(ctx, open.identifyCheck);
+        if (open.identifyCheck > at) dropTimer(ctx, open.identifyCheck, open);
         for (OpenIncident.PendingEffect p : open.pendingEffects) {
-            if (p.due > at) deleteOwnTimer(ctx, p.due);
+            if (p.due > at) dropTimer(ctx, p.due, open);
         }
-        incident.clear();
-        active.clear();
-        evidence.clear();
-        openEnvironments.remove(cause.environment());
+        // Its signals go with it; those of other incidents and those waiting stay.
+        List<String> joined = new ArrayList<>();
+        for (Map.Entry<String, String> e : owners.entries()) {
+            if (open.incidentId.equals(e.getValue())) joined.add(e.getKey());
+        }
+        for (String id : joined) {
+            owners.remove(id);
+            evidence.remove(id);
+            active.remove(id);
+        }
     }
 
     private IncidentEvent event(
@@ -609,9 +808,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
             long ts,
             Long closedAt)
             throws Exception {
-        List<Signal> signals = new ArrayList<>();
-        for (Signal a : active.values()) signals.add(a);
-        signals.sort(BY_ONSET);
+        List<Signal> signals = activeOf(open);
         return new IncidentEvent(
                 open.incidentId,
                 cause.environment(),

@@ -8,13 +8,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Keyed state of the correlator: the incident of one environment that is open or MONITORING, if
- * any. Times are event time, epoch milliseconds; -1 is unset.
+ * Keyed state of the correlator: one incident of an environment that is open or MONITORING (an
+ * environment has one per concurrent unrelated outage, docs/architecture.md#correlator). Times are
+ * event time, epoch milliseconds; -1 is unset.
  */
 public class OpenIncident {
     public String incidentId;
     public long openedAt;
     public String title;
+
+    /** The services of every signal that joined, sorted: what a new signal may be linked to. */
+    public List<String> services = new ArrayList<>();
+
+    /** How many of its signals are kept as evidence (at most the correlator's cap). */
+    public int evidenceKept;
 
     /** When the last signal cleared, while MONITORING; -1 while signals are open. */
     public long monitoringSince = -1;
@@ -52,6 +59,13 @@ public class OpenIncident {
         this.incidentId = incidentId;
         this.openedAt = openedAt;
         this.title = title;
+    }
+
+    /** Adds a service of a signal that joined, keeping the list sorted and distinct. */
+    void addService(String service) {
+        if (service == null) return;
+        int at = java.util.Collections.binarySearch(services, service);
+        if (at < 0) services.add(-at - 1, service);
     }
 
     boolean monitoring() {

@@ -181,6 +181,7 @@ detectors:
         CorrelationSettings d = parse(MINIMAL).correlation();
         assertThat(d.quietPeriod()).isEqualTo(Duration.ofMinutes(15));
         assertThat(d.gap()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(d.separateAfter()).as("the gap: one notion of near in time").isEqualTo(d.gap());
         assertThat(d.minSeverity()).isEqualTo(Severity.MAJOR);
         assertThat(d.minSignals()).isEqualTo(2);
         assertThat(d.identifyAt()).isEqualTo(0.6);
@@ -191,7 +192,8 @@ detectors:
                 parse(
                                 MINIMAL
                                         + """
-correlation: {quietPeriod: 2m, minSeverity: critical, minSignals: 3, loadMetric: rps}
+correlation: {quietPeriod: 2m, minSeverity: critical, minSignals: 3, loadMetric: rps,
+              separateAfter: 10m}
 """)
                         .correlation();
         assertThat(c.gap())
@@ -200,6 +202,7 @@ correlation: {quietPeriod: 2m, minSeverity: critical, minSignals: 3, loadMetric:
         assertThat(c.minSeverity()).isEqualTo(Severity.CRITICAL);
         assertThat(c.minSignals()).isEqualTo(3);
         assertThat(c.loadMetric()).isEqualTo("rps");
+        assertThat(c.separateAfter()).isEqualTo(Duration.ofMinutes(10));
         JobConfig withServices =
                 parse(MINIMAL + "services:\n  vendor: {external: true}\n  own: {}\n");
         assertThat(withServices.services().get("vendor").external()).isTrue();

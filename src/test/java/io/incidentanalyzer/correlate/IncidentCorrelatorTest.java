@@ -34,10 +34,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -697,5 +701,188 @@ class IncidentCorrelatorTest {
         assertThat(events().get(0).topCause().kind()).isEqualTo(CauseKind.BAD_DEPLOY);
         assertThat(events().get(0).topCause().evidence())
                 .anyMatch(x -> x.contains("deploy 7.3.0 15 s before its first signal"));
+    }
+
+    private Map<String, List<IncidentEvent>> byIncident() {
+        Map<String, List<IncidentEvent>> out = new LinkedHashMap<>();
+        for (IncidentEvent e : events()) {
+            out.computeIfAbsent(e.incidentId(), k -> new java.util.ArrayList<>()).add(e);
+        }
+        return out;
+    }
+
+    @Test
+    void anUnrelatedOutageStartingApartIsASecondIncidentWithItsOwnCauseAndLifecycle()
+            throws Exception {
+        send(saturation("database", OPEN, t(0), t(60)));
+        // Billing shares no path with the database; it saturates 10 minutes after it.
+        send(saturation("billing", OPEN, t(600), t(660)));
+        send(saturation("api-gpt", OPEN, t(700), t(760))); // linked to the database's
+        send(saturation("billing", CLEAR, t(600), t(900)));
+        send(saturation("database", CLEAR, t(0), t(1200)));
+        send(saturation("api-gpt", CLEAR, t(700), t(1200)));
+        harness.processWatermark(t(1200 + 600));
+
+        Map<String, List<IncidentEvent>> incidents = byIncident();
+        assertThat(incidents.keySet())
+                .containsExactly(ENV + "-20240216T072000Z", ENV + "-20240216T073000Z");
+        List<IncidentEvent> database = incidents.get(ENV + "-20240216T072000Z");
+        List<IncidentEvent> billing = incidents.get(ENV + "-20240216T073000Z");
+        assertThat(database)
+                .extracting(IncidentEvent::type)
+                .containsExactly(
+                        IncidentEventType.OPENED,
+                        IncidentEventType.IDENTIFIED,
+                        IncidentEventType.SIGNAL_ADDED,
+                        IncidentEventType.SIGNAL_CLEARED,
+                        IncidentEventType.MONITORING,
+                        IncidentEventType.CLOSED);
+        assertThat(billing)
+                .extracting(IncidentEvent::type)
+                .containsExactly(
+                        IncidentEventType.OPENED,
+                        IncidentEventType.IDENTIFIED,
+                        IncidentEventType.MONITORING,
+                        IncidentEventType.CLOSED);
+        assertThat(database)
+                .allSatisfy(e -> assertThat(e.topCause().service()).isEqualTo("database"));
+        assertThat(billing)
+                .allSatisfy(e -> assertThat(e.topCause().service()).isEqualTo("billing"));
+        assertThat(billing.get(0).openedAt()).isEqualTo(t(600));
+        assertThat(billing.get(0).activeSignals())
+                .extracting(Signal::service)
+                .containsExactly("billing");
+        assertThat(database.get(2).activeSignals())
+                .extracting(Signal::service)
+                .containsExactly("database", "api-gpt");
+        assertThat(database.get(0).topCause().service()).isEqualTo("database");
+        assertThat(billing.get(3).closedAt()).as("its own quiet period").isEqualTo(t(900 + 600));
+        assertThat(database.get(5).closedAt()).isEqualTo(t(1200 + 600));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void anUnrelatedSignalNearTheOnsetJoinsTheIncident() throws Exception {
+        send(saturation("database", OPEN, t(0), t(60)));
+        // Billing is unlinked, but began within separateAfter (the gap, 5 minutes) of it.
+        send(saturation("billing", OPEN, t(240), t(300)));
+        harness.processWatermark(t(300));
+
+        assertThat(events())
+                .extracting(IncidentEvent::incidentId)
+                .containsOnly(ENV + "-20240216T072000Z");
+        assertThat(types()).contains(IncidentEventType.SIGNAL_ADDED);
+    }
+
+    @Test
+    void aServiceTheGraphDoesNotNameIsLinkedToEveryIncident() throws Exception {
+        send(saturation("database", OPEN, t(0), t(60)));
+        send(saturation("not-in-the-job-file", OPEN, t(900), t(960)));
+        harness.processWatermark(t(960));
+
+        assertThat(events())
+                .extracting(IncidentEvent::incidentId)
+                .containsOnly(ENV + "-20240216T072000Z");
+        assertThat(types()).endsWith(IncidentEventType.SIGNAL_ADDED);
+    }
+
+    @Test
+    void aSignalLinkedToTheSecondIncidentJoinsItAndAChangeIsMeasuredWhereItsServiceIs()
+            throws Exception {
+        send(saturation("billing", OPEN, t(0), t(60)));
+        send(saturation("database", OPEN, t(600), t(660)));
+        // Token verification calls the database: the second incident's, not billing's.
+        send(saturation("token-verification", OPEN, t(900), t(960)));
+        send(new ChangeEvent(t(1000), "database", ChangeKind.CONFIG, null, "Pool resized"));
+        harness.processWatermark(t(1000 + 120));
+
+        Map<String, List<IncidentEvent>> incidents = byIncident();
+        assertThat(incidents).hasSize(2);
+        List<IncidentEvent> database = incidents.get(ENV + "-20240216T073000Z");
+        assertThat(database)
+                .extracting(IncidentEvent::type)
+                .contains(IncidentEventType.SIGNAL_ADDED, IncidentEventType.CHANGE_EFFECT);
+        assertThat(incidents.get(ENV + "-20240216T072000Z"))
+                .extracting(IncidentEvent::type)
+                .doesNotContain(IncidentEventType.SIGNAL_ADDED, IncidentEventType.CHANGE_EFFECT);
+    }
+
+    @Test
+    void restoredCorrelatorClosesBothIncidentsItHadOpened() throws Exception {
+        send(saturation("database", OPEN, t(0), t(60)));
+        send(saturation("billing", OPEN, t(600), t(660)));
+        send(saturation("database", CLEAR, t(0), t(700)));
+        harness.processWatermark(t(700));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, t(700));
+        harness.close();
+
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+        send(saturation("billing", CLEAR, t(600), t(800)));
+        harness.processWatermark(t(800 + 600));
+
+        assertThat(events())
+                .filteredOn(e -> e.type() == IncidentEventType.CLOSED)
+                .extracting(IncidentEvent::incidentId, IncidentEvent::closedAt)
+                .containsExactly(
+                        tuple(ENV + "-20240216T072000Z", t(700 + 600)),
+                        tuple(ENV + "-20240216T073000Z", t(800 + 600)));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    /**
+     * Writes the correlator's state as jobs with one incident per environment kept it: the incident
+     * under "incident", its signals under "active-signals" and "evidence-signals".
+     */
+    static final class LegacyStateWriter
+            extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<
+                    String, CorrelatorInput, IncidentEvent> {
+        @Override
+        public void processElement(CorrelatorInput in, Context ctx, Collector<IncidentEvent> out)
+                throws Exception {
+            var rc = getRuntimeContext();
+            Signal s = in.signal();
+            OpenIncident open =
+                    new OpenIncident(IncidentCorrelator.incidentId(s), s.onset(), "legacy");
+            rc.getState(new ValueStateDescriptor<>("incident", OpenIncident.class)).update(open);
+            for (String name : List.of("active-signals", "evidence-signals")) {
+                rc.getMapState(
+                                new MapStateDescriptor<>(
+                                        name, Types.STRING, TypeInformation.of(Signal.class)))
+                        .put(s.id(), s);
+            }
+        }
+    }
+
+    @Test
+    void aSavepointOfTheOneIncidentCorrelatorRestoresItsIncident() throws Exception {
+        OperatorSubtaskState legacy;
+        try (var writer =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new LegacyStateWriter()),
+                        (CorrelatorInput in) -> ENV,
+                        Types.STRING)) {
+            writer.open();
+            Signal db = saturation("database", OPEN, t(0), t(60));
+            writer.processElement(CorrelatorInput.of(db), db.ts());
+            legacy = writer.snapshot(1L, t(60));
+        }
+        harness.close();
+        harness = newHarness();
+        harness.initializeState(legacy);
+        harness.open();
+        send(saturation("billing", OPEN, t(600), t(660))); // apart and unlinked: its own
+        send(saturation("database", CLEAR, t(0), t(700)));
+        harness.processWatermark(t(700));
+
+        assertThat(events())
+                .extracting(IncidentEvent::type, IncidentEvent::incidentId)
+                .containsExactly(
+                        tuple(IncidentEventType.OPENED, ENV + "-20240216T073000Z"),
+                        tuple(IncidentEventType.MONITORING, ENV + "-20240216T072000Z"));
+        assertThat(events().get(1).title()).isEqualTo("legacy");
     }
 }
