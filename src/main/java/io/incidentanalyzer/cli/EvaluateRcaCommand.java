@@ -6,6 +6,7 @@ import io.incidentanalyzer.evaluate.nezha.NezhaEvaluation;
 import io.incidentanalyzer.evaluate.petshop.PetShopEvaluation;
 import io.incidentanalyzer.evaluate.rca.RcaOutcome;
 import io.incidentanalyzer.evaluate.rca.RcaScores;
+import io.incidentanalyzer.evaluate.rca.SeriesEvidence;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,7 +53,8 @@ final class EvaluateRcaCommand implements Callable<Integer> {
             paramLabel = "SHARE",
             description =
                     "The baseline's relative floor: a scale never counts as smaller than this"
-                            + " share of the level (default: the baseline core's, 0.02).")
+                            + " share of the level (default 0.002; the streaming baseline's is"
+                            + " 0.02, for alerting).")
     Double relativeFloor;
 
     @Option(
@@ -71,7 +73,7 @@ final class EvaluateRcaCommand implements Callable<Integer> {
                             + " ../shared/benchmarks/petshop or --nezha"
                             + " ../shared/benchmarks/nezha-ob");
         }
-        BaselineSettings settings = BaselineSettings.DEFAULTS;
+        BaselineSettings settings = SeriesEvidence.SETTINGS;
         if (relativeFloor != null) {
             if (!(relativeFloor >= 0 && relativeFloor < 1)) {
                 throw new ConfigException(
