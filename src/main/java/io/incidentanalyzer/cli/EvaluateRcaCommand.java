@@ -30,7 +30,9 @@ import picocli.CommandLine.Spec;
                 + " Nezha's rows outside the faults), reads every series' move at each fault as"
                 + " evidence, ranks the anomalous nodes on the call graph and prints AC@1, AC@3,"
                 + " AC@5 and Avg@5 per fault type (PetShop: per scenario and symptom).",
-            "The last line is RCA dataset=NAME cases=N ac1=X ac3=Y avg5=Z."
+            "The last line is RCA dataset=NAME cases=N ac1=X ac3=Y avg5=Z; for PetShop two lines"
+                    + " before it score the tuning issues and the held-out ones (the CRC-32 of"
+                    + " scenario/split/issue a multiple of 3) apart."
         })
 final class EvaluateRcaCommand implements Callable<Integer> {
 
@@ -116,6 +118,13 @@ final class EvaluateRcaCommand implements Callable<Integer> {
         }
         RcaScores.table(outcomes).forEach(out::println);
         out.println();
+        if (petshop != null) {
+            List<RcaOutcome> held = outcomes.stream().filter(PetShopEvaluation::heldOut).toList();
+            List<RcaOutcome> tuned =
+                    outcomes.stream().filter(o -> !PetShopEvaluation.heldOut(o)).toList();
+            out.println(RcaScores.summaryLine(dataset + "-tuning", tuned));
+            out.println(RcaScores.summaryLine(dataset + "-held-out", held));
+        }
         out.println(RcaScores.summaryLine(dataset, outcomes));
         return 0;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.incidentanalyzer.correlate.rank.Anomaly;
 import io.incidentanalyzer.detect.baseline.BaselineSettings;
+import io.incidentanalyzer.evaluate.rca.RcaOutcome;
 import io.incidentanalyzer.evaluate.rca.SeriesEvidence;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +106,25 @@ class PetShopEvidenceTest {
                             assertThat(x.score()).isGreaterThan(0.2);
                             assertThat(x.excess()).isCloseTo(4.0, within(1e-9));
                         });
+    }
+
+    @Test
+    void theHeldOutIssuesAreFixedByTheirId() {
+        assertThat(PetShopEvaluation.heldOut(outcome("high_traffic latency", "test/issue_0")))
+                .isTrue();
+        assertThat(PetShopEvaluation.heldOut(outcome("low_traffic availability", "test/issue_11")))
+                .isTrue();
+        assertThat(PetShopEvaluation.heldOut(outcome("high_traffic latency", "test/issue_3")))
+                .isFalse();
+        assertThat(PetShopEvaluation.heldOut(outcome("low_traffic latency", "test/issue_0")))
+                .as("the scenario is part of the id")
+                .isTrue();
+        assertThat(PetShopEvaluation.heldOut(outcome("low_traffic latency", "test/issue_6")))
+                .isFalse();
+    }
+
+    private static RcaOutcome outcome(String group, String id) {
+        return RcaOutcome.of(group, id, "svc", List.of());
     }
 
     @Test
