@@ -138,6 +138,10 @@ class EvaluateRcaCommandTest {
         assertThat(lastLine())
                 .isEqualTo("RCA dataset=petshop cases=2 ac1=1.000 ac3=1.000 avg5=1.000");
         assertThat(out.toString())
+                .as("both tiny issues fall in the tuning part")
+                .contains("RCA dataset=petshop-tuning cases=2 ac1=1.000 ac3=1.000 avg5=1.000")
+                .contains("RCA dataset=petshop-held-out cases=0 ac1=0.000");
+        assertThat(out.toString())
                 .contains("temporal: skipped, no noissue/metrics.csv")
                 .contains("tiny latency test/issue_0: cause db ranked 1")
                 .contains("tiny availability train/issue_0: cause mail ranked 1")

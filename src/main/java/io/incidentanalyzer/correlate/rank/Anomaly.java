@@ -18,6 +18,10 @@ import java.util.Objects;
  * @param facet what the series measures, which decides whom it points at
  * @param peer for {@link Facet#CALL_LATENCY}: the dependency called (null when the series covers
  *     every call the node makes)
+ * @param excess the harmful move in the series' own unit (seconds of latency, say), NaN when
+ *     unknown. Latency adds up along a call, so the ranker compares a node's latency excess with
+ *     its dependency's in the same metric ({@link #kind}): a dependency slower by 3 ms does not
+ *     explain a caller slower by 80 ms, whatever their scores
  */
 public record Anomaly(
         String node,
@@ -26,7 +30,8 @@ public record Anomaly(
         String kind,
         String detail,
         Facet facet,
-        String peer) {
+        String peer,
+        double excess) {
 
     /** What an anomalous series measures. */
     public enum Facet {
@@ -54,6 +59,23 @@ public record Anomaly(
         detail = detail == null ? "" : detail;
         facet = facet == null ? Facet.OTHER : facet;
         score = Double.isNaN(score) ? 0 : Math.max(0, Math.min(1, score));
+    }
+
+    /** An anomaly whose excess in its own unit is unknown. */
+    public Anomaly(
+            String node,
+            long onset,
+            double score,
+            String kind,
+            String detail,
+            Facet facet,
+            String peer) {
+        this(node, onset, score, kind, detail, facet, peer, Double.NaN);
+    }
+
+    /** Whether {@link #excess} is known. */
+    public boolean hasExcess() {
+        return !Double.isNaN(excess);
     }
 
     public Anomaly(String node, long onset, double score, String kind, String detail) {

@@ -32,9 +32,11 @@ import java.util.TreeSet;
  *   <li><b>magnitude</b> ({@value #W_MAGNITUDE}): its strength.
  *   <li><b>root</b> ({@value #W_ROOT}): 1 less how far its strongest anomalous dependency explains
  *       it: that dependency's score (double if it started more than {@code tolerance} earlier, half
- *       if later) less the node's own resource score, relative to its strength. A node with a
- *       comparable anomalous dependency may itself be a symptom of it; a dependency much weaker
- *       than the node explains little.
+ *       if later; times the share of the node's latency rise its own accounts for, where both carry
+ *       an {@link Anomaly#excess} in the same latency metric) less the node's own resource score,
+ *       relative to its strength. A node with a comparable anomalous dependency may itself be a
+ *       symptom of it; a dependency much weaker than the node, or slower by far fewer seconds,
+ *       explains little.
  *   <li><b>explains</b> ({@value #W_EXPLAINS}): the share of the other anomalous nodes that depend
  *       on it, directly or through others (an upstream cause explains downstream symptoms, which
  *       appear in its callers), each counted as far as its strength reaches theirs.
@@ -115,7 +117,7 @@ public final class RootCauseRanker {
         Set<String> reached = symptom == null ? null : reached(graph, symptom, byNode.keySet());
         List<Scored> scored = new ArrayList<>();
         for (Evidence e : shown.values()) {
-            scored.add(score(graph, e, byNode, changes, symptom, reached));
+            scored.add(score(graph, e, shown, byNode, changes, symptom, reached));
         }
         scored.sort(
                 Comparator.comparingDouble(Scored::confidence)
@@ -223,6 +225,7 @@ public final class RootCauseRanker {
     private Scored score(
             DependencyGraph graph,
             Evidence shown,
+            Map<String, Evidence> evidence,
             Map<String, Anomaly> all,
             Collection<Change> changes,
             String symptom,
@@ -262,6 +265,7 @@ public final class RootCauseRanker {
 
         double worstDependency = 0;
         Anomaly worst = null;
+        double worstShare = Double.NaN;
         for (Anomaly d : all.values()) {
             if (!down.contains(d.node())) continue;
             // A dependency that started clearly earlier weighs double, one that started later half.
@@ -269,9 +273,14 @@ public final class RootCauseRanker {
                     d.onset() < c.onset() - tolerance
                             ? 2 * d.score()
                             : d.onset() <= c.onset() + tolerance ? d.score() : d.score() / 2;
+            // Latency adds up along a call: a dependency explains the node's latency only as far
+            // as its own rose as much, in seconds, whatever the two scores.
+            double part = latencyShare(shown, evidence.get(d.node()));
+            if (!Double.isNaN(part)) w *= part;
             if (w > worstDependency) {
                 worstDependency = w;
                 worst = d;
+                worstShare = part;
             }
         }
         // Relative: a dependency explains the node only as far as its anomaly is as strong as the
@@ -288,11 +297,16 @@ public final class RootCauseRanker {
             why.add("no anomalous dependency of its own");
         } else {
             why.add(
-                    "depends on anomalous %s (score %s%s), which may explain it"
+                    "depends on anomalous %s (score %s%s%s), which may explain it"
                             .formatted(
                                     worst.node(),
                                     fmt(worst.score()),
-                                    worst.onset() > c.onset() + tolerance ? ", later" : ""));
+                                    worst.onset() > c.onset() + tolerance ? ", later" : "",
+                                    Double.isNaN(worstShare) || worstShare >= 1
+                                            ? ""
+                                            : ", its latency rose "
+                                                    + Math.round(100 * worstShare)
+                                                    + " % as much"));
         }
 
         why.add(
@@ -392,6 +406,31 @@ public final class RootCauseRanker {
         if (reaches == 0) confidence *= UNREACHED;
         confidence = Math.max(0, Math.min(1, confidence));
         return new Scored(c, confidence, why);
+    }
+
+    /**
+     * How much of {@code node}'s latency rise {@code dependency}'s accounts for, in [0, 1]: the
+     * dependency's {@link Anomaly#excess} over the node's, in a latency metric both have (the most
+     * favourable one when they share several). NaN when they share none with a known excess.
+     */
+    private static double latencyShare(Evidence node, Evidence dependency) {
+        double best = Double.NaN;
+        String self = node.summary().node();
+        String other = dependency.summary().node();
+        for (Anomaly n : node.series()) {
+            if (!own(n, self) || !(n.excess() > 0)) continue;
+            for (Anomaly d : dependency.series()) {
+                if (!own(d, other) || !d.hasExcess() || !d.kind().equals(n.kind())) continue;
+                double share = Math.max(0, Math.min(1, d.excess() / n.excess()));
+                if (Double.isNaN(best) || share > best) best = share;
+            }
+        }
+        return best;
+    }
+
+    /** Whether {@code a} is {@code node}'s own latency (not a call's, not another node's). */
+    private static boolean own(Anomaly a, String node) {
+        return a.facet() == Anomaly.Facet.LATENCY && a.node().equals(node);
     }
 
     private static String names(List<Anomaly> as) {

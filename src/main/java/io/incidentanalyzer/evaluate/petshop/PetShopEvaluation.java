@@ -16,6 +16,7 @@ import io.incidentanalyzer.evaluate.rca.SeriesEvidence;
 import io.incidentanalyzer.evaluate.rca.SeriesEvidence.Rows;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 
 /**
  * {@code evaluate rca --petshop DIR}: the root-cause ranking on the PetShop benchmark
@@ -133,6 +135,19 @@ public final class PetShopEvaluation {
             }
         }
         return out;
+    }
+
+    /**
+     * Whether an issue belongs to the held-out part of the benchmark: the CRC-32 of {@code
+     * <scenario>/<split>/<issue>} (e.g. {@code high_traffic/test/issue_3}) is a multiple of 3, 13
+     * of the 52 scoreable issues. Fixed before issue 15's second round of ranker changes, which
+     * were chosen looking only at the other 39; the ranker's earlier weights saw all of them.
+     */
+    public static boolean heldOut(RcaOutcome o) {
+        String scenario = o.group().split(" ", 2)[0];
+        CRC32 crc = new CRC32();
+        crc.update((scenario + "/" + o.id()).getBytes(StandardCharsets.UTF_8));
+        return crc.getValue() % 3 == 0;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.incidentanalyzer.evaluate.rca;
 
 import io.incidentanalyzer.correlate.rank.Anomaly;
 import io.incidentanalyzer.detect.baseline.Baseline;
+import io.incidentanalyzer.detect.baseline.BaselineSettings;
 import io.incidentanalyzer.detect.baseline.BaselineState;
 import io.incidentanalyzer.detect.baseline.Score;
 import java.util.ArrayList;
@@ -15,10 +16,27 @@ import java.util.Locale;
  * before the fault) is subtracted, which absorbs an offset between the learning period and the
  * fault's; a window row is evidence by how many of the baseline's scales it lies beyond that
  * reference. The strongest move is put on the ranker's scale with {@link Anomaly#calibrate}; the
- * onset is the first window row at least {@link Anomaly#CALIBRATION_FLOOR} scales beyond.
+ * onset is the first window row at least {@link Anomaly#CALIBRATION_FLOOR} scales beyond; the
+ * anomaly's {@link Anomaly#excess} is that row's value less the reference rows' median, in the
+ * series' own unit.
  */
 public final class SeriesEvidence {
     private SeriesEvidence() {}
+
+    /**
+     * The baseline's relative floor for root-cause evidence (the core's default, 0.02, is for
+     * alerting). Every move here is already divided by the series' own usual move ({@link
+     * #usualMove}), which is what keeps a noisy series from counting; the floor only has to keep a
+     * series that never moved in fault-free data (an availability of exactly 100 %) from making
+     * every wiggle infinite. At 0.02 a drop of 4 points from 100 % stays below {@link
+     * Anomaly#CALIBRATION_FLOOR} scales however steady the series was (docs/benchmarks.md, PetShop:
+     * the sweep).
+     */
+    public static final double RELATIVE_FLOOR = 0.002;
+
+    /** The baseline core's defaults with {@link #RELATIVE_FLOOR}: every benchmark's evidence. */
+    public static final BaselineSettings SETTINGS =
+            BaselineSettings.DEFAULTS.withRelativeFloor(RELATIVE_FLOOR);
 
     /** The rows of one series: epoch ms and values (NaN where missing), equally long. */
     public record Rows(long[] ts, double[] values) {}
@@ -45,18 +63,27 @@ public final class SeriesEvidence {
         long[] ts = rows.ts();
         double[] z = harmful(baseline, learned, series, rows, referenceFrom, windowTo);
         List<Double> reference = new ArrayList<>();
+        List<Double> raw = new ArrayList<>();
         for (int i = 0; i < z.length; i++) {
-            if (!Double.isNaN(z[i]) && ts[i] < windowFrom) reference.add(z[i]);
+            if (!Double.isNaN(z[i]) && ts[i] < windowFrom) {
+                reference.add(z[i]);
+                raw.add(rows.values()[i]);
+            }
         }
         double ref = median(reference);
+        double rawRef = median(raw);
         double best = 0;
+        double excess = Double.NaN;
         long onset = Long.MAX_VALUE;
         for (int i = 0; i < z.length; i++) {
             if (Double.isNaN(z[i]) || ts[i] < windowFrom) continue;
             double move = (z[i] - ref) * norm;
             if (move < Anomaly.CALIBRATION_FLOOR) continue;
             onset = Math.min(onset, ts[i]);
-            best = Math.max(best, move);
+            if (move > best) {
+                best = move;
+                if (!raw.isEmpty()) excess = series.harmful() * (rows.values()[i] - rawRef);
+            }
         }
         if (onset == Long.MAX_VALUE) return null;
         String detail =
@@ -74,7 +101,8 @@ public final class SeriesEvidence {
                 series.metric(),
                 detail,
                 series.facet(),
-                series.peer());
+                series.peer(),
+                excess);
     }
 
     /**

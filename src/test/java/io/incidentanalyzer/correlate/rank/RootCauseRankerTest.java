@@ -188,6 +188,52 @@ class RootCauseRankerTest {
                 peer);
     }
 
+    private static Anomaly latency(String node, double scales, double seconds) {
+        return new Anomaly(
+                node,
+                0,
+                Anomaly.calibrate(scales),
+                "latency",
+                "latency up " + scales + " scales",
+                Anomaly.Facet.LATENCY,
+                null,
+                seconds);
+    }
+
+    @Test
+    void aDependencySlowerByFarFewerSecondsDoesNotExplainItsCaller() {
+        // PetShop's shape: a misconfigured payments service slows by 80 ms (40 of its scales); its
+        // steady database, which it calls, slows by 3 ms, which is 17 of the database's scales
+        DependencyGraph g =
+                DependencyGraph.of(
+                        Map.of("site", List.of("payments"), "payments", List.of("payments-db")));
+        List<Anomaly> measured =
+                List.of(
+                        latency("site", 30, 0.085),
+                        latency("payments", 40, 0.080),
+                        latency("payments-db", 17, 0.003));
+        List<Anomaly> scoresOnly = new ArrayList<>();
+        for (Anomaly a : measured) {
+            scoresOnly.add(
+                    new Anomaly(
+                            a.node(), a.onset(), a.score(), a.kind(), a.detail(), a.facet(), null));
+        }
+
+        assertThat(nodes(ranker.rank(g, scoresOnly, List.of(), "site")).get(0))
+                .as("on scores alone the database explains its caller")
+                .isEqualTo("payments-db");
+        List<Candidate> r = ranker.rank(g, measured, List.of(), "site");
+        assertThat(nodes(r).get(0)).isEqualTo("payments");
+        assertThat(r.get(0).evidence())
+                .anySatisfy(
+                        e ->
+                                assertThat(e)
+                                        .startsWith("depends on anomalous payments-db")
+                                        .contains("its latency rose 4 % as much"));
+        // the site's 85 ms are the payments service's 80: it stays a symptom
+        assertThat(nodes(r)).containsSubsequence("payments", "site");
+    }
+
     @Test
     void aMuchLargerAnomalyIsNotOutRankedByStructureAlone() {
         // Sock Shop's shape: a CPU fault in orders, 510 baseline scales; its database, which it

@@ -1,9 +1,12 @@
 package io.incidentanalyzer.evaluate.petshop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.incidentanalyzer.correlate.rank.Anomaly;
 import io.incidentanalyzer.detect.baseline.BaselineSettings;
+import io.incidentanalyzer.evaluate.rca.RcaOutcome;
+import io.incidentanalyzer.evaluate.rca.SeriesEvidence;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -52,10 +55,15 @@ class PetShopEvidenceTest {
     @TempDir Path empty;
 
     private List<Anomaly> evidence(PetShopMetrics issue) throws Exception {
+        return evidence(issue, BaselineSettings.DEFAULTS);
+    }
+
+    private List<Anomaly> evidence(PetShopMetrics issue, BaselineSettings settings)
+            throws Exception {
         Files.createDirectories(empty.resolve("s/noissue"));
         Files.writeString(empty.resolve("s/graph.csv"), ",svc\nsvc,0\n");
         Files.writeString(empty.resolve("s/noissue/metrics.csv"), "m\nm\nm\nu\n");
-        PetShopEvaluation e = PetShopEvaluation.open(empty, BaselineSettings.DEFAULTS);
+        PetShopEvaluation e = PetShopEvaluation.open(empty, settings);
         return e.evidence(normal(), issue, SYMPTOM);
     }
 
@@ -76,6 +84,47 @@ class PetShopEvidenceTest {
         assertThat(a.get(0).score()).isBetween(0.4, 0.6);
         assertThat(a.get(0).detail()).startsWith("latency up");
         assertThat(a.get(0).facet()).isEqualTo(Anomaly.Facet.LATENCY);
+        assertThat(a.get(0).excess())
+                .as("the rise in the series' own unit, beyond the reference row")
+                .isCloseTo(1.0, within(1e-9));
+    }
+
+    @Test
+    void anAvailabilityThatNeverMovedCountsADropOfAFewPoints() throws Exception {
+        // exactly 100 % in every normal row; 96 % for two rows of the issue
+        PetShopMetrics dip =
+                issue(new double[] {1, 1, 1, 1, 1}, new double[] {100, 100, 96, 96, 100});
+
+        assertThat(evidence(dip, BaselineSettings.DEFAULTS))
+                .as("the alerting floor (2 % of the level) hides a 4-point drop")
+                .isEmpty();
+        assertThat(evidence(dip, SeriesEvidence.SETTINGS))
+                .singleElement()
+                .satisfies(
+                        x -> {
+                            assertThat(x.kind()).isEqualTo("availability");
+                            assertThat(x.score()).isGreaterThan(0.2);
+                            assertThat(x.excess()).isCloseTo(4.0, within(1e-9));
+                        });
+    }
+
+    @Test
+    void theHeldOutIssuesAreFixedByTheirId() {
+        assertThat(PetShopEvaluation.heldOut(outcome("high_traffic latency", "test/issue_0")))
+                .isTrue();
+        assertThat(PetShopEvaluation.heldOut(outcome("low_traffic availability", "test/issue_11")))
+                .isTrue();
+        assertThat(PetShopEvaluation.heldOut(outcome("high_traffic latency", "test/issue_3")))
+                .isFalse();
+        assertThat(PetShopEvaluation.heldOut(outcome("low_traffic latency", "test/issue_0")))
+                .as("the scenario is part of the id")
+                .isTrue();
+        assertThat(PetShopEvaluation.heldOut(outcome("low_traffic latency", "test/issue_6")))
+                .isFalse();
+    }
+
+    private static RcaOutcome outcome(String group, String id) {
+        return RcaOutcome.of(group, id, "svc", List.of());
     }
 
     @Test
