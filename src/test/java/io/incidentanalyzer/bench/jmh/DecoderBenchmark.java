@@ -19,6 +19,8 @@ import io.incidentanalyzer.simulate.ScenarioLoader;
 import io.incidentanalyzer.simulate.SimulationSink;
 import io.incidentanalyzer.simulate.Simulator;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -217,12 +219,60 @@ public class DecoderBenchmark {
         return out.get(kind).toArray(new byte[0][]);
     }
 
+    /**
+     * decode and readTree of the same records, alternating every pass over them, timed by the
+     * thread's CPU time (not wall time), so that other processes on a loaded machine slow neither
+     * side: four rounds of 100 passes each, the first two printed as warm-up.
+     */
+    static void ratio(String format) throws IOException {
+        DecoderBenchmark b = new DecoderBenchmark();
+        b.format = format;
+        b.setUp();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Object sink = null;
+        // At least 4,096 records per timed slice: a CPU-time reading costs about a microsecond.
+        int slice = Math.max(RECORDS, b.records.length);
+        for (int round = 0; round < 4; round++) {
+            long decode = 0;
+            long tree = 0;
+            long n = 0;
+            for (int pass = 0; pass < 100; pass++) {
+                long t0 = threads.getCurrentThreadCpuTime();
+                for (int i = 0; i < slice; i++) sink = b.decode();
+                long t1 = threads.getCurrentThreadCpuTime();
+                for (int i = 0; i < slice; i++) sink = b.readTree();
+                long t2 = threads.getCurrentThreadCpuTime();
+                decode += t1 - t0;
+                tree += t2 - t1;
+                n += slice;
+            }
+            System.out.printf(
+                    "%s %s: decode %.0f ns, readTree %.0f ns, ratio readTree/decode %.2f%s%n",
+                    format,
+                    round < 2 ? "warm-up" : "round " + (round - 1),
+                    decode / (double) n,
+                    tree / (double) n,
+                    tree / (double) decode,
+                    sink != null ? "" : " (no output)");
+        }
+    }
+
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Prints the events per record of each format, for ns/event. */
+    /**
+     * Prints the events per record of each format, for ns/event; with {@code --ratio FORMAT...},
+     * instead, a quick check of decode against readTree on this thread's CPU time (see {@link
+     * #ratio}).
+     */
     public static void main(String[] args) throws IOException {
+        if (args.length > 0 && args[0].equals("--ratio")) {
+            for (int i = 1; i < args.length; i++) {
+                ratio(args[i]);
+            }
+            return;
+        }
         for (StreamKind kind : StreamKind.values()) {
             byte[][] sim = simulated(kind);
             long bytes = 0;
