@@ -84,6 +84,49 @@ class NativeJsonReaderTest {
     }
 
     @Test
+    void sampleValuesParseToTheTreesDoubles() {
+        Random random = new Random(SEED + 1);
+        for (int i = 0; i < 20_000; i++) {
+            String value =
+                    switch (i % 4) {
+                        case 0 ->
+                                Double.toString(
+                                        random.nextDouble()
+                                                * Math.pow(10, random.nextInt(40) - 20));
+                        case 1 -> Long.toString(random.nextLong() >> random.nextInt(64));
+                        case 2 ->
+                                digits(random, 1 + random.nextInt(25))
+                                        + "."
+                                        + digits(random, 1 + random.nextInt(25));
+                        default ->
+                                digits(random, 1 + random.nextInt(3))
+                                        + "e"
+                                        + (random.nextInt(600) - 300);
+                    };
+            byte[] json =
+                    utf8(
+                            "{\"ts\":1708072200000,\"service\":\"a\",\"metric\":\"m\",\"value\":"
+                                    + value
+                                    + "}");
+            Decoded fast = new NativeJsonReader(StreamKind.METRICS).read(json);
+            Object tree = tree(StreamKind.METRICS, json);
+            if (fast != null) {
+                assertThat(fast).as(value).isEqualTo(tree);
+            } else {
+                assertThat(tree).as(value).isInstanceOf(String.class);
+            }
+        }
+    }
+
+    private static String digits(Random random, int n) {
+        StringBuilder s = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            s.append((char) ('0' + random.nextInt(10)));
+        }
+        return s.toString();
+    }
+
+    @Test
     void duplicateFieldsAndRareShapesAreLeftToTheTree() {
         String[] rare = {
             // duplicate field: the tree keeps the last
