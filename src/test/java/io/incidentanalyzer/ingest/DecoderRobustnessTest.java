@@ -21,7 +21,7 @@ class DecoderRobustnessTest {
     private static final long SEED = 20240216L;
     private static final int LIMIT = 2048;
 
-    private static final Map<StreamKind, String> VALID = new EnumMap<>(StreamKind.class);
+    static final Map<StreamKind, String> VALID = new EnumMap<>(StreamKind.class);
 
     static {
         VALID.put(
@@ -142,7 +142,7 @@ class DecoderRobustnessTest {
         return d;
     }
 
-    private static byte[] mutate(Random random, String valid) {
+    static byte[] mutate(Random random, String valid) {
         StringBuilder s = new StringBuilder(valid);
         int edits = 1 + random.nextInt(3);
         for (int e = 0; e < edits; e++) {

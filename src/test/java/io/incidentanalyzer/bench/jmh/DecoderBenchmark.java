@@ -1,5 +1,7 @@
 package io.incidentanalyzer.bench.jmh;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidentanalyzer.config.InputFormat;
 import io.incidentanalyzer.config.InputTopic;
 import io.incidentanalyzer.config.Limits;
@@ -13,8 +15,19 @@ import io.incidentanalyzer.ingest.format.OtlpExamples;
 import io.incidentanalyzer.ingest.format.PrometheusAdapterDecoderTest;
 import io.incidentanalyzer.ingest.format.TelegrafJsonDecoderTest;
 import io.incidentanalyzer.model.Decoded;
+import io.incidentanalyzer.simulate.ScenarioLoader;
+import io.incidentanalyzer.simulate.SimulationSink;
+import io.incidentanalyzer.simulate.Simulator;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,8 +41,16 @@ import org.openjdk.jmh.annotations.State;
 /**
  * ns per record of each input format's decoder, built as the job builds it ({@link
  * RecordDecoders#forTopic}) and called as the sources call it ({@link RecordDecoders#decodeAll}),
- * on one realistic record of the format (the examples of docs/formats.md). Records of the batch
- * formats hold several events: {@link #EVENTS} says how many, for ns/event.
+ * and beside it ({@link #readTree}) a plain Jackson {@code readTree} of the same bytes, the parse a
+ * JSON decoder should not be much slower than.
+ *
+ * <p>The native-JSON streams ({@code native-metrics}, {@code -auth}, {@code -logs}, {@code
+ * -changes}) cycle through the first {@link #RECORDS} records the simulator writes for the
+ * Watermelon scenario (all the changes there are before the other streams fill up: a handful), so
+ * that neither the branch predictor nor the caches see one record over and over. The other formats
+ * use one realistic record each (the examples of docs/formats.md); records of the batch formats
+ * hold several events ({@link #main} prints how many, for ns/event). The two formats that are not
+ * JSON text ({@code otlp-proto}, {@code keycloak-log}) have no {@code readTree} figure.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -37,6 +58,10 @@ import org.openjdk.jmh.annotations.State;
 public class DecoderBenchmark {
 
     @Param({
+        "native-metrics",
+        "native-auth",
+        "native-logs",
+        "native-changes",
         "native-json",
         "prometheus-kafka-adapter",
         "otlp-proto",
@@ -49,8 +74,16 @@ public class DecoderBenchmark {
     })
     public String format;
 
+    /** Simulated records per native stream; a power of two, for the index mask. */
+    static final int RECORDS = 4096;
+
+    static final String SCENARIO = "jobs/scenarios/watermelon-2024-02-16.yaml";
+
     private RecordDecoder decoder;
-    private byte[] record;
+    private byte[][] records;
+    private int next;
+    private boolean json;
+    private final ObjectMapper mapper = new ObjectMapper();
 
     static final long T0_NANOS = OtlpExamples.T0_NANOS;
 
@@ -111,27 +144,143 @@ public class DecoderBenchmark {
     }
 
     @Setup
-    public void setUp() {
-        Input in = input(format);
-        record = in.record();
-        decoder = decoder(format, in.kind());
-        List<Decoded> out = RecordDecoders.decodeAll(decoder, "t", 0, 0, record);
-        if (out.stream().anyMatch(Decoded::isRejected)) {
-            throw new IllegalStateException(format + ": the example is rejected: " + out);
+    public void setUp() throws IOException {
+        if (format.startsWith("native-") && !format.equals("native-json")) {
+            StreamKind kind = StreamKind.valueOf(format.substring(7).toUpperCase(Locale.ROOT));
+            records = simulated(kind);
+            decoder = decoder("native-json", kind);
+            json = true;
+        } else {
+            Input in = input(format);
+            records = new byte[][] {in.record()};
+            decoder = decoder(format, in.kind());
+            json = !format.equals("otlp-proto") && !format.equals("keycloak-log");
         }
+        for (byte[] record : records) {
+            List<Decoded> out = RecordDecoders.decodeAll(decoder, "t", 0, 0, record);
+            if (out.stream().anyMatch(Decoded::isRejected)) {
+                throw new IllegalStateException(format + ": a record is rejected: " + out);
+            }
+        }
+    }
+
+    private byte[] nextRecord() {
+        byte[] record = records[next];
+        next = next + 1 == records.length ? 0 : next + 1;
+        return record;
     }
 
     @Benchmark
     public List<Decoded> decode() {
-        return RecordDecoders.decodeAll(decoder, "t", 0, 0, record);
+        return RecordDecoders.decodeAll(decoder, "t", 0, 0, nextRecord());
+    }
+
+    /** Jackson's tree parse of the same record: the yardstick of issue 20 (null when not JSON). */
+    @Benchmark
+    public JsonNode readTree() throws IOException {
+        byte[] record = nextRecord();
+        return json ? mapper.readTree(record) : null;
+    }
+
+    /**
+     * The first {@link #RECORDS} records of {@code kind} that the simulator writes for the
+     * Watermelon scenario with its own seed (fewer for a sparse stream), in order.
+     */
+    static byte[][] simulated(StreamKind kind) throws IOException {
+        ScenarioLoader.Loaded loaded = ScenarioLoader.load(Path.of(SCENARIO));
+        Map<StreamKind, List<byte[]>> out = new EnumMap<>(StreamKind.class);
+        for (StreamKind k : StreamKind.values()) {
+            out.put(k, new ArrayList<>());
+        }
+        class Enough extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+        }
+        SimulationSink sink =
+                new SimulationSink() {
+                    @Override
+                    public void emit(StreamKind stream, long ts, String key, String line) {
+                        List<byte[]> list = out.get(stream);
+                        if (list.size() < RECORDS) {
+                            list.add(utf8(line));
+                        }
+                        if (out.get(kind).size() == RECORDS) {
+                            throw new Enough();
+                        }
+                    }
+
+                    @Override
+                    public void close() {}
+                };
+        try {
+            new Simulator(loaded, loaded.scenario().seed()).run(sink);
+        } catch (Enough done) {
+            // the stream has its records; the rest of the day is not needed
+        }
+        return out.get(kind).toArray(new byte[0][]);
+    }
+
+    /**
+     * decode and readTree of the same records, alternating every pass over them, timed by the
+     * thread's CPU time (not wall time), so that other processes on a loaded machine slow neither
+     * side: four rounds of 100 passes each, the first two printed as warm-up.
+     */
+    static void ratio(String format) throws IOException {
+        DecoderBenchmark b = new DecoderBenchmark();
+        b.format = format;
+        b.setUp();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Object sink = null;
+        // At least 4,096 records per timed slice: a CPU-time reading costs about a microsecond.
+        int slice = Math.max(RECORDS, b.records.length);
+        for (int round = 0; round < 4; round++) {
+            long decode = 0;
+            long tree = 0;
+            long n = 0;
+            for (int pass = 0; pass < 100; pass++) {
+                long t0 = threads.getCurrentThreadCpuTime();
+                for (int i = 0; i < slice; i++) sink = b.decode();
+                long t1 = threads.getCurrentThreadCpuTime();
+                for (int i = 0; i < slice; i++) sink = b.readTree();
+                long t2 = threads.getCurrentThreadCpuTime();
+                decode += t1 - t0;
+                tree += t2 - t1;
+                n += slice;
+            }
+            System.out.printf(
+                    "%s %s: decode %.0f ns, readTree %.0f ns, ratio readTree/decode %.2f%s%n",
+                    format,
+                    round < 2 ? "warm-up" : "round " + (round - 1),
+                    decode / (double) n,
+                    tree / (double) n,
+                    tree / (double) decode,
+                    sink != null ? "" : " (no output)");
+        }
     }
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Prints the events per record of each format, for ns/event. */
-    public static void main(String[] args) {
+    /**
+     * Prints the events per record of each format, for ns/event; with {@code --ratio FORMAT...},
+     * instead, a quick check of decode against readTree on this thread's CPU time (see {@link
+     * #ratio}).
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length > 0 && args[0].equals("--ratio")) {
+            for (int i = 1; i < args.length; i++) {
+                ratio(args[i]);
+            }
+            return;
+        }
+        for (StreamKind kind : StreamKind.values()) {
+            byte[][] sim = simulated(kind);
+            long bytes = 0;
+            for (byte[] r : sim) bytes += r.length;
+            System.out.printf(
+                    "native-%s: %d simulated records, %d bytes on average%n",
+                    kind.name().toLowerCase(Locale.ROOT), sim.length, bytes / sim.length);
+        }
         for (InputFormat format : InputFormat.values()) {
             String f = format.label();
             Input in = input(f);
