@@ -15,6 +15,7 @@ import java.util.Map;
  * components and the detector settings. Immutable; built by {@link JobConfigLoader}, which also
  * validates it. Each nested record holds the defaults for its own fields.
  *
+ * @param notifications who the review service tells about incidents; the job ignores it
  * @param timeZone IANA zone of the drafts (timeline, status updates), e.g. Europe/Amsterdam
  */
 public record JobConfig(
@@ -28,7 +29,8 @@ public record JobConfig(
         Map<String, ServiceConfig> services,
         List<ComponentConfig> components,
         DetectorSettings detectors,
-        CorrelationSettings correlation)
+        CorrelationSettings correlation,
+        NotificationSettings notifications)
         implements Serializable {
 
     public static final String DEFAULT_TIME_ZONE = "UTC";
@@ -65,6 +67,7 @@ public record JobConfig(
         components = components == null ? List.of() : List.copyOf(components);
         detectors = detectors == null ? DetectorSettings.defaults() : detectors;
         correlation = correlation == null ? CorrelationSettings.defaults() : correlation;
+        notifications = notifications == null ? NotificationSettings.defaults() : notifications;
     }
 
     public ZoneId zone() {
@@ -94,7 +97,8 @@ public record JobConfig(
                 services,
                 components,
                 detectors,
-                correlation);
+                correlation,
+                notifications);
     }
 
     /** A copy with other watermark settings. */
@@ -110,7 +114,8 @@ public record JobConfig(
                 services,
                 components,
                 detectors,
-                correlation);
+                correlation,
+                notifications);
     }
 
     /** The display name of a service, or its key when the job file gives none. */
