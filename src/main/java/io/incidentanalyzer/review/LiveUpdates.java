@@ -30,10 +30,12 @@ final class LiveUpdates implements ReviewLog.Listener, AutoCloseable {
 
     private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
     private final BooleanSupplier loaded;
-    private final ScheduledExecutorService heartbeat =
+    // Sends happen here, never on the thread that reads the topics: a browser that stops reading
+    // blocks a write until Jetty's idle timeout, and must not stop the pages' state meanwhile.
+    private final ScheduledExecutorService sender =
             Executors.newSingleThreadScheduledExecutor(
                     r -> {
-                        Thread t = new Thread(r, "review-live-heartbeat");
+                        Thread t = new Thread(r, "review-live");
                         t.setDaemon(true);
                         return t;
                     });
@@ -44,7 +46,7 @@ final class LiveUpdates implements ReviewLog.Listener, AutoCloseable {
     LiveUpdates(BooleanSupplier loaded) {
         this.loaded = loaded;
         // A comment now and then: proxies keep the stream open, and closed ones are noticed.
-        heartbeat.scheduleWithFixedDelay(() -> send(null, null), 20, 20, TimeUnit.SECONDS);
+        sender.scheduleWithFixedDelay(() -> send(null, null), 20, 20, TimeUnit.SECONDS);
     }
 
     private static String resource(String name) {
@@ -74,14 +76,22 @@ final class LiveUpdates implements ReviewLog.Listener, AutoCloseable {
 
     @Override
     public void incident(IncidentEvent e, long written) {
-        if (loaded.getAsBoolean()) send("incident", e.incidentId());
+        if (loaded.getAsBoolean()) changed(e.incidentId());
     }
 
     @Override
     public void review(ReviewEvent r, long written) {
         // The notifier's claims change nothing a page shows.
         if (loaded.getAsBoolean() && r.action() != ReviewEvent.Action.NOTIFIED)
-            send("incident", r.incidentId());
+            changed(r.incidentId());
+    }
+
+    private void changed(String incidentId) {
+        try {
+            sender.execute(() -> send("incident", incidentId));
+        } catch (java.util.concurrent.RejectedExecutionException x) {
+            // closing
+        }
     }
 
     /** Sends an event to every open stream, or a comment when {@code event} is null. */
@@ -105,7 +115,7 @@ final class LiveUpdates implements ReviewLog.Listener, AutoCloseable {
 
     @Override
     public void close() {
-        heartbeat.shutdownNow();
+        sender.shutdownNow();
         for (SseClient c : clients) {
             try {
                 c.close();
