@@ -229,6 +229,18 @@ class NotificationsIT {
                 null);
     }
 
+    /** An incident opening on the database, at {@code ts}. */
+    private static IncidentEvent opened(JobConfig config, String id, long ts) {
+        return event(
+                config,
+                id,
+                IncidentEventType.OPENED,
+                IncidentStatus.INVESTIGATING,
+                ts,
+                CauseKind.RESOURCE_SATURATION,
+                "database");
+    }
+
     private void send(JobConfig config, IncidentEvent... events) throws Exception {
         try (KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers())) {
             for (IncidentEvent e : events) {
@@ -236,26 +248,6 @@ class NotificationsIT {
             }
             kafka.flush();
         }
-    }
-
-    private static ReviewEvent confirm(String incident) {
-        return new ReviewEvent(
-                "decision-1",
-                incident,
-                ReviewEvent.Action.CONFIRM_ROOT_CAUSE,
-                "alice",
-                System.currentTimeMillis(),
-                CauseKind.RESOURCE_SATURATION,
-                "database",
-                null,
-                null,
-                List.of(),
-                null,
-                null,
-                null,
-                List.of(),
-                ReviewEvent.Auth.PASSWORD,
-                null);
     }
 
     private List<String> field(String path, String pointer) throws Exception {
@@ -281,14 +273,7 @@ class NotificationsIT {
         // Opened and identified before the service starts: read in its first load.
         send(
                 config,
-                event(
-                        config,
-                        id,
-                        IncidentEventType.OPENED,
-                        IncidentStatus.INVESTIGATING,
-                        T0 + 30_000,
-                        CauseKind.RESOURCE_SATURATION,
-                        "database"),
+                opened(config, id, T0 + 30_000),
                 event(
                         config,
                         id,
@@ -309,7 +294,13 @@ class NotificationsIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> got("/pd").size() >= 2);
 
         // An engineer confirms the root cause; the analyzer then changes it, and resolves.
-        log.append(confirm(id));
+        log.append(
+                NotifierTest.decision(
+                        "decision-1",
+                        id,
+                        ReviewEvent.Action.CONFIRM_ROOT_CAUSE,
+                        CauseKind.RESOURCE_SATURATION,
+                        "database"));
         // Kafka orders records per partition only: the next events wait for the acknowledgement.
         await().atMost(Duration.ofSeconds(30)).until(() -> got("/pd").size() >= 3);
         send(
@@ -377,16 +368,7 @@ class NotificationsIT {
         stopService();
         start(config);
         String next = config.environment() + "-20240216T090000Z";
-        send(
-                config,
-                event(
-                        config,
-                        next,
-                        IncidentEventType.OPENED,
-                        IncidentStatus.INVESTIGATING,
-                        T0 + 3_600_000,
-                        CauseKind.RESOURCE_SATURATION,
-                        "database"));
+        send(config, opened(config, next, T0 + 3_600_000));
         await().atMost(Duration.ofSeconds(30))
                 .until(
                         () ->
@@ -410,16 +392,7 @@ class NotificationsIT {
         answers.put("/pd", n -> 400);
         String id = config.environment() + "-20240216T072600Z";
         start(config);
-        send(
-                config,
-                event(
-                        config,
-                        id,
-                        IncidentEventType.OPENED,
-                        IncidentStatus.INVESTIGATING,
-                        T0 + 30_000,
-                        CauseKind.RESOURCE_SATURATION,
-                        "database"));
+        send(config, opened(config, id, T0 + 30_000));
 
         await().atMost(Duration.ofSeconds(30))
                 .until(

@@ -67,6 +67,28 @@ class NotifierTest {
                 1_708_068_360_000L);
     }
 
+    /** An engineer's (alice's) root-cause decision, as the reviews topic holds it. */
+    static ReviewEvent decision(
+            String id, String incident, ReviewEvent.Action action, CauseKind kind, String service) {
+        return new ReviewEvent(
+                id,
+                incident,
+                action,
+                "alice",
+                System.currentTimeMillis(),
+                kind,
+                service,
+                null,
+                null,
+                List.of(),
+                null,
+                null,
+                null,
+                List.of(),
+                ReviewEvent.Auth.PASSWORD,
+                null);
+    }
+
     @Test
     void notificationsAreOffByDefault() {
         JobConfig config = config("");
@@ -213,23 +235,12 @@ notifications:
 
         Notification decided =
                 Notification.of(
-                        new ReviewEvent(
+                        decision(
                                 "r1",
                                 "prod-1",
                                 ReviewEvent.Action.OVERRIDE_ROOT_CAUSE,
-                                "alice",
-                                1L,
                                 CauseKind.BAD_DEPLOY,
-                                "database",
-                                null,
-                                null,
-                                List.of(),
-                                null,
-                                null,
-                                null,
-                                List.of(),
-                                ReviewEvent.Auth.PASSWORD,
-                                null),
+                                "database"),
                         null,
                         "prod");
         JsonNode ack = body(m.request(pd, url, "key", decided));
