@@ -156,7 +156,6 @@ final class DemoCommand implements Callable<Integer> {
                             reviewState,
                             // The demo's broker and topics live as long as it: so does its key.
                             io.incidentanalyzer.review.ReviewSigner.ephemeral());
-            reviewLog.start(Duration.ofMinutes(1));
             review =
                     new ReviewServer(
                             config,
@@ -165,6 +164,8 @@ final class DemoCommand implements Callable<Integer> {
                             System.getenv("REVIEW_TOKEN"),
                             System.getenv().getOrDefault("USER", "engineer"),
                             System::currentTimeMillis);
+            // After the server: its notifier (a job file's notifications) must see the first load.
+            reviewLog.start(Duration.ofMinutes(1));
             if (!java.net.InetAddress.getByName(address).isLoopbackAddress()) {
                 // The names the printed URLs and this machine's users reach it by.
                 review.allowHosts(

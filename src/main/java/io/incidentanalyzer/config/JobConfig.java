@@ -17,6 +17,7 @@ import java.util.Map;
  *
  * @param patterns what the analyzer knows about causes, as data (chains, self-naming signals,
  *     thresholds, advice, metric words); defaults when the file has no {@code patterns:}
+ * @param notifications who the review service tells about incidents; the job ignores it
  * @param timeZone IANA zone of the drafts (timeline, status updates), e.g. Europe/Amsterdam
  */
 public record JobConfig(
@@ -31,7 +32,8 @@ public record JobConfig(
         List<ComponentConfig> components,
         DetectorSettings detectors,
         CorrelationSettings correlation,
-        PatternsConfig patterns)
+        PatternsConfig patterns,
+        NotificationSettings notifications)
         implements Serializable {
 
     public static final String DEFAULT_TIME_ZONE = "UTC";
@@ -86,6 +88,7 @@ public record JobConfig(
         detectors = detectors == null ? DetectorSettings.defaults() : detectors;
         correlation = correlation == null ? CorrelationSettings.defaults() : correlation;
         patterns = patterns == null ? PatternsConfig.defaults() : patterns;
+        notifications = notifications == null ? NotificationSettings.defaults() : notifications;
     }
 
     public ZoneId zone() {
@@ -116,7 +119,8 @@ public record JobConfig(
                 components,
                 detectors,
                 correlation,
-                patterns);
+                patterns,
+                notifications);
     }
 
     /** A copy with other watermark settings. */
@@ -133,7 +137,8 @@ public record JobConfig(
                 components,
                 detectors,
                 correlation,
-                patterns);
+                patterns,
+                notifications);
     }
 
     /** The display name of a service, or its key when the job file gives none. */

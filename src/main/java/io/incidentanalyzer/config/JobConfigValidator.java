@@ -79,6 +79,68 @@ final class JobConfigValidator {
         checkAuthFailures(c.detectors().authFailures());
         checkDependencyDrift(c);
         checkErrorPatterns(c.detectors().errorPatterns());
+        checkNotifications(c.notifications());
+    }
+
+    /**
+     * The notification settings' shape. Secrets and the URL scheme (https, plain http to loopback
+     * only) are checked where they are read, at the review service's start.
+     */
+    private void checkNotifications(NotificationSettings n) {
+        positive("notifications.maxAge", n.maxAge(), false);
+        positive("notifications.maxBackoff", n.maxBackoff(), false);
+        if (n.attempts() < 1 || n.attempts() > 100) {
+            problem("notifications.attempts", "expected a whole number from 1 to 100");
+        }
+        if (n.channels().isEmpty()) return;
+        if (n.publicUrl() == null || !n.publicUrl().matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
+            problem(
+                    "notifications.publicUrl",
+                    "give the review service's address as people reach it, e.g."
+                            + " https://review.example.com: every message links to its incident"
+                            + " page");
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < n.channels().size(); i++) {
+            NotificationChannel ch = n.channels().get(i);
+            String at = "notifications.channels[" + i + "]";
+            if (ch == null) {
+                problem(at, "empty; give {name: ..., type: slack|webhook|pagerduty, ...}");
+                continue;
+            }
+            if (ch.name() == null || !NAME.matcher(ch.name()).matches()) {
+                problem(at + ".name", "missing; use letters, digits, '.', '_' and '-' only");
+            } else if (!names.add(ch.name())) {
+                problem(at + ".name", "'" + ch.name() + "' names two channels");
+            }
+            if (ch.type() == null) {
+                problem(at + ".type", "missing; one of slack, webhook, pagerduty");
+                continue;
+            }
+            boolean both = ch.secretEnv() != null && ch.secretFile() != null;
+            boolean none = ch.secretEnv() == null && ch.secretFile() == null;
+            // A generic webhook may need no secret; the others cannot work without one.
+            if (both || (none && ch.type() != NotificationChannel.Type.WEBHOOK)) {
+                problem(
+                        at,
+                        "give one of secretEnv (an environment variable) and secretFile (a file)"
+                                + " holding "
+                                + switch (ch.type()) {
+                                    case SLACK -> "the incoming webhook's URL";
+                                    case PAGERDUTY -> "the integration's routing key";
+                                    case WEBHOOK -> "the receiver's Bearer token";
+                                }
+                                + "; secrets never sit in the job file");
+            }
+            if (ch.type() == NotificationChannel.Type.SLACK && ch.url() != null) {
+                problem(
+                        at + ".url",
+                        "a Slack webhook's URL is its secret: put it in secretEnv or secretFile");
+            }
+            if (ch.type() == NotificationChannel.Type.WEBHOOK && ch.url() == null) {
+                problem(at + ".url", "missing; the receiver's https:// URL");
+            }
+        }
     }
 
     private void checkKafka(KafkaSettings k) {

@@ -41,7 +41,7 @@ final class EngineerPages {
     }
 
     String list(EngineerAuth.Identity who, String csrf) {
-        StringBuilder b = new StringBuilder("<main>");
+        StringBuilder b = new StringBuilder("<main data-live>");
         if (who.how() == ReviewEvent.Auth.PASSWORD) {
             b.append("<form id=\"sign-out\" method=\"post\" action=\"/sign-out\">")
                     .append(EngineerAuth.hidden(csrf))
@@ -59,6 +59,8 @@ final class EngineerPages {
                 .append(
                         " · drafts by incident-analyzer, for review · <a href=\"/status\">public"
                                 + " status page</a></p>");
+        // The parts that /live.js swaps in as incidents change (LiveUpdates): no form in them.
+        b.append("<div id=\"incident-list\" data-live-part>");
         List<IncidentEvent> incidents = state.incidents();
         if (incidents.isEmpty()) b.append("<p>No incident yet.</p>");
         else {
@@ -86,8 +88,10 @@ final class EngineerPages {
             }
             b.append("</table>");
         }
+        b.append("</div><div id=\"skipped-records\" data-live-part>");
         skipped(b);
-        return Html.page("Incidents · " + config.environment(), b.append("</main>").toString());
+        b.append("</div>");
+        return Html.livePage("Incidents · " + config.environment(), b.append("</main>").toString());
     }
 
     /**
@@ -132,8 +136,13 @@ final class EngineerPages {
         String id = esc(e.incidentId());
         String token = EngineerAuth.hidden(csrf);
         Drafts d = e.drafts();
-        StringBuilder b = new StringBuilder("<main>");
-        b.append("<p><a href=\"/\">← Incidents</a></p><h1>")
+        // The parts that /live.js swaps in as the incident changes (LiveUpdates) hold no form
+        // field: what the engineer types in the forms between them stays.
+        StringBuilder b =
+                new StringBuilder("<main data-live data-incident=\"").append(id).append("\">");
+        b.append(
+                        "<p><a href=\"/\">← Incidents</a></p><div id=\"incident-head\""
+                                + " data-live-part><h1>")
                 .append(esc(e.title()))
                 .append("</h1><p class=\"muted\">")
                 .append(id)
@@ -141,11 +150,11 @@ final class EngineerPages {
                 .append(esc(e.status().name()))
                 .append(" · opened ")
                 .append(esc(at(e.openedAt())))
-                .append("</p>");
+                .append("</p></div>");
 
         // Root cause: the decision, the ranked candidates with their evidence, and the actions.
         ReviewState.Decision decision = state.rootCause(e.incidentId());
-        b.append("<h2>Root cause</h2>");
+        b.append("<h2>Root cause</h2><div id=\"candidates\" data-live-part>");
         if (decision != null) {
             b.append("<p id=\"root-cause\"><b>")
                     .append(esc(cause(decision.kind(), decision.service())))
@@ -186,7 +195,7 @@ final class EngineerPages {
                             "\"><button name=\"action\" value=\"confirm\">Confirm as root cause"
                                     + "</button></form></div>");
         }
-        b.append("<form id=\"override\" method=\"post\" action=\"/incidents/")
+        b.append("</div><form id=\"override\" method=\"post\" action=\"/incidents/")
                 .append(id)
                 .append("/root-cause\">")
                 .append(token)
@@ -211,6 +220,7 @@ final class EngineerPages {
         b.append(
                 "</select> <input name=\"note\" placeholder=\"why (optional)\">"
                         + " <button>Override root cause</button></form>");
+        b.append("<div id=\"contributing\" data-live-part>");
         if (!e.contributingCauses().isEmpty()) {
             b.append("<h3>Contributing causes</h3><ul>");
             for (RootCause c : e.contributingCauses()) {
@@ -223,9 +233,10 @@ final class EngineerPages {
             }
             b.append("</ul>");
         }
+        b.append("</div>");
 
         if (d != null) {
-            b.append("<h2>Status updates</h2>");
+            b.append("<h2>Status updates</h2><div id=\"published\" data-live-part>");
             List<ReviewEvent> published = state.publishedUpdates(e.incidentId());
             for (ReviewEvent p : published) {
                 b.append("<div class=\"card published\"><b>")
@@ -238,6 +249,7 @@ final class EngineerPages {
                         .append(esc(p.body()))
                         .append("</p></div>");
             }
+            b.append("</div>");
             List<StatusUpdate> drafts = d.statusUpdates();
             if (!drafts.isEmpty()) {
                 StatusUpdate latest = drafts.get(drafts.size() - 1);
@@ -261,7 +273,9 @@ final class EngineerPages {
                         .append(esc(latest.body()))
                         .append("</textarea><button>Publish update</button></div></form>");
             }
-            b.append("<h2>Timeline (draft)</h2><ul class=\"timeline\">");
+            b.append(
+                    "<div id=\"timeline\" data-live-part><h2>Timeline (draft)</h2>"
+                            + "<ul class=\"timeline\">");
             String day = null;
             for (TimelineEntry t : d.timeline()) {
                 if (!t.day().equals(day)) {
@@ -274,11 +288,14 @@ final class EngineerPages {
                         .append(esc(t.text()))
                         .append("</li>");
             }
-            b.append("</ul><h2>Postmortem (draft)</h2>");
+            b.append(
+                    "</ul></div><h2>Postmortem (draft)</h2><div id=\"postmortem-state\""
+                            + " data-live-part>");
             ReviewEvent pm = state.postmortem(e.incidentId());
             if (pm != null) {
                 b.append("<p class=\"muted\">Published by ").append(esc(pm.by())).append("</p>");
             }
+            b.append("</div>");
             b.append("<form id=\"publish-postmortem\" method=\"post\" action=\"/incidents/")
                     .append(id)
                     .append("/postmortem\">")
@@ -287,7 +304,7 @@ final class EngineerPages {
                     .append(esc(pm != null ? pm.body() : d.postmortem()))
                     .append("</textarea><button>Publish postmortem</button></form>");
         }
-        return Html.page(e.title(), b.append("</main>").toString());
+        return Html.livePage(e.title(), b.append("</main>").toString());
     }
 
     private static SignalSeries series(IncidentEvent e, String id) {

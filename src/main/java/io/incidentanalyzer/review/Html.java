@@ -37,6 +37,15 @@ final class Html {
                 + "</body></html>";
     }
 
+    /**
+     * An engineer page: {@link #page} with the script that keeps it live ({@code /live.js}, see
+     * {@link LiveUpdates}).
+     */
+    static String livePage(String title, String body) {
+        return page(title, body)
+                .replace("</head>", "<script src=\"/live.js\" defer></script></head>");
+    }
+
     static final String STYLE =
             "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#1f2937;"
                 + "background:#f8fafc}main{max-width:960px;margin:0"

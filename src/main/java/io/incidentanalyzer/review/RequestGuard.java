@@ -23,12 +23,15 @@ import java.util.Set;
  */
 final class RequestGuard implements Handler {
     /**
-     * The pages are server-rendered HTML with a stylesheet from {@code /style.css}, inline SVG and
-     * forms that post to the service itself: no script, image, font, frame or fetch.
+     * The pages are server-rendered HTML with a stylesheet from {@code /style.css}, inline SVG,
+     * forms that post to the service itself, and one script from the service ({@code /live.js},
+     * which follows {@code /events} and fetches the page again): no inline script, no image, font
+     * or frame, no connection to another origin.
      */
     static final String CSP =
-            "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none';"
-                    + " base-uri 'none'; object-src 'none'";
+            "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self';"
+                    + " form-action 'self'; frame-ancestors 'none'; base-uri 'none';"
+                    + " object-src 'none'";
 
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 

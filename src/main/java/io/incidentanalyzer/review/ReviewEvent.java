@@ -25,6 +25,8 @@ import java.util.List;
  *     (the latest one is the incident's name on the status page)
  * @param impacts for a published update: the affected components' outage windows as drafted when it
  *     was published; the public uptime bars are drawn from the latest published ones
+ * @param notified for NOTIFIED: the channel and the notification's key ({@link
+ *     Notification#key()}), as {@code <channel> <key>}
  */
 public record ReviewEvent(
         String id,
@@ -41,7 +43,8 @@ public record ReviewEvent(
         String remoteIncident,
         String title,
         List<ComponentImpact> impacts,
-        Auth auth) {
+        Auth auth,
+        String notified) {
 
     public ReviewEvent {
         components = components == null ? List.of() : List.copyOf(components);
@@ -56,6 +59,9 @@ public record ReviewEvent(
 
     /** Longest public title. */
     static final int MAX_TITLE = 300;
+
+    /** Longest {@code notified} value: a channel name and a key that holds an incident id. */
+    static final int MAX_NOTIFIED = 600;
 
     /** Most components an update may state. */
     static final int MAX_COMPONENTS = 500;
@@ -79,6 +85,7 @@ public record ReviewEvent(
                 return "a component without name or state";
         }
         if (title != null && title.length() > MAX_TITLE) return "title too long";
+        if (notified != null && notified.length() > MAX_NOTIFIED) return "notified too long";
         if (impacts.size() > MAX_COMPONENTS) return "too many components";
         for (ComponentImpact c : impacts) {
             if (c == null || blank(c.name()) || c.state() == null)
@@ -93,6 +100,7 @@ public record ReviewEvent(
                     status == null || blank(body) || blank(title) ? "update incomplete" : null;
             case PUBLISH_POSTMORTEM -> blank(body) ? "postmortem without text" : null;
             case PUSHED -> blank(pushedUpdate) || blank(remoteIncident) ? "push incomplete" : null;
+            case NOTIFIED -> blank(notified) ? "notification incomplete" : null;
         };
     }
 
@@ -117,7 +125,45 @@ public record ReviewEvent(
                 remote,
                 null,
                 List.of(),
-                Auth.SERVICE);
+                Auth.SERVICE,
+                null);
+    }
+
+    /**
+     * The record that the notification {@code key} goes to {@code channel}: written before the
+     * first attempt, so that no restart sends it twice.
+     */
+    static ReviewEvent notified(String incidentId, String channel, String key, long at) {
+        String what = channel + " " + key;
+        return new ReviewEvent(
+                "notified-" + sha256(what),
+                incidentId,
+                Action.NOTIFIED,
+                "notifier",
+                at,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                null,
+                null,
+                null,
+                List.of(),
+                Auth.SERVICE,
+                what);
+    }
+
+    /** The hex SHA-256 of a text: a record id of fixed length for a key of any length. */
+    private static String sha256(String s) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256")
+                                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** Who acted, as the engineer pages say it: the actor, and how far it was established. */
@@ -135,7 +181,7 @@ public record ReviewEvent(
         TOKEN,
         /** Loopback without sign-in configured: the local user, not authenticated. */
         LOCAL,
-        /** The service itself (PUSHED). */
+        /** The service itself (PUSHED, NOTIFIED). */
         SERVICE
     }
 
@@ -146,6 +192,8 @@ public record ReviewEvent(
         PUBLISH_UPDATE,
         PUBLISH_POSTMORTEM,
         /** A published update reached the external status page (the push, not a person). */
-        PUSHED
+        PUSHED,
+        /** A notification was claimed for a channel, before it was sent (the notifier). */
+        NOTIFIED
     }
 }

@@ -37,6 +37,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * and kept in a short list for the engineer pages: one bad record never stops the pages.
  */
 public final class ReviewLog implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReviewLog.class);
     private final String incidentsTopic;
     private final String reviewsTopic;
     private final ReviewState state;
@@ -50,7 +51,31 @@ public final class ReviewLog implements AutoCloseable {
     private final Map<String, AtomicLong> unreadable =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Deque<Skipped> skipped = new java.util.ArrayDeque<>();
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Thread follower;
+
+    /**
+     * Told of every record applied to the state, on the thread that reads the topics, in topic
+     * order per partition: during the first load too. It must return quickly and not throw.
+     */
+    public interface Listener {
+        /**
+         * @param written the record's Kafka timestamp (when it was written), epoch ms
+         */
+        default void incident(IncidentEvent e, long written) {}
+
+        default void review(ReviewEvent r, long written) {}
+    }
+
+    /** Adds a listener (before {@link #start}, to be told of the first load too). */
+    public void listen(Listener l) {
+        listeners.add(l);
+    }
+
+    /** Whether the first load is done: every record that was there at the start is applied. */
+    public boolean loaded() {
+        return loaded.getCount() == 0;
+    }
 
     public ReviewLog(
             String bootstrap,
@@ -199,18 +224,35 @@ public final class ReviewLog implements AutoCloseable {
                 IncidentEvent e = json.readValue(value, IncidentEvent.class);
                 String problem = problem(e);
                 if (problem != null) skip(source, r, Reason.INVALID, problem);
-                else state.apply(e);
+                else {
+                    state.apply(e);
+                    tell(l -> l.incident(e, r.timestamp()));
+                }
             } else {
                 ReviewEvent e = json.readValue(value, ReviewEvent.class);
                 String problem = e.problem();
                 if (problem != null) skip(source, r, Reason.INVALID, problem);
-                else state.apply(e);
+                else {
+                    state.apply(e);
+                    tell(l -> l.review(e, r.timestamp()));
+                }
             }
         } catch (com.fasterxml.jackson.core.JsonParseException e) {
             skip(source, r, Reason.NOT_JSON, e.getOriginalMessage());
         } catch (Exception e) {
             // A record this version cannot read is skipped and counted, never fatal.
             skip(source, r, Reason.INVALID, e.getClass().getSimpleName());
+        }
+    }
+
+    private void tell(java.util.function.Consumer<Listener> call) {
+        for (Listener l : listeners) {
+            try {
+                call.accept(l);
+            } catch (RuntimeException x) {
+                // A listener's bug must not stop the pages' state from following the topics.
+                LOG.warn("review log listener failed", x);
+            }
         }
     }
 

@@ -45,6 +45,8 @@ public final class ReviewServer implements AutoCloseable {
     private final Counter requests;
     private final Counter publications;
     private StatuspagePush push;
+    private final Notifier notifier;
+    private final LiveUpdates live;
     private List<String> allowedHosts = List.of();
     private Users users;
     private final Sessions sessions;
@@ -56,6 +58,9 @@ public final class ReviewServer implements AutoCloseable {
     private Javalin app;
 
     /**
+     * Construct it before {@code log.start} when the job file names notification channels: the
+     * notifier must see the first load.
+     *
      * @param token the engineers' token; required unless {@code host} is a loopback address
      * @param localUser who acts when no one signs in (loopback without a token)
      */
@@ -66,6 +71,20 @@ public final class ReviewServer implements AutoCloseable {
             String token,
             String localUser,
             LongSupplier clock) {
+        this(config, state, log, token, localUser, clock, System::getenv);
+    }
+
+    /**
+     * @param env reads an environment variable: the notification channels' {@code secretEnv}
+     */
+    ReviewServer(
+            JobConfig config,
+            ReviewState state,
+            ReviewLog log,
+            String token,
+            String localUser,
+            LongSupplier clock,
+            java.util.function.Function<String, String> env) {
         this.config = config;
         this.state = state;
         this.log = log;
@@ -107,6 +126,21 @@ public final class ReviewServer implements AutoCloseable {
                         reason.name().toLowerCase(java.util.Locale.ROOT));
             }
         }
+        if (config.notifications().channels().isEmpty()) {
+            notifier = null;
+        } else {
+            if (log.loaded()) {
+                throw new IllegalStateException(
+                        "construct the ReviewServer before ReviewLog.start: its notifier must see"
+                                + " the first load");
+            }
+            notifier =
+                    new Notifier(
+                            config, state, this::record, registry, env, System::currentTimeMillis);
+            log.listen(notifier);
+        }
+        live = new LiveUpdates(log::loaded);
+        log.listen(live);
         Gauge.build("review_incidents_loaded", "Incidents known from the incidents topic")
                 .register(registry)
                 .setChild(
@@ -146,13 +180,7 @@ public final class ReviewServer implements AutoCloseable {
                         page,
                         apiToken,
                         state,
-                        r -> {
-                            try {
-                                log.append(r);
-                            } catch (Exception e) {
-                                throw new IllegalStateException(e);
-                            }
-                        },
+                        this::record,
                         registry,
                         minInterval,
                         maxBackoff,
@@ -189,6 +217,7 @@ public final class ReviewServer implements AutoCloseable {
         RequestGuard guard = new RequestGuard(RequestGuard.allowed(host, loopback, allowedHosts));
         auth = new EngineerAuth(token, users, localUser, !loopback, sessions, registry);
         if (push != null) push.start();
+        if (notifier != null) notifier.start();
         app =
                 Javalin.create(
                         c -> {
@@ -217,6 +246,12 @@ public final class ReviewServer implements AutoCloseable {
                 });
         auth.routes(app);
         app.get("/style.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(Html.STYLE));
+        app.get(
+                "/live.js",
+                ctx ->
+                        ctx.contentType("text/javascript; charset=utf-8")
+                                .result(LiveUpdates.SCRIPT));
+        app.sse("/events", live::join);
         app.get("/", ctx -> ctx.html(engineer.list(auth.identity(ctx), auth.csrf(ctx))));
         app.get(
                 "/incidents/{id}",
@@ -262,6 +297,15 @@ public final class ReviewServer implements AutoCloseable {
      */
     private long publicNow() {
         return status.now(clock.getAsLong());
+    }
+
+    /** Appends a record of the service's own (PUSHED, NOTIFIED) to the reviews topic. */
+    private void record(ReviewEvent r) {
+        try {
+            log.append(r);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static boolean isPublic(String path) {
@@ -380,7 +424,8 @@ public final class ReviewServer implements AutoCloseable {
                         null,
                         title,
                         update && e.drafts() != null ? e.drafts().components() : List.of(),
-                        auth.identity(ctx).how());
+                        auth.identity(ctx).how(),
+                        null);
         log.append(r);
         if (push != null && update) push.submit(r);
         publications.labels(action.name().toLowerCase(java.util.Locale.ROOT)).inc();
@@ -393,7 +438,15 @@ public final class ReviewServer implements AutoCloseable {
 
     @Override
     public void close() {
+        live.close();
         if (app != null) app.stop();
+        if (notifier != null) {
+            try {
+                notifier.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (push != null) {
             try {
                 push.close();

@@ -21,6 +21,7 @@ public final class ReviewState {
     private final Map<String, IncidentEvent> incidents = new LinkedHashMap<>();
     private final Map<String, List<ReviewEvent>> reviews = new LinkedHashMap<>();
     private final Set<String> reviewIds = new HashSet<>();
+    private final Set<String> notified = new HashSet<>();
 
     /** Takes an incident event; the latest one of an incident (by event time) is kept. */
     public synchronized void apply(IncidentEvent e) {
@@ -31,6 +32,11 @@ public final class ReviewState {
     /** Takes a review event; returns false when it was already applied. */
     public synchronized boolean apply(ReviewEvent r) {
         if (!reviewIds.add(r.id())) return false;
+        if (r.action() == ReviewEvent.Action.NOTIFIED) {
+            // Kept apart: thousands of them must not slow down the pages' lookups.
+            notified.add(r.notified());
+            return true;
+        }
         reviews.computeIfAbsent(r.incidentId(), k -> new ArrayList<>()).add(r);
         return true;
     }
@@ -87,6 +93,11 @@ public final class ReviewState {
             if (r.action() == ReviewEvent.Action.PUSHED && r.remoteIncident() != null)
                 return r.remoteIncident();
         return null;
+    }
+
+    /** Whether the notification {@code key} was claimed for {@code channel} (sent or given up). */
+    public synchronized boolean notified(String channel, String key) {
+        return notified.contains(channel + " " + key);
     }
 
     /** The last published postmortem of an incident, or null. */

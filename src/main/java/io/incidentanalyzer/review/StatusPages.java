@@ -1,7 +1,7 @@
 package io.incidentanalyzer.review;
 
-import static io.incidentanalyzer.review.Html.esc;
-
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.Mustache;
 import io.incidentanalyzer.config.ComponentConfig;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.draft.StatusPage;
@@ -11,6 +11,7 @@ import io.incidentanalyzer.model.ComponentState;
 import io.incidentanalyzer.model.ComponentWindow;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.IncidentStatus;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -177,89 +178,108 @@ final class StatusPages {
         return Instant.ofEpochMilli(ts).atZone(zone).toLocalDate();
     }
 
+    /** The status page's template: Mustache escapes every value (review/status.mustache). */
+    private static final Mustache TEMPLATE =
+            new DefaultMustacheFactory().compile("review/status.mustache");
+
+    /** What the status page shows: text and numbers only, the template makes it HTML. */
+    public record View(
+            String environment,
+            String bannerCss,
+            String banner,
+            List<Group> groups,
+            List<Month> months) {}
+
+    /** A group of components with its average uptime. */
+    public record Group(String name, String uptime, List<Component> components) {}
+
+    /** A component's state now and its daily bars. */
+    public record Component(
+            String name,
+            String stateCss,
+            String state,
+            String uptime,
+            int days,
+            int width,
+            List<Bar> bars) {}
+
+    /** One day's bar. */
+    public record Bar(int x, String fill, String title) {}
+
+    /** A month of the notice history; no notices: "No notices reported this month". */
+    public record Month(String label, List<Notice> notices) {}
+
+    /** A published incident: its public title, postmortem (or null) and updates, newest first. */
+    public record Notice(String title, String postmortem, List<Update> updates) {}
+
+    /** A published update. */
+    public record Update(String label, String body, String when) {}
+
     String html(long nowMs) {
+        StringWriter out = new StringWriter();
+        TEMPLATE.execute(out, view(nowMs));
+        return out.toString();
+    }
+
+    View view(long nowMs) {
         LocalDate today = day(nowMs);
         Map<String, ComponentState> now = current();
-        StringBuilder b =
-                new StringBuilder("<main><h1>")
-                        .append(esc(config.environment()))
-                        .append(" status</h1>");
         ComponentState worst = overall(now);
-        b.append("<div class=\"banner ")
-                .append(css(worst))
-                .append("\" id=\"banner\">")
-                .append(esc(banner(worst)))
-                .append("</div>");
-        Set<String> groups = new LinkedHashSet<>();
-        for (ComponentConfig c : config.components()) groups.add(c.group());
-        for (String g : groups) {
+        Set<String> names = new LinkedHashSet<>();
+        for (ComponentConfig c : config.components()) names.add(c.group());
+        List<Group> groups = new ArrayList<>();
+        for (String g : names) {
             double sum = 0;
-            int n = 0;
-            for (ComponentConfig c : config.components())
-                if (g.equals(c.group())) {
-                    sum += uptime(c.name(), today);
-                    n++;
-                }
-            b.append("<h2>")
-                    .append(esc(g == null ? "Components" : g))
-                    .append(" <span class=\"muted\">")
-                    .append(String.format(Locale.ROOT, "%.2f", n == 0 ? 100 : sum / n))
-                    .append("% uptime</span></h2>");
+            List<Component> components = new ArrayList<>();
             for (ComponentConfig c : config.components()) {
                 if (!g.equals(c.group())) continue;
+                double uptime = uptime(c.name(), today);
+                sum += uptime;
                 ComponentState s = now.get(c.name());
-                b.append("<div class=\"card component\"><b>")
-                        .append(esc(c.name()))
-                        .append("</b> — <span class=\"state ")
-                        .append(css(s))
-                        .append("\">")
-                        .append(esc(words(s)))
-                        .append("</span> <span class=\"muted\">")
-                        .append(String.format(Locale.ROOT, "%.2f", uptime(c.name(), today)))
-                        .append("% uptime over ")
-                        .append(DAYS)
-                        .append(" days</span><br>")
-                        .append(bars(days(c.name(), today), today))
-                        .append("</div>");
+                components.add(
+                        new Component(
+                                c.name(),
+                                css(s),
+                                words(s),
+                                percent(uptime),
+                                DAYS,
+                                DAYS * 6,
+                                bars(days(c.name(), today), today)));
             }
+            groups.add(
+                    new Group(
+                            g,
+                            percent(components.isEmpty() ? 100 : sum / components.size()),
+                            components));
         }
-        b.append("<h2>Notice history</h2>");
+        List<Month> months = new ArrayList<>();
         YearMonth month = YearMonth.from(today);
         List<IncidentEvent> published = published();
         for (int i = 0; i < 3; i++) {
             YearMonth m = month.minusMonths(i);
-            b.append("<h3>")
-                    .append(esc(m.format(DateTimeFormatter.ofPattern("MMM, yyyy", Locale.ENGLISH))))
-                    .append("</h3>");
-            boolean any = false;
+            List<Notice> notices = new ArrayList<>();
             for (IncidentEvent e : published) {
-                if (!YearMonth.from(day(e.openedAt())).equals(m)) continue;
-                any = true;
-                b.append(notice(e));
+                if (YearMonth.from(day(e.openedAt())).equals(m)) notices.add(notice(e));
             }
-            if (!any) b.append("<p class=\"muted\">No notices reported this month</p>");
+            months.add(
+                    new Month(
+                            m.format(DateTimeFormatter.ofPattern("MMM, yyyy", Locale.ENGLISH)),
+                            notices));
         }
-        return Html.page(config.environment() + " status", b.append("</main>").toString());
+        return new View(config.environment(), css(worst), banner(worst), groups, months);
     }
 
-    private String bars(ComponentState[] days, LocalDate today) {
-        StringBuilder b =
-                new StringBuilder("<svg class=\"bars\" width=\"")
-                        .append(DAYS * 6)
-                        .append("\" height=\"24\" role=\"img\" aria-label=\"last ")
-                        .append(DAYS)
-                        .append(" days\">");
+    private static String percent(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static List<Bar> bars(ComponentState[] days, LocalDate today) {
+        List<Bar> out = new ArrayList<>();
         LocalDate first = today.minusDays(DAYS - 1);
         for (int i = 0; i < days.length; i++) {
-            b.append("<rect x=\"")
-                    .append(i * 6)
-                    .append("\" y=\"0\" width=\"4\" height=\"24\" fill=\"")
-                    .append(color(days[i]))
-                    .append("\"><title>")
-                    .append(esc(first.plusDays(i) + ": " + words(days[i])))
-                    .append("</title></rect>");
+            out.add(new Bar(i * 6, color(days[i]), first.plusDays(i) + ": " + words(days[i])));
         }
-        return b.append("</svg>").toString();
+        return out;
     }
 
     private static String color(ComponentState s) {
@@ -271,29 +291,19 @@ final class StatusPages {
         };
     }
 
-    private String notice(IncidentEvent e) {
-        StringBuilder b =
-                new StringBuilder("<div class=\"card notice\"><b>")
-                        .append(esc(title(e)))
-                        .append("</b>");
+    private Notice notice(IncidentEvent e) {
         ReviewEvent pm = state.postmortem(e.incidentId());
-        if (pm != null) {
-            b.append("<h4>Postmortem</h4><div class=\"postmortem\">")
-                    .append(esc(pm.body()))
-                    .append("</div>");
-        }
         List<ReviewEvent> updates = state.publishedUpdates(e.incidentId());
+        List<Update> shown = new ArrayList<>();
         for (int i = updates.size() - 1; i >= 0; i--) {
             ReviewEvent u = updates.get(i);
-            b.append("<p class=\"update\"><b>")
-                    .append(esc(EngineerPages.label(u.status())))
-                    .append("</b> — ")
-                    .append(esc(u.body()))
-                    .append("<br><span class=\"muted\">")
-                    .append(esc(when.format(Instant.ofEpochMilli(u.at()).atZone(zone))))
-                    .append("</span></p>");
+            shown.add(
+                    new Update(
+                            EngineerPages.label(u.status()),
+                            u.body(),
+                            when.format(Instant.ofEpochMilli(u.at()).atZone(zone))));
         }
-        return b.append("</div>").toString();
+        return new Notice(title(e), pm == null ? null : pm.body(), shown);
     }
 
     // ------------------------------------------------------------ JSON (Statuspage's public API)

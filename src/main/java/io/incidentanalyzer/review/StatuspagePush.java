@@ -3,20 +3,16 @@ package io.incidentanalyzer.review;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.incidentanalyzer.config.ConfigException;
 import io.incidentanalyzer.job.OutputJson;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -52,10 +48,7 @@ public final class StatuspagePush implements AutoCloseable {
     private final Consumer<ReviewEvent> record;
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = OutputJson.mapper();
-    private final Deque<ReviewEvent> queue = new ArrayDeque<>();
     private final long minIntervalMs;
-    private final long maxBackoffMs;
-    private final int maxAttempts;
     private final Counter failures;
     private final Counter givenUp;
     private final Counter workerErrors;
@@ -63,8 +56,7 @@ public final class StatuspagePush implements AutoCloseable {
     // create, nor a repeated request.
     private final Map<String, String> remoteIds = new ConcurrentHashMap<>();
     private final Set<String> delivered = new HashSet<>();
-    private volatile boolean running = true;
-    private final Thread worker;
+    private final RetryingWorker<ReviewEvent> worker;
     private long lastRequest;
 
     /** Why an attempt failed ({@code review_push_failures_total{reason}}). */
@@ -99,8 +91,6 @@ public final class StatuspagePush implements AutoCloseable {
         this.state = state;
         this.record = record;
         this.minIntervalMs = minInterval.toMillis();
-        this.maxBackoffMs = maxBackoff.toMillis();
-        this.maxAttempts = maxAttempts;
         this.failures =
                 Counter.build(
                                 "review_push_failures_total",
@@ -124,13 +114,38 @@ public final class StatuspagePush implements AutoCloseable {
                         new Gauge.Child() {
                             @Override
                             public double get() {
-                                synchronized (StatuspagePush.this) {
-                                    return queue.size();
-                                }
+                                return worker.pending();
                             }
                         });
-        this.worker = new Thread(this::run, "statuspage-push");
-        this.worker.setDaemon(true);
+        this.worker =
+                new RetryingWorker<>(
+                        "statuspage-push",
+                        u -> state.pushed(u.id()) != null,
+                        this::attempt,
+                        new RetryingWorker.Outcomes<>() {
+                            @Override
+                            public void failed(ReviewEvent u, String reason) {
+                                failures.labels(reason).inc();
+                            }
+
+                            @Override
+                            public void givenUp(ReviewEvent u, int attempts, String why) {
+                                givenUp.inc();
+                                LOG.warn(
+                                        "gave up pushing update {} after {} attempt(s): {}",
+                                        u.id(),
+                                        attempts,
+                                        why);
+                            }
+
+                            @Override
+                            public void error(ReviewEvent u, RuntimeException e) {
+                                workerErrors.inc();
+                            }
+                        },
+                        Duration.ofSeconds(1),
+                        maxBackoff,
+                        maxAttempts);
     }
 
     private static String label(Failure f) {
@@ -142,27 +157,7 @@ public final class StatuspagePush implements AutoCloseable {
      * stub): the token must not cross a network in clear text.
      */
     static URI checkUrl(URI url) {
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (url.getHost() != null
-                && (scheme.equals("https") || (scheme.equals("http") && loopback(url.getHost())))) {
-            return url;
-        }
-        throw new ConfigException(
-                "--push-url "
-                        + url
-                        + ": give an https:// URL (plain http only to a loopback address, for"
-                        + " tests)");
-    }
-
-    private static boolean loopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) return true;
-        // Only address literals: a name would need a DNS lookup that may answer differently later.
-        if (!host.startsWith("[") && !host.matches("[0-9.]+")) return false;
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
+        return io.incidentanalyzer.web.HttpServers.secureUrl(url, "--push-url " + url);
     }
 
     /** Queues every published update not pushed yet (after a restart too), then follows. */
@@ -176,76 +171,11 @@ public final class StatuspagePush implements AutoCloseable {
     }
 
     /** Queues a published update. */
-    public synchronized void submit(ReviewEvent update) {
-        queue.add(update);
-        notifyAll();
+    public void submit(ReviewEvent update) {
+        worker.submit(update);
     }
 
-    private synchronized ReviewEvent next() throws InterruptedException {
-        while (running && queue.isEmpty()) wait(500);
-        return running ? queue.poll() : null;
-    }
-
-    private void run() {
-        try {
-            ReviewEvent u;
-            while ((u = next()) != null) {
-                try {
-                    if (state.pushed(u.id()) != null) continue; // already done
-                    push(u);
-                } catch (RuntimeException e) {
-                    // One bad update must not end the push of every later one.
-                    workerErrors.inc();
-                    LOG.warn("push of update {} failed and is skipped", u.id(), e);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** An attempt that did not succeed; {@code retry}: whether another attempt may. */
-    private static final class Failed extends Exception {
-        private static final long serialVersionUID = 1L;
-        final Failure why;
-        final boolean retry;
-
-        Failed(Failure why, boolean retry, String message) {
-            super(message, null, false, false);
-            this.why = why;
-            this.retry = retry;
-        }
-    }
-
-    private void push(ReviewEvent u) throws InterruptedException {
-        long backoff = Math.min(1000, maxBackoffMs);
-        for (int attempt = 1; running; attempt++) {
-            Failed failed;
-            try {
-                attempt(u);
-                return;
-            } catch (Failed f) {
-                failed = f;
-            } catch (RuntimeException e) {
-                workerErrors.inc();
-                failed = new Failed(Failure.ERROR, true, e.toString());
-            }
-            failures.labels(label(failed.why)).inc();
-            if (!failed.retry || attempt >= maxAttempts) {
-                givenUp.inc();
-                LOG.warn(
-                        "gave up pushing update {} after {} attempt(s): {}",
-                        u.id(),
-                        attempt,
-                        failed.getMessage());
-                return;
-            }
-            Thread.sleep(backoff); // backoff between attempts, not a test wait
-            backoff = Math.min(maxBackoffMs, backoff * 2);
-        }
-    }
-
-    private void attempt(ReviewEvent u) throws Failed, InterruptedException {
+    private void attempt(ReviewEvent u) throws RetryingWorker.Failed, InterruptedException {
         if (!delivered.contains(u.id())) {
             pace();
             String remote = remote(u.incidentId());
@@ -253,13 +183,12 @@ public final class StatuspagePush implements AutoCloseable {
             try {
                 r = send(u, remote);
             } catch (java.io.IOException e) {
-                throw new Failed(Failure.NETWORK, true, e.toString());
+                throw failed(Failure.NETWORK, true, e.toString());
             }
             int code = r.statusCode();
             if (code / 100 != 2) {
                 boolean retry = code == 429 || code >= 500;
-                throw new Failed(
-                        retry ? Failure.HTTP_STATUS : Failure.REJECTED, retry, "HTTP " + code);
+                throw failed(retry ? Failure.HTTP_STATUS : Failure.REJECTED, retry, "HTTP " + code);
             }
             JsonNode body;
             try {
@@ -268,12 +197,12 @@ public final class StatuspagePush implements AutoCloseable {
                 body = null;
             }
             if (body == null || !body.isObject()) {
-                throw new Failed(Failure.NOT_JSON, true, "HTTP " + code + " without a JSON object");
+                throw failed(Failure.NOT_JSON, true, "HTTP " + code + " without a JSON object");
             }
             if (remote == null) {
                 String id = body.path("id").isTextual() ? body.path("id").asText() : null;
                 if (id == null || id.isBlank()) {
-                    throw new Failed(
+                    throw failed(
                             Failure.NO_INCIDENT_ID,
                             true,
                             "HTTP " + code + " without an incident id");
@@ -328,13 +257,12 @@ public final class StatuspagePush implements AutoCloseable {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private static RetryingWorker.Failed failed(Failure why, boolean retry, String message) {
+        return new RetryingWorker.Failed(label(why), retry, message);
+    }
+
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        synchronized (this) {
-            notifyAll();
-        }
-        worker.interrupt();
-        worker.join(5000);
+        worker.close();
     }
 }

@@ -25,6 +25,34 @@ public final class HttpServers {
         }
     }
 
+    /**
+     * {@code url} if it is {@code https://}, or {@code http://} to a loopback address (a test's
+     * stub): what the service sends there (a token, a routing key) must not cross a network in
+     * clear text. {@code what} starts the error message, e.g. {@code "--push-url URL"}.
+     */
+    public static java.net.URI secureUrl(java.net.URI url, String what) {
+        String scheme =
+                url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (url.getHost() != null
+                && (scheme.equals("https")
+                        || (scheme.equals("http") && loopbackLiteral(url.getHost())))) {
+            return url;
+        }
+        throw new ConfigException(
+                what + ": give an https:// URL (plain http only to a loopback address, for tests)");
+    }
+
+    private static boolean loopbackLiteral(String host) {
+        if (host.equalsIgnoreCase("localhost")) return true;
+        // Only address literals: a name would need a DNS lookup that may answer differently later.
+        if (!host.startsWith("[") && !host.matches("[0-9.]+")) return false;
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
     /** Serves {@code registry} in Prometheus text format at {@code GET path}. */
     public static void serveMetrics(Javalin app, String path, CollectorRegistry registry) {
         app.get(

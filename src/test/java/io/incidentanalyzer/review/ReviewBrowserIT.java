@@ -6,6 +6,7 @@ import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.Topics;
 import io.incidentanalyzer.job.OutputJson;
 import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.IncidentStatus;
 import io.incidentanalyzer.replay.Replay;
 import io.incidentanalyzer.simulate.DirectorySink;
 import io.incidentanalyzer.simulate.ScenarioLoader;
@@ -49,6 +50,8 @@ class ReviewBrowserIT {
     private static com.sun.net.httpserver.HttpServer otherOrigin;
     private static WebDriver browser;
     private static String base;
+    private static JobConfig config;
+    private static List<IncidentEvent> events;
 
     @BeforeAll
     static void replayAndServe(@TempDir Path dir) throws Exception {
@@ -57,9 +60,9 @@ class ReviewBrowserIT {
         try (DirectorySink sink = new DirectorySink(dir)) {
             new Simulator(scenario, scenario.scenario().seed()).run(sink);
         }
-        List<IncidentEvent> events = Replay.run(scenario.job(), dir, 2, null).incidents();
+        events = Replay.run(scenario.job(), dir, 2, null).incidents();
 
-        JobConfig config = withTopics(scenario.job(), "browser-it");
+        config = withTopics(scenario.job(), "browser-it");
         KAFKA.kafka().createTopics(2, config.topics().incidents(), config.topics().reviews());
         try (KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers())) {
             for (IncidentEvent e : events) {
@@ -135,7 +138,8 @@ class ReviewBrowserIT {
                 c.components(),
                 c.detectors(),
                 c.correlation(),
-                c.patterns());
+                c.patterns(),
+                c.notifications());
     }
 
     @AfterAll
@@ -293,5 +297,87 @@ class ReviewBrowserIT {
         form.findElement(By.tagName("button")).click();
         waiting().until(d -> state.postmortem(incident) != null);
         assertThat(state.postmortem(incident).body()).isEqualTo("Our own postmortem.");
+    }
+
+    /** {@code e} as another incident: its id, title and a day earlier, so it sorts last. */
+    private static IncidentEvent another(IncidentEvent e, String id, String title) {
+        long day = 86_400_000L;
+        return new IncidentEvent(
+                id,
+                e.environment(),
+                e.type(),
+                e.ts(),
+                IncidentStatus.RESOLVED,
+                e.openedAt() - day,
+                e.ts(),
+                title,
+                e.cause(),
+                e.activeSignals(),
+                e.rootCauses(),
+                e.contributingCauses(),
+                e.changeEffects(),
+                e.drafts());
+    }
+
+    private static void publish(IncidentEvent e) throws Exception {
+        try (KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers())) {
+            kafka.send(
+                    config.topics().incidents(),
+                    e.incidentId(),
+                    OutputJson.mapper().writeValueAsBytes(e));
+            kafka.flush();
+        }
+    }
+
+    /** Waits until the page's script follows /events, and marks the page to tell a reload. */
+    private static void followingEvents() {
+        waiting()
+                .until(
+                        d ->
+                                "open"
+                                        .equals(
+                                                d.findElement(By.tagName("main"))
+                                                        .getDomAttribute("data-live")));
+        ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript("window.notReloaded = true;");
+    }
+
+    private static boolean notReloaded() {
+        return Boolean.TRUE.equals(
+                ((org.openqa.selenium.JavascriptExecutor) browser)
+                        .executeScript("return window.notReloaded === true;"));
+    }
+
+    @Test
+    void theOpenPagesFollowIncidentEventsAndKeepWhatTheEngineerTypes() throws Exception {
+        IncidentEvent last = events.get(events.size() - 1);
+        String id = last.incidentId() + "-live";
+
+        // A new incident appears on the open list without a reload.
+        browser.get(base + "/");
+        followingEvents();
+        assertThat(browser.getPageSource()).doesNotContain("Live incident A");
+        publish(another(last, id, "Live incident A"));
+        waiting()
+                .until(
+                        d ->
+                                d.findElements(By.cssSelector("a.incident")).stream()
+                                        .anyMatch(a -> a.getText().contains("Live incident A")));
+        assertThat(notReloaded()).isTrue();
+
+        // On its page the engineer types a postmortem; the incident changes meanwhile.
+        browser.get(base + "/incidents/" + id);
+        followingEvents();
+        WebElement body = browser.findElement(By.cssSelector("#publish-postmortem textarea"));
+        body.clear();
+        body.sendKeys("Half-written: the cache ");
+        publish(another(last, id, "Live incident B"));
+        waiting().until(d -> d.findElement(By.tagName("h1")).getText().contains("Live incident B"));
+        assertThat(notReloaded()).isTrue();
+        WebElement after = browser.findElement(By.cssSelector("#publish-postmortem textarea"));
+        assertThat(after.getDomProperty("value")).isEqualTo("Half-written: the cache ");
+        // The same element: the form was not replaced, so focus and cursor stay too.
+        assertThat(after).isEqualTo(body);
+        shot("review-live.png");
     }
 }

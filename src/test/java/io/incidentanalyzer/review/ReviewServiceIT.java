@@ -559,16 +559,24 @@ class ReviewServiceIT {
         assertThat(getAs("evil.example", port, "/"))
                 .contains("Content-Security-Policy: " + RequestGuard.CSP);
 
-        // The policy allows styles from the service's stylesheet only: the pages use no other.
+        // The policy allows styles from the service's stylesheet only, and scripts from the
+        // service only: the pages use no other style, and no script but /live.js, inline none.
         post(port, "/incidents/" + id + "/postmortem", Map.of("body", POSTMORTEM));
+        String live = "<script src=\"/live.js\" defer></script>";
         for (String path : List.of("/", "/incidents/" + id, "/status")) {
-            assertThat(get(port, path, null).body())
+            String body = get(port, path, null).body();
+            assertThat(body)
                     .as(path)
                     .contains("<link rel=\"stylesheet\" href=\"/style.css\">")
                     .doesNotContain("<style")
-                    .doesNotContain(" style=")
-                    .doesNotContain("<script");
+                    .doesNotContain(" style=");
+            assertThat(body.replace(live, "")).as(path).doesNotContain("<script");
+            assertThat(body.contains(live)).as(path).isEqualTo(!path.equals("/status"));
         }
+        HttpResponse<String> script = get(port, "/live.js", null);
+        assertThat(script.headers().firstValue("Content-Type"))
+                .hasValue("text/javascript; charset=utf-8");
+        assertThat(script.body()).contains("new EventSource('/events')");
         HttpResponse<String> css = get(port, "/style.css", null);
         assertThat(css.headers().firstValue("Content-Type")).hasValue("text/css; charset=utf-8");
         assertThat(css.body()).contains(".postmortem{white-space:pre-wrap}");

@@ -107,7 +107,8 @@ class StatuspagePushTest {
                 null,
                 "Chat is slow",
                 List.of(),
-                ReviewEvent.Auth.PASSWORD);
+                ReviewEvent.Auth.PASSWORD,
+                null);
     }
 
     private double metric(String name, String... reason) {
