@@ -24,10 +24,17 @@ import org.apache.flink.util.Collector;
  * alertsUnmatched}). An alert that fires again with a new {@code startsAt} while its episode is
  * open lost its resolved notification: the old episode is cleared at the new one's start.
  *
- * <p>Reports arrive in the order of their group's notifications: the gateway keys each webhook
- * record by its group, so one group stays on one partition. State: the open episode's signal per
- * alert, cleared when it resolves; a TTL of {@link #FORGET_AFTER} is the backstop for an alert
- * whose resolved notification never comes.
+ * <p>Reports of one group arrive in the order Alertmanager sent them when they come from one
+ * partition (the gateway keys each webhook record by its group), but a repeat of the firing
+ * notification can still follow the resolved one (two receivers, a retried request, a rebalanced
+ * stream). So the start of the last resolved episode is remembered, and a firing report of that
+ * episode or an earlier one is dropped as a repeat; a resolved report that comes before its firing
+ * one keeps that firing one out the same way.
+ *
+ * <p>State per alert: the open episode's signal, cleared when it resolves, and the start of the
+ * last resolved episode, kept until the TTL of {@link #FORGET_AFTER} removes it (the bound on this
+ * leak, one long per alert seen in that time); the TTL is also the backstop for an alert whose
+ * resolved notification never comes.
  */
 public final class AlertEpisodes extends KeyedProcessFunction<String, Signal, Signal> {
     private static final long serialVersionUID = 1L;
@@ -37,6 +44,7 @@ public final class AlertEpisodes extends KeyedProcessFunction<String, Signal, Si
 
     private final String environment;
     private transient ValueState<Signal> open;
+    private transient ValueState<Long> resolved;
     private transient Counter repeats;
     private transient Counter unmatched;
 
@@ -53,6 +61,9 @@ public final class AlertEpisodes extends KeyedProcessFunction<String, Signal, Si
                 new ValueStateDescriptor<>("open-alert", TypeInformation.of(Signal.class));
         d.enableTimeToLive(StateTtlConfig.newBuilder(FORGET_AFTER).build());
         open = getRuntimeContext().getState(d);
+        ValueStateDescriptor<Long> r = new ValueStateDescriptor<>("resolved-alert", Long.class);
+        r.enableTimeToLive(StateTtlConfig.newBuilder(FORGET_AFTER).build());
+        resolved = getRuntimeContext().getState(r);
         repeats = getRuntimeContext().getMetricGroup().counter("alertRepeats");
         unmatched = getRuntimeContext().getMetricGroup().counter("alertsUnmatched");
     }
@@ -60,7 +71,11 @@ public final class AlertEpisodes extends KeyedProcessFunction<String, Signal, Si
     @Override
     public void processElement(Signal report, Context ctx, Collector<Signal> out) throws Exception {
         Signal current = open.value();
+        Long lastResolved = resolved.value();
         if (report.state() == SignalState.CLEAR) {
+            if (lastResolved == null || report.onset() > lastResolved) {
+                resolved.update(report.onset());
+            }
             if (current == null || current.onset() != report.onset()) {
                 unmatched.inc();
                 return;
@@ -69,7 +84,8 @@ public final class AlertEpisodes extends KeyedProcessFunction<String, Signal, Si
             open.clear();
             return;
         }
-        if (current != null && current.onset() == report.onset()) {
+        if ((current != null && current.onset() == report.onset())
+                || (lastResolved != null && report.onset() <= lastResolved)) {
             repeats.inc();
             return;
         }
