@@ -60,8 +60,8 @@ import picocli.CommandLine.Option;
  * MiniCluster, runs the job of {@code jobs/watermelon.yaml}, and replays the seed outage (the
  * scenario {@code jobs/scenarios/watermelon-2024-02-16.yaml}) into it at speed, with two malformed
  * records. Prints each change, incident event and dead letter as it arrives, then how the incidents
- * compare with the scenario's ground truth. Ctrl-C stops the job and the broker and removes their
- * files.
+ * compare with the scenario's ground truth. The ingest gateway runs beside it, its URL printed.
+ * Ctrl-C stops the job and the broker and removes their files.
  */
 @Command(
         name = "demo",
@@ -71,7 +71,7 @@ import picocli.CommandLine.Option;
             "It starts an embedded Kafka and a Flink MiniCluster and replays the Watermelon outage"
                     + " of 16-17 February 2024 at speed. It prints each change, incident event and"
                     + " dead letter as it arrives, and exits when the replay is over and every"
-                    + " incident has closed."
+                    + " incident has closed. It also starts the ingest gateway and prints its URL."
         })
 final class DemoCommand implements Callable<Integer> {
     static final String SCENARIO_RESOURCE = "jobs/scenarios/watermelon-2024-02-16.yaml";
