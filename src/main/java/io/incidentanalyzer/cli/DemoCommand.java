@@ -3,14 +3,19 @@ package io.incidentanalyzer.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.incidentanalyzer.config.ConfigException;
+import io.incidentanalyzer.config.InputFormat;
+import io.incidentanalyzer.config.InputTopic;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.KafkaSettings;
 import io.incidentanalyzer.config.StartingOffsets;
+import io.incidentanalyzer.config.Topics;
 import io.incidentanalyzer.config.Watermarks;
 import io.incidentanalyzer.embedded.EmbeddedKafka;
 import io.incidentanalyzer.embedded.LocalCluster;
 import io.incidentanalyzer.evaluate.ScenarioScore;
 import io.incidentanalyzer.evaluate.ScenarioScoring;
+import io.incidentanalyzer.gateway.GatewayServer;
+import io.incidentanalyzer.gateway.TopicWriter;
 import io.incidentanalyzer.ingest.NativeJsonDecoder;
 import io.incidentanalyzer.ingest.StreamKind;
 import io.incidentanalyzer.job.IncidentAnalyzerJob;
@@ -55,8 +60,8 @@ import picocli.CommandLine.Option;
  * MiniCluster, runs the job of {@code jobs/watermelon.yaml}, and replays the seed outage (the
  * scenario {@code jobs/scenarios/watermelon-2024-02-16.yaml}) into it at speed, with two malformed
  * records. Prints each change, incident event and dead letter as it arrives, then how the incidents
- * compare with the scenario's ground truth. Ctrl-C stops the job and the broker and removes their
- * files.
+ * compare with the scenario's ground truth. The ingest gateway runs beside it, its URL printed.
+ * Ctrl-C stops the job and the broker and removes their files.
  */
 @Command(
         name = "demo",
@@ -66,7 +71,7 @@ import picocli.CommandLine.Option;
             "It starts an embedded Kafka and a Flink MiniCluster and replays the Watermelon outage"
                     + " of 16-17 February 2024 at speed. It prints each change, incident event and"
                     + " dead letter as it arrives, and exits when the replay is over and every"
-                    + " incident has closed."
+                    + " incident has closed. It also starts the ingest gateway and prints its URL."
         })
 final class DemoCommand implements Callable<Integer> {
     static final String SCENARIO_RESOURCE = "jobs/scenarios/watermelon-2024-02-16.yaml";
@@ -98,6 +103,16 @@ final class DemoCommand implements Callable<Integer> {
                     "Keep the job, broker, review service and /metrics up after the replay until"
                             + " Ctrl-C.")
     boolean keepRunning;
+
+    @Option(
+            names = "--ingest-port",
+            defaultValue = "9091",
+            paramLabel = "PORT",
+            description =
+                    "Port of the ingest gateway (Prometheus remote write, OTLP/HTTP, Alertmanager's"
+                            + " webhook) on the demo's address (default: ${DEFAULT-VALUE}; 0: any"
+                            + " free port).")
+    int ingestPort;
 
     @Option(
             names = "--review-port",
@@ -137,6 +152,8 @@ final class DemoCommand implements Callable<Integer> {
         Thread producer = null;
         ReviewLog reviewLog = null;
         ReviewServer review = null;
+        TopicWriter ingestWriter = null;
+        GatewayServer ingest = null;
         try {
             kafka.createTopics(2, config.topics().names().toArray(String[]::new));
             out.printf("  Kafka    embedded KRaft broker at %s%n", kafka.bootstrapServers());
@@ -178,6 +195,14 @@ final class DemoCommand implements Callable<Integer> {
             out.printf(
                     "  Review   http://%s/ (engineers), http://%s/status (public)%n",
                     hostPort(address, bound), hostPort(address, bound));
+            ingestWriter =
+                    new TopicWriter(
+                            kafka.bootstrapServers(),
+                            config.kafka().properties(),
+                            config.limits().maxRecordBytes(),
+                            32L << 20,
+                            10_000);
+            ingest = startIngest(config, ingestWriter, address);
             out.printf(
                     "  Input    the simulator, about %d minutes of wall time, and %d malformed"
                             + " records%n%n",
@@ -215,6 +240,8 @@ final class DemoCommand implements Callable<Integer> {
             // files go last (bin/analyzer's scratch directory, removed by AnalyzerCli.main).
             StopSignals.cancel(job);
             if (feed != null) feed.stop(producer);
+            if (ingest != null) ingest.close();
+            if (ingestWriter != null) ingestWriter.close();
             if (review != null) review.close();
             if (reviewLog != null) reviewLog.close();
             try {
@@ -223,6 +250,31 @@ final class DemoCommand implements Callable<Integer> {
                 System.err.println("could not stop the embedded broker cleanly: " + e);
             }
         }
+    }
+
+    /**
+     * The ingest gateway on the demo's address, its URL printed; null when it cannot take data
+     * there: off loopback it needs producers' token ({@code INGEST_TOKEN}). Its data joins the
+     * simulated outage's topics, so it should be dated within the outage's days: a sample of today
+     * moves event time past the rest of the replay.
+     */
+    private GatewayServer startIngest(JobConfig config, TopicWriter writer, String address)
+            throws java.net.UnknownHostException {
+        String token = System.getenv("INGEST_TOKEN");
+        if ((token == null || token.isBlank())
+                && !java.net.InetAddress.getByName(address).isLoopbackAddress()) {
+            out.printf(
+                    "  Ingest   not started: on %s producers need a token; set INGEST_TOKEN%n",
+                    address);
+            return null;
+        }
+        GatewayServer server = new GatewayServer(config, writer, token, 4 << 20, 32 << 20);
+        int bound = server.start(address, ingestPort);
+        String base = "http://" + hostPort(address, bound);
+        out.printf(
+                "  Ingest   %s/ (Prometheus remote write %s%s, Alertmanager webhook %s%s)%n",
+                base, base, GatewayServer.REMOTE_WRITE, base, GatewayServer.ALERTMANAGER);
+        return server;
     }
 
     /** {@code host:port} for a URL; an IPv6 address in brackets, the wildcard as localhost. */
@@ -236,10 +288,31 @@ final class DemoCommand implements Callable<Integer> {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
-    /** The job file read from the start, checkpointed every 2 s, idle partitions let go fast. */
+    /**
+     * The job file read from the start, checkpointed every 2 s, idle partitions let go fast, and an
+     * externalAlerts topic (Alertmanager's webhook) if it has none, so the demo's gateway takes
+     * alerts too.
+     */
     static JobConfig demoConfig(JobConfig c) {
         KafkaSettings k = c.kafka();
-        return c.withKafka(
+        Topics t = c.topics();
+        if (t.externalAlerts() == null) {
+            t =
+                    new Topics(
+                            t.metrics(),
+                            t.auth(),
+                            t.logs(),
+                            t.changes(),
+                            t.incidents(),
+                            t.deadLetter(),
+                            t.statusUpdates(),
+                            t.reviews(),
+                            new InputTopic(
+                                    c.environment() + ".external-alerts",
+                                    InputFormat.ALERTMANAGER_WEBHOOK));
+        }
+        return c.withTopics(t)
+                .withKafka(
                         new KafkaSettings(
                                 k.groupId(),
                                 StartingOffsets.EARLIEST,

@@ -17,8 +17,10 @@ import picocli.CommandLine.Option;
             "Takes producers' data over HTTP into the job's input topics.",
             "Prometheus remote write (/api/v1/write) goes to a metrics topic of format"
                 + " prometheus-kafka-adapter or native-json, OTLP/HTTP (/v1/metrics, /v1/logs) to"
-                + " topics of format otlp-proto or otlp-json, and CDEvents (/cdevents) to a changes"
-                + " topic of format cdevents; /metrics has the gateway's own counters.",
+                + " topics of format otlp-proto or otlp-json, CDEvents (/cdevents) to a changes"
+                + " topic of format cdevents, and Alertmanager's webhook (/alertmanager) to an"
+                + " externalAlerts topic of format alertmanager-webhook; /metrics has the gateway's"
+                + " own counters.",
             "A request is answered 2xx only after Kafka has acknowledged its records, and 429"
                     + " when Kafka is slow. Stop it with Ctrl-C."
         })

@@ -27,7 +27,10 @@ public enum InputFormat {
     @JsonProperty("cdevents")
     CDEVENTS(false, false, "changes"),
     @JsonProperty("kubernetes-events")
-    KUBERNETES_EVENTS(false, false, "logs", "changes");
+    KUBERNETES_EVENTS(false, false, "logs", "changes"),
+    /** Alertmanager's webhook body (version 4), on the optional externalAlerts topic. */
+    @JsonProperty("alertmanager-webhook")
+    ALERTMANAGER_WEBHOOK(false, false, "externalAlerts");
 
     private final boolean binary;
     private final boolean timestampUnits;
@@ -65,7 +68,8 @@ public enum InputFormat {
         return this == PROMETHEUS_KAFKA_ADAPTER
                 || this == OTLP_PROTO
                 || this == OTLP_JSON
-                || this == TELEGRAF_JSON;
+                || this == TELEGRAF_JSON
+                || this == ALERTMANAGER_WEBHOOK;
     }
 
     /** Whether the topic's fixed {@code service} applies to this format. */
@@ -73,7 +77,10 @@ public enum InputFormat {
         return readsServiceFrom() || this == KEYCLOAK_JSON || this == KEYCLOAK_LOG;
     }
 
-    /** Whether this format has events for the stream (metrics, auth, logs or changes). */
+    /**
+     * Whether this format has events for the stream (metrics, auth, logs, changes or
+     * externalAlerts).
+     */
     public boolean feeds(String stream) {
         return streams.contains(stream);
     }

@@ -123,6 +123,24 @@ public record JobConfig(
                 notifications);
     }
 
+    /** A copy with other topics (the demo adds an externalAlerts topic). */
+    public JobConfig withTopics(Topics t) {
+        return new JobConfig(
+                environment,
+                timeZone,
+                clock,
+                kafka,
+                t,
+                watermarks,
+                limits,
+                services,
+                components,
+                detectors,
+                correlation,
+                patterns,
+                notifications);
+    }
+
     /** A copy with other watermark settings. */
     public JobConfig withWatermarks(Watermarks w) {
         return new JobConfig(

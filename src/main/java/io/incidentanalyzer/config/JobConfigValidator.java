@@ -171,6 +171,7 @@ final class JobConfigValidator {
         input("topics.auth", t.auth());
         input("topics.logs", t.logs());
         input("topics.changes", t.changes());
+        if (t.externalAlerts() != null) input("topics.externalAlerts", t.externalAlerts());
         topic("topics.incidents", t.incidents());
         topic("topics.deadLetter", t.deadLetter());
         topic("topics.statusUpdates", t.statusUpdates());
@@ -202,8 +203,8 @@ final class JobConfigValidator {
             problem(
                     path + ".serviceFrom",
                     t.format().label()
-                            + " does not read it (prometheus-kafka-adapter, otlp-proto, otlp-json"
-                            + " and telegraf-json do)");
+                            + " does not read it (prometheus-kafka-adapter, otlp-proto, otlp-json,"
+                            + " telegraf-json and alertmanager-webhook do)");
         } else if (t.serviceFrom() != null) {
             if (t.serviceFrom().isEmpty()) {
                 problem(path + ".serviceFrom", "empty; name at least one label, or leave it out");

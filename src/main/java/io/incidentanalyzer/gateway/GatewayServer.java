@@ -37,7 +37,8 @@ import org.xerial.snappy.Snappy;
  * topics in a format the job reads (docs/operations.md, "Ingest gateway"). Prometheus remote-write
  * samples become prometheus-kafka-adapter records on the metrics topic; an OTLP/HTTP request is
  * checked with the topic's own decoder and written as one record, as the Collector's Kafka exporter
- * would; a CDEvent is checked the same way and written to the changes topic.
+ * would; a CDEvent is checked the same way and written to the changes topic, and an Alertmanager
+ * webhook body to the externalAlerts topic.
  *
  * <p>Binds to loopback by default; on any other address every endpoint but {@code /metrics} needs
  * the token as a Bearer token, and the gateway refuses to start without one. Requests a browser
@@ -48,6 +49,9 @@ import org.xerial.snappy.Snappy;
 public final class GatewayServer implements AutoCloseable {
     /** Prometheus remote-write's path, as in Prometheus's own receiver. */
     public static final String REMOTE_WRITE = "/api/v1/write";
+
+    /** The path of Alertmanager's webhook receiver. */
+    public static final String ALERTMANAGER = "/alertmanager";
 
     private final JobConfig config;
     private final TopicWriter writer;
@@ -61,6 +65,7 @@ public final class GatewayServer implements AutoCloseable {
     private final Counter skipped;
     private final Map<StreamKind, RecordDecoder> decoders;
     private final RecordDecoder adapterDecoder;
+    private final RecordDecoder alertDecoder;
     private Javalin app;
 
     /**
@@ -98,6 +103,11 @@ public final class GatewayServer implements AutoCloseable {
                                 InputFormat.PROMETHEUS_KAFKA_ADAPTER),
                         StreamKind.METRICS,
                         config.limits());
+        this.alertDecoder =
+                config.topics().externalAlerts() == null
+                        ? null
+                        : RecordDecoders.forExternalAlerts(
+                                config.topics().externalAlerts(), config.limits());
         this.skipped =
                 Counter.build(
                                 "gateway_samples_skipped_total",
@@ -158,14 +168,7 @@ public final class GatewayServer implements AutoCloseable {
                     throw new Answer(
                             404, "the job has no traces topic; send traces to a Collector instead");
                 });
-        app.post(
-                "/alertmanager",
-                ctx -> {
-                    throw new Answer(
-                            501,
-                            "Alertmanager alerts are not an input of the job yet; the endpoint"
-                                    + " answers once they are");
-                });
+        app.post(ALERTMANAGER, this::alertmanager);
         app.post("/cdevents", this::cdevents);
         HttpServers.serveMetrics(app, "/metrics", registry);
         return HttpServers.start(app, "ingest", host, port);
@@ -308,12 +311,38 @@ public final class GatewayServer implements AutoCloseable {
         } else if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
             throw new Answer(415, "Content-Encoding " + encoding + " is not supported; use gzip");
         }
-        checked(ctx, topic, kind, body, null);
+        checked(ctx, topic, decoders.get(kind), body, null);
         // OTLP/HTTP's success for a full acceptance is an empty response of the request's type.
         if (wanted == InputFormat.OTLP_JSON) {
             ctx.status(200).contentType("application/json").result("{}");
         } else {
             ctx.status(200).contentType("application/x-protobuf").result(new byte[0]);
+        }
+    }
+
+    /**
+     * Alertmanager's webhook: the body, checked with the externalAlerts topic's decoder, written as
+     * one record keyed by its {@code groupKey}, so that one group's notifications stay on one
+     * partition in the order Alertmanager sent them (firing before resolved).
+     */
+    private void alertmanager(Context ctx) throws IOException {
+        InputTopic topic = config.topics().externalAlerts();
+        if (topic == null) {
+            throw new Answer(
+                    404,
+                    "the job reads no alerts; add topics.externalAlerts: {name: ..., format:"
+                            + " alertmanager-webhook} to its job file");
+        }
+        byte[] body = body(ctx, maxBodyBytes);
+        byte[] key = null;
+        try {
+            String group = json.readTree(body).path("groupKey").asText("");
+            if (!group.isEmpty()) key = group.getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            // Not JSON: the decoder below says so.
+        }
+        if (checked(ctx, topic, alertDecoder, body, key)) {
+            ctx.status(200);
         }
     }
 
@@ -326,7 +355,7 @@ public final class GatewayServer implements AutoCloseable {
                             + topic.format().label());
         }
         byte[] body = body(ctx, maxBodyBytes);
-        if (checked(ctx, topic, StreamKind.CHANGES, body, null)) {
+        if (checked(ctx, topic, decoders.get(StreamKind.CHANGES), body, null)) {
             ctx.status(202);
         }
     }
@@ -339,10 +368,10 @@ public final class GatewayServer implements AutoCloseable {
      *
      * @return whether the body was written
      */
-    private boolean checked(Context ctx, InputTopic topic, StreamKind kind, byte[] body, byte[] key)
+    private boolean checked(
+            Context ctx, InputTopic topic, RecordDecoder decoder, byte[] body, byte[] key)
             throws Answer {
-        List<Decoded> all =
-                RecordDecoders.decodeAll(decoders.get(kind), topic.name(), -1, -1, body);
+        List<Decoded> all = RecordDecoders.decodeAll(decoder, topic.name(), -1, -1, body);
         if (all.stream().allMatch(Decoded::isRejected)) {
             DeadLetter d = all.get(0).rejected();
             if (d.reason() == RejectReason.NOT_ANALYSED) {

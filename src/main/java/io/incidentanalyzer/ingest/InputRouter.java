@@ -7,6 +7,7 @@ import io.incidentanalyzer.model.Decoded;
 import io.incidentanalyzer.model.LogEvent;
 import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.RejectReason;
+import io.incidentanalyzer.model.Signal;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +32,9 @@ public final class InputRouter<T> extends ProcessFunction<Decoded, T>
 
     public static final OutputTag<DeadLetter> REJECTED = new OutputTag<>("rejected") {};
 
+    /** The event stream read; null for the external-alerts input, whose events are signals. */
     private final StreamKind kind;
+
     private final Class<T> type;
 
     private transient Counter eventsIn;
@@ -58,9 +61,20 @@ public final class InputRouter<T> extends ProcessFunction<Decoded, T>
         return new InputRouter<>(StreamKind.CHANGES, ChangeEvent.class);
     }
 
-    /** The stream's name in metrics, operator names and uids: metrics, auth, logs, changes. */
+    /**
+     * The optional external-alerts input: signals read from a team's alerts, outside the four event
+     * streams.
+     */
+    public static InputRouter<Signal> externalAlerts() {
+        return new InputRouter<>(null, Signal.class);
+    }
+
+    /**
+     * The stream's name in metrics, operator names and uids: metrics, auth, logs, changes,
+     * external-alerts.
+     */
     public String stream() {
-        return kind.name().toLowerCase(Locale.ROOT);
+        return kind == null ? "external-alerts" : kind.name().toLowerCase(Locale.ROOT);
     }
 
     @Override
@@ -82,12 +96,14 @@ public final class InputRouter<T> extends ProcessFunction<Decoded, T>
             return;
         }
         Object event =
-                switch (kind) {
-                    case METRICS -> d.metric();
-                    case AUTH -> d.auth();
-                    case LOGS -> d.log();
-                    case CHANGES -> d.change();
-                };
+                kind == null
+                        ? d.signal()
+                        : switch (kind) {
+                            case METRICS -> d.metric();
+                            case AUTH -> d.auth();
+                            case LOGS -> d.log();
+                            case CHANGES -> d.change();
+                        };
         if (event == null) {
             // A decoder for another stream was configured for this topic.
             rejects.get(RejectReason.BAD_VALUE).inc();

@@ -3,6 +3,7 @@ package io.incidentanalyzer.ingest;
 import io.incidentanalyzer.config.InputTopic;
 import io.incidentanalyzer.config.Limits;
 import io.incidentanalyzer.config.TimestampUnits;
+import io.incidentanalyzer.ingest.format.AlertmanagerDecoder;
 import io.incidentanalyzer.ingest.format.CdEventsDecoder;
 import io.incidentanalyzer.ingest.format.KeycloakJsonDecoder;
 import io.incidentanalyzer.ingest.format.KeycloakLogDecoder;
@@ -45,7 +46,14 @@ public final class RecordDecoders {
             case KEYCLOAK_LOG -> new KeycloakLogDecoder(keycloak(topic), max);
             case CDEVENTS -> new CdEventsDecoder(max);
             case KUBERNETES_EVENTS -> new KubernetesEventsDecoder(kind, max);
+            // Alerts are signals, not one of the four streams: kind plays no part.
+            case ALERTMANAGER_WEBHOOK -> forExternalAlerts(topic, limits);
         };
+    }
+
+    /** The decoder of the optional externalAlerts topic, whose records become signals. */
+    public static RecordDecoder forExternalAlerts(InputTopic topic, Limits limits) {
+        return new AlertmanagerDecoder(services(topic, "service", "job"), limits.maxRecordBytes());
     }
 
     /** The service that logs Keycloak's events: the topic's {@code service}, else keycloak. */

@@ -84,7 +84,8 @@ public final class IncidentAnalyzerJob {
                         source(env, kafka, time, config.topics().metrics(), StreamKind.METRICS),
                         source(env, kafka, time, config.topics().auth(), StreamKind.AUTH),
                         source(env, kafka, time, config.topics().logs(), StreamKind.LOGS),
-                        source(env, kafka, time, config.topics().changes(), StreamKind.CHANGES));
+                        source(env, kafka, time, config.topics().changes(), StreamKind.CHANGES),
+                        externalAlerts(env, kafka, time, config.topics().externalAlerts()));
 
         IncidentPipeline.Outputs out = IncidentPipeline.build(config, inputs);
         out.incidents().sinkTo(kafka.incidentSink()).name("incidents topic").uid("sink-incidents");
@@ -97,6 +98,20 @@ public final class IncidentAnalyzerJob {
                 .name("dead-letter topic")
                 .uid("sink-dead-letters");
         return out;
+    }
+
+    /** The optional externalAlerts topic's source; null when the job reads none. */
+    private static DataStream<Decoded> externalAlerts(
+            StreamExecutionEnvironment env,
+            KafkaConnectors kafka,
+            WatermarkStrategy<Decoded> time,
+            InputTopic topic) {
+        if (topic == null) return null;
+        return env.fromSource(
+                        kafka.externalAlertSource(topic),
+                        time,
+                        "external-alerts topic " + topic.name())
+                .uid("source-external-alerts");
     }
 
     private static DataStream<Decoded> source(

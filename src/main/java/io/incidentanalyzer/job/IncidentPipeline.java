@@ -20,6 +20,7 @@ import io.incidentanalyzer.detect.SaturationDetector;
 import io.incidentanalyzer.detect.auth.AuthFailureDetector;
 import io.incidentanalyzer.detect.auth.RefreshStormDetector;
 import io.incidentanalyzer.draft.IncidentDrafter;
+import io.incidentanalyzer.ingest.AlertEpisodes;
 import io.incidentanalyzer.ingest.CumulativeRates;
 import io.incidentanalyzer.ingest.InputRouter;
 import io.incidentanalyzer.model.AuthEvent;
@@ -52,7 +53,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * auth ─► logins, refreshes, logouts ─► refresh-storm detector (keyBy token svc) ──┤
  * auth ─► MISSING_TOKEN, VERIFY_ERROR ─► auth-failure detector (keyBy caller) ──────┼─► signals
  * logs ─► host reports ─► dependency-drift detector (keyBy dependency) ─────────────┤
- * logs ─► error-pattern detector (keyBy service) ───────────────────────────────────┘
+ * logs ─► error-pattern detector (keyBy service) ───────────────────────────────────┤
+ * external alerts (optional) ─► alert episodes (keyBy alert) ───────────────────────┘
  * signals + changes ─► correlator (keyBy environment) ─► drafter (keyBy incident) ─► incident events
  * incident events at each lifecycle step ─► Statuspage documents (status updates)
  * rejects + late events ─► dead letters
@@ -67,12 +69,28 @@ public final class IncidentPipeline {
             DataStream<StatusPageIncident> statusUpdates,
             DataStream<DeadLetter> deadLetters) {}
 
-    /** The four decoded inputs, with event-time timestamps and watermarks already assigned. */
+    /**
+     * The decoded inputs, with event-time timestamps and watermarks already assigned.
+     *
+     * @param externalAlerts the optional input of a team's own alerts, read as signals; null for
+     *     none
+     */
     public record Inputs(
             DataStream<Decoded> metrics,
             DataStream<Decoded> auth,
             DataStream<Decoded> logs,
-            DataStream<Decoded> changes) {}
+            DataStream<Decoded> changes,
+            DataStream<Decoded> externalAlerts) {
+
+        /** The four event inputs, without external alerts. */
+        public Inputs(
+                DataStream<Decoded> metrics,
+                DataStream<Decoded> auth,
+                DataStream<Decoded> logs,
+                DataStream<Decoded> changes) {
+            this(metrics, auth, logs, changes, null);
+        }
+    }
 
     private IncidentPipeline() {}
 
@@ -182,6 +200,17 @@ public final class IncidentPipeline {
                         authFailures,
                         dependencyDrift,
                         errorPatterns);
+        SingleOutputStreamOperator<Signal> alerts = null;
+        if (in.externalAlerts() != null) {
+            // A team's own alerts join the detectors' signals, one OPEN and one CLEAR an episode.
+            alerts = route(in.externalAlerts(), InputRouter.externalAlerts());
+            signals =
+                    signals.union(
+                            alerts.keyBy(new AlertEpisodes.AlertKey())
+                                    .process(new AlertEpisodes(config.environment()))
+                                    .name("alert episodes")
+                                    .uid("alert-episodes"));
+        }
 
         // The job watches one environment; changes carry none, so they join its correlator.
         DataStream<CorrelatorInput> correlated =
@@ -215,6 +244,9 @@ public final class IncidentPipeline {
                                 correlatedIncidents.getSideOutput(EventTimeOrderedFunction.LATE));
         for (SingleOutputStreamOperator<Signal> d : detected) {
             deadLetters = deadLetters.union(d.getSideOutput(EventTimeOrderedFunction.LATE));
+        }
+        if (alerts != null) {
+            deadLetters = deadLetters.union(alerts.getSideOutput(InputRouter.REJECTED));
         }
 
         return new Outputs(

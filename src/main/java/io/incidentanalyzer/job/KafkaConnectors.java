@@ -6,6 +6,7 @@ import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.KafkaSettings;
 import io.incidentanalyzer.ingest.DecodingDeserializer;
 import io.incidentanalyzer.ingest.FutureTimestamps;
+import io.incidentanalyzer.ingest.RecordDecoder;
 import io.incidentanalyzer.ingest.RecordDecoders;
 import io.incidentanalyzer.ingest.StreamKind;
 import io.incidentanalyzer.ingest.WallClock;
@@ -38,13 +39,26 @@ public final class KafkaConnectors {
     }
 
     public KafkaSource<Decoded> source(InputTopic topic, StreamKind kind) {
+        return source(
+                topic,
+                kind.name().toLowerCase(),
+                RecordDecoders.forTopic(topic, kind, config.limits()));
+    }
+
+    /** The optional externalAlerts topic: a team's own alerts, read as signals. */
+    public KafkaSource<Decoded> externalAlertSource(InputTopic topic) {
+        return source(
+                topic, "external-alerts", RecordDecoders.forExternalAlerts(topic, config.limits()));
+    }
+
+    private KafkaSource<Decoded> source(InputTopic topic, String stream, RecordDecoder decoder) {
         KafkaSettings k = config.kafka();
         KafkaSourceBuilder<Decoded> b =
                 KafkaSource.<Decoded>builder()
                         .setBootstrapServers(bootstrap)
                         .setTopics(topic.name())
                         .setGroupId(k.groupId())
-                        .setClientIdPrefix(k.groupId() + "-" + kind.name().toLowerCase())
+                        .setClientIdPrefix(k.groupId() + "-" + stream)
                         .setStartingOffsets(
                                 switch (k.startingOffsets()) {
                                     case EARLIEST -> OffsetsInitializer.earliest();
@@ -55,7 +69,7 @@ public final class KafkaConnectors {
                                 })
                         .setDeserializer(
                                 new DecodingDeserializer(
-                                        RecordDecoders.forTopic(topic, kind, config.limits()),
+                                        decoder,
                                         new FutureTimestamps(
                                                 config.limits().maxFuture(), WallClock.SYSTEM)))
                         // Exactly-once output is in transactions: read only committed input.

@@ -1,9 +1,10 @@
 package io.incidentanalyzer.model;
 
 /**
- * What an input source emits: exactly one of the four event kinds, or a rejection. Decoding inside
- * the Kafka source keeps watermarks per partition; the router after the source splits this envelope
- * into typed streams and the dead-letter stream.
+ * What an input source emits: exactly one of the four event kinds, a signal read from an alert (the
+ * optional alerts input), or a rejection. Decoding inside the Kafka source keeps watermarks per
+ * partition; the router after the source splits this envelope into typed streams and the
+ * dead-letter stream.
  *
  * @param ts event time of the decoded event; {@link Long#MIN_VALUE} for a rejection, so that a
  *     rejected record never moves the watermark
@@ -14,7 +15,19 @@ public record Decoded(
         AuthEvent auth,
         LogEvent log,
         ChangeEvent change,
-        DeadLetter rejected) {
+        DeadLetter rejected,
+        Signal signal) {
+
+    /** An envelope of one of the four input events or a rejection (no signal). */
+    public Decoded(
+            long ts,
+            MetricSample metric,
+            AuthEvent auth,
+            LogEvent log,
+            ChangeEvent change,
+            DeadLetter rejected) {
+        this(ts, metric, auth, log, change, rejected, null);
+    }
 
     public static Decoded of(MetricSample m) {
         return new Decoded(m.ts(), m, null, null, null, null);
@@ -30,6 +43,11 @@ public record Decoded(
 
     public static Decoded of(ChangeEvent c) {
         return new Decoded(c.ts(), null, null, null, c, null);
+    }
+
+    /** A signal read from an alert, at the time of its report. */
+    public static Decoded of(Signal s) {
+        return new Decoded(s.ts(), null, null, null, null, null, s);
     }
 
     public static Decoded rejected(DeadLetter d) {

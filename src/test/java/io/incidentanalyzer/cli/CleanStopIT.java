@@ -93,20 +93,32 @@ class CleanStopIT {
         }
     }
 
-    /** The demo on free ports, the review pages' chosen by the system. */
+    /** The demo on free ports, the review pages' and the gateway's chosen by the system. */
     private Analyzer startDemo(int metricsPort) throws IOException {
-        return Analyzer.start(
-                dir, "demo", "--review-port", "0", "--metrics-port", String.valueOf(metricsPort));
+        return startDemo(dir, metricsPort);
     }
 
-    private static int freePort() throws IOException {
+    /** The demo in {@code dir}, its metrics on {@code metricsPort} (DemoIngestIT too). */
+    static Analyzer startDemo(Path dir, int metricsPort) throws IOException {
+        return Analyzer.start(
+                dir,
+                "demo",
+                "--review-port",
+                "0",
+                "--ingest-port",
+                "0",
+                "--metrics-port",
+                String.valueOf(metricsPort));
+    }
+
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    /** One {@code bin/analyzer} command in its own JVM, its output in a file. */
-    private static final class Analyzer implements AutoCloseable {
+    /** One {@code bin/analyzer} command in its own JVM, its output in a file (DemoIngestIT too). */
+    static final class Analyzer implements AutoCloseable {
         private final Process process;
         private final Path log;
         private final Path scratch;

@@ -1,9 +1,11 @@
 package io.incidentanalyzer.gateway;
 
+import static io.incidentanalyzer.testing.RemoteWriteBodies.sample;
+import static io.incidentanalyzer.testing.RemoteWriteBodies.series;
+import static io.incidentanalyzer.testing.RemoteWriteBodies.writeRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.DynamicMessage;
 import io.incidentanalyzer.config.ConfigException;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
@@ -363,36 +365,5 @@ class GatewayIT {
                         HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString())
                 .body();
-    }
-
-    private static DynamicMessage writeRequest(DynamicMessage... series) {
-        DynamicMessage.Builder b = DynamicMessage.newBuilder(RemoteWrite.WRITE_REQUEST);
-        for (DynamicMessage s : series) {
-            b.addRepeatedField(RemoteWrite.WRITE_REQUEST.findFieldByName("timeseries"), s);
-        }
-        return b.build();
-    }
-
-    private static DynamicMessage series(Map<String, String> labels, DynamicMessage... samples) {
-        DynamicMessage.Builder b = DynamicMessage.newBuilder(RemoteWrite.TIME_SERIES);
-        labels.forEach(
-                (k, v) ->
-                        b.addRepeatedField(
-                                RemoteWrite.TIME_SERIES.findFieldByName("labels"),
-                                DynamicMessage.newBuilder(RemoteWrite.LABEL)
-                                        .setField(RemoteWrite.LABEL.findFieldByName("name"), k)
-                                        .setField(RemoteWrite.LABEL.findFieldByName("value"), v)
-                                        .build()));
-        for (DynamicMessage s : samples) {
-            b.addRepeatedField(RemoteWrite.TIME_SERIES.findFieldByName("samples"), s);
-        }
-        return b.build();
-    }
-
-    private static DynamicMessage sample(double value, long ts) {
-        return DynamicMessage.newBuilder(RemoteWrite.SAMPLE)
-                .setField(RemoteWrite.SAMPLE.findFieldByName("value"), value)
-                .setField(RemoteWrite.SAMPLE.findFieldByName("timestamp"), ts)
-                .build();
     }
 }

@@ -1,10 +1,12 @@
 package io.incidentanalyzer.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.incidentanalyzer.config.InputTopic;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
+import io.incidentanalyzer.ingest.format.AlertmanagerDecoderTest;
 import io.incidentanalyzer.model.Decoded;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -17,6 +19,7 @@ import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.resource.v1.Resource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,6 +52,45 @@ class ExampleJobFilesTest {
                                 .change()
                                 .service())
                 .isEqualTo("checkout");
+    }
+
+    @Test
+    void prometheusJobReadsAlertmanagersWebhookAsSignalsOfItsServices() {
+        JobConfig job = load("prometheus.yaml");
+        RecordDecoder decoder =
+                RecordDecoders.forExternalAlerts(job.topics().externalAlerts(), job.limits());
+        List<Decoded> out =
+                RecordDecoders.decodeAll(
+                        decoder,
+                        "a",
+                        0,
+                        0,
+                        AlertmanagerDecoderTest.GROUP.getBytes(StandardCharsets.UTF_8));
+        assertThat(out).noneMatch(Decoded::isRejected).hasSize(2);
+        assertThat(out)
+                .extracting(d -> d.signal().service())
+                .containsExactly("checkout", "database")
+                .allMatch(job.services()::containsKey);
+        assertThat(job.topics().names()).endsWith("shop.alerts");
+    }
+
+    @Test
+    void anExternalAlertsTopicOfAnotherFormatIsRefusedAtLoad() {
+        String yaml =
+                """
+                environment: x
+                topics:
+                  metrics: {name: m}
+                  auth: {name: a}
+                  logs: {name: l}
+                  changes: {name: c}
+                  externalAlerts: {name: al, format: native-json}
+                  incidents: i
+                  deadLetter: d
+                """;
+        assertThatThrownBy(() -> JobConfigLoader.parse(yaml, "x.yaml"))
+                .hasMessageContaining("topics.externalAlerts.format")
+                .hasMessageContaining("alertmanager-webhook");
     }
 
     @Test

@@ -77,7 +77,15 @@ public abstract class FormatDecoder implements RecordDecoder {
      */
     @Override
     public final Decoded decode(String topic, int partition, long offset, byte[] value) {
-        List<Decoded> all = decodeAll(topic, partition, offset, value);
+        return single(decodeAll(topic, partition, offset, value), topic, partition, offset, value);
+    }
+
+    /**
+     * A record's one outcome from all of them: a record that holds several is one rejection, never
+     * a silent choice of one.
+     */
+    static Decoded single(
+            List<Decoded> all, String topic, int partition, long offset, byte[] value) {
         if (all.size() == 1) {
             return all.get(0);
         }
