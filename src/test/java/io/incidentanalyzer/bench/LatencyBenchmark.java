@@ -73,7 +73,7 @@ public final class LatencyBenchmark {
     record Options(int episodes, int spacing, int warmup, List<String> intervals, String lateness) {
         static Options parse(String[] args) {
             int episodes = 12;
-            int spacing = 20;
+            int spacing = 17;
             int warmup = 40;
             String lateness = "5s";
             List<String> intervals = List.of("10s", "1s");
@@ -96,9 +96,9 @@ public final class LatencyBenchmark {
         }
 
         static final String USAGE =
-                "usage: [--episodes N (12)] [--spacing SECONDS (20, at least 15)]"
-                        + " [--warmup SECONDS (40, at least 35)] [--checkpoints 10s,1s]"
-                        + " [--out-of-orderness 5s]";
+                "usage: [--episodes N (12)] [--spacing SECONDS (17, at least 15; not a multiple of"
+                        + " the checkpoint interval)] [--warmup SECONDS (40, at least 35)]"
+                        + " [--checkpoints 10s,1s] [--out-of-orderness 5s]";
     }
 
     /** Milliseconds from the acknowledged onset to each output, per episode (-1: never seen). */
