@@ -43,15 +43,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * End-to-end throughput of the job on one machine: an embedded Kafka broker, a metrics topic filled
- * with native-JSON samples, and two bounded jobs on a local MiniCluster that read the whole topic
- * from the earliest offset to the end offsets seen at start:
+ * End-to-end throughput of the job on one machine: an embedded Kafka broker, input topics filled
+ * with one of two data sets ({@link Mix}: synthetic metric samples, or the simulated Watermelon day
+ * with all four streams), and two bounded jobs on a local MiniCluster that read the topics from the
+ * earliest offset to the end offsets seen at start:
  *
  * <ul>
- *   <li><b>full</b>: {@link IncidentAnalyzerJob#define} as deployed (four sources, routing,
- *       saturation detector, correlator, exactly-once Kafka sinks);
- *   <li><b>pass-through</b>: the same Kafka source, decoder, watermarks and metrics routing, into a
- *       discarding sink: the floor that Kafka reading and JSON decoding set.
+ *   <li><b>full</b>: {@link IncidentAnalyzerJob#define} as deployed (four sources, routing, the
+ *       detectors, correlator, drafter, exactly-once Kafka sinks);
+ *   <li><b>pass-through</b>: the same Kafka sources, decoders, watermarks and routing of the
+ *       streams the data set fills, into discarding sinks: the floor that Kafka reading and
+ *       decoding set.
  * </ul>
  *
  * <p>Warm-up policy: each job runs once on a separate warm-up topic in the same JVM first, and
@@ -60,7 +62,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>This is a benchmark, not a test: its name matches neither surefire's nor failsafe's patterns,
  * so {@code mvn verify} never runs it. Run it with {@code bench/e2e --events 2000000}, which
- * compiles the tests and starts this class in its own JVM (see docs/benchmarks.md).
+ * compiles the tests and starts this class in its own JVM (see docs/benchmarks.md); {@code --mix
+ * watermelon} for the Watermelon day.
  */
 public final class EndToEndBenchmark {
 
