@@ -309,7 +309,8 @@ final class DemoCommand implements Callable<Integer> {
                             t.reviews(),
                             new InputTopic(
                                     c.environment() + ".external-alerts",
-                                    InputFormat.ALERTMANAGER_WEBHOOK));
+                                    InputFormat.ALERTMANAGER_WEBHOOK),
+                            t.alerts());
         }
         return c.withTopics(t)
                 .withKafka(

@@ -24,6 +24,7 @@ final class KafkaPreflight {
         topics.add(config.topics().incidents());
         topics.add(config.topics().deadLetter());
         topics.add(config.topics().statusUpdates());
+        if (config.topics().alerts() != null) topics.add(config.topics().alerts());
         check(config, bootstrap, jobFile, topics);
     }
 

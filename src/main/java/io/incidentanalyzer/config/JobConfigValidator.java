@@ -176,6 +176,15 @@ final class JobConfigValidator {
         topic("topics.deadLetter", t.deadLetter());
         topic("topics.statusUpdates", t.statusUpdates());
         topic("topics.reviews", t.reviews());
+        if (t.alerts() != null) {
+            topic("topics.alerts", t.alerts());
+            if (t.alerts().equals(t.incidents())) {
+                problem(
+                        "topics.alerts",
+                        "must differ from topics.incidents: the two are written with different"
+                                + " guarantees");
+            }
+        }
     }
 
     private void input(String path, InputTopic t) {

@@ -1,9 +1,12 @@
 package io.incidentanalyzer.config;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The job's Kafka topics: four inputs, an optional fifth (external alerts) and four outputs.
+ * The job's Kafka topics: four inputs, an optional fifth (external alerts), three outputs and an
+ * optional fourth (alerts).
  *
  * @param statusUpdates Statuspage-compatible incident documents, one per lifecycle step; defaults
  *     to {@code <environment>.status-updates}
@@ -11,6 +14,9 @@ import java.io.Serializable;
  *     its only store. Defaults to {@code <environment>.reviews}
  * @param externalAlerts optional input: the alerts a team already has (Alertmanager's webhook),
  *     read as signals for the correlator; null when the job reads none
+ * @param alerts optional: the incident events again, written at least once as soon as they are
+ *     drafted instead of at the next checkpoint, keyed {@code <incidentId>/<sequence>} so a
+ *     consumer can drop the repeats; null (the default) writes no such topic
  */
 public record Topics(
         InputTopic metrics,
@@ -21,10 +27,11 @@ public record Topics(
         String deadLetter,
         String statusUpdates,
         String reviews,
-        InputTopic externalAlerts)
+        InputTopic externalAlerts,
+        String alerts)
         implements Serializable {
 
-    /** The topics without an external-alerts input. */
+    /** The topics without an external-alerts input or an alerts output. */
     public Topics(
             InputTopic metrics,
             InputTopic auth,
@@ -34,7 +41,17 @@ public record Topics(
             String deadLetter,
             String statusUpdates,
             String reviews) {
-        this(metrics, auth, logs, changes, incidents, deadLetter, statusUpdates, reviews, null);
+        this(
+                metrics,
+                auth,
+                logs,
+                changes,
+                incidents,
+                deadLetter,
+                statusUpdates,
+                reviews,
+                null,
+                null);
     }
 
     /** This with the environment's default names for the optional output topics. */
@@ -48,14 +65,18 @@ public record Topics(
                 deadLetter,
                 statusUpdates != null ? statusUpdates : environment + ".status-updates",
                 reviews != null ? reviews : environment + ".reviews",
-                externalAlerts);
+                externalAlerts,
+                alerts);
     }
 
-    /** Every topic the job reads or writes, inputs first (external alerts last, if read). */
-    public java.util.List<String> names() {
-        java.util.List<String> names =
-                new java.util.ArrayList<>(
-                        java.util.List.of(
+    /**
+     * Every topic the job reads or writes, inputs first, then external alerts and the alerts topic
+     * if set.
+     */
+    public List<String> names() {
+        List<String> names =
+                new ArrayList<>(
+                        List.of(
                                 metrics.name(),
                                 auth.name(),
                                 logs.name(),
@@ -65,6 +86,7 @@ public record Topics(
                                 statusUpdates,
                                 reviews));
         if (externalAlerts != null) names.add(externalAlerts.name());
-        return java.util.List.copyOf(names);
+        if (alerts != null) names.add(alerts);
+        return List.copyOf(names);
     }
 }

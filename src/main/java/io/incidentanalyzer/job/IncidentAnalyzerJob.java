@@ -89,6 +89,17 @@ public final class IncidentAnalyzerJob {
 
         IncidentPipeline.Outputs out = IncidentPipeline.build(config, inputs);
         out.incidents().sinkTo(kafka.incidentSink()).name("incidents topic").uid("sink-incidents");
+        if (config.topics().alerts() != null) {
+            // The same events without waiting for a checkpoint (docs/operations.md#alert-latency).
+            out.incidents()
+                    .keyBy(new IncidentPipeline.IncidentKey())
+                    .process(new AlertSequencer())
+                    .name("alert sequence")
+                    .uid("sequence-alerts")
+                    .sinkTo(kafka.alertSink())
+                    .name("alerts topic")
+                    .uid("sink-alerts");
+        }
         out.statusUpdates()
                 .sinkTo(kafka.statusUpdateSink())
                 .name("status-updates topic")

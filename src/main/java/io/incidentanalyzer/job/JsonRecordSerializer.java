@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Writes records as JSON to one topic, keyed by a field of the record. The Kafka record timestamp
@@ -21,13 +22,31 @@ final class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T>
         String key(T record);
     }
 
+    /** What is written as the record value, e.g. the event an envelope carries. */
+    interface ValueOf<T> extends java.io.Serializable {
+        Object value(T record);
+    }
+
     private final String topic;
     private final KeyOf<T> keyOf;
+    private final ValueOf<T> valueOf;
+    private final KeyOf<T> partitionBy;
     private transient ObjectMapper mapper;
 
     JsonRecordSerializer(String topic, KeyOf<T> keyOf) {
+        this(topic, keyOf, r -> r, null);
+    }
+
+    /**
+     * @param partitionBy null: the producer partitions by the record key; otherwise the partition
+     *     is the one Kafka's default partitioner gives this string as a key, so records that share
+     *     it stay in order on one partition even when their keys differ
+     */
+    JsonRecordSerializer(String topic, KeyOf<T> keyOf, ValueOf<T> valueOf, KeyOf<T> partitionBy) {
         this.topic = topic;
         this.keyOf = keyOf;
+        this.valueOf = valueOf;
+        this.partitionBy = partitionBy;
     }
 
     @Override
@@ -43,13 +62,20 @@ final class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T>
         try {
             return new ProducerRecord<>(
                     topic,
-                    null,
+                    partition(element, context),
                     null,
                     key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                    mapper.writeValueAsBytes(element));
+                    mapper.writeValueAsBytes(valueOf.value(element)));
         } catch (JsonProcessingException e) {
             // Our own records always serialize; reaching this is a bug, not bad input.
             throw new IllegalStateException("cannot write " + element + " as JSON", e);
         }
+    }
+
+    private Integer partition(T element, KafkaSinkContext context) {
+        if (partitionBy == null) return null;
+        int[] partitions = context.getPartitionsForTopic(topic);
+        byte[] by = partitionBy.key(element).getBytes(StandardCharsets.UTF_8);
+        return partitions[Utils.toPositive(Utils.murmur2(by)) % partitions.length];
     }
 }

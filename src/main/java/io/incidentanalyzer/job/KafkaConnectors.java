@@ -12,6 +12,7 @@ import io.incidentanalyzer.ingest.StreamKind;
 import io.incidentanalyzer.ingest.WallClock;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.Decoded;
+import io.incidentanalyzer.model.IncidentAlert;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.StatusPageIncident;
 import java.util.Properties;
@@ -86,6 +87,26 @@ public final class KafkaConnectors {
                 config.topics().incidents(),
                 new JsonRecordSerializer<IncidentEvent>(
                         config.topics().incidents(), IncidentEvent::incidentId));
+    }
+
+    /**
+     * The alerts topic: incident events at least once, flushed as they come rather than committed
+     * at a checkpoint, keyed {@code <incidentId>/<sequence>} on the partition that the incident id
+     * alone would choose; the value is the incident event as on the incidents topic.
+     */
+    public KafkaSink<IncidentAlert> alertSink() {
+        return KafkaSink.<IncidentAlert>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(
+                        new JsonRecordSerializer<IncidentAlert>(
+                                config.topics().alerts(),
+                                IncidentAlert::key,
+                                IncidentAlert::event,
+                                // An incident's alerts on one partition, in order.
+                                IncidentAlert::incidentId))
+                .setKafkaProducerConfig(clientProperties())
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
     }
 
     public KafkaSink<StatusPageIncident> statusUpdateSink() {

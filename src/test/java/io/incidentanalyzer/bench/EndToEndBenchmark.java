@@ -1,6 +1,7 @@
 package io.incidentanalyzer.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.incidentanalyzer.config.InputTopic;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
 import io.incidentanalyzer.embedded.EmbeddedKafka;
@@ -9,7 +10,7 @@ import io.incidentanalyzer.ingest.InputWatermarks;
 import io.incidentanalyzer.ingest.StreamKind;
 import io.incidentanalyzer.job.IncidentAnalyzerJob;
 import io.incidentanalyzer.job.KafkaConnectors;
-import io.incidentanalyzer.model.MetricSample;
+import io.incidentanalyzer.model.Decoded;
 import io.incidentanalyzer.testing.KafkaTestClients;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -41,15 +43,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * End-to-end throughput of the job on one machine: an embedded Kafka broker, a metrics topic filled
- * with native-JSON samples, and two bounded jobs on a local MiniCluster that read the whole topic
- * from the earliest offset to the end offsets seen at start:
+ * End-to-end throughput of the job on one machine: an embedded Kafka broker, input topics filled
+ * with one of two data sets ({@link Mix}: synthetic metric samples, or the simulated Watermelon day
+ * with all four streams), and two bounded jobs on a local MiniCluster that read the topics from the
+ * earliest offset to the end offsets seen at start:
  *
  * <ul>
- *   <li><b>full</b>: {@link IncidentAnalyzerJob#define} as deployed (four sources, routing,
- *       saturation detector, correlator, exactly-once Kafka sinks);
- *   <li><b>pass-through</b>: the same Kafka source, decoder, watermarks and metrics routing, into a
- *       discarding sink: the floor that Kafka reading and JSON decoding set.
+ *   <li><b>full</b>: {@link IncidentAnalyzerJob#define} as deployed (four sources, routing, the
+ *       detectors, correlator, drafter, exactly-once Kafka sinks);
+ *   <li><b>pass-through</b>: the same Kafka sources, decoders, watermarks and routing of the
+ *       streams the data set fills, into discarding sinks: the floor that Kafka reading and
+ *       decoding set.
  * </ul>
  *
  * <p>Warm-up policy: each job runs once on a separate warm-up topic in the same JVM first, and
@@ -58,7 +62,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>This is a benchmark, not a test: its name matches neither surefire's nor failsafe's patterns,
  * so {@code mvn verify} never runs it. Run it with {@code bench/e2e --events 2000000}, which
- * compiles the tests and starts this class in its own JVM (see docs/benchmarks.md).
+ * compiles the tests and starts this class in its own JVM (see docs/benchmarks.md); {@code --mix
+ * watermelon} for the Watermelon day.
  */
 public final class EndToEndBenchmark {
 
@@ -119,12 +124,13 @@ public final class EndToEndBenchmark {
         }
     }
 
-    record Options(long events, int partitions, int parallelism, long warmup, Path out) {
+    record Options(Mix mix, long events, int partitions, int parallelism, long warmup, Path out) {
         static Options parse(String[] args) {
-            long events = 2_000_000;
+            Mix mix = Mix.METRICS;
+            Long events = null;
             int partitions = 2;
             int parallelism = 2;
-            long warmup = 500_000;
+            Long warmup = null;
             Path out = null;
             for (int i = 0; i < args.length; i += 2) {
                 if (i + 1 >= args.length) {
@@ -132,6 +138,7 @@ public final class EndToEndBenchmark {
                 }
                 String v = args[i + 1];
                 switch (args[i]) {
+                    case "--mix" -> mix = Mix.parse(v);
                     case "--events" -> events = Long.parseLong(v);
                     case "--partitions" -> partitions = Integer.parseInt(v);
                     case "--parallelism" -> parallelism = Integer.parseInt(v);
@@ -142,14 +149,17 @@ public final class EndToEndBenchmark {
                                     "unknown option " + args[i] + "; " + USAGE);
                 }
             }
-            if (events < 1 || warmup < 1 || partitions < 1 || parallelism < 1) {
+            long e = events != null ? events : mix.defaultEvents;
+            long w = warmup != null ? warmup : mix.defaultWarmup;
+            if (e < 1 || w < 1 || partitions < 1 || parallelism < 1) {
                 throw new IllegalArgumentException("all numbers must be positive; " + USAGE);
             }
-            return new Options(events, partitions, parallelism, warmup, out);
+            return new Options(mix, e, partitions, parallelism, w, out);
         }
 
         static final String USAGE =
-                "usage: [--events N] [--partitions P] [--parallelism P] [--warmup N] [--out FILE]";
+                "usage: [--mix metrics|watermelon] [--events N] [--partitions P] [--parallelism P]"
+                        + " [--warmup N] [--out FILE]";
     }
 
     record Run(
@@ -179,12 +189,16 @@ public final class EndToEndBenchmark {
 
         System.out.printf(
                 Locale.ROOT,
-                "End-to-end benchmark: %,d events (warm-up %,d), %d partitions, parallelism %d%n"
+                "End-to-end benchmark, mix %s: %s events (warm-up %,d), %d partitions,"
+                        + " parallelism %d%n"
                         + "JVM %s %s, %d processors, max heap %d MiB, java.io.tmpdir=%s%n"
-                        + "Warm-up policy: full and pass-through run once on a warm-up topic"
+                        + "Warm-up policy: full and pass-through run once on warm-up topics"
                         + " (discarded), then measured runs alternate full, pass-through,"
                         + " pass-through, full in the same JVM.%n",
-                o.events(),
+                o.mix().label,
+                o.events() == Long.MAX_VALUE
+                        ? "all the scenario's"
+                        : String.format(Locale.ROOT, "%,d", o.events()),
                 o.warmup(),
                 o.partitions(),
                 o.parallelism(),
@@ -195,33 +209,112 @@ public final class EndToEndBenchmark {
                 System.getProperty("java.io.tmpdir"));
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            String warmupTopic = "bench-warmup.metrics";
-            String measuredTopic = "bench.metrics";
-            kafka.createTopics(o.partitions(), AUTH, LOGS, CHANGES, warmupTopic, measuredTopic);
-            produce(kafka.bootstrapServers(), warmupTopic, o.warmup(), "warm-up");
-            produce(kafka.bootstrapServers(), measuredTopic, o.events(), "measured");
+            InputTopics warmupTopics = o.mix().topics("bench-warmup");
+            InputTopics measuredTopics = o.mix().topics("bench");
+            kafka.createTopics(o.partitions(), warmupTopics.names());
+            kafka.createTopics(o.partitions(), measuredTopics.names());
+            long warmupEvents =
+                    o.mix().produce(kafka.bootstrapServers(), warmupTopics, o.warmup(), "warm-up");
+            long events =
+                    o.mix()
+                            .produce(
+                                    kafka.bootstrapServers(),
+                                    measuredTopics,
+                                    o.events(),
+                                    "measured");
 
             Bench bench = new Bench(kafka, o);
             System.out.println("Warm-up runs (discarded):");
-            bench.run(Kind.FULL, "w1-full", warmupTopic, o.warmup());
-            bench.run(Kind.PASS_THROUGH, "w2-pass", warmupTopic, o.warmup());
+            bench.run(Kind.FULL, "w1-full", warmupTopics, warmupEvents);
+            bench.run(Kind.PASS_THROUGH, "w2-pass", warmupTopics, warmupEvents);
 
             System.out.println("Measured runs:");
             List<Run> runs = new ArrayList<>();
-            runs.add(bench.run(Kind.FULL, "m1-full", measuredTopic, o.events()));
-            runs.add(bench.run(Kind.PASS_THROUGH, "m2-pass", measuredTopic, o.events()));
-            runs.add(bench.run(Kind.PASS_THROUGH, "m3-pass", measuredTopic, o.events()));
-            runs.add(bench.run(Kind.FULL, "m4-full", measuredTopic, o.events()));
-            summarize(o, runs);
+            runs.add(bench.run(Kind.FULL, "m1-full", measuredTopics, events));
+            runs.add(bench.run(Kind.PASS_THROUGH, "m2-pass", measuredTopics, events));
+            runs.add(bench.run(Kind.PASS_THROUGH, "m3-pass", measuredTopics, events));
+            runs.add(bench.run(Kind.FULL, "m4-full", measuredTopics, events));
+            summarize(o, events, runs);
+        }
+    }
+
+    /** The four input topics of one data set. */
+    record InputTopics(String metrics, String auth, String logs, String changes) {
+        String[] names() {
+            return new String[] {metrics, auth, logs, changes};
+        }
+    }
+
+    /** What the input topics hold, and the job file that reads them. */
+    enum Mix {
+        /**
+         * The synthetic metrics topic of {@link Workload} (the other three inputs empty) and three
+         * saturation rules: most samples are dropped by a filter before any detector.
+         */
+        METRICS("metrics", 2_000_000, 500_000),
+        /**
+         * The Watermelon scenario's simulated records of all four streams in their proportions
+         * (mostly auth events, each of which reaches a keyed detector), read by the scenario's own
+         * job file.
+         */
+        WATERMELON("watermelon", Long.MAX_VALUE, 1_000_000);
+
+        final String label;
+        final long defaultEvents;
+        final long defaultWarmup;
+
+        Mix(String label, long defaultEvents, long defaultWarmup) {
+            this.label = label;
+            this.defaultEvents = defaultEvents;
+            this.defaultWarmup = defaultWarmup;
+        }
+
+        static Mix parse(String v) {
+            for (Mix m : values()) {
+                if (m.label.equals(v)) return m;
+            }
+            throw new IllegalArgumentException("--mix: metrics or watermelon, not " + v);
+        }
+
+        InputTopics topics(String prefix) {
+            return this == METRICS
+                    ? new InputTopics(prefix + ".metrics", AUTH, LOGS, CHANGES)
+                    : new InputTopics(
+                            prefix + ".metrics",
+                            prefix + ".auth",
+                            prefix + ".logs",
+                            prefix + ".changes");
+        }
+
+        /** Fills the topics with up to {@code count} records; returns how many it wrote. */
+        long produce(String bootstrap, InputTopics topics, long count, String what)
+                throws Exception {
+            if (this == METRICS) {
+                EndToEndBenchmark.produce(bootstrap, topics.metrics(), count, what);
+                return count;
+            }
+            return ScenarioMix.produce(bootstrap, topics, count, what);
+        }
+
+        /** The job file of one run, reading {@code topics}, writing topics named by prefix. */
+        JobConfig config(String prefix, InputTopics topics) {
+            return this == METRICS
+                    ? EndToEndBenchmark.config(prefix, topics.metrics())
+                    : ScenarioMix.config(prefix, topics);
+        }
+
+        /** The streams the pass-through job reads: those the data set fills. */
+        List<StreamKind> streams() {
+            return this == METRICS ? List.of(StreamKind.METRICS) : List.of(StreamKind.values());
         }
     }
 
     /** Runs jobs against one broker; every run gets its own group id and output topics. */
     private record Bench(EmbeddedKafka kafka, Options o) {
 
-        Run run(Kind kind, String label, String metricsTopic, long events) throws Exception {
+        Run run(Kind kind, String label, InputTopics topics, long events) throws Exception {
             String prefix = "bench-" + label;
-            JobConfig config = config(prefix, metricsTopic);
+            JobConfig config = o.mix().config(prefix, topics);
             kafka.createTopics(
                     o.partitions(),
                     config.topics().incidents(),
@@ -249,7 +342,7 @@ public final class EndToEndBenchmark {
             if (kind == Kind.FULL) {
                 IncidentAnalyzerJob.define(env, config, kafka.bootstrapServers(), true);
             } else {
-                passThrough(env, config, kafka.bootstrapServers());
+                passThrough(env, config, kafka.bootstrapServers(), o.mix().streams());
             }
 
             long start = System.nanoTime();
@@ -297,28 +390,52 @@ public final class EndToEndBenchmark {
     }
 
     /**
-     * The floor of the full job: the same source, decoder, watermarks, checkpointing and metrics
-     * routing, built from the job's own classes, then a discarding sink instead of detection and
-     * Kafka output.
+     * The floor of the full job: the same sources, decoders, watermarks, checkpointing and routing,
+     * built from the job's own classes, then a discarding sink instead of detection and Kafka
+     * output.
      */
-    static void passThrough(StreamExecutionEnvironment env, JobConfig config, String bootstrap) {
+    static void passThrough(
+            StreamExecutionEnvironment env,
+            JobConfig config,
+            String bootstrap,
+            List<StreamKind> streams) {
         Configuration settings = new Configuration();
         settings.set(PipelineOptions.GENERIC_TYPES, false);
         env.configure(settings);
         // Same checkpoint interval as the full job, so the sources do the same checkpoint work.
         env.enableCheckpointing(config.kafka().checkpointInterval().toMillis());
         KafkaConnectors kafka = new KafkaConnectors(config, bootstrap, true);
-        InputRouter<MetricSample> router = InputRouter.metrics();
-        env.fromSource(
-                        kafka.source(config.topics().metrics(), StreamKind.METRICS),
-                        InputWatermarks.strategy(config.watermarks()),
-                        "metrics topic " + config.topics().metrics().name())
-                .uid("source-metrics")
-                .process(router)
+        for (StreamKind kind : streams) {
+            InputTopic topic =
+                    switch (kind) {
+                        case METRICS -> config.topics().metrics();
+                        case AUTH -> config.topics().auth();
+                        case LOGS -> config.topics().logs();
+                        case CHANGES -> config.topics().changes();
+                    };
+            InputRouter<?> router =
+                    switch (kind) {
+                        case METRICS -> InputRouter.metrics();
+                        case AUTH -> InputRouter.auth();
+                        case LOGS -> InputRouter.logs();
+                        case CHANGES -> InputRouter.changes();
+                    };
+            discard(
+                    env.fromSource(
+                                    kafka.source(topic, kind),
+                                    InputWatermarks.strategy(config.watermarks()),
+                                    router.stream() + " topic " + topic.name())
+                            .uid("source-" + router.stream()),
+                    router);
+        }
+    }
+
+    private static <T> void discard(DataStream<Decoded> input, InputRouter<T> router) {
+        input.process(router)
                 .name("route " + router.stream())
                 .uid("route-" + router.stream())
                 .sinkTo(new DiscardingSink<>())
-                .name("discard");
+                .name("discard " + router.stream());
     }
 
     /** The job file of one run: the watermelon detector rules on the benchmark's 20 services. */
@@ -495,7 +612,7 @@ detectors:
         }
     }
 
-    private static void summarize(Options o, List<Run> runs) throws IOException {
+    private static void summarize(Options o, long events, List<Run> runs) throws IOException {
         double[] full = rates(runs, Kind.FULL);
         double[] pass = rates(runs, Kind.PASS_THROUGH);
         double fullMedian = median(full);
@@ -517,22 +634,30 @@ detectors:
                 100 * ratio,
                 lastFull.incidentsOpened(),
                 lastFull.incidentEvents());
+        System.out.printf(
+                Locale.ROOT,
+                "E2E mix=%s full=%.0f pass=%.0f ratio=%.2f%n",
+                o.mix().label,
+                fullMedian,
+                passMedian,
+                ratio);
         if (o.out() != null) {
             boolean fresh = !Files.exists(o.out()) || Files.size(o.out()) == 0;
             StringBuilder row = new StringBuilder();
             if (fresh) {
                 row.append(
-                        "| date | events | partitions | parallelism | full events/s (runs)"
+                        "| date | mix | events | partitions | parallelism | full events/s (runs)"
                                 + " | pass-through events/s (runs) | ratio full / pass |"
                                 + " incidents opened |\n");
-                row.append("|---|---|---|---|---|---|---|---|\n");
+                row.append("|---|---|---|---|---|---|---|---|---|\n");
             }
             row.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s | %,d | %d | %d | %,.0f (%s) | %,.0f (%s) | %.2f | %d |\n",
+                            "| %s | %s | %,d | %d | %d | %,.0f (%s) | %,.0f (%s) | %.2f | %d |\n",
                             LocalDate.now(ZoneOffset.UTC),
-                            o.events(),
+                            o.mix().label,
+                            events,
                             o.partitions(),
                             o.parallelism(),
                             fullMedian,

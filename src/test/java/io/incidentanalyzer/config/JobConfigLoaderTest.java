@@ -88,6 +88,21 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void alertsTopicIsOffUnlessNamedAndMustDifferFromTheIncidentsTopic() {
+        assertThat(parse(MINIMAL).topics().alerts()).isNull();
+        assertThat(parse(MINIMAL).topics().names()).doesNotContainNull();
+
+        JobConfig c = parse(MINIMAL.replace("incidents: i", "incidents: i\n  alerts: al"));
+        assertThat(c.topics().alerts()).isEqualTo("al");
+        assertThat(c.topics().names()).endsWith("al");
+
+        assertThatThrownBy(
+                        () -> parse(MINIMAL.replace("incidents: i", "incidents: i\n  alerts: i")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("topics.alerts");
+    }
+
+    @Test
     void minimalFileGetsDefaults() {
         JobConfig c = parse(MINIMAL);
 

@@ -36,8 +36,13 @@ class IncidentAnalyzerJobIT {
     @RegisterExtension static final MiniClusterExtension FLINK = Flink.miniCluster();
 
     private static JobConfig config(String prefix) {
+        return withKafka(Fixtures.kafkaYaml(prefix));
+    }
+
+    /** The test's job file after {@code kafkaYaml}, the Kafka part of it. */
+    static JobConfig withKafka(String kafkaYaml) {
         return JobConfigLoader.parse(
-                Fixtures.kafkaYaml(prefix)
+                kafkaYaml
                         + """
 environment: it
 watermarks: {maxOutOfOrderness: 5s, idleTimeout: 2s}
@@ -144,7 +149,7 @@ detectors:
      * Database CPU at 99% from t(60) to t(180), healthy before and after, and five malformed
      * records. A second series keeps partition 1 moving so event time advances on both partitions.
      */
-    private static void sendEpisodeWithMalformedRecords(KafkaTestClients kafka, JobConfig config) {
+    static void sendEpisodeWithMalformedRecords(KafkaTestClients kafka, JobConfig config) {
         String metrics = config.topics().metrics().name();
         for (long s = 0; s <= 600; s += 10) {
             double db = s >= 60 && s <= 180 ? 99 : 40;

@@ -23,6 +23,7 @@ class ModelSerializationTest {
         assertSerializedAsPojoWithoutKryo(DeadLetter.class);
         assertSerializedAsPojoWithoutKryo(Signal.class);
         assertSerializedAsPojoWithoutKryo(IncidentEvent.class);
+        assertSerializedAsPojoWithoutKryo(IncidentAlert.class);
     }
 
     @Test

@@ -190,8 +190,16 @@ public final class Fixtures {
      * second, six topics named {@code <prefix>.metrics} … {@code <prefix>.dead-letter}.
      */
     public static String kafkaYaml(String prefix) {
+        return kafkaYaml(prefix, "startingOffsets: earliest, checkpointInterval: 1s", false);
+    }
+
+    /**
+     * The same with these {@code kafka} settings, and with {@code alerts}, an alerts topic {@code
+     * <prefix>.alerts}.
+     */
+    public static String kafkaYaml(String prefix, String kafkaSettings, boolean alerts) {
         return """
-               kafka: {startingOffsets: earliest, checkpointInterval: 1s}
+               kafka: {%2$s}
                # Resolve at the last clear: a streaming test's event time stops with its input.
                correlation: {quietPeriod: 0s}
                topics:
@@ -204,6 +212,7 @@ public final class Fixtures {
                  statusUpdates: %1$s.status-updates
                  reviews: %1$s.reviews
                """
-                .formatted(prefix);
+                        .formatted(prefix, kafkaSettings)
+                + (alerts ? "  alerts: %s.alerts%n".formatted(prefix) : "");
     }
 }

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -98,15 +100,33 @@ public final class KafkaTestClients implements AutoCloseable {
         return out;
     }
 
+    /** Every committed record of {@code topic} right now: its key as text, its value as JSON. */
+    public List<Map.Entry<String, JsonNode>> readAllKeyed(String topic) {
+        List<Map.Entry<String, JsonNode>> out = new ArrayList<>();
+        try {
+            for (ConsumerRecord<byte[], byte[]> r : readAllRecords(topic)) {
+                String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+                out.add(new AbstractMap.SimpleImmutableEntry<>(key, JSON.readTree(r.value())));
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a record on " + topic + " is not JSON", e);
+        }
+        return out;
+    }
+
     /** Every committed record value of {@code topic} right now, as written. */
     public List<byte[]> readAllBytes(String topic) {
+        return readAllRecords(topic).stream().map(ConsumerRecord::value).toList();
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> readAllRecords(String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<byte[]> out = new ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             var partitions =
                     c.partitionsFor(topic).stream()
@@ -120,7 +140,7 @@ public final class KafkaTestClients implements AutoCloseable {
             var end = c.endOffsets(partitions);
             while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
+                    out.add(r);
                 }
             }
         }

@@ -8,9 +8,6 @@ import java.util.Locale;
 final class AuthEvents {
     private AuthEvents() {}
 
-    private static final Comparator<String> TEXT =
-            Comparator.nullsFirst(Comparator.<String>naturalOrder());
-
     /**
      * Buffering granule of the auth detectors' event-time ordering: one timer per key and second
      * instead of one per distinct millisecond (measured: the timer queue was the largest cost of
@@ -22,19 +19,43 @@ final class AuthEvents {
      * Events of one key in one ordering granule: by event time, then by every field, so the
      * sketches see them in the same order whatever order they arrived in.
      */
-    static final Comparator<AuthEvent> ORDER =
-            Comparator.comparingLong(AuthEvent::ts)
-                    .thenComparing(
-                            AuthEvent::type, Comparator.nullsFirst(Comparator.naturalOrder()))
-                    .thenComparing(AuthEvent::sessionId, TEXT)
-                    .thenComparing(AuthEvent::service, TEXT)
-                    .thenComparing(AuthEvent::caller, TEXT)
-                    .thenComparing(AuthEvent::clientId, TEXT)
-                    .thenComparing(AuthEvent::clientVersion, TEXT)
-                    .thenComparing(AuthEvent::userId, TEXT)
-                    .thenComparing(AuthEvent::ip, TEXT)
-                    .thenComparing(AuthEvent::outcome, TEXT)
-                    .thenComparing(AuthEvent::error, TEXT);
+    static final Comparator<AuthEvent> ORDER = new EventOrder();
+
+    /**
+     * {@link #ORDER} written out: ts, type (null first), then sessionId, service, caller, clientId,
+     * clientVersion, userId, ip, outcome and error (each null first). A chain of {@code
+     * Comparator.comparing} lambdas did the same; sorting each granule with it was a quarter of the
+     * refresh-storm detector's time in the mixed end-to-end benchmark (docs/benchmarks.md), most of
+     * it in calls through the shared comparator lambdas that the JIT did not inline.
+     */
+    private static final class EventOrder implements Comparator<AuthEvent> {
+        @Override
+        public int compare(AuthEvent a, AuthEvent b) {
+            int c = Long.compare(a.ts(), b.ts());
+            if (c != 0) return c;
+            if (a.type() != b.type()) {
+                if (a.type() == null) return -1;
+                if (b.type() == null) return 1;
+                return a.type().compareTo(b.type());
+            }
+            if ((c = text(a.sessionId(), b.sessionId())) != 0) return c;
+            if ((c = text(a.service(), b.service())) != 0) return c;
+            if ((c = text(a.caller(), b.caller())) != 0) return c;
+            if ((c = text(a.clientId(), b.clientId())) != 0) return c;
+            if ((c = text(a.clientVersion(), b.clientVersion())) != 0) return c;
+            if ((c = text(a.userId(), b.userId())) != 0) return c;
+            if ((c = text(a.ip(), b.ip())) != 0) return c;
+            if ((c = text(a.outcome(), b.outcome())) != 0) return c;
+            return text(a.error(), b.error());
+        }
+
+        private static int text(String a, String b) {
+            if (a == b) return 0;
+            if (a == null) return -1;
+            if (b == null) return 1;
+            return a.compareTo(b);
+        }
+    }
 
     /** A bucket's count over its expectation; infinite over an expectation of zero. */
     static double ratio(double n, double expected) {
