@@ -35,11 +35,17 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * FaultRuns progress --job FILE --bootstrap HOST:PORT      prints "committed end outputs"
  * FaultRuns dump --job FILE --bootstrap HOST:PORT --out DIR
  * FaultRuns compare CLEAN_DIR RUN_DIR                      prints "duplicates=D missing=M ..."
+ * FaultRuns fuzz --job FILE --bootstrap HOST:PORT --records N --seed S --out FILE
+ * FaultRuns fuzz-check --job FILE --bootstrap HOST:PORT --expected FILE
+ * FaultRuns reset-group --job FILE --bootstrap HOST:PORT   the job's group forgets its offsets
  * </pre>
  *
- * A dump holds, per output topic, every committed record (read_committed) as {@code key TAB value},
- * in partition and offset order; a key (incident id) lives in one partition, so each incident's
- * events are in the order the job wrote them.
+ * The fuzz commands produce malformed records to a running job's inputs and check its dead letters
+ * ({@link FuzzRecords}).
+ *
+ * <p>A dump holds, per output topic, every committed record (read_committed) as {@code key TAB
+ * value}, in partition and offset order; a key (incident id) lives in one partition, so each
+ * incident's events are in the order the job wrote them.
  */
 public final class FaultRuns {
     private static final List<String> OUTPUTS = List.of("incidents", "status-updates");
@@ -63,9 +69,25 @@ public final class FaultRuns {
             case "dump" -> dump(load(opt), opt.get("--bootstrap"), Path.of(opt.get("--out")));
             case "compare" ->
                     System.out.println(compare(Path.of(rest.get(0)), Path.of(rest.get(1))));
+            case "fuzz" ->
+                    FuzzRecords.produce(
+                            load(opt),
+                            client(load(opt), opt.get("--bootstrap")),
+                            Integer.parseInt(opt.get("--records")),
+                            Long.parseLong(opt.getOrDefault("--seed", "18")),
+                            Path.of(opt.get("--out")));
+            case "fuzz-check" ->
+                    System.out.println(
+                            FuzzRecords.check(
+                                    load(opt),
+                                    client(load(opt), opt.get("--bootstrap")),
+                                    Path.of(opt.get("--expected"))));
+            case "reset-group" -> resetGroup(load(opt), opt.get("--bootstrap"));
             default -> {
                 System.err.println(
-                        "usage: FaultRuns progress|dump|compare (see the class comment)");
+                        "usage: FaultRuns"
+                            + " scenario|progress|dump|compare|fuzz|fuzz-check|reset-group (see the"
+                            + " class comment)");
                 System.exit(2);
             }
         }
@@ -140,6 +162,21 @@ public final class FaultRuns {
             long end = sum(endOffsets(admin, inputs(config), IsolationLevel.READ_UNCOMMITTED));
             long out = sum(endOffsets(admin, outputs(config), IsolationLevel.READ_COMMITTED));
             System.out.println(done + " " + end + " " + out);
+        }
+    }
+
+    /**
+     * Deletes the job's consumer group (no job may be running), so that the next job reads its
+     * inputs from the earliest offset again: {@code bench/scale} runs the same input at each
+     * parallelism without writing it again.
+     */
+    static void resetGroup(JobConfig config, String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(client(config, bootstrap))) {
+            String group = config.kafka().groupId();
+            boolean known =
+                    admin.listConsumerGroups().all().get().stream()
+                            .anyMatch(g -> g.groupId().equals(group));
+            if (known) admin.deleteConsumerGroups(List.of(group)).all().get();
         }
     }
 

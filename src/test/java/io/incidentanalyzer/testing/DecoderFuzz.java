@@ -92,7 +92,12 @@ public final class DecoderFuzz {
         }
     }
 
-    static byte[] mutate(Random random, byte[] example) {
+    /**
+     * One mutant of {@code example}: one to three steps of truncation, a bit flip, a value replaced
+     * by a fragment, or a fragment spliced in. Also what {@code bench/faults --fuzz} produces to a
+     * cluster's input topics ({@code bench.FuzzRecords}).
+     */
+    public static byte[] mutate(Random random, byte[] example) {
         byte[] bytes = example;
         int steps = 1 + random.nextInt(3);
         for (int s = 0; s < steps; s++) {
