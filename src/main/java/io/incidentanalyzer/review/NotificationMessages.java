@@ -56,7 +56,7 @@ final class NotificationMessages {
         };
     }
 
-    /** The cause in words ("saturation under its own load on Database"), or null. */
+    /** The cause in words ("saturation under its own load on Orders"), or null. */
     String cause(Notification n) {
         if (n.causeKind() == null) return null;
         String words = n.causeKind().words() + " on " + config.displayName(n.causeService());

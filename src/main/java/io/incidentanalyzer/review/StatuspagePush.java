@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidentanalyzer.job.OutputJson;
 import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.web.HttpServers;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
@@ -157,7 +158,7 @@ public final class StatuspagePush implements AutoCloseable {
      * stub): the token must not cross a network in clear text.
      */
     static URI checkUrl(URI url) {
-        return io.incidentanalyzer.web.HttpServers.secureUrl(url, "--push-url " + url);
+        return HttpServers.secureUrl(url, "--push-url " + url);
     }
 
     /** Queues every published update not pushed yet (after a restart too), then follows. */
