@@ -727,20 +727,7 @@ public class IncidentCorrelator extends EventTimeOrderedFunction<CorrelatorInput
                             now.ts()));
         }
         if (made.isEmpty()) {
-            made.add(
-                    new ChangeEffect(
-                            c,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            0,
-                            0,
-                            0,
-                            ChangeEffect.Verdict.NOT_MEASURED,
-                            false,
-                            -1));
+            made.add(ChangeEffect.notMeasured(c));
             List<Signal> seen = evidenceOf(open);
             seen.sort(BY_ONSET);
             if (top != null && evidence.get(top.signals().get(0)) != null) {

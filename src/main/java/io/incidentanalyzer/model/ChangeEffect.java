@@ -40,6 +40,12 @@ public record ChangeEffect(
         return measuredAt > change.ts();
     }
 
+    /** A change made while no signal of the incident was open: nothing to measure it on. */
+    public static ChangeEffect notMeasured(ChangeEvent change) {
+        return new ChangeEffect(
+                change, null, null, null, null, null, 0, 0, 0, Verdict.NOT_MEASURED, false, -1);
+    }
+
     /** What a change did to the signal it was measured on. */
     public enum Verdict {
         /** The signal cleared within the window. */

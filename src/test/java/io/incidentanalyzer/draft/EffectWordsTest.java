@@ -96,20 +96,7 @@ class EffectWordsTest {
     @Test
     void aChangeWithNothingOpenToMeasureSaysSo() {
         ChangeEvent deploy = new ChangeEvent(t(120), "web", ChangeKind.DEPLOY, "2024.02.17", null);
-        ChangeEffect none =
-                new ChangeEffect(
-                        deploy,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        0,
-                        0,
-                        0,
-                        ChangeEffect.Verdict.NOT_MEASURED,
-                        false,
-                        -1);
+        ChangeEffect none = ChangeEffect.notMeasured(deploy);
         assertThat(words.sentence(none))
                 .startsWith("web deploy 2024.02.17 at 8:22 AM: no signal of its causes");
     }
