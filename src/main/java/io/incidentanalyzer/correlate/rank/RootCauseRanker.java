@@ -23,6 +23,12 @@ import java.util.TreeSet;
  * node's strength is the noisy-or of its facets' strongest scores (its callers' calls to it being
  * one facet), its onset its earliest series'.
  *
+ * <p>Before scoring, a node the graph knows no dependency of and with no resource anomaly gets as
+ * hidden dependencies the anomalous nodes that share a caller with it and rose less, no later, in
+ * every series both measure in a known unit ({@link Anomaly#excess}): a load balancer or proxy as
+ * its callers see it, whose latency and errors are the service's behind it. Those nodes then
+ * explain it, as a known dependency would. Evidence without a known unit adds no such edge.
+ *
  * <p>Each anomalous node in scope (with a symptom: the symptom and everything it depends on) is
  * scored on seven factors in [0, 1], combined as a weighted sum into its confidence. Magnitude
  * outweighs the structural factors together, so structure alone never out-ranks a much larger
@@ -114,10 +120,21 @@ public final class RootCauseRanker {
         Map<String, Evidence> shown = evidence(graph, anomalies, scope);
         Map<String, Anomaly> byNode = new TreeMap<>();
         shown.forEach((n, e) -> byNode.put(n, e.summary()));
-        Set<String> reached = symptom == null ? null : reached(graph, symptom, byNode.keySet());
+        Map<String, Set<String>> hidden = passThroughs(graph, shown);
+        DependencyGraph seen = withHidden(graph, hidden);
+        Set<String> reached = symptom == null ? null : reached(seen, symptom, byNode.keySet());
         List<Scored> scored = new ArrayList<>();
         for (Evidence e : shown.values()) {
-            scored.add(score(graph, e, shown, byNode, changes, symptom, reached));
+            Scored s = score(seen, e, shown, byNode, changes, symptom, reached);
+            Set<String> behind = hidden.get(e.summary().node());
+            if (behind != null) {
+                s.evidence()
+                        .add(
+                                ("no dependency known, and %s rose less in the same series at"
+                                                + " the same time: it may stand in front of them")
+                                        .formatted(String.join(", ", behind)));
+            }
+            scored.add(s);
         }
         scored.sort(
                 Comparator.comparingDouble(Scored::confidence)
@@ -205,6 +222,66 @@ public final class RootCauseRanker {
                     out.put(node, new Evidence(local, own, calls, summary, List.copyOf(list)));
                 });
         return out;
+    }
+
+    /**
+     * The dependencies the graph does not record but the evidence shows: a node with no known
+     * dependency and no resource anomaly of its own (a load balancer, proxy or gateway seen from
+     * its callers, say) whose every measured rise (latency, errors) is larger than another
+     * anomalous node's in the same series, which started no later, may be calling it. Such a node
+     * passes its callees' faults on: it gets them as dependencies, so they explain it and its
+     * callers. Only rises in a known unit count ({@link Anomaly#excess}): without them nothing is
+     * added. The other node must not depend on it already (no cycle), and no two nodes can stand in
+     * front of each other, since each must have risen strictly more.
+     */
+    private Map<String, Set<String>> passThroughs(
+            DependencyGraph graph, Map<String, Evidence> shown) {
+        Map<String, Set<String>> hidden = new TreeMap<>();
+        for (Evidence front : shown.values()) {
+            String node = front.summary().node();
+            if (!graph.dependenciesOf(node).isEmpty() || front.local() > 0) continue;
+            Set<String> up = graph.upstream(node);
+            for (Evidence back : shown.values()) {
+                String other = back.summary().node();
+                if (other.equals(node) || up.contains(other)) continue;
+                if (back.summary().onset() > front.summary().onset() + tolerance) continue;
+                if (java.util.Collections.disjoint(graph.callersOf(node), graph.callersOf(other)))
+                    continue;
+                if (risesLess(back, front)) {
+                    hidden.computeIfAbsent(node, k -> new TreeSet<>()).add(other);
+                }
+            }
+        }
+        return hidden;
+    }
+
+    /**
+     * Whether {@code back} rose less than {@code front} in every own series with a known excess
+     * they both show, and they share at least one.
+     */
+    private static boolean risesLess(Evidence back, Evidence front) {
+        String b = back.summary().node();
+        String f = front.summary().node();
+        int shared = 0;
+        for (Anomaly fa : front.series()) {
+            if (!fa.node().equals(f) || !fa.hasExcess()) continue;
+            for (Anomaly ba : back.series()) {
+                if (!ba.node().equals(b) || !ba.hasExcess() || !ba.kind().equals(fa.kind()))
+                    continue;
+                if (!(ba.excess() < fa.excess())) return false;
+                shared++;
+            }
+        }
+        return shared > 0;
+    }
+
+    private static DependencyGraph withHidden(
+            DependencyGraph graph, Map<String, Set<String>> hidden) {
+        if (hidden.isEmpty()) return graph;
+        Map<String, Set<String>> deps = new TreeMap<>();
+        for (String n : graph.nodes()) deps.put(n, new TreeSet<>(graph.dependenciesOf(n)));
+        hidden.forEach((n, h) -> deps.computeIfAbsent(n, k -> new TreeSet<>()).addAll(h));
+        return DependencyGraph.of(deps);
     }
 
     /** The symptom and the anomalous nodes it reaches through anomalous dependencies only. */

@@ -335,4 +335,77 @@ class RootCauseRankerTest {
         assertThat(g.nodes()).containsExactly("a", "b", "c", "d");
         assertThat(ranker.rank(g, List.of(), List.of())).isEmpty();
     }
+
+    private static Anomaly slower(String node, long minute, double score, double seconds) {
+        return new Anomaly(
+                node, minute * MIN, score, "latency", "", Anomaly.Facet.LATENCY, null, seconds);
+    }
+
+    @Test
+    void aLeafThatRoseMoreThanItsCallersOtherDependencyPassesTheBlameOn() {
+        // web calls search (which reads table) and a balancer the graph knows nothing behind;
+        // table slows by 0.25 s, search by 0.28 s, and web's view through the balancer by 0.9 s,
+        // the loudest anomaly of all
+        DependencyGraph g =
+                DependencyGraph.of(
+                        Map.of("web", List.of("search", "lb"), "search", List.of("table")));
+        List<Anomaly> anomalies =
+                List.of(
+                        slower("web", 0, 0.6, 0.95),
+                        slower("lb", 0, 0.8, 0.9),
+                        slower("search", 0, 0.62, 0.28),
+                        slower("table", 0, 0.68, 0.25));
+
+        List<Candidate> r = ranker.rank(g, anomalies, List.of(), "web");
+
+        assertThat(nodes(r).get(0)).isEqualTo("table");
+        Candidate lb = r.get(nodes(r).indexOf("lb"));
+        assertThat(lb.evidence())
+                .anySatisfy(e -> assertThat(e).contains("search").contains("stand in front of"))
+                .anySatisfy(e -> assertThat(e).startsWith("depends on anomalous search"));
+    }
+
+    @Test
+    void withoutARiseInAKnownUnitNoHiddenDependencyIsAssumed() {
+        // the same shape as the streaming correlator sees it: scores, no seconds
+        DependencyGraph g =
+                DependencyGraph.of(
+                        Map.of("web", List.of("search", "lb"), "search", List.of("table")));
+        List<Candidate> r =
+                ranker.rank(
+                        g,
+                        List.of(
+                                at("web", 0, 0.6),
+                                at("lb", 0, 0.8),
+                                at("search", 0, 0.62),
+                                at("table", 0, 0.68)),
+                        List.of(),
+                        "web");
+
+        assertThat(nodes(r).get(0)).isEqualTo("lb");
+        assertThat(r).allSatisfy(c -> assertThat(c.evidence()).noneMatch(e -> e.contains("front")));
+    }
+
+    @Test
+    void twoLeavesWithNoCallerInCommonAreNotLinked() {
+        // two databases of two services: the louder one is not read as standing before the other
+        DependencyGraph g =
+                DependencyGraph.of(
+                        Map.of(
+                                "web", List.of("orders", "lists"),
+                                "orders", List.of("ordersDb"),
+                                "lists", List.of("listsDb")));
+        List<Candidate> r =
+                ranker.rank(
+                        g,
+                        List.of(
+                                slower("ordersDb", 0, 0.7, 0.5),
+                                slower("listsDb", 0, 0.3, 0.3),
+                                slower("orders", 0, 0.6, 0.55),
+                                slower("web", 0, 0.5, 0.6)),
+                        List.of(),
+                        "web");
+
+        assertThat(r).allSatisfy(c -> assertThat(c.evidence()).noneMatch(e -> e.contains("front")));
+    }
 }
