@@ -12,7 +12,7 @@ public final class EdgeMetrics {
     public static final String RATE = "call.rate";
 
     /** Failed calls over all calls in the bucket, 0 to 1. */
-    public static final String ERROR_RATIO = "call.error.ratio";
+    public static final String FAILED_SHARE = "call.error.ratio";
 
     /** Latency quantiles as the caller saw them, seconds: {@code call.latency.p50} … */
     public static final String LATENCY = "call.latency";

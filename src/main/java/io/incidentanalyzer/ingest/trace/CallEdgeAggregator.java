@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns the calls of one edge (caller → callee, the key) into metric samples of the caller per
- * event-time bucket of {@link #BUCKET}: {@link EdgeMetrics#RATE}, {@link EdgeMetrics#ERROR_RATIO}
+ * event-time bucket of {@link #BUCKET}: {@link EdgeMetrics#RATE}, {@link EdgeMetrics#FAILED_SHARE}
  * and the latency quantiles p50, p90, p99 in seconds, each named with the callee ({@link
  * EdgeMetrics#name}). A bucket is emitted when the watermark passes its end, dated at its end; a
  * bucket without calls emits nothing. The metric detectors read these like any other sample.
@@ -168,7 +168,7 @@ public final class CallEdgeAggregator extends KeyedProcessFunction<String, CallE
         double seconds = BUCKET.toMillis() / 1000.0;
         List<MetricSample> out = new java.util.ArrayList<>();
         out.add(sample(b, end, EdgeMetrics.RATE, b.calls / seconds));
-        out.add(sample(b, end, EdgeMetrics.ERROR_RATIO, (double) b.errors / b.calls));
+        out.add(sample(b, end, EdgeMetrics.FAILED_SHARE, (double) b.errors / b.calls));
         TreeMap<Integer, Long> sorted = new TreeMap<>(b.latency);
         for (double q : QUANTILES) {
             out.add(

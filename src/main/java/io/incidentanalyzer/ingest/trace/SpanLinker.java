@@ -22,8 +22,8 @@ import org.apache.flink.util.Collector;
  * Pairs a trace's spans into calls between services, keyed by trace id: a span whose parent was
  * recorded by another service is a call from the parent's service to its own (the caller's CLIENT
  * span and the callee's SERVER span, or any two spans across a service boundary), and a CLIENT or
- * PRODUCER span naming its {@code peer.service} is a call to that peer (a database or a vendor that
- * records no spans). A call counted through {@code peer.service} is not counted again when the
+ * PRODUCER span naming its {@code peer.service} is a call to that peer (a datastore or a vendor
+ * that records no spans). A call counted through {@code peer.service} is not counted again when the
  * peer's own span arrives.
  *
  * <p>A pair is emitted when its second span arrives, whichever that is, dated at the later of the
