@@ -14,10 +14,13 @@ import io.incidentanalyzer.ingest.format.KubernetesEventsDecoderTest;
 import io.incidentanalyzer.ingest.format.OtlpExamples;
 import io.incidentanalyzer.ingest.format.PrometheusAdapterDecoderTest;
 import io.incidentanalyzer.ingest.format.TelegrafJsonDecoderTest;
+import io.incidentanalyzer.ingest.format.TraceExamples;
 import io.incidentanalyzer.model.Decoded;
 import io.incidentanalyzer.simulate.ScenarioLoader;
 import io.incidentanalyzer.simulate.SimulationSink;
 import io.incidentanalyzer.simulate.Simulator;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -66,6 +69,8 @@ public class DecoderBenchmark {
         "prometheus-kafka-adapter",
         "otlp-proto",
         "otlp-json",
+        "otlp-proto-traces",
+        "otlp-json-traces",
         "telegraf-json",
         "keycloak-json",
         "keycloak-log",
@@ -110,6 +115,13 @@ public class DecoderBenchmark {
                     new Input(
                             StreamKind.METRICS,
                             utf8(OtlpExamples.metricsJson("database", T0_NANOS, 97.5)));
+            // The documented checkout trace: three spans of two services, three events; the traces
+            // topic is none of the four streams (kind null).
+            case "otlp-json-traces" ->
+                    new Input(
+                            null,
+                            utf8(TraceExamples.checkoutJson(TraceExamples.TRACE_ID, T0_NANOS)));
+            case "otlp-proto-traces" -> new Input(null, checkoutProto());
             // Four fields, three of them numbers: three events.
             case "telegraf-json" ->
                     new Input(StreamKind.METRICS, utf8(TelegrafJsonDecoderTest.SINGLE));
@@ -124,6 +136,47 @@ public class DecoderBenchmark {
         };
     }
 
+    /** The same three spans as the JSON example, as the SDKs' protobuf (one request). */
+    static byte[] checkoutProto() {
+        String trace = TraceExamples.TRACE_ID;
+        ExportTraceServiceRequest frontend =
+                TraceExamples.request(
+                        "frontend",
+                        TraceExamples.span(
+                                trace,
+                                "eee19b7ec3c1b174",
+                                "eee19b7ec3c1b173",
+                                SpanKind.SPAN_KIND_CLIENT,
+                                T0_NANOS,
+                                T0_NANOS + 250_000_000L,
+                                false));
+        ExportTraceServiceRequest checkout =
+                TraceExamples.request(
+                        "checkout",
+                        TraceExamples.span(
+                                trace,
+                                "d2a6ab5c1e7f4c01",
+                                "eee19b7ec3c1b174",
+                                SpanKind.SPAN_KIND_SERVER,
+                                T0_NANOS + 10_000_000L,
+                                T0_NANOS + 240_000_000L,
+                                true),
+                        TraceExamples.peerCall(
+                                TraceExamples.span(
+                                        trace,
+                                        "d2a6ab5c1e7f4c02",
+                                        "d2a6ab5c1e7f4c01",
+                                        SpanKind.SPAN_KIND_CLIENT,
+                                        T0_NANOS + 20_000_000L,
+                                        T0_NANOS + 120_000_000L,
+                                        false),
+                                "orders-db"));
+        return frontend.toBuilder()
+                .addAllResourceSpans(checkout.getResourceSpansList())
+                .build()
+                .toByteArray();
+    }
+
     static InputFormat parse(String label) {
         for (InputFormat f : InputFormat.values()) {
             if (f.label().equals(label)) return f;
@@ -132,6 +185,10 @@ public class DecoderBenchmark {
     }
 
     static RecordDecoder decoder(String format, StreamKind kind) {
+        if (kind == null) {
+            InputFormat traces = parse(format.substring(0, format.length() - "-traces".length()));
+            return RecordDecoders.forTraces(new InputTopic("t", traces), new Limits(null, null));
+        }
         InputFormat f = parse(format);
         InputTopic topic =
                 new InputTopic(
@@ -154,7 +211,7 @@ public class DecoderBenchmark {
             Input in = input(format);
             records = new byte[][] {in.record()};
             decoder = decoder(format, in.kind());
-            json = !format.equals("otlp-proto") && !format.equals("keycloak-log");
+            json = !format.startsWith("otlp-proto") && !format.equals("keycloak-log");
         }
         for (byte[] record : records) {
             List<Decoded> out = RecordDecoders.decodeAll(decoder, "t", 0, 0, record);
