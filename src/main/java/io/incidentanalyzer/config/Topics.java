@@ -84,6 +84,22 @@ public record Topics(
                 null);
     }
 
+    /** This with {@code traces} as the traces input (null: none). */
+    public Topics withTraces(InputTopic traces) {
+        return new Topics(
+                metrics,
+                auth,
+                logs,
+                changes,
+                incidents,
+                deadLetter,
+                statusUpdates,
+                reviews,
+                externalAlerts,
+                alerts,
+                traces);
+    }
+
     /** This with the environment's default names for the optional output topics. */
     Topics withDefaults(String environment) {
         return new Topics(

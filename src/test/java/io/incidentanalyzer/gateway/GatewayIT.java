@@ -11,7 +11,6 @@ import io.incidentanalyzer.config.InputFormat;
 import io.incidentanalyzer.config.InputTopic;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
-import io.incidentanalyzer.config.Topics;
 import io.incidentanalyzer.ingest.RecordDecoders;
 import io.incidentanalyzer.ingest.StreamKind;
 import io.incidentanalyzer.ingest.format.TraceExamples;
@@ -260,22 +259,13 @@ class GatewayIT {
             throws Exception {
         start(test, null, 1 << 20);
         server.close();
-        Topics t = config.topics();
         config =
                 config.withTopics(
-                        new Topics(
-                                t.metrics(),
-                                t.auth(),
-                                t.logs(),
-                                t.changes(),
-                                t.incidents(),
-                                t.deadLetter(),
-                                t.statusUpdates(),
-                                t.reviews(),
-                                t.externalAlerts(),
-                                t.alerts(),
-                                new InputTopic(
-                                        config.environment() + ".traces", InputFormat.OTLP_JSON)));
+                        config.topics()
+                                .withTraces(
+                                        new InputTopic(
+                                                config.environment() + ".traces",
+                                                InputFormat.OTLP_JSON)));
         KAFKA.kafka().createTopics(2, config.topics().traces().name());
         server = new GatewayServer(config, writer, null, 1 << 20, 1 << 20);
         base = "http://127.0.0.1:" + server.start("127.0.0.1", 0);

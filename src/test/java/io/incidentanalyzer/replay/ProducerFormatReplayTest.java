@@ -430,42 +430,9 @@ detectors:
             String trace = "%032x".formatted(i + 1);
             long nanos = (T0 + i * 2000L) * 1_000_000;
             // The caller's and the callee's SDK export separately: two records, paired by trace.
-            good.add(
-                    base64(
-                            TraceExamples.request(
-                                            "frontend",
-                                            TraceExamples.span(
-                                                    trace,
-                                                    "eee19b7ec3c1b174",
-                                                    null,
-                                                    SpanKind.SPAN_KIND_CLIENT,
-                                                    nanos,
-                                                    nanos + 250_000_000L,
-                                                    false))
-                                    .toByteArray()));
-            good.add(
-                    base64(
-                            TraceExamples.request(
-                                            "checkout",
-                                            TraceExamples.span(
-                                                    trace,
-                                                    "d2a6ab5c1e7f4c01",
-                                                    "eee19b7ec3c1b174",
-                                                    SpanKind.SPAN_KIND_SERVER,
-                                                    nanos + 10_000_000L,
-                                                    nanos + 240_000_000L,
-                                                    false),
-                                            TraceExamples.peerCall(
-                                                    TraceExamples.span(
-                                                            trace,
-                                                            "d2a6ab5c1e7f4c02",
-                                                            "d2a6ab5c1e7f4c01",
-                                                            SpanKind.SPAN_KIND_CLIENT,
-                                                            nanos + 20_000_000L,
-                                                            nanos + 120_000_000L,
-                                                            false),
-                                                    "orders-db"))
-                                    .toByteArray()));
+            for (var request : TraceExamples.checkoutRequests(trace, nanos)) {
+                good.add(base64(request.toByteArray()));
+            }
         }
         List<String> bad =
                 List.of(

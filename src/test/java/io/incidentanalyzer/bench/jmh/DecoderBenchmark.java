@@ -20,7 +20,6 @@ import io.incidentanalyzer.simulate.ScenarioLoader;
 import io.incidentanalyzer.simulate.SimulationSink;
 import io.incidentanalyzer.simulate.Simulator;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -138,41 +137,10 @@ public class DecoderBenchmark {
 
     /** The same three spans as the JSON example, as the SDKs' protobuf (one request). */
     static byte[] checkoutProto() {
-        String trace = TraceExamples.TRACE_ID;
-        ExportTraceServiceRequest frontend =
-                TraceExamples.request(
-                        "frontend",
-                        TraceExamples.span(
-                                trace,
-                                "eee19b7ec3c1b174",
-                                "eee19b7ec3c1b173",
-                                SpanKind.SPAN_KIND_CLIENT,
-                                T0_NANOS,
-                                T0_NANOS + 250_000_000L,
-                                false));
-        ExportTraceServiceRequest checkout =
-                TraceExamples.request(
-                        "checkout",
-                        TraceExamples.span(
-                                trace,
-                                "d2a6ab5c1e7f4c01",
-                                "eee19b7ec3c1b174",
-                                SpanKind.SPAN_KIND_SERVER,
-                                T0_NANOS + 10_000_000L,
-                                T0_NANOS + 240_000_000L,
-                                true),
-                        TraceExamples.peerCall(
-                                TraceExamples.span(
-                                        trace,
-                                        "d2a6ab5c1e7f4c02",
-                                        "d2a6ab5c1e7f4c01",
-                                        SpanKind.SPAN_KIND_CLIENT,
-                                        T0_NANOS + 20_000_000L,
-                                        T0_NANOS + 120_000_000L,
-                                        false),
-                                "orders-db"));
-        return frontend.toBuilder()
-                .addAllResourceSpans(checkout.getResourceSpansList())
+        List<ExportTraceServiceRequest> both =
+                TraceExamples.checkoutRequests(TraceExamples.TRACE_ID, T0_NANOS);
+        return both.get(0).toBuilder()
+                .addAllResourceSpans(both.get(1).getResourceSpansList())
                 .build()
                 .toByteArray();
     }

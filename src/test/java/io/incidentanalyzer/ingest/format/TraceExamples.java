@@ -48,6 +48,45 @@ public final class TraceExamples {
                         nanos + 120_000_000L);
     }
 
+    /**
+     * The spans of {@link #checkoutJson} as the two services' SDKs export them in protobuf: the
+     * frontend's request, then checkout's.
+     */
+    public static java.util.List<ExportTraceServiceRequest> checkoutRequests(
+            String traceId, long nanos) {
+        return java.util.List.of(
+                request(
+                        "frontend",
+                        span(
+                                traceId,
+                                "eee19b7ec3c1b174",
+                                "eee19b7ec3c1b173",
+                                Span.SpanKind.SPAN_KIND_CLIENT,
+                                nanos,
+                                nanos + 250_000_000L,
+                                false)),
+                request(
+                        "checkout",
+                        span(
+                                traceId,
+                                "d2a6ab5c1e7f4c01",
+                                "eee19b7ec3c1b174",
+                                Span.SpanKind.SPAN_KIND_SERVER,
+                                nanos + 10_000_000L,
+                                nanos + 240_000_000L,
+                                true),
+                        peerCall(
+                                span(
+                                        traceId,
+                                        "d2a6ab5c1e7f4c02",
+                                        "d2a6ab5c1e7f4c01",
+                                        Span.SpanKind.SPAN_KIND_CLIENT,
+                                        nanos + 20_000_000L,
+                                        nanos + 120_000_000L,
+                                        false),
+                                "orders-db")));
+    }
+
     /** A span of {@code service}; {@code parent} null for a root. */
     public static Span span(
             String traceId,
