@@ -172,6 +172,10 @@ public final class CauseAnalysis {
             Candidate c, Map<String, List<Signal>> byService, Collection<ChangeEvent> changes) {
         String node = c.node();
         List<Signal> own = byService.getOrDefault(node, List.of());
+        if (own.isEmpty()) {
+            // Ranked from its callers' calls to it alone (traces): those are its evidence.
+            own = callsTo(node, byService);
+        }
         List<String> why = new ArrayList<>(c.evidence());
         long onset = own.isEmpty() ? 0 : own.get(0).onset();
 
@@ -300,6 +304,22 @@ public final class CauseAnalysis {
             if (best == null || excess(load) > excess(best.load)) best = new Origin(n, load);
         }
         return best;
+    }
+
+    /** The signals of other services measuring their calls to {@code node}, by onset. */
+    private static List<Signal> callsTo(String node, Map<String, List<Signal>> byService) {
+        List<Signal> calls = new ArrayList<>();
+        for (List<Signal> signals : byService.values()) {
+            for (Signal s : signals) {
+                if (s.measured() != null
+                        && node.equals(s.measured().dependency())
+                        && EdgeMetrics.callee(s.measured().metric()) != null) {
+                    calls.add(s);
+                }
+            }
+        }
+        calls.sort(Comparator.comparingLong(Signal::onset).thenComparing(Signal::id));
+        return calls;
     }
 
     /**
