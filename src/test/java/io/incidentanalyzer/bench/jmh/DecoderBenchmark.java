@@ -306,8 +306,13 @@ public class DecoderBenchmark {
                     "native-%s: %d simulated records, %d bytes on average%n",
                     kind.name().toLowerCase(Locale.ROOT), sim.length, bytes / sim.length);
         }
+        List<String> formats = new ArrayList<>();
         for (InputFormat format : InputFormat.values()) {
-            String f = format.label();
+            // Alerts are signals, outside the decoders compared here: no example.
+            if (format != InputFormat.ALERTMANAGER_WEBHOOK) formats.add(format.label());
+        }
+        formats.addAll(List.of("otlp-proto-traces", "otlp-json-traces"));
+        for (String f : formats) {
             Input in = input(f);
             System.out.printf(
                     "%s: %d bytes, %d events%n",
