@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.incidentanalyzer.config.ConfigException;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
+import io.incidentanalyzer.correlate.rank.DependencyGraph;
+import io.incidentanalyzer.correlate.rank.LearnedGraph;
 import io.incidentanalyzer.draft.Markdown;
 import io.incidentanalyzer.draft.StatusPage;
 import io.incidentanalyzer.embedded.LocalCluster;
@@ -151,6 +153,7 @@ final class ReplayCommand implements Callable<Integer> {
             stderr.printf(
                     "wrote %d incident events to %s and %d dead letters to %s%n",
                     result.incidents().size(), out, result.deadLetters().size(), deadLetterOut);
+            printServiceGraph(stderr, config, result);
         }
         return 0;
     }
@@ -236,7 +239,22 @@ final class ReplayCommand implements Callable<Integer> {
                     "%11s  ... and %d more dead letters (--out FILE writes them all)%n",
                     "", dead.size() - MAX_PRINTED_DEAD_LETTERS);
         }
+        printServiceGraph(stdout, config, result);
         stdout.flush();
+    }
+
+    /**
+     * With a traces input: the service graph the traces showed against the job file's {@code
+     * dependsOn} (edges seen but not declared, declared but never seen).
+     */
+    static void printServiceGraph(PrintWriter w, JobConfig config, ReplayResult result) {
+        if (config.topics().traces() == null) return;
+        LearnedGraph graph =
+                LearnedGraph.of(DependencyGraph.of(config.dependsOn()), result.serviceGraph());
+        for (String line : graph.report()) {
+            w.println(line);
+        }
+        w.flush();
     }
 
     /** True when a person watches: a console, and on Java 22+ one that is a real terminal. */

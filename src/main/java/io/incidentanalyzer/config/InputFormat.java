@@ -15,9 +15,9 @@ public enum InputFormat {
     @JsonProperty("prometheus-kafka-adapter")
     PROMETHEUS_KAFKA_ADAPTER(false, false, "metrics"),
     @JsonProperty("otlp-proto")
-    OTLP_PROTO(true, false, "metrics", "logs"),
+    OTLP_PROTO(true, false, "metrics", "logs", "traces"),
     @JsonProperty("otlp-json")
-    OTLP_JSON(false, false, "metrics", "logs"),
+    OTLP_JSON(false, false, "metrics", "logs", "traces"),
     @JsonProperty("telegraf-json")
     TELEGRAF_JSON(false, true, "metrics"),
     @JsonProperty("keycloak-json")
@@ -78,8 +78,8 @@ public enum InputFormat {
     }
 
     /**
-     * Whether this format has events for the stream (metrics, auth, logs, changes or
-     * externalAlerts).
+     * Whether this format has events for the stream (metrics, auth, logs, changes, externalAlerts
+     * or traces).
      */
     public boolean feeds(String stream) {
         return streams.contains(stream);

@@ -172,6 +172,7 @@ final class JobConfigValidator {
         input("topics.logs", t.logs());
         input("topics.changes", t.changes());
         if (t.externalAlerts() != null) input("topics.externalAlerts", t.externalAlerts());
+        if (t.traces() != null) input("topics.traces", t.traces());
         topic("topics.incidents", t.incidents());
         topic("topics.deadLetter", t.deadLetter());
         topic("topics.statusUpdates", t.statusUpdates());

@@ -1,5 +1,6 @@
 package io.incidentanalyzer.config;
 
+import io.incidentanalyzer.model.EdgeMetrics;
 import java.util.List;
 
 /**
@@ -16,10 +17,15 @@ public interface MetricRule {
 
     String metric();
 
-    /** Whether this rule watches the given series. */
+    /**
+     * Whether this rule watches the given series. A rule naming an edge metric's base ({@code
+     * call.latency.p99}) watches it on every callee ({@code call.latency.p99{callee=x}}, see {@link
+     * EdgeMetrics}).
+     */
     default boolean matches(String sampleService, String sampleMetric) {
         return metric() != null
-                && metric().equals(sampleMetric)
+                && (metric().equals(sampleMetric)
+                        || metric().equals(EdgeMetrics.base(sampleMetric)))
                 && (ANY_SERVICE.equals(service()) || service().equals(sampleService));
     }
 

@@ -10,6 +10,7 @@ import io.incidentanalyzer.correlate.rank.RootCauseRanker;
 import io.incidentanalyzer.model.CauseKind;
 import io.incidentanalyzer.model.ChangeEvent;
 import io.incidentanalyzer.model.ChangeKind;
+import io.incidentanalyzer.model.EdgeMetrics;
 import io.incidentanalyzer.model.RootCause;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
@@ -111,13 +112,15 @@ public final class CauseAnalysis {
                             s.kind().name(),
                             label(s),
                             facet(s),
-                            null));
+                            facet(s) == Anomaly.Facet.CALL_LATENCY
+                                    ? s.measured().dependency()
+                                    : null));
         }
         List<Change> rankChanges = new ArrayList<>();
         for (ChangeEvent c : changes) {
             if (c.service() != null) rankChanges.add(new Change(c.service(), c.ts(), label(c)));
         }
-        List<Candidate> candidates = ranker.rank(graph, anomalies, rankChanges);
+        List<Candidate> candidates = ranker.rank(withCalls(early), anomalies, rankChanges);
 
         Map<String, RootCause> ranked = new LinkedHashMap<>();
         for (Candidate c : candidates) {
@@ -169,6 +172,10 @@ public final class CauseAnalysis {
             Candidate c, Map<String, List<Signal>> byService, Collection<ChangeEvent> changes) {
         String node = c.node();
         List<Signal> own = byService.getOrDefault(node, List.of());
+        if (own.isEmpty()) {
+            // Ranked from its callers' calls to it alone (traces): those are its evidence.
+            own = callsTo(node, byService);
+        }
         List<String> why = new ArrayList<>(c.evidence());
         long onset = own.isEmpty() ? 0 : own.get(0).onset();
 
@@ -299,14 +306,47 @@ public final class CauseAnalysis {
         return best;
     }
 
+    /** The signals of other services measuring their calls to {@code node}, by onset. */
+    private static List<Signal> callsTo(String node, Map<String, List<Signal>> byService) {
+        List<Signal> calls = new ArrayList<>();
+        for (List<Signal> signals : byService.values()) {
+            for (Signal s : signals) {
+                if (s.measured() != null
+                        && node.equals(s.measured().dependency())
+                        && EdgeMetrics.callee(s.measured().metric()) != null) {
+                    calls.add(s);
+                }
+            }
+        }
+        calls.sort(Comparator.comparingLong(Signal::onset).thenComparing(Signal::id));
+        return calls;
+    }
+
+    /**
+     * The job file's graph with the edges the incident's signals measured calls on (learned from
+     * traces, {@link EdgeMetrics}): a slow or failing call names its caller and callee, whether or
+     * not {@code dependsOn} does.
+     */
+    private DependencyGraph withCalls(List<Signal> signals) {
+        Map<String, Set<String>> calls = new TreeMap<>();
+        for (Signal s : signals) {
+            String callee = s.measured() == null ? null : s.measured().dependency();
+            if (callee != null && EdgeMetrics.callee(s.measured().metric()) != null) {
+                calls.computeIfAbsent(s.service(), k -> new TreeSet<>()).add(callee);
+            }
+        }
+        return calls.isEmpty() ? graph : graph.withEdges(calls);
+    }
+
     private static double excess(Signal s) {
         return s.peak() - s.baseline();
     }
 
     /**
      * What a signal measured, for the ranker: saturation is the service's own resource, a rise in
-     * its {@code loadMetric} or a refresh storm its load, failures its errors; anything else
-     * (latency, a backlog, a drift) is read as a whole.
+     * its {@code loadMetric} or a refresh storm its load, failures its errors, the latency of its
+     * calls to another service (from traces) points at that service; anything else (latency, a
+     * backlog, a drift) is read as a whole.
      */
     Anomaly.Facet facet(Signal s) {
         return switch (s.kind()) {
@@ -316,7 +356,9 @@ public final class CauseAnalysis {
             case BASELINE_SHIFT ->
                     s.measured().isMetric(settings.loadMetric())
                             ? Anomaly.Facet.LOAD
-                            : Anomaly.Facet.OTHER;
+                            : EdgeMetrics.isCallLatency(s.measured().metric())
+                                    ? Anomaly.Facet.CALL_LATENCY
+                                    : Anomaly.Facet.OTHER;
             default -> Anomaly.Facet.OTHER;
         };
     }

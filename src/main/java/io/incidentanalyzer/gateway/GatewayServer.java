@@ -35,10 +35,10 @@ import org.xerial.snappy.Snappy;
 /**
  * The ingest gateway: HTTP endpoints that producers already speak, each writing the job's input
  * topics in a format the job reads (docs/operations.md, "Ingest gateway"). Prometheus remote-write
- * samples become prometheus-kafka-adapter records on the metrics topic; an OTLP/HTTP request is
- * checked with the topic's own decoder and written as one record, as the Collector's Kafka exporter
- * would; a CDEvent is checked the same way and written to the changes topic, and an Alertmanager
- * webhook body to the externalAlerts topic.
+ * samples become prometheus-kafka-adapter records on the metrics topic; an OTLP/HTTP request
+ * (traces too, when the job has a traces topic) is checked with the topic's own decoder and written
+ * as one record, as the Collector's Kafka exporter would; a CDEvent is checked the same way and
+ * written to the changes topic, and an Alertmanager webhook body to the externalAlerts topic.
  *
  * <p>Binds to loopback by default; on any other address every endpoint but {@code /metrics} needs
  * the token as a Bearer token, and the gateway refuses to start without one. Requests a browser
@@ -66,6 +66,10 @@ public final class GatewayServer implements AutoCloseable {
     private final Map<StreamKind, RecordDecoder> decoders;
     private final RecordDecoder adapterDecoder;
     private final RecordDecoder alertDecoder;
+
+    /** The traces topic's decoder; null when the job reads no traces. */
+    private final RecordDecoder traceDecoder;
+
     private Javalin app;
 
     /**
@@ -103,6 +107,10 @@ public final class GatewayServer implements AutoCloseable {
                                 InputFormat.PROMETHEUS_KAFKA_ADAPTER),
                         StreamKind.METRICS,
                         config.limits());
+        this.traceDecoder =
+                config.topics().traces() == null
+                        ? null
+                        : RecordDecoders.forTraces(config.topics().traces(), config.limits());
         this.alertDecoder =
                 config.topics().externalAlerts() == null
                         ? null
@@ -160,13 +168,27 @@ public final class GatewayServer implements AutoCloseable {
                     }
                 });
         app.post(REMOTE_WRITE, this::remoteWrite);
-        app.post("/v1/metrics", ctx -> otlp(ctx, config.topics().metrics(), StreamKind.METRICS));
-        app.post("/v1/logs", ctx -> otlp(ctx, config.topics().logs(), StreamKind.LOGS));
+        app.post(
+                "/v1/metrics",
+                ctx ->
+                        otlp(
+                                ctx,
+                                config.topics().metrics(),
+                                "metrics",
+                                decoders.get(StreamKind.METRICS)));
+        app.post(
+                "/v1/logs",
+                ctx -> otlp(ctx, config.topics().logs(), "logs", decoders.get(StreamKind.LOGS)));
         app.post(
                 "/v1/traces",
                 ctx -> {
-                    throw new Answer(
-                            404, "the job has no traces topic; send traces to a Collector instead");
+                    if (traceDecoder == null) {
+                        throw new Answer(
+                                404,
+                                "the job has no traces topic; add topics.traces: {name: ...,"
+                                        + " format: otlp-proto} to the job file");
+                    }
+                    otlp(ctx, config.topics().traces(), "traces", traceDecoder);
                 });
         app.post(ALERTMANAGER, this::alertmanager);
         app.post("/cdevents", this::cdevents);
@@ -277,7 +299,8 @@ public final class GatewayServer implements AutoCloseable {
         return Double.toString(v);
     }
 
-    private void otlp(Context ctx, InputTopic topic, StreamKind kind) throws IOException {
+    private void otlp(Context ctx, InputTopic topic, String stream, RecordDecoder decoder)
+            throws IOException {
         String type = mediaType(ctx);
         InputFormat wanted =
                 switch (type) {
@@ -294,7 +317,7 @@ public final class GatewayServer implements AutoCloseable {
                             ? 415
                             : 404,
                     "the "
-                            + kind.name().toLowerCase(Locale.ROOT)
+                            + stream
                             + " topic reads "
                             + topic.format().label()
                             + "; "
@@ -311,7 +334,7 @@ public final class GatewayServer implements AutoCloseable {
         } else if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
             throw new Answer(415, "Content-Encoding " + encoding + " is not supported; use gzip");
         }
-        checked(ctx, topic, decoders.get(kind), body, null);
+        checked(ctx, topic, decoder, body, null);
         // OTLP/HTTP's success for a full acceptance is an empty response of the request's type.
         if (wanted == InputFormat.OTLP_JSON) {
             ctx.status(200).contentType("application/json").result("{}");

@@ -8,6 +8,7 @@ import io.incidentanalyzer.model.LogEvent;
 import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.RejectReason;
 import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.model.Span;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -32,8 +33,13 @@ public final class InputRouter<T> extends ProcessFunction<Decoded, T>
 
     public static final OutputTag<DeadLetter> REJECTED = new OutputTag<>("rejected") {};
 
-    /** The event stream read; null for the external-alerts input, whose events are signals. */
+    /**
+     * The event stream read; null for the external-alerts input, whose events are signals, and the
+     * traces input, whose events are spans.
+     */
     private final StreamKind kind;
+
+    private final boolean spans;
 
     private final Class<T> type;
 
@@ -43,6 +49,7 @@ public final class InputRouter<T> extends ProcessFunction<Decoded, T>
     private InputRouter(StreamKind kind, Class<T> type) {
         this.kind = kind;
         this.type = type;
+        this.spans = type == Span.class;
     }
 
     public static InputRouter<MetricSample> metrics() {
@@ -69,12 +76,18 @@ public final class InputRouter<T> extends ProcessFunction<Decoded, T>
         return new InputRouter<>(null, Signal.class);
     }
 
+    /** The optional traces input: spans, outside the four event streams. */
+    public static InputRouter<Span> traces() {
+        return new InputRouter<>(null, Span.class);
+    }
+
     /**
      * The stream's name in metrics, operator names and uids: metrics, auth, logs, changes,
-     * external-alerts.
+     * external-alerts, traces.
      */
     public String stream() {
-        return kind == null ? "external-alerts" : kind.name().toLowerCase(Locale.ROOT);
+        if (kind == null) return spans ? "traces" : "external-alerts";
+        return kind.name().toLowerCase(Locale.ROOT);
     }
 
     @Override
@@ -97,7 +110,7 @@ public final class InputRouter<T> extends ProcessFunction<Decoded, T>
         }
         Object event =
                 kind == null
-                        ? d.signal()
+                        ? spans ? d.span() : d.signal()
                         : switch (kind) {
                             case METRICS -> d.metric();
                             case AUTH -> d.auth();

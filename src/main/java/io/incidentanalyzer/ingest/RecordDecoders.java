@@ -56,6 +56,17 @@ public final class RecordDecoders {
         return new AlertmanagerDecoder(services(topic, "service", "job"), limits.maxRecordBytes());
     }
 
+    /**
+     * The decoder of the optional traces topic (otlp-proto or otlp-json), whose records become
+     * spans; the service from {@code service.name} unless the topic says otherwise.
+     */
+    public static RecordDecoder forTraces(InputTopic topic, Limits limits) {
+        ServiceNames services = services(topic, "service.name");
+        return topic.format() == io.incidentanalyzer.config.InputFormat.OTLP_PROTO
+                ? OtlpProtoDecoder.traces(services, limits.maxRecordBytes())
+                : OtlpJsonDecoder.traces(services, limits.maxRecordBytes());
+    }
+
     /** The service that logs Keycloak's events: the topic's {@code service}, else keycloak. */
     private static String keycloak(InputTopic topic) {
         return topic.service() != null ? topic.service() : "keycloak";

@@ -85,7 +85,8 @@ public final class IncidentAnalyzerJob {
                         source(env, kafka, time, config.topics().auth(), StreamKind.AUTH),
                         source(env, kafka, time, config.topics().logs(), StreamKind.LOGS),
                         source(env, kafka, time, config.topics().changes(), StreamKind.CHANGES),
-                        externalAlerts(env, kafka, time, config.topics().externalAlerts()));
+                        externalAlerts(env, kafka, time, config.topics().externalAlerts()),
+                        traces(env, kafka, time, config.topics().traces()));
 
         IncidentPipeline.Outputs out = IncidentPipeline.build(config, inputs);
         out.incidents().sinkTo(kafka.incidentSink()).name("incidents topic").uid("sink-incidents");
@@ -123,6 +124,17 @@ public final class IncidentAnalyzerJob {
                         time,
                         "external-alerts topic " + topic.name())
                 .uid("source-external-alerts");
+    }
+
+    /** The optional traces topic's source; null when the job reads none. */
+    private static DataStream<Decoded> traces(
+            StreamExecutionEnvironment env,
+            KafkaConnectors kafka,
+            WatermarkStrategy<Decoded> time,
+            InputTopic topic) {
+        if (topic == null) return null;
+        return env.fromSource(kafka.traceSource(topic), time, "traces topic " + topic.name())
+                .uid("source-traces");
     }
 
     private static DataStream<Decoded> source(

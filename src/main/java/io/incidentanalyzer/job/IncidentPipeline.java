@@ -23,14 +23,19 @@ import io.incidentanalyzer.draft.IncidentDrafter;
 import io.incidentanalyzer.ingest.AlertEpisodes;
 import io.incidentanalyzer.ingest.CumulativeRates;
 import io.incidentanalyzer.ingest.InputRouter;
+import io.incidentanalyzer.ingest.trace.CallEdgeAggregator;
+import io.incidentanalyzer.ingest.trace.SpanLinker;
 import io.incidentanalyzer.model.AuthEvent;
+import io.incidentanalyzer.model.CallEdge;
 import io.incidentanalyzer.model.ChangeEvent;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.Decoded;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.LogEvent;
 import io.incidentanalyzer.model.MetricSample;
+import io.incidentanalyzer.model.ServiceEdge;
 import io.incidentanalyzer.model.Signal;
+import io.incidentanalyzer.model.Span;
 import io.incidentanalyzer.model.StatusPageIncident;
 import io.incidentanalyzer.stream.EventTimeOrderedFunction;
 import java.util.List;
@@ -55,6 +60,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * logs ─► host reports ─► dependency-drift detector (keyBy dependency) ─────────────┤
  * logs ─► error-pattern detector (keyBy service) ───────────────────────────────────┤
  * external alerts (optional) ─► alert episodes (keyBy alert) ───────────────────────┘
+ * traces (optional) ─► span linker (keyBy trace) ─► call edge metrics (keyBy edge) ─► metrics
  * signals + changes ─► correlator (keyBy environment) ─► drafter (keyBy incident) ─► incident events
  * incident events at each lifecycle step ─► Statuspage documents (status updates)
  * rejects + late events ─► dead letters
@@ -62,25 +68,52 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class IncidentPipeline {
 
-    /** What the pipeline produces. */
+    /**
+     * What the pipeline produces.
+     *
+     * @param serviceGraph the edges learned from traces, each once when first seen; null when the
+     *     job reads no traces
+     */
     public record Outputs(
             DataStream<Signal> signals,
             DataStream<IncidentEvent> incidents,
             DataStream<StatusPageIncident> statusUpdates,
-            DataStream<DeadLetter> deadLetters) {}
+            DataStream<DeadLetter> deadLetters,
+            DataStream<ServiceEdge> serviceGraph) {
+
+        public Outputs(
+                DataStream<Signal> signals,
+                DataStream<IncidentEvent> incidents,
+                DataStream<StatusPageIncident> statusUpdates,
+                DataStream<DeadLetter> deadLetters) {
+            this(signals, incidents, statusUpdates, deadLetters, null);
+        }
+    }
 
     /**
      * The decoded inputs, with event-time timestamps and watermarks already assigned.
      *
      * @param externalAlerts the optional input of a team's own alerts, read as signals; null for
      *     none
+     * @param traces the optional input of spans; null for none
      */
     public record Inputs(
             DataStream<Decoded> metrics,
             DataStream<Decoded> auth,
             DataStream<Decoded> logs,
             DataStream<Decoded> changes,
-            DataStream<Decoded> externalAlerts) {
+            DataStream<Decoded> externalAlerts,
+            DataStream<Decoded> traces) {
+
+        /** The inputs without traces. */
+        public Inputs(
+                DataStream<Decoded> metrics,
+                DataStream<Decoded> auth,
+                DataStream<Decoded> logs,
+                DataStream<Decoded> changes,
+                DataStream<Decoded> externalAlerts) {
+            this(metrics, auth, logs, changes, externalAlerts, null);
+        }
 
         /** The four event inputs, without external alerts. */
         public Inputs(
@@ -112,6 +145,25 @@ public final class IncidentPipeline {
                 config.topics().metrics().format().emitsRunningTotals()
                         ? withRates(routedMetrics)
                         : routedMetrics;
+        SingleOutputStreamOperator<Span> spans = null;
+        SingleOutputStreamOperator<CallEdge> calls = null;
+        SingleOutputStreamOperator<MetricSample> edgeSamples = null;
+        if (in.traces() != null) {
+            // Spans → calls between services (keyBy trace) → edge metrics per bucket (keyBy edge),
+            // read by the metric detectors like any other sample.
+            spans = route(in.traces(), InputRouter.traces());
+            calls =
+                    spans.keyBy(new TraceKey())
+                            .process(new SpanLinker())
+                            .name("span linker")
+                            .uid("link-spans");
+            edgeSamples =
+                    calls.keyBy(new EdgeKey())
+                            .process(new CallEdgeAggregator(config.dependsOn()))
+                            .name("call edge metrics")
+                            .uid("aggregate-call-edges");
+            metrics = metrics.union(edgeSamples);
+        }
         SingleOutputStreamOperator<AuthEvent> auth = route(in.auth(), InputRouter.auth());
         SingleOutputStreamOperator<LogEvent> logs = route(in.logs(), InputRouter.logs());
         SingleOutputStreamOperator<ChangeEvent> changes =
@@ -248,12 +300,20 @@ public final class IncidentPipeline {
         if (alerts != null) {
             deadLetters = deadLetters.union(alerts.getSideOutput(InputRouter.REJECTED));
         }
+        if (spans != null) {
+            deadLetters =
+                    deadLetters.union(
+                            spans.getSideOutput(InputRouter.REJECTED),
+                            calls.getSideOutput(InputRouter.REJECTED),
+                            edgeSamples.getSideOutput(EventTimeOrderedFunction.LATE));
+        }
 
         return new Outputs(
                 signals,
                 incidents,
                 incidents.getSideOutput(IncidentDrafter.STATUS_UPDATES),
-                deadLetters);
+                deadLetters,
+                edgeSamples == null ? null : edgeSamples.getSideOutput(CallEdgeAggregator.LEARNED));
     }
 
     /**
@@ -312,6 +372,24 @@ public final class IncidentPipeline {
         @Override
         public boolean filter(MetricSample s) {
             return MetricRule.indexOf(rules, s.service(), s.metric()) >= 0;
+        }
+    }
+
+    static final class TraceKey implements KeySelector<Span, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(Span s) {
+            return s.traceId();
+        }
+    }
+
+    static final class EdgeKey implements KeySelector<CallEdge, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(CallEdge c) {
+            return c.edge();
         }
     }
 

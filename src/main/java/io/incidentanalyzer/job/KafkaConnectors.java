@@ -52,6 +52,11 @@ public final class KafkaConnectors {
                 topic, "external-alerts", RecordDecoders.forExternalAlerts(topic, config.limits()));
     }
 
+    /** The optional traces topic: spans, paired into calls between services. */
+    public KafkaSource<Decoded> traceSource(InputTopic topic) {
+        return source(topic, "traces", RecordDecoders.forTraces(topic, config.limits()));
+    }
+
     private KafkaSource<Decoded> source(InputTopic topic, String stream, RecordDecoder decoder) {
         KafkaSettings k = config.kafka();
         KafkaSourceBuilder<Decoded> b =

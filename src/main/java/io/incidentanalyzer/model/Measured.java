@@ -11,15 +11,19 @@ package io.incidentanalyzer.model;
  *     for {@code AUTH_FAILURES}
  * @param caller for {@code AUTH_FAILURES}: the calling service the events named (the signal's
  *     service); null when they named none and were counted under the service that logged them
- * @param dependency for {@code DEPENDENCY_DRIFT}: the dependency whose host drifted
+ * @param dependency for {@code DEPENDENCY_DRIFT}: the dependency whose host drifted; for a metric
+ *     of calls between services (learned from traces): the service called
  * @param host for {@code DEPENDENCY_DRIFT}: the unexpected host the service reports
  */
 public record Measured(
         String metric, AuthEventType authEvent, String caller, String dependency, String host) {
 
-    /** A metric's series (saturation, baseline shift, backlog). */
+    /**
+     * A metric's series (saturation, baseline shift, backlog). For a metric of the calls to another
+     * service ({@link EdgeMetrics}), {@code dependency} is the service called.
+     */
     public static Measured metric(String metric) {
-        return new Measured(metric, null, null, null, null);
+        return new Measured(metric, null, null, EdgeMetrics.callee(metric), null);
     }
 
     /** Token events of one type, from {@code caller} (null: the events named none). */

@@ -12,6 +12,7 @@ import io.incidentanalyzer.job.IncidentPipeline;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.Decoded;
 import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.ServiceEdge;
 import io.incidentanalyzer.model.Signal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,6 +69,9 @@ public final class Replay {
                     .thenComparing(DeadLetter::detail, Comparator.nullsFirst(String::compareTo))
                     .thenComparing(DeadLetter::raw, Comparator.nullsFirst(String::compareTo));
 
+    private static final Comparator<ServiceEdge> EDGE_ORDER =
+            Comparator.comparing(ServiceEdge::caller).thenComparing(ServiceEdge::callee);
+
     private Replay() {}
 
     /**
@@ -114,6 +118,8 @@ public final class Replay {
             CloseableIterator<IncidentEvent> incidents = out.incidents().collectAsync();
             CloseableIterator<Signal> signals = out.signals().collectAsync();
             CloseableIterator<DeadLetter> deadLetters = out.deadLetters().collectAsync();
+            CloseableIterator<ServiceEdge> edges =
+                    out.serviceGraph() == null ? null : out.serviceGraph().collectAsync();
 
             if (progress != null) {
                 reporter = Executors.newSingleThreadScheduledExecutor(daemon("replay-progress"));
@@ -124,7 +130,7 @@ public final class Replay {
                         TimeUnit.MILLISECONDS);
             }
             JobClient job = execute(env, "incident-analyzer replay " + config.environment());
-            Collected collected = collect(job, incidents, signals, deadLetters, input);
+            Collected collected = collect(job, incidents, signals, deadLetters, edges, input);
             if (reporter != null) {
                 stop(reporter);
                 reporter = null;
@@ -134,11 +140,13 @@ public final class Replay {
             }
             collected.signals.sort(SIGNAL_ORDER);
             collected.deadLetters.sort(DEAD_LETTER_ORDER);
+            collected.edges.sort(EDGE_ORDER);
             return new ReplayResult(
                     collected.incidents,
                     collected.signals,
                     collected.deadLetters,
-                    counters.records());
+                    counters.records(),
+                    collected.edges);
         } finally {
             if (reporter != null) {
                 stop(reporter);
@@ -168,7 +176,17 @@ public final class Replay {
                         sources.of(StreamKind.METRICS, config.topics().metrics()),
                         sources.of(StreamKind.AUTH, config.topics().auth()),
                         sources.of(StreamKind.LOGS, config.topics().logs()),
-                        sources.of(StreamKind.CHANGES, config.topics().changes()));
+                        sources.of(StreamKind.CHANGES, config.topics().changes()),
+                        sources.optional(
+                                RecordedInput.EXTERNAL_ALERTS,
+                                "external-alerts",
+                                config.topics().externalAlerts(),
+                                t -> RecordDecoders.forExternalAlerts(t, config.limits())),
+                        sources.optional(
+                                RecordedInput.TRACES,
+                                "traces",
+                                config.topics().traces(),
+                                t -> RecordDecoders.forTraces(t, config.limits())));
         return IncidentPipeline.build(config, inputs);
     }
 
@@ -181,8 +199,38 @@ public final class Replay {
             String countersId) {
 
         DataStream<Decoded> of(StreamKind kind, InputTopic topic) {
-            String stream = RecordedInput.streamName(kind);
-            List<Path> files = input.files().get(kind);
+            return of(
+                    RecordedInput.streamName(kind),
+                    input.files().get(kind),
+                    topic,
+                    RecordDecoders.forTopic(topic, kind, config.limits()));
+        }
+
+        /**
+         * An optional input's files ({@code traces.jsonl}, …): null when the job has no such topic
+         * and there are none; files of an input the job does not read are a mistake, not skipped.
+         */
+        DataStream<Decoded> optional(
+                String name,
+                String stream,
+                InputTopic topic,
+                java.util.function.Function<InputTopic, RecordDecoder> decoder) {
+            List<Path> files = input.optional().get(name);
+            if (topic == null) {
+                if (!files.isEmpty()) {
+                    throw new ConfigException(
+                            files.get(0)
+                                    + ": the job file has no topics."
+                                    + name
+                                    + " to read it with; add one or move the file away");
+                }
+                return null;
+            }
+            return of(stream, files, topic, decoder.apply(topic));
+        }
+
+        private DataStream<Decoded> of(
+                String stream, List<Path> files, InputTopic topic, RecordDecoder decoder) {
             if (files.isEmpty()) {
                 // fromData of an empty collection fails in Flink 2.2 (its generator emits one
                 // element anyway); one placeholder filtered out is an empty, finished stream.
@@ -195,7 +243,6 @@ public final class Replay {
                         .name("no " + stream + " records")
                         .uid("replay-empty-filter-" + stream);
             }
-            RecordDecoder decoder = RecordDecoders.forTopic(topic, kind, config.limits());
             DataStream<Decoded> union = null;
             for (int i = 0; i < files.size(); i++) {
                 Path file = files.get(i);
@@ -242,10 +289,11 @@ public final class Replay {
         final List<IncidentEvent> incidents = new ArrayList<>();
         final List<Signal> signals = new ArrayList<>();
         final List<DeadLetter> deadLetters = new ArrayList<>();
+        final List<ServiceEdge> edges = new ArrayList<>();
     }
 
     /**
-     * Drains the three collect iterators at once: a collect sink whose buffer is full waits for its
+     * Drains the collect iterators at once: a collect sink whose buffer is full waits for its
      * client, so draining one to its end before the next could wait forever.
      */
     private static Collected collect(
@@ -253,15 +301,16 @@ public final class Replay {
             CloseableIterator<IncidentEvent> incidents,
             CloseableIterator<Signal> signals,
             CloseableIterator<DeadLetter> deadLetters,
+            CloseableIterator<ServiceEdge> edges,
             RecordedInput input) {
         Collected c = new Collected();
-        ExecutorService pool = Executors.newFixedThreadPool(3, daemon("replay-collect"));
+        ExecutorService pool = Executors.newFixedThreadPool(4, daemon("replay-collect"));
         try {
-            List<Future<?>> drains =
-                    List.of(
-                            pool.submit(() -> drain(incidents, c.incidents)),
-                            pool.submit(() -> drain(signals, c.signals)),
-                            pool.submit(() -> drain(deadLetters, c.deadLetters)));
+            List<Future<?>> drains = new ArrayList<>();
+            drains.add(pool.submit(() -> drain(incidents, c.incidents)));
+            drains.add(pool.submit(() -> drain(signals, c.signals)));
+            drains.add(pool.submit(() -> drain(deadLetters, c.deadLetters)));
+            if (edges != null) drains.add(pool.submit(() -> drain(edges, c.edges)));
             for (Future<?> f : drains) {
                 f.get();
             }
@@ -281,6 +330,7 @@ public final class Replay {
             closeQuietly(incidents);
             closeQuietly(signals);
             closeQuietly(deadLetters);
+            if (edges != null) closeQuietly(edges);
         }
     }
 

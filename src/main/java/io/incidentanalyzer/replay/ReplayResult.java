@@ -2,6 +2,7 @@ package io.incidentanalyzer.replay;
 
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.IncidentEvent;
+import io.incidentanalyzer.model.ServiceEdge;
 import io.incidentanalyzer.model.Signal;
 import java.util.List;
 
@@ -15,16 +16,29 @@ import java.util.List;
  *     name), partition, offset (its line), then reason, detail and raw bytes
  * @param eventsRead records read from the files, events and rejects together (empty lines are not
  *     records)
+ * @param serviceGraph the service-graph edges learned from traces, sorted by caller and callee;
+ *     empty without a traces input
  */
 public record ReplayResult(
         List<IncidentEvent> incidents,
         List<Signal> signals,
         List<DeadLetter> deadLetters,
-        long eventsRead) {
+        long eventsRead,
+        List<ServiceEdge> serviceGraph) {
 
     public ReplayResult {
         incidents = List.copyOf(incidents);
         signals = List.copyOf(signals);
         deadLetters = List.copyOf(deadLetters);
+        serviceGraph = List.copyOf(serviceGraph);
+    }
+
+    /** A result of a replay without traces: no learned edges. */
+    public ReplayResult(
+            List<IncidentEvent> incidents,
+            List<Signal> signals,
+            List<DeadLetter> deadLetters,
+            long eventsRead) {
+        this(incidents, signals, deadLetters, eventsRead, List.of());
     }
 }

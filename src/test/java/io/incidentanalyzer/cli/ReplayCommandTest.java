@@ -9,6 +9,7 @@ import io.incidentanalyzer.job.OutputJson;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.IncidentEventType;
+import io.incidentanalyzer.model.ServiceEdge;
 import io.incidentanalyzer.replay.ReplayProgress;
 import io.incidentanalyzer.replay.ReplayResult;
 import io.incidentanalyzer.testing.Recordings;
@@ -216,5 +217,50 @@ class ReplayCommandTest {
                 .isEqualTo(
                         "replay  done: 5,000 events in 2.0 s (2,500 ev/s), 0 incidents (0"
                                 + " incident events), 0 dead letters");
+    }
+
+    @Test
+    void withATracesTopicTheServiceGraphIsReportedAgainstDependsOn() {
+        String job =
+                """
+                environment: shop
+                topics:
+                  metrics: {name: m}
+                  auth: {name: a}
+                  logs: {name: l}
+                  changes: {name: c}
+                  traces: {name: t, format: otlp-proto}
+                  incidents: i
+                  deadLetter: d
+                services:
+                  frontend: {dependsOn: [checkout, payments]}
+                  checkout: {}
+                  payments: {}
+                """;
+        ReplayResult result =
+                new ReplayResult(
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        3,
+                        List.of(
+                                new ServiceEdge("checkout", "orders-db", t(60), false),
+                                new ServiceEdge("frontend", "checkout", t(30), true)));
+        StringWriter text = new StringWriter();
+
+        ReplayCommand.printServiceGraph(
+                new PrintWriter(text), JobConfigLoader.parse(job, "shop.yaml"), result);
+
+        assertThat(text.toString())
+                .contains("service graph: 2 edge(s) seen in traces, 1 not in dependsOn; 1 declared")
+                .contains("seen, not declared: checkout -> orders-db")
+                .contains("declared, never seen: frontend -> payments");
+        StringWriter none = new StringWriter();
+        ReplayCommand.printServiceGraph(
+                new PrintWriter(none),
+                JobConfigLoader.parse(
+                        job.replace("  traces: {name: t, format: otlp-proto}\n", ""), "x.yaml"),
+                result);
+        assertThat(none.toString()).as("no traces topic, no report").isEmpty();
     }
 }

@@ -48,6 +48,30 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void anOptionalTracesTopicReadsOnlyTheOtlpFormats() {
+        assertThat(parse(MINIMAL).topics().traces()).isNull();
+        JobConfig c =
+                parse(
+                        MINIMAL.replace(
+                                "incidents: i",
+                                "incidents: i\n  traces: {name: t, format: otlp-json, serviceFrom:"
+                                        + " [k8s.deployment.name, service.name]}"));
+        assertThat(c.topics().traces().format()).isEqualTo(InputFormat.OTLP_JSON);
+        assertThat(c.topics().traces().serviceFrom())
+                .containsExactly("k8s.deployment.name", "service.name");
+        assertThat(c.topics().names()).endsWith("t");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        MINIMAL.replace(
+                                                "incidents: i",
+                                                "incidents: i\n  traces: {name: t}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("topics.traces.format")
+                .hasMessageContaining("otlp-proto, otlp-json");
+    }
+
+    @Test
     void refusesAFormatWithoutEventsOfTheTopicsStreamAndUnitsItDoesNotRead() {
         assertThatThrownBy(
                         () ->

@@ -57,6 +57,29 @@ class CauseAnalysisTest {
     }
 
     @Test
+    void aSlowCallLearnedFromTracesPointsAtTheCalleeEvenWithoutADeclaredEdge() {
+        // web-app's calls to payments (a service dependsOn does not name) slowed: the call's
+        // latency points at the callee, not at the caller that measured it.
+        Signal slowCalls =
+                signal(
+                        SignalKind.BASELINE_SHIFT,
+                        "web-app",
+                        "call.latency.p99{callee=payments}",
+                        OPEN,
+                        t(0),
+                        t(30),
+                        2.4,
+                        2.4,
+                        0.3,
+                        Severity.MAJOR);
+
+        CauseAnalysis.Result r = analysis.analyze(List.of(slowCalls), List.of());
+
+        assertThat(slowCalls.measured().dependency()).isEqualTo("payments");
+        assertThat(r.ranked()).extracting(RootCause::service).first().isEqualTo("payments");
+    }
+
+    @Test
     void loadThatRisesWithTheCallersIsTracedToTheEntryPointWithTheLargestExcess() {
         List<Signal> signals =
                 List.of(

@@ -7,10 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.incidentanalyzer.config.ConfigException;
+import io.incidentanalyzer.config.InputFormat;
+import io.incidentanalyzer.config.InputTopic;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
 import io.incidentanalyzer.ingest.RecordDecoders;
 import io.incidentanalyzer.ingest.StreamKind;
+import io.incidentanalyzer.ingest.format.TraceExamples;
 import io.incidentanalyzer.model.ChangeKind;
 import io.incidentanalyzer.model.Decoded;
 import io.incidentanalyzer.model.MetricSample;
@@ -248,6 +251,46 @@ class GatewayIT {
             List<byte[]> logs = kafka.readAllBytes(config.topics().logs().name());
             assertThat(logs).hasSize(1);
             assertThat(ExportLogsServiceRequest.parseFrom(logs.get(0))).isEqualTo(req);
+        }
+    }
+
+    @Test
+    void otlpTracesGoToTheTracesTopicWhenTheJobHasOneAndBadOnesGetA400(TestInfo test)
+            throws Exception {
+        start(test, null, 1 << 20);
+        server.close();
+        config =
+                config.withTopics(
+                        config.topics()
+                                .withTraces(
+                                        new InputTopic(
+                                                config.environment() + ".traces",
+                                                InputFormat.OTLP_JSON)));
+        KAFKA.kafka().createTopics(2, config.topics().traces().name());
+        server = new GatewayServer(config, writer, null, 1 << 20, 1 << 20);
+        base = "http://127.0.0.1:" + server.start("127.0.0.1", 0);
+        String body = TraceExamples.checkoutJson(TraceExamples.TRACE_ID, T0 * 1_000_000L);
+
+        HttpResponse<String> ok =
+                post(
+                        "/v1/traces",
+                        body.getBytes(StandardCharsets.UTF_8),
+                        "Content-Type",
+                        "application/json");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        HttpResponse<String> bad =
+                post(
+                        "/v1/traces",
+                        body.replace(TraceExamples.TRACE_ID, "0".repeat(32))
+                                .getBytes(StandardCharsets.UTF_8),
+                        "Content-Type",
+                        "application/json");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("traceId");
+        try (KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers())) {
+            List<byte[]> traces = kafka.readAllBytes(config.topics().traces().name());
+            assertThat(traces).hasSize(1);
+            assertThat(new String(traces.get(0), StandardCharsets.UTF_8)).isEqualTo(body);
         }
     }
 

@@ -7,6 +7,7 @@ import io.incidentanalyzer.config.InputTopic;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
 import io.incidentanalyzer.ingest.format.AlertmanagerDecoderTest;
+import io.incidentanalyzer.ingest.format.TraceExamples;
 import io.incidentanalyzer.model.Decoded;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -91,6 +92,26 @@ class ExampleJobFilesTest {
         assertThatThrownBy(() -> JobConfigLoader.parse(yaml, "x.yaml"))
                 .hasMessageContaining("topics.externalAlerts.format")
                 .hasMessageContaining("alertmanager-webhook");
+    }
+
+    @Test
+    void otelJobReadsOtlpProtoTracesOnItsTracesTopic() {
+        JobConfig job = load("otel.yaml");
+        byte[] record =
+                TraceExamples.checkoutRequests(TraceExamples.TRACE_ID, 1708072380000000000L)
+                        .get(1)
+                        .toByteArray();
+
+        List<Decoded> out =
+                RecordDecoders.decodeAll(
+                        RecordDecoders.forTraces(job.topics().traces(), job.limits()),
+                        job.topics().traces().name(),
+                        0,
+                        0,
+                        record);
+
+        assertThat(out).noneMatch(Decoded::isRejected);
+        assertThat(out).extracting(d -> d.span().service()).containsOnly("checkout");
     }
 
     @Test

@@ -6,10 +6,12 @@ import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
 import io.incidentanalyzer.ingest.format.KubernetesEventsDecoderTest;
 import io.incidentanalyzer.ingest.format.OtlpExamples;
+import io.incidentanalyzer.ingest.format.TraceExamples;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.testing.Flink;
 import io.incidentanalyzer.testing.Recordings;
+import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -302,6 +304,167 @@ detectors:
                                 KubernetesEventsDecoderTest.OTLP),
                         bad);
         assertThat(r.eventsRead()).isEqualTo(3 + bad.size());
+    }
+
+    @Test
+    void alertmanagerWebhookOnTheExternalAlertsTopic() {
+        JobConfig config =
+                JobConfigLoader.parse(
+                        """
+environment: formats
+topics:
+  metrics: {name: t.metrics, format: native-json}
+  auth: {name: t.auth, format: native-json}
+  logs: {name: t.logs, format: native-json}
+  changes: {name: t.changes, format: native-json}
+  externalAlerts: {name: t.alerts, format: alertmanager-webhook}
+  incidents: t.incidents
+  deadLetter: t.dead-letter
+watermarks: {maxOutOfOrderness: 30s, idleTimeout: 10m}
+services:
+  checkout: {}
+""",
+                        "alerts.yaml");
+        // One alert a record: a group mixing alerts hours apart trips the replay's check of a
+        // record's times against the lines around it (FUTURE_TIMESTAMP), a replay-only artefact.
+        String firing =
+                "{\"receiver\":\"analyzer\",\"status\":\"firing\",\"alerts\":[{\"status\":"
+                    + "\"firing\",\"labels\":{\"alertname\":\"CheckoutErrorRate\","
+                    + "\"service\":\"checkout\",\"severity\":\"critical\"},\"annotations\":{},"
+                    + "\"startsAt\":\"2024-02-16T08:31:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\","
+                    + "\"fingerprint\":\"a1b2c3d4e5f60718\"}],\"groupLabels\":{},"
+                    + "\"commonLabels\":{},\"commonAnnotations\":{},\"externalURL\":"
+                    + "\"http://alertmanager:9093\",\"version\":\"4\",\"groupKey\":\"g\","
+                    + "\"truncatedAlerts\":0}";
+        List<String> good =
+                List.of(
+                        firing,
+                        firing.replace("\"status\":\"firing\"", "\"status\":\"resolved\"")
+                                .replace("0001-01-01T00:00:00Z", "2024-02-16T08:40:00Z"));
+        List<String> bad =
+                List.of(
+                        "{\"receiver\":\"analyzer\",\"status\":\"firing\",\"alerts\":[],"
+                                + "\"version\":\"4\"}",
+                        "{\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"X\"},"
+                                + "\"startsAt\":\"2024-02-16T08:31:00Z\"}],\"version\":\"4\"}",
+                        "{\"version\":\"3\",\"alerts\":5}",
+                        "not json");
+        ReplayResult r = replay(config, "externalAlerts", good, bad);
+        assertThat(r.signals())
+                .extracting(Signal::service)
+                .as("the firing alert enters as a signal of its service")
+                .contains("checkout");
+    }
+
+    /** A traces job: the frontend's calls to checkout watched for latency, one declared edge. */
+    static final String TRACES_JOB =
+            """
+environment: formats
+topics:
+  metrics: {name: t.metrics, format: native-json}
+  auth: {name: t.auth, format: native-json}
+  logs: {name: t.logs, format: native-json}
+  changes: {name: t.changes, format: native-json}
+  traces: {name: t.traces, format: %s}
+  incidents: t.incidents
+  deadLetter: t.dead-letter
+watermarks: {maxOutOfOrderness: 30s, idleTimeout: 10m}
+services:
+  frontend: {dependsOn: [checkout, payments]}
+  checkout: {}
+  payments: {}
+  orders-db: {}
+detectors:
+  saturation:
+    - {name: checkout-calls, service: frontend, metric: call.latency.p99, ceiling: 0.2, sustain: 60s, clearBelow: 0.1, clearAfter: 2m}
+""";
+
+    /** Ten minutes of the documented checkout trace, one every 2 s, each its own trace. */
+    static List<String> checkoutTraces() {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            lines.add(
+                    TraceExamples.checkoutJson(
+                            "%032x".formatted(i + 1), (T0 + i * 2000L) * 1_000_000));
+        }
+        return lines;
+    }
+
+    private static void assertCallsLearnedAndWatched(ReplayResult r) {
+        assertThat(r.signals())
+                .as("the frontend's slow calls to checkout, measured from traces")
+                .anySatisfy(
+                        s -> {
+                            assertThat(s.service()).isEqualTo("frontend");
+                            assertThat(s.measured().dependency()).isEqualTo("checkout");
+                        });
+        assertThat(r.serviceGraph())
+                .extracting(e -> e.caller() + " -> " + e.callee() + " " + e.declared())
+                .containsExactly("checkout -> orders-db false", "frontend -> checkout true");
+    }
+
+    @Test
+    void otlpJsonTracesOnTheTracesTopic() {
+        JobConfig config = JobConfigLoader.parse(TRACES_JOB.formatted("otlp-json"), "t.yaml");
+        List<String> good = checkoutTraces();
+        String one = good.get(0);
+        List<String> bad =
+                List.of(
+                        one.replace("%032x".formatted(1), "0".repeat(32)),
+                        one.replace("service.name", "svc"),
+                        one.replace("\"startTimeUnixNano\"", "\"startTime\"")
+                                .replace("\"endTimeUnixNano\"", "\"endTime\""),
+                        "{\"resourceSpans\":5}",
+                        "{}",
+                        "not json");
+        ReplayResult r = replay(config, "traces", good, bad);
+        assertCallsLearnedAndWatched(r);
+        assertThat(r.eventsRead()).isEqualTo(3L * good.size() + bad.size());
+    }
+
+    @Test
+    void otlpProtoTracesOneBase64RecordPerLine() {
+        JobConfig config = JobConfigLoader.parse(TRACES_JOB.formatted("otlp-proto"), "t.yaml");
+        List<String> good = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String trace = "%032x".formatted(i + 1);
+            long nanos = (T0 + i * 2000L) * 1_000_000;
+            // The caller's and the callee's SDK export separately: two records, paired by trace.
+            for (var request : TraceExamples.checkoutRequests(trace, nanos)) {
+                good.add(base64(request.toByteArray()));
+            }
+        }
+        List<String> bad =
+                List.of(
+                        "not base64 at all!",
+                        base64("garbage that is not protobuf".getBytes(StandardCharsets.UTF_8)),
+                        base64(
+                                TraceExamples.request(
+                                                "frontend",
+                                                TraceExamples.span(
+                                                        "%032x".formatted(1),
+                                                        "eee19b7ec3c1b174",
+                                                        null,
+                                                        SpanKind.SPAN_KIND_CLIENT,
+                                                        T0 * 1_000_000,
+                                                        T0 * 1_000_000 - 1,
+                                                        false))
+                                        .toByteArray()),
+                        base64(
+                                TraceExamples.request(
+                                                "frontend",
+                                                TraceExamples.span(
+                                                        "%032x".formatted(1),
+                                                        "0000000000000000",
+                                                        null,
+                                                        SpanKind.SPAN_KIND_CLIENT,
+                                                        T0 * 1_000_000,
+                                                        T0 * 1_000_000 + 1,
+                                                        false))
+                                        .toByteArray()));
+        ReplayResult r = replay(config, "traces", good, bad);
+        assertCallsLearnedAndWatched(r);
+        assertThat(r.eventsRead()).isEqualTo(3L * good.size() / 2 + bad.size());
     }
 
     private static String base64(byte[] bytes) {

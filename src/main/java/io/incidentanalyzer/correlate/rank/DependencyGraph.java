@@ -45,6 +45,22 @@ public final class DependencyGraph implements java.io.Serializable {
         return new DependencyGraph(dependsOn);
     }
 
+    /**
+     * This graph with more edges (each caller's callees), e.g. the calls traces showed: a new
+     * graph, this one unchanged.
+     */
+    public DependencyGraph withEdges(Map<String, ? extends Collection<String>> more) {
+        Map<String, Set<String>> all = new TreeMap<>();
+        dependencies.forEach((n, deps) -> all.put(n, new TreeSet<>(deps)));
+        more.forEach((n, deps) -> all.computeIfAbsent(n, k -> new TreeSet<>()).addAll(deps));
+        return new DependencyGraph(all);
+    }
+
+    /** Whether {@code caller} depends on {@code dependency} directly. */
+    public boolean hasEdge(String caller, String dependency) {
+        return dependenciesOf(caller).contains(dependency);
+    }
+
     /** Every node named in the graph, sorted. */
     public Set<String> nodes() {
         return java.util.Collections.unmodifiableSet(dependencies.keySet());

@@ -9,9 +9,9 @@ import io.incidentanalyzer.model.Decoded;
 import io.incidentanalyzer.model.LogEvent;
 import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.RejectReason;
+import io.incidentanalyzer.model.Span;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The outcomes of one record while a {@link FormatDecoder} reads it. A part that cannot be read (a
@@ -21,6 +21,7 @@ import java.util.Locale;
  */
 public final class Events {
     private final StreamKind kind;
+    private final String stream;
     private final String topic;
     private final int partition;
     private final long offset;
@@ -31,15 +32,19 @@ public final class Events {
     private RejectReason firstReason;
     private String firstDetail;
 
-    Events(StreamKind kind, String topic, int partition, long offset, byte[] value) {
+    Events(StreamKind kind, String stream, String topic, int partition, long offset, byte[] value) {
         this.kind = kind;
+        this.stream = stream;
         this.topic = topic;
         this.partition = partition;
         this.offset = offset;
         this.value = value;
     }
 
-    /** The stream the record is read for; a format for several streams reads only its part. */
+    /**
+     * The stream the record is read for; a format for several streams reads only its part. Null for
+     * the optional traces input, which is none of the four.
+     */
     public StreamKind kind() {
         return kind;
     }
@@ -58,6 +63,10 @@ public final class Events {
 
     public void add(ChangeEvent c) {
         events.add(Decoded.of(c));
+    }
+
+    public void add(Span s) {
+        events.add(Decoded.of(s));
     }
 
     /** Skips one part of the record; {@code where} names it, e.g. "metric 'x' point 3". */
@@ -83,9 +92,7 @@ public final class Events {
             events.add(rejected(firstReason, detail));
         }
         if (events.isEmpty()) {
-            throw new Reject(
-                    RejectReason.MISSING_FIELD,
-                    "record holds no " + kind.name().toLowerCase(Locale.ROOT) + " events");
+            throw new Reject(RejectReason.MISSING_FIELD, "record holds no " + stream + " events");
         }
         return events;
     }

@@ -10,6 +10,7 @@ import io.incidentanalyzer.ingest.StreamKind;
 import io.incidentanalyzer.model.Decoded;
 import io.incidentanalyzer.model.RejectReason;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -21,11 +22,27 @@ import java.util.Objects;
 public abstract class FormatDecoder implements RecordDecoder {
     private static final long serialVersionUID = 1L;
 
+    /** The stream read; null for the optional traces input, which is none of the four. */
     protected final StreamKind kind;
+
+    private final String stream;
     private final int maxRecordBytes;
 
     protected FormatDecoder(StreamKind kind, int maxRecordBytes) {
-        this.kind = Objects.requireNonNull(kind, "kind");
+        this(
+                Objects.requireNonNull(kind, "kind"),
+                kind.name().toLowerCase(Locale.ROOT),
+                maxRecordBytes);
+    }
+
+    /** A decoder for an input outside the four streams (traces), named {@code stream}. */
+    protected FormatDecoder(String stream, int maxRecordBytes) {
+        this(null, Objects.requireNonNull(stream, "stream"), maxRecordBytes);
+    }
+
+    private FormatDecoder(StreamKind kind, String stream, int maxRecordBytes) {
+        this.kind = kind;
+        this.stream = stream;
         if (maxRecordBytes <= 0) {
             throw new IllegalArgumentException(
                     "maxRecordBytes must be positive, got " + maxRecordBytes);
@@ -57,7 +74,7 @@ public abstract class FormatDecoder implements RecordDecoder {
 
     @Override
     public final List<Decoded> decodeAll(String topic, int partition, long offset, byte[] value) {
-        Events out = new Events(kind, topic, partition, offset, value);
+        Events out = new Events(kind, stream, topic, partition, offset, value);
         try {
             JsonInput.checkSize(value, maxRecordBytes);
             read(value, out);

@@ -12,6 +12,7 @@ import io.incidentanalyzer.ingest.StreamKind;
 import io.incidentanalyzer.model.RejectReason;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -38,14 +39,29 @@ public final class OtlpJsonDecoder extends FormatDecoder {
 
     public OtlpJsonDecoder(StreamKind kind, ServiceNames services, int maxRecordBytes) {
         super(kind, maxRecordBytes);
-        this.mapping =
-                new OtlpMapping(
-                        services, id -> Base64.getEncoder().encodeToString(id.toByteArray()));
+        this.mapping = new OtlpMapping(services, OtlpJsonDecoder::idText);
+    }
+
+    private OtlpJsonDecoder(ServiceNames services, int maxRecordBytes) {
+        super("traces", maxRecordBytes);
+        this.mapping = new OtlpMapping(services, OtlpJsonDecoder::idText);
+    }
+
+    /** The decoder of the optional traces topic: one {@code ExportTraceServiceRequest} a record. */
+    public static OtlpJsonDecoder traces(ServiceNames services, int maxRecordBytes) {
+        return new OtlpJsonDecoder(services, maxRecordBytes);
+    }
+
+    /** The hex text of an id the protobuf mapping read as base64 (see the class comment). */
+    private static String idText(com.google.protobuf.ByteString id) {
+        return Base64.getEncoder().encodeToString(id.toByteArray());
     }
 
     @Override
     protected void read(byte[] value, Events out) throws Reject {
-        if (kind == StreamKind.METRICS) {
+        if (kind == null) {
+            mapping.traces(request(value, ExportTraceServiceRequest.newBuilder()), out);
+        } else if (kind == StreamKind.METRICS) {
             mapping.metrics(request(value, ExportMetricsServiceRequest.newBuilder()), out);
         } else {
             mapping.logs(request(value, ExportLogsServiceRequest.newBuilder()), out);
@@ -67,7 +83,9 @@ public final class OtlpJsonDecoder extends FormatDecoder {
             // JsonFormat reports a wrong type or an unparsable number as either.
             throw OtlpMapping.malformed(
                     "not an OTLP/JSON "
-                            + (kind == StreamKind.METRICS ? "metrics" : "logs")
+                            + (kind == null
+                                    ? "traces"
+                                    : kind == StreamKind.METRICS ? "metrics" : "logs")
                             + " request",
                     e);
         }

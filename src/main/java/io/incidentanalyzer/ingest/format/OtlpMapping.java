@@ -7,8 +7,10 @@ import io.incidentanalyzer.ingest.Reject;
 import io.incidentanalyzer.model.LogEvent;
 import io.incidentanalyzer.model.MetricSample;
 import io.incidentanalyzer.model.RejectReason;
+import io.incidentanalyzer.model.Span;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
@@ -21,6 +23,10 @@ import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Status;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -32,9 +38,9 @@ import java.util.function.Function;
 
 /**
  * Maps OTLP export requests, however they were read (protobuf or OTLP/JSON), onto the event model:
- * metric data points to samples and log records to log events, the service from a resource
- * attribute ({@code service.name} by default). One point or record that cannot be mapped is skipped
- * with its reason ({@link Events#skip}); the others go on.
+ * metric data points to samples, log records to log events and spans to {@link Span}s, the service
+ * from a resource attribute ({@code service.name} by default). One point or record that cannot be
+ * mapped is skipped with its reason ({@link Events#skip}); the others go on.
  *
  * <ul>
  *   <li>gauge: the value;
@@ -78,13 +84,8 @@ public final class OtlpMapping implements Serializable {
 
     public void metrics(ExportMetricsServiceRequest request, Events out) throws Reject {
         for (ResourceMetrics rm : request.getResourceMetricsList()) {
-            String service;
-            try {
-                service = services.of(attributes(rm.getResource().getAttributesList()));
-            } catch (Reject r) {
-                out.skip("resource " + attributes(rm.getResource().getAttributesList()), r);
-                continue;
-            }
+            String service = serviceOf(rm.getResource(), out);
+            if (service == null) continue;
             for (ScopeMetrics sm : rm.getScopeMetricsList()) {
                 for (Metric m : sm.getMetricsList()) {
                     metric(service, m, out);
@@ -340,14 +341,8 @@ public final class OtlpMapping implements Serializable {
 
     public void logs(ExportLogsServiceRequest request, Events out) throws Reject {
         for (ResourceLogs rl : request.getResourceLogsList()) {
-            Map<String, String> resource = attributes(rl.getResource().getAttributesList());
-            String service;
-            try {
-                service = services.of(resource);
-            } catch (Reject r) {
-                out.skip("resource " + resource, r);
-                continue;
-            }
+            String service = serviceOf(rl.getResource(), out);
+            if (service == null) continue;
             for (ScopeLogs sl : rl.getScopeLogsList()) {
                 for (LogRecord lr : sl.getLogRecordsList()) {
                     try {
@@ -398,7 +393,110 @@ public final class OtlpMapping implements Serializable {
         return "FATAL";
     }
 
+    // ---- traces ----
+
+    /**
+     * Every span of the request with what pairing them into calls needs: ids, service, kind,
+     * duration, error status and {@code peer.service}. A span without valid ids or times is skipped
+     * with its reason.
+     */
+    public void traces(ExportTraceServiceRequest request, Events out) throws Reject {
+        for (ResourceSpans rs : request.getResourceSpansList()) {
+            String service = serviceOf(rs.getResource(), out);
+            if (service == null) continue;
+            for (ScopeSpans ss : rs.getScopeSpansList()) {
+                for (io.opentelemetry.proto.trace.v1.Span span : ss.getSpansList()) {
+                    try {
+                        out.add(span(service, span));
+                    } catch (Reject r) {
+                        out.skip("span '" + span.getName() + "'", r);
+                    }
+                }
+            }
+        }
+    }
+
+    private Span span(String service, io.opentelemetry.proto.trace.v1.Span s) throws Reject {
+        String traceId = id(s.getTraceId(), "traceId", 32);
+        String spanId = id(s.getSpanId(), "spanId", 16);
+        String parent =
+                s.getParentSpanId().isEmpty() ? "" : id(s.getParentSpanId(), "parentSpanId", 16);
+        long start = nanos(s.getStartTimeUnixNano(), "startTimeUnixNano");
+        long end = nanos(s.getEndTimeUnixNano(), "endTimeUnixNano");
+        long duration = s.getEndTimeUnixNano() - s.getStartTimeUnixNano();
+        if (duration < 0) {
+            throw Reject.badTimestamp("endTimeUnixNano is before startTimeUnixNano");
+        }
+        String kind =
+                switch (s.getKind()) {
+                    case SPAN_KIND_SERVER -> "SERVER";
+                    case SPAN_KIND_CLIENT -> "CLIENT";
+                    case SPAN_KIND_PRODUCER -> "PRODUCER";
+                    case SPAN_KIND_CONSUMER -> "CONSUMER";
+                    case SPAN_KIND_INTERNAL -> "INTERNAL";
+                    default -> "UNSPECIFIED";
+                };
+        String peer = null;
+        for (KeyValue kv : s.getAttributesList()) {
+            if (kv.getKey().equals("peer.service")) {
+                String text = text(kv.getValue()).trim();
+                peer = text.isEmpty() ? null : text;
+            }
+        }
+        boolean error = s.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR;
+        return new Span(
+                Math.max(start, end),
+                traceId,
+                spanId,
+                parent,
+                service,
+                kind,
+                duration / 1e6,
+                error,
+                peer);
+    }
+
+    /**
+     * A trace or span id as lower-case hex of {@code digits} digits, not all zero (the spec's
+     * invalid id). The text is checked, not the bytes: OTLP/JSON's hex ids reach here as other
+     * bytes whose base64 text is the hex ({@link OtlpJsonDecoder}).
+     */
+    private String id(ByteString bytes, String field, int digits) throws Reject {
+        if (bytes.isEmpty()) {
+            throw Reject.missing(field);
+        }
+        String text = ids.apply(bytes).toLowerCase(Locale.ROOT);
+        boolean zero = true;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.digit(c, 16) < 0) {
+                zero = false;
+                text = null;
+                break;
+            }
+            zero &= c == '0';
+        }
+        if (text == null || text.length() != digits) {
+            throw Reject.badValue(field + " is not " + digits + " hex digits");
+        }
+        if (zero) {
+            throw Reject.badValue(field + " is all zeros (an invalid id)");
+        }
+        return text;
+    }
+
     // ---- shared ----
+
+    /** The resource's service, or null once the resource is skipped with the reason. */
+    private String serviceOf(Resource resource, Events out) {
+        Map<String, String> attrs = attributes(resource.getAttributesList());
+        try {
+            return services.of(attrs);
+        } catch (Reject r) {
+            out.skip("resource " + attrs, r);
+            return null;
+        }
+    }
 
     private static long nanos(long nanos, String field) throws Reject {
         if (nanos == 0) {

@@ -5,12 +5,14 @@ import io.incidentanalyzer.ingest.Reject;
 import io.incidentanalyzer.ingest.StreamKind;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 
 /**
  * Decodes what the OpenTelemetry Collector's Kafka exporter writes with {@code encoding:
  * otlp_proto}: one protobuf {@code ExportMetricsServiceRequest} (on the metrics topic) or {@code
- * ExportLogsServiceRequest} (on the logs topic) per record, mapped by {@link OtlpMapping}. Bytes
- * that do not parse are one MALFORMED dead letter.
+ * ExportLogsServiceRequest} (on the logs topic) or {@code ExportTraceServiceRequest} (on the traces
+ * topic) per record, mapped by {@link OtlpMapping}. Bytes that do not parse are one MALFORMED dead
+ * letter.
  */
 public final class OtlpProtoDecoder extends FormatDecoder {
     private static final long serialVersionUID = 1L;
@@ -22,11 +24,23 @@ public final class OtlpProtoDecoder extends FormatDecoder {
         this.mapping = new OtlpMapping(services, OtlpMapping::hex);
     }
 
+    private OtlpProtoDecoder(ServiceNames services, int maxRecordBytes) {
+        super("traces", maxRecordBytes);
+        this.mapping = new OtlpMapping(services, OtlpMapping::hex);
+    }
+
+    /** The decoder of the optional traces topic: one {@code ExportTraceServiceRequest} a record. */
+    public static OtlpProtoDecoder traces(ServiceNames services, int maxRecordBytes) {
+        return new OtlpProtoDecoder(services, maxRecordBytes);
+    }
+
     @Override
     protected void read(byte[] value, Events out) throws Reject {
         requireBytes(value);
         try {
-            if (kind == StreamKind.METRICS) {
+            if (kind == null) {
+                mapping.traces(ExportTraceServiceRequest.parseFrom(value), out);
+            } else if (kind == StreamKind.METRICS) {
                 mapping.metrics(ExportMetricsServiceRequest.parseFrom(value), out);
             } else {
                 mapping.logs(ExportLogsServiceRequest.parseFrom(value), out);
@@ -37,6 +51,6 @@ public final class OtlpProtoDecoder extends FormatDecoder {
     }
 
     private String what() {
-        return kind == StreamKind.METRICS ? "metrics" : "logs";
+        return kind == null ? "traces" : kind == StreamKind.METRICS ? "metrics" : "logs";
     }
 }

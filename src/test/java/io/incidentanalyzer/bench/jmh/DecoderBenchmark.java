@@ -14,10 +14,12 @@ import io.incidentanalyzer.ingest.format.KubernetesEventsDecoderTest;
 import io.incidentanalyzer.ingest.format.OtlpExamples;
 import io.incidentanalyzer.ingest.format.PrometheusAdapterDecoderTest;
 import io.incidentanalyzer.ingest.format.TelegrafJsonDecoderTest;
+import io.incidentanalyzer.ingest.format.TraceExamples;
 import io.incidentanalyzer.model.Decoded;
 import io.incidentanalyzer.simulate.ScenarioLoader;
 import io.incidentanalyzer.simulate.SimulationSink;
 import io.incidentanalyzer.simulate.Simulator;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -66,6 +68,8 @@ public class DecoderBenchmark {
         "prometheus-kafka-adapter",
         "otlp-proto",
         "otlp-json",
+        "otlp-proto-traces",
+        "otlp-json-traces",
         "telegraf-json",
         "keycloak-json",
         "keycloak-log",
@@ -110,6 +114,13 @@ public class DecoderBenchmark {
                     new Input(
                             StreamKind.METRICS,
                             utf8(OtlpExamples.metricsJson("database", T0_NANOS, 97.5)));
+            // The documented checkout trace: three spans of two services, three events; the traces
+            // topic is none of the four streams (kind null).
+            case "otlp-json-traces" ->
+                    new Input(
+                            null,
+                            utf8(TraceExamples.checkoutJson(TraceExamples.TRACE_ID, T0_NANOS)));
+            case "otlp-proto-traces" -> new Input(null, checkoutProto());
             // Four fields, three of them numbers: three events.
             case "telegraf-json" ->
                     new Input(StreamKind.METRICS, utf8(TelegrafJsonDecoderTest.SINGLE));
@@ -124,6 +135,16 @@ public class DecoderBenchmark {
         };
     }
 
+    /** The same three spans as the JSON example, as the SDKs' protobuf (one request). */
+    static byte[] checkoutProto() {
+        List<ExportTraceServiceRequest> both =
+                TraceExamples.checkoutRequests(TraceExamples.TRACE_ID, T0_NANOS);
+        return both.get(0).toBuilder()
+                .addAllResourceSpans(both.get(1).getResourceSpansList())
+                .build()
+                .toByteArray();
+    }
+
     static InputFormat parse(String label) {
         for (InputFormat f : InputFormat.values()) {
             if (f.label().equals(label)) return f;
@@ -132,6 +153,10 @@ public class DecoderBenchmark {
     }
 
     static RecordDecoder decoder(String format, StreamKind kind) {
+        if (kind == null) {
+            InputFormat traces = parse(format.substring(0, format.length() - "-traces".length()));
+            return RecordDecoders.forTraces(new InputTopic("t", traces), new Limits(null, null));
+        }
         InputFormat f = parse(format);
         InputTopic topic =
                 new InputTopic(
@@ -154,7 +179,7 @@ public class DecoderBenchmark {
             Input in = input(format);
             records = new byte[][] {in.record()};
             decoder = decoder(format, in.kind());
-            json = !format.equals("otlp-proto") && !format.equals("keycloak-log");
+            json = !format.startsWith("otlp-proto") && !format.equals("keycloak-log");
         }
         for (byte[] record : records) {
             List<Decoded> out = RecordDecoders.decodeAll(decoder, "t", 0, 0, record);
@@ -281,8 +306,13 @@ public class DecoderBenchmark {
                     "native-%s: %d simulated records, %d bytes on average%n",
                     kind.name().toLowerCase(Locale.ROOT), sim.length, bytes / sim.length);
         }
+        List<String> formats = new ArrayList<>();
         for (InputFormat format : InputFormat.values()) {
-            String f = format.label();
+            // Alerts are signals, outside the decoders compared here: no example.
+            if (format != InputFormat.ALERTMANAGER_WEBHOOK) formats.add(format.label());
+        }
+        formats.addAll(List.of("otlp-proto-traces", "otlp-json-traces"));
+        for (String f : formats) {
             Input in = input(f);
             System.out.printf(
                     "%s: %d bytes, %d events%n",
