@@ -1,5 +1,6 @@
 package io.incidentanalyzer.draft;
 
+import static io.incidentanalyzer.testing.Fixtures.TOPICS_YAML;
 import static io.incidentanalyzer.testing.Fixtures.latencyShift;
 import static io.incidentanalyzer.testing.Fixtures.signal;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,26 +29,23 @@ import org.junit.jupiter.api.Test;
 class DrafterTest {
 
     private static JobConfig job(String zone, String clock) {
+        return job(zone, clock, "");
+    }
+
+    /** Two components on a web app and its database; {@code extra} YAML appended. */
+    private static JobConfig job(String zone, String clock, String extra) {
         return JobConfigLoader.parse(
-                """
-                environment: watermelon-prod
-                timeZone: %s
-                clock: %s
-                topics:
-                  metrics: {name: m}
-                  auth: {name: a}
-                  logs: {name: l}
-                  changes: {name: c}
-                  incidents: i
-                  deadLetter: d
-                services:
-                  database: {displayName: Database}
-                  web-app: {displayName: Web app, dependsOn: [database]}
-                components:
-                  - {name: Conversations, group: Apps, services: [web-app]}
-                  - {name: Storage, group: Platform, services: [database]}
-                """
-                        .formatted(zone, clock),
+                "environment: watermelon-prod\ntimeZone: %s\nclock: %s\n".formatted(zone, clock)
+                        + TOPICS_YAML
+                        + """
+                          services:
+                            database: {displayName: Database}
+                            web-app: {displayName: Web app, dependsOn: [database]}
+                          components:
+                            - {name: Conversations, group: Apps, services: [web-app]}
+                            - {name: Storage, group: Platform, services: [database]}
+                          """
+                        + extra,
                 "jobs/test.yaml");
     }
 
@@ -161,8 +159,7 @@ class DrafterTest {
                 .contains(
                         org.assertj.core.groups.Tuple.tuple(
                                 "1:30 AM",
-                                "System outage detected: Web app error ratio at 0.6 against 0.0"
-                                        + " usually"),
+                                "System outage detected: Web app failing 60% of requests"),
                         org.assertj.core.groups.Tuple.tuple(
                                 "3:30 AM", "Conversations is operational again."));
         assertThat(last.timeline())
@@ -237,7 +234,10 @@ class DrafterTest {
                             assertThat(c.newStatus()).isEqualTo(ComponentState.MAJOR_OUTAGE);
                         });
         assertThat(updates.get(1).body())
-                .startsWith("We have identified the issue: a slowdown on the Web app.");
+                .as("public text names components, never the service")
+                .isEqualTo(
+                        "We have identified the issue and are working on a solution."
+                                + " Conversations is not working.");
         assertThat(updates.get(2).body())
                 .isEqualTo(
                         "We've implemented a fix and are currently monitoring the situation."
@@ -302,16 +302,142 @@ class DrafterTest {
         assertThat(d.timeline())
                 .extracting(TimelineEntry::text)
                 .contains(
-                        "Identified the cause: slowdown on Web app (web-app error_ratio evidence)",
-                        "Root cause revised: saturation under its own load on Database (database"
-                                + " cpu_utilization at or above 95)");
+                        "Identified the cause: slowdown on Web app (Web app failing 60% of"
+                                + " requests)",
+                        "Root cause revised: saturation under its own load on Database (Web app"
+                                + " failing 60% of requests)");
         assertThat(d.statusUpdates())
                 .singleElement()
                 .satisfies(
                         u ->
                                 assertThat(u.body())
                                         .startsWith(
-                                                "We have identified the issue: a slowdown on the"
-                                                        + " Web app."));
+                                                "We have identified the issue and are working on"
+                                                        + " a solution."));
+    }
+
+    private static Signal storageCpu(SignalState state, long onset, long ts) {
+        return signal(
+                SignalKind.SATURATION,
+                "database",
+                "cpu_utilization",
+                state,
+                onset,
+                ts,
+                100,
+                100,
+                95,
+                Severity.CRITICAL);
+    }
+
+    /**
+     * Storage recovers 30 min in while Conversations keeps failing: the events after that are
+     * signal updates, the incident stays Identified. Returns the drafts after each event.
+     */
+    private static List<Drafts> storageRecoversFirst(JobConfig job, long onset, long lastEvent) {
+        Signal cpu = storageCpu(SignalState.OPEN, onset, onset + 60_000);
+        Signal failing = errors(SignalState.OPEN, onset, onset + 30_000, 0.6);
+        Signal cpuClear = storageCpu(SignalState.CLEAR, onset, onset + 30 * 60_000);
+        List<IncidentEvent> events =
+                List.of(
+                        event(
+                                IncidentEventType.OPENED,
+                                IncidentStatus.INVESTIGATING,
+                                onset + 30_000,
+                                failing,
+                                List.of(failing)),
+                        event(
+                                IncidentEventType.IDENTIFIED,
+                                IncidentStatus.IDENTIFIED,
+                                onset + 60_000,
+                                cpu,
+                                List.of(failing, cpu)),
+                        event(
+                                IncidentEventType.SIGNAL_CLEARED,
+                                IncidentStatus.IDENTIFIED,
+                                onset + 30 * 60_000,
+                                cpuClear,
+                                List.of(failing)),
+                        event(
+                                IncidentEventType.SIGNAL_ADDED,
+                                IncidentStatus.IDENTIFIED,
+                                lastEvent,
+                                failing,
+                                List.of(failing)));
+        Drafter drafter = new Drafter(job);
+        DraftState st = new DraftState();
+        List<Drafts> out = new ArrayList<>();
+        for (IncidentEvent e : events) {
+            drafter.update(st, e);
+            out.add(drafter.render(st, e));
+        }
+        return out;
+    }
+
+    @Test
+    void aRecoveryThatLastsTheHoldWhileIdentifiedDraftsAnIntermediateUpdate() {
+        long onset = at("2024-02-16T07:26:00Z");
+        List<Drafts> drafts =
+                storageRecoversFirst(job("Europe/Amsterdam", "12h"), onset, onset + 40 * 60_000);
+
+        assertThat(drafts.get(2).statusUpdates())
+                .as("at the recovery itself it has not lasted yet")
+                .noneMatch(StatusUpdate::update);
+        List<StatusUpdate> updates = drafts.get(3).statusUpdates();
+        assertThat(updates)
+                .extracting(StatusUpdate::status, StatusUpdate::update)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(IncidentStatus.INVESTIGATING, false),
+                        org.assertj.core.groups.Tuple.tuple(IncidentStatus.IDENTIFIED, false),
+                        org.assertj.core.groups.Tuple.tuple(IncidentStatus.IDENTIFIED, true));
+        StatusUpdate update = updates.get(2);
+        assertThat(update.ts())
+                .as("the recovery plus the default 5 min hold")
+                .isEqualTo(onset + 35 * 60_000);
+        assertThat(update.body())
+                .isEqualTo(
+                        "Everything is running again except Conversations. We are continuing to"
+                                + " work on a solution.");
+        assertThat(update.affectedComponents())
+                .singleElement()
+                .satisfies(
+                        c -> {
+                            assertThat(c.name()).isEqualTo("Storage");
+                            assertThat(c.oldStatus())
+                                    .isEqualTo(ComponentState.DEGRADED_PERFORMANCE);
+                            assertThat(c.newStatus()).isEqualTo(ComponentState.OPERATIONAL);
+                        });
+    }
+
+    @Test
+    void theHoldIsTheJobFilesSetting() {
+        long onset = at("2024-02-16T07:26:00Z");
+        JobConfig longHold =
+                job("Europe/Amsterdam", "12h", "patterns:\n  thresholds: {updateHold: 15m}\n");
+        assertThat(
+                        storageRecoversFirst(longHold, onset, onset + 40 * 60_000)
+                                .get(3)
+                                .statusUpdates())
+                .as("10 min after the recovery, a 15 min hold has not passed")
+                .noneMatch(StatusUpdate::update);
+        assertThat(
+                        storageRecoversFirst(longHold, onset, onset + 45 * 60_000)
+                                .get(3)
+                                .statusUpdates())
+                .filteredOn(StatusUpdate::update)
+                .singleElement()
+                .extracting(StatusUpdate::ts)
+                .isEqualTo(onset + 45 * 60_000);
+    }
+
+    @Test
+    void thePublicTitleNamesTheAffectedComponentsByTheirWorstStateNeverAService() {
+        long onset = at("2024-02-16T07:26:00Z");
+        List<Drafts> drafts =
+                storageRecoversFirst(job("Europe/Amsterdam", "12h"), onset, onset + 40 * 60_000);
+        assertThat(drafts.get(3).publicTitle())
+                .as("Conversations fails (major outage); Storage was only slower")
+                .isEqualTo("Outage of Apps");
+        assertThat(drafts.get(3).postmortem()).startsWith("# Postmortem: Outage of Apps\n");
     }
 }
