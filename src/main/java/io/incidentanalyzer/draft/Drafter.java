@@ -115,7 +115,9 @@ public final class Drafter implements Serializable {
         List<TimelineEntry> timeline = timeline(st, e, components);
         List<StatusUpdate> updates = statusUpdates(st, e);
         String title = words().publicTitle(components);
-        String postmortem = new Postmortem(this, st, e, timeline, components, title).markdown();
+        // With no component affected there is nothing public to name: the internal title heads it.
+        String heading = components.isEmpty() ? e.title() : title;
+        String postmortem = new Postmortem(this, st, e, timeline, components, heading).markdown();
         return new Drafts(timeline, updates, components, postmortem, series(st, e), title);
     }
 
