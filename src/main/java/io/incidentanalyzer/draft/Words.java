@@ -13,6 +13,7 @@ import io.incidentanalyzer.model.RootCause;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -433,7 +434,10 @@ final class Words {
                     + " "
                     + lead;
         }
-        return lead + " " + affected(now);
+        // Worse: what got worse is the news; the rest stands as last reported.
+        Map<String, ComponentState> worsened = new LinkedHashMap<>();
+        for (String name : worse) worsened.put(name, now.get(name));
+        return lead + " " + affected(worse.isEmpty() ? now : worsened);
     }
 
     /**
