@@ -440,4 +440,57 @@ class DrafterTest {
                 .isEqualTo("Outage of Apps");
         assertThat(drafts.get(3).postmortem()).startsWith("# Postmortem: Outage of Apps\n");
     }
+
+    @Test
+    void anIntermediateUpdateForAWorseningNamesOnlyWhatGotWorse() {
+        JobConfig job = job("Europe/Amsterdam", "12h");
+        long onset = at("2024-02-16T07:26:00Z");
+        List<Drafts> before = storageRecoversFirst(job, onset, onset + 40 * 60_000);
+        // Storage's CPU saturates again 50 min in, while Conversations still fails.
+        Signal failing = errors(SignalState.OPEN, onset, onset + 30_000, 0.6);
+        Signal again = storageCpu(SignalState.OPEN, onset + 50 * 60_000, onset + 51 * 60_000);
+        Drafter drafter = new Drafter(job);
+        DraftState st = new DraftState();
+        List<IncidentEvent> events =
+                List.of(
+                        event(
+                                IncidentEventType.OPENED,
+                                IncidentStatus.INVESTIGATING,
+                                onset + 30_000,
+                                failing,
+                                List.of(failing)),
+                        event(
+                                IncidentEventType.IDENTIFIED,
+                                IncidentStatus.IDENTIFIED,
+                                onset + 60_000,
+                                storageCpu(SignalState.OPEN, onset, onset + 60_000),
+                                List.of(failing)),
+                        event(
+                                IncidentEventType.SIGNAL_CLEARED,
+                                IncidentStatus.IDENTIFIED,
+                                onset + 30 * 60_000,
+                                storageCpu(SignalState.CLEAR, onset, onset + 30 * 60_000),
+                                List.of(failing)),
+                        event(
+                                IncidentEventType.SIGNAL_ADDED,
+                                IncidentStatus.IDENTIFIED,
+                                onset + 60 * 60_000,
+                                again,
+                                List.of(failing, again)));
+        Drafts d = null;
+        for (IncidentEvent e : events) {
+            drafter.update(st, e);
+            d = drafter.render(st, e);
+        }
+        assertThat(d.statusUpdates())
+                .filteredOn(StatusUpdate::update)
+                .extracting(StatusUpdate::ts, StatusUpdate::body)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                onset + 35 * 60_000, before.get(3).statusUpdates().get(2).body()),
+                        org.assertj.core.groups.Tuple.tuple(
+                                onset + 55 * 60_000,
+                                "We are continuing to work on a solution. Storage is slower than"
+                                        + " usual."));
+    }
 }
