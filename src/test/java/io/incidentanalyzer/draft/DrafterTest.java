@@ -335,6 +335,12 @@ class DrafterTest {
      * signal updates, the incident stays Identified. Returns the drafts after each event.
      */
     private static List<Drafts> storageRecoversFirst(JobConfig job, long onset, long lastEvent) {
+        return storageRecoversFirst(job, onset, lastEvent, null);
+    }
+
+    /** As above; the last event adds {@code added} (null: it only reports the failing one). */
+    private static List<Drafts> storageRecoversFirst(
+            JobConfig job, long onset, long lastEvent, Signal added) {
         Signal cpu = storageCpu(SignalState.OPEN, onset, onset + 60_000);
         Signal failing = errors(SignalState.OPEN, onset, onset + 30_000, 0.6);
         Signal cpuClear = storageCpu(SignalState.CLEAR, onset, onset + 30 * 60_000);
@@ -362,8 +368,8 @@ class DrafterTest {
                                 IncidentEventType.SIGNAL_ADDED,
                                 IncidentStatus.IDENTIFIED,
                                 lastEvent,
-                                failing,
-                                List.of(failing)));
+                                added == null ? failing : added,
+                                added == null ? List.of(failing) : List.of(failing, added)));
         Drafter drafter = new Drafter(job);
         DraftState st = new DraftState();
         List<Drafts> out = new ArrayList<>();
@@ -447,41 +453,8 @@ class DrafterTest {
         long onset = at("2024-02-16T07:26:00Z");
         List<Drafts> before = storageRecoversFirst(job, onset, onset + 40 * 60_000);
         // Storage's CPU saturates again 50 min in, while Conversations still fails.
-        Signal failing = errors(SignalState.OPEN, onset, onset + 30_000, 0.6);
         Signal again = storageCpu(SignalState.OPEN, onset + 50 * 60_000, onset + 51 * 60_000);
-        Drafter drafter = new Drafter(job);
-        DraftState st = new DraftState();
-        List<IncidentEvent> events =
-                List.of(
-                        event(
-                                IncidentEventType.OPENED,
-                                IncidentStatus.INVESTIGATING,
-                                onset + 30_000,
-                                failing,
-                                List.of(failing)),
-                        event(
-                                IncidentEventType.IDENTIFIED,
-                                IncidentStatus.IDENTIFIED,
-                                onset + 60_000,
-                                storageCpu(SignalState.OPEN, onset, onset + 60_000),
-                                List.of(failing)),
-                        event(
-                                IncidentEventType.SIGNAL_CLEARED,
-                                IncidentStatus.IDENTIFIED,
-                                onset + 30 * 60_000,
-                                storageCpu(SignalState.CLEAR, onset, onset + 30 * 60_000),
-                                List.of(failing)),
-                        event(
-                                IncidentEventType.SIGNAL_ADDED,
-                                IncidentStatus.IDENTIFIED,
-                                onset + 60 * 60_000,
-                                again,
-                                List.of(failing, again)));
-        Drafts d = null;
-        for (IncidentEvent e : events) {
-            drafter.update(st, e);
-            d = drafter.render(st, e);
-        }
+        Drafts d = storageRecoversFirst(job, onset, onset + 60 * 60_000, again).get(3);
         assertThat(d.statusUpdates())
                 .filteredOn(StatusUpdate::update)
                 .extracting(StatusUpdate::ts, StatusUpdate::body)
