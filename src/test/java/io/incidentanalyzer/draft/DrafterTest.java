@@ -341,6 +341,18 @@ class DrafterTest {
     /** As above; the last event adds {@code added} (null: it only reports the failing one). */
     private static List<Drafts> storageRecoversFirst(
             JobConfig job, long onset, long lastEvent, Signal added) {
+        Drafter drafter = new Drafter(job);
+        DraftState st = new DraftState();
+        List<Drafts> out = new ArrayList<>();
+        for (IncidentEvent e : storageRecoversFirstEvents(onset, lastEvent, added)) {
+            drafter.update(st, e);
+            out.add(drafter.render(st, e));
+        }
+        return out;
+    }
+
+    private static List<IncidentEvent> storageRecoversFirstEvents(
+            long onset, long lastEvent, Signal added) {
         Signal cpu = storageCpu(SignalState.OPEN, onset, onset + 60_000);
         Signal failing = errors(SignalState.OPEN, onset, onset + 30_000, 0.6);
         Signal cpuClear = storageCpu(SignalState.CLEAR, onset, onset + 30 * 60_000);
@@ -370,14 +382,36 @@ class DrafterTest {
                                 lastEvent,
                                 added == null ? failing : added,
                                 added == null ? List.of(failing) : List.of(failing, added)));
-        Drafter drafter = new Drafter(job);
-        DraftState st = new DraftState();
-        List<Drafts> out = new ArrayList<>();
-        for (IncidentEvent e : events) {
-            drafter.update(st, e);
-            out.add(drafter.render(st, e));
+        return events;
+    }
+
+    @Test
+    void theStatusTopicGetsADocumentAtEachStepAndWhenAnIntermediateUpdateAppears()
+            throws Exception {
+        long onset = at("2024-02-16T07:26:00Z");
+        try (var harness =
+                org.apache.flink.streaming.util.ProcessFunctionTestHarnesses
+                        .forKeyedProcessFunction(
+                                new IncidentDrafter(job("Europe/Amsterdam", "12h")),
+                                IncidentEvent::incidentId,
+                                org.apache.flink.api.common.typeinfo.Types.STRING)) {
+            List<Integer> documents = new ArrayList<>();
+            for (IncidentEvent e : storageRecoversFirstEvents(onset, onset + 40 * 60_000, null)) {
+                harness.processElement(e, e.ts());
+                var pages = harness.getSideOutput(IncidentDrafter.STATUS_UPDATES);
+                documents.add(pages == null ? 0 : pages.size());
+            }
+            assertThat(documents)
+                    .as("opened, identified, a clear without news, the event after the hold")
+                    .containsExactly(1, 2, 2, 3);
+            var last =
+                    new ArrayList<>(harness.getSideOutput(IncidentDrafter.STATUS_UPDATES))
+                            .get(2)
+                            .getValue();
+            assertThat(last.name()).isEqualTo("Outage of Apps");
+            assertThat(last.incidentUpdates().get(0).body())
+                    .startsWith("Everything is running again except Conversations.");
         }
-        return out;
     }
 
     @Test
