@@ -689,6 +689,8 @@ final class JobConfigValidator {
         PatternsConfig.Thresholds t = p.thresholds();
         positive("patterns.thresholds.onsetTolerance", t.onsetTolerance(), true);
         positive("patterns.thresholds.deployAfterOnset", t.deployAfterOnset(), true);
+        positive("patterns.thresholds.cascadeGap", t.cascadeGap(), true);
+        positive("patterns.thresholds.updateHold", t.updateHold(), false);
         t.severityScores()
                 .forEach(
                         (severity, score) -> {

@@ -140,6 +140,10 @@ public record PatternsConfig(
      * @param majorOutageAt a share of failed requests ({@code correlation.errorMetric}) from which
      *     the service's components are in major outage
      * @param partialOutageAt ... from which they are in partial outage (below: degraded)
+     * @param cascadeGap symptoms whose onsets follow each other within this are one cascade: one
+     *     timeline line
+     * @param updateHold a change of the components' states that lasts this long while the incident
+     *     stays in one step drafts an intermediate status update
      */
     public record Thresholds(
             Duration onsetTolerance,
@@ -149,7 +153,9 @@ public record PatternsConfig(
             Double worseAt,
             Double worthANumber,
             Double majorOutageAt,
-            Double partialOutageAt)
+            Double partialOutageAt,
+            Duration cascadeGap,
+            Duration updateHold)
             implements Serializable {
         public Thresholds {
             onsetTolerance = onsetTolerance == null ? Duration.ofMinutes(1) : onsetTolerance;
@@ -165,10 +171,12 @@ public record PatternsConfig(
             worthANumber = worthANumber == null ? 0.05 : worthANumber;
             majorOutageAt = majorOutageAt == null ? 0.5 : majorOutageAt;
             partialOutageAt = partialOutageAt == null ? 0.05 : partialOutageAt;
+            cascadeGap = cascadeGap == null ? Duration.ofMinutes(2) : cascadeGap;
+            updateHold = updateHold == null ? Duration.ofMinutes(5) : updateHold;
         }
 
         static Thresholds defaults() {
-            return new Thresholds(null, null, null, null, null, null, null, null);
+            return new Thresholds(null, null, null, null, null, null, null, null, null, null);
         }
 
         /** A signal's strength for the ranker, by its severity. */

@@ -13,6 +13,9 @@ public class DraftState {
     public List<SignalNote> signals = new ArrayList<>();
     public List<Step> steps = new ArrayList<>();
 
+    /** How many status updates the drafts held when the last Statuspage document was sent. */
+    public int updatesSent;
+
     public DraftState() {}
 
     /** A lifecycle step or a finding, at its event time. */
@@ -27,9 +30,6 @@ public class DraftState {
 
         /** The top candidate at this step, as drafts name it ("token-refresh storm on …"). */
         public String top;
-
-        /** The top candidate as a status update names it ("token-refresh storm on the …"). */
-        public String topName;
 
         /** The signals behind the top candidate at this step. */
         public List<String> topSignals = new ArrayList<>();

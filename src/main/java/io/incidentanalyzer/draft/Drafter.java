@@ -89,8 +89,7 @@ public final class Drafter implements Serializable {
                 RootCause top = e.topCause();
                 if (top != null) {
                     // As it stood then: a later revision does not rewrite earlier lines.
-                    step.top = words().cause(top);
-                    step.topName = top.kind().words() + " on the " + words().name(top.service());
+                    step.top = words().cause(top, find(st, top.signals().get(0)));
                     step.topSignals = new ArrayList<>(top.signals());
                 }
                 st.steps.add(step);
@@ -115,8 +114,11 @@ public final class Drafter implements Serializable {
         List<ComponentImpact> components = components(st, e.ts());
         List<TimelineEntry> timeline = timeline(st, e, components);
         List<StatusUpdate> updates = statusUpdates(st, e);
-        String postmortem = new Postmortem(this, st, e, timeline, components).markdown();
-        return new Drafts(timeline, updates, components, postmortem, series(st, e));
+        String title = words().publicTitle(components);
+        // With no component affected there is nothing public to name: the internal title heads it.
+        String heading = components.isEmpty() ? e.title() : title;
+        String postmortem = new Postmortem(this, st, e, timeline, components, heading).markdown();
+        return new Drafts(timeline, updates, components, postmortem, series(st, e), title);
     }
 
     /** The figures of the top three candidates' and the contributing causes' first signals. */
@@ -251,7 +253,7 @@ public final class Drafter implements Serializable {
                                             + " on "
                                             + w.name(c.service())
                                             + " ("
-                                            + n.openEvidence
+                                            + w.describe(n)
                                             + ")";
                     lines.add(
                             new Line(
@@ -305,31 +307,38 @@ public final class Drafter implements Serializable {
     private record Line(long ts, int order, String text, List<String> signals) {}
 
     /**
-     * The symptoms, one line per kind of symptom and minute of onset, as a person writes them:
-     * "Orders DB CPU utilization peaked at 100%", "Overload observed on the checkout and payment
-     * servers".
+     * The symptoms, one line per cascade as a person tells it: symptoms whose onsets follow each
+     * other within {@code patterns.thresholds.cascadeGap} (a cascade spans at most five gaps) share
+     * a line at the latest onset, when the picture stood, and the line links to all their signals.
      */
     private void symptoms(DraftState st, String detection, Set<String> named, List<Line> lines) {
-        Map<String, List<SignalNote>> groups = new LinkedHashMap<>();
-        Map<String, SymptomCategory> categories = new LinkedHashMap<>();
-        List<SignalNote> notes = new ArrayList<>(st.signals);
+        List<SignalNote> notes = new ArrayList<>();
+        for (SignalNote n : st.signals)
+            if (!n.id.equals(detection) && !named.contains(n.id)) notes.add(n);
         notes.sort(Comparator.comparingLong((SignalNote n) -> n.onset).thenComparing(n -> n.id));
+        long gap = config.patterns().thresholds().cascadeGap().toMillis();
+        List<List<SignalNote>> cascades = new ArrayList<>();
+        List<SignalNote> current = null;
         for (SignalNote n : notes) {
-            if (n.id.equals(detection) || named.contains(n.id)) continue;
-            SymptomCategory category = category(n);
-            long minute = Math.floorDiv(n.onset, 60_000) * 60_000;
-            String key =
-                    minute + "|" + category + (category == SymptomCategory.SATURATION ? n.id : "");
-            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(n);
-            categories.put(key, category);
+            if (current == null
+                    || n.onset - current.get(current.size() - 1).onset > gap
+                    || n.onset - current.get(0).onset > 5 * gap) {
+                current = new ArrayList<>();
+                cascades.add(current);
+            }
+            current.add(n);
         }
         Words w = words();
-        groups.forEach(
-                (key, g) -> {
-                    List<String> ids = new ArrayList<>();
-                    for (SignalNote n : g) ids.add(n.id);
-                    lines.add(new Line(g.get(0).onset, 1, w.symptoms(categories.get(key), g), ids));
-                });
+        for (List<SignalNote> cascade : cascades) {
+            Map<SymptomCategory, List<SignalNote>> byCategory = new LinkedHashMap<>();
+            List<String> ids = new ArrayList<>();
+            for (SignalNote n : cascade) {
+                byCategory.computeIfAbsent(category(n), k -> new ArrayList<>()).add(n);
+                ids.add(n.id);
+            }
+            long at = cascade.get(cascade.size() - 1).onset;
+            lines.add(new Line(at, 1, w.cascade(byCategory), ids));
+        }
     }
 
     SymptomCategory category(SignalNote n) {
@@ -424,13 +433,17 @@ public final class Drafter implements Serializable {
     // ---------------------------------------------------------------- status updates
 
     /**
-     * One update per lifecycle step. Each names the components by their worst state during its
-     * phase (from the step to the next one, or to now), which is what a person writing it would
-     * report; Resolved reports every component operational.
+     * One update per lifecycle step, and intermediate ones between them. A step's update names the
+     * components by their worst state in the {@code patterns.thresholds.updateHold} after it (or up
+     * to the next step), which is what a person writing it then would report; Monitoring reports
+     * the states at the step, Resolved every component operational. While the incident stays
+     * Investigating or Identified, a change of the components' states that lasts the hold drafts an
+     * intermediate update at the end of the hold, once event time has reached it.
      */
     private List<StatusUpdate> statusUpdates(DraftState st, IncidentEvent e) {
         List<DraftState.Step> steps = new ArrayList<>();
         for (DraftState.Step step : st.steps) if (status(step) != null) steps.add(step);
+        long hold = config.patterns().thresholds().updateHold().toMillis();
         List<StatusUpdate> out = new ArrayList<>();
         Map<String, ComponentState> before = new LinkedHashMap<>();
         Words w = words();
@@ -444,27 +457,83 @@ public final class Drafter implements Serializable {
                         switch (status) {
                             case RESOLVED -> ComponentState.OPERATIONAL;
                             case MONITORING -> stateAt(c, st, step.ts);
-                            default -> worstBetween(c, st, step.ts, until);
+                            default ->
+                                    worstBetween(c, st, step.ts, Math.min(until, step.ts + hold));
                         };
                 ComponentState was = before.getOrDefault(c.name(), ComponentState.OPERATIONAL);
                 if (s != ComponentState.OPERATIONAL || was != ComponentState.OPERATIONAL)
                     now.put(c.name(), s);
             }
-            List<ComponentChange> changed = new ArrayList<>();
-            now.forEach(
-                    (name, s) -> {
-                        ComponentState was = before.getOrDefault(name, ComponentState.OPERATIONAL);
-                        if (was != s) changed.add(new ComponentChange(name, was, s));
-                    });
             out.add(
                     new StatusUpdate(
                             step.ts,
                             status,
-                            w.statusBody(status, step.type, now, step.topName, causes(e)),
-                            changed));
+                            w.statusBody(status, step.type, now, causes(e)),
+                            changes(before, now),
+                            false));
             before.putAll(now);
+            if (status == IncidentStatus.INVESTIGATING || status == IncidentStatus.IDENTIFIED)
+                intermediate(st, status, step.ts, Math.min(until, e.ts()), hold, before, out);
         }
         return out;
+    }
+
+    /**
+     * The intermediate updates of one step, from {@code from} to {@code until}: at each change of
+     * the components' states that no other change follows within {@code hold}, if the states then
+     * differ from those last reported ({@code reported}, updated).
+     */
+    private void intermediate(
+            DraftState st,
+            IncidentStatus status,
+            long from,
+            long until,
+            long hold,
+            Map<String, ComponentState> reported,
+            List<StatusUpdate> out) {
+        java.util.TreeSet<Long> points = new java.util.TreeSet<>();
+        for (SignalNote n : st.signals) {
+            if (impact(n) == ComponentState.OPERATIONAL || !onComponent(n.service)) continue;
+            if (n.onset > from && n.onset < until) points.add(n.onset);
+            if (n.cleared > from && n.cleared < until) points.add(n.cleared);
+        }
+        Words w = words();
+        for (long x : points) {
+            if (x + hold > until) break;
+            Long next = points.higher(x);
+            if (next != null && next <= x + hold) continue;
+            Map<String, ComponentState> now = new LinkedHashMap<>();
+            for (ComponentConfig c : config.components()) {
+                ComponentState s = stateAt(c, st, x);
+                ComponentState was = reported.getOrDefault(c.name(), ComponentState.OPERATIONAL);
+                if (s != ComponentState.OPERATIONAL || was != ComponentState.OPERATIONAL)
+                    now.put(c.name(), s);
+            }
+            List<ComponentChange> changed = changes(reported, now);
+            if (changed.isEmpty()) continue;
+            out.add(
+                    new StatusUpdate(
+                            x + hold, status, w.updateBody(status, reported, now), changed, true));
+            reported.putAll(now);
+        }
+    }
+
+    private boolean onComponent(String service) {
+        for (ComponentConfig c : config.components())
+            if (c.services().contains(service)) return true;
+        return false;
+    }
+
+    /** The components whose state differs between two reports. */
+    private static List<ComponentChange> changes(
+            Map<String, ComponentState> before, Map<String, ComponentState> now) {
+        List<ComponentChange> changed = new ArrayList<>();
+        now.forEach(
+                (name, s) -> {
+                    ComponentState was = before.getOrDefault(name, ComponentState.OPERATIONAL);
+                    if (was != s) changed.add(new ComponentChange(name, was, s));
+                });
+        return changed;
     }
 
     private static IncidentStatus status(DraftState.Step step) {

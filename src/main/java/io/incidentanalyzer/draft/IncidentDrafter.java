@@ -20,7 +20,10 @@ import org.apache.flink.util.OutputTag;
 public class IncidentDrafter extends KeyedProcessFunction<String, IncidentEvent, IncidentEvent> {
     private static final long serialVersionUID = 1L;
 
-    /** The Statuspage document, at each lifecycle step (a new status update). */
+    /**
+     * The Statuspage document, at each lifecycle step and whenever the drafts gained an
+     * intermediate update.
+     */
     public static final OutputTag<StatusPageIncident> STATUS_UPDATES =
             new OutputTag<>("status-updates") {};
 
@@ -46,11 +49,14 @@ public class IncidentDrafter extends KeyedProcessFunction<String, IncidentEvent,
         drafter.update(st, e);
         IncidentEvent drafted = e.withDrafts(drafter.render(st, e));
         out.collect(drafted);
-        switch (e.type()) {
-            case OPENED, IDENTIFIED, MONITORING, REOPENED, CLOSED ->
-                    ctx.output(STATUS_UPDATES, StatusPage.of(drafted));
-            default -> {}
-        }
+        boolean step =
+                switch (e.type()) {
+                    case OPENED, IDENTIFIED, MONITORING, REOPENED, CLOSED -> true;
+                    default -> false;
+                };
+        int updates = drafted.drafts().statusUpdates().size();
+        if (step || updates > st.updatesSent) ctx.output(STATUS_UPDATES, StatusPage.of(drafted));
+        st.updatesSent = updates;
         if (e.type() == IncidentEventType.CLOSED) {
             state.clear();
         } else {

@@ -35,11 +35,12 @@ public final class Markdown {
     public static String statusUpdatesFile(String incidentId, Drafts d, JobConfig config) {
         Words w = new Words(config);
         StringBuilder b = new StringBuilder("# Status updates of incident " + incidentId);
-        b.append(" (drafts)\n");
+        b.append(" (drafts)\n\nPublic title: ").append(d.publicTitle()).append('\n');
         List<StatusUpdate> updates = d.statusUpdates();
         for (int i = updates.size() - 1; i >= 0; i--) {
             StatusUpdate u = updates.get(i);
-            String step = u.status().name().toLowerCase(Locale.ROOT);
+            // An intermediate update is labelled as Statuspage shows it: "Update".
+            String step = u.update() ? "update" : u.status().name().toLowerCase(Locale.ROOT);
             b.append("\n## ")
                     .append(Character.toUpperCase(step.charAt(0)))
                     .append(step.substring(1))

@@ -35,13 +35,16 @@ final class Postmortem {
     private final List<TimelineEntry> timeline;
     private final List<ComponentImpact> components;
     private final DependencyGraph graph;
+    private final String title;
 
     Postmortem(
             Drafter drafter,
             DraftState st,
             IncidentEvent e,
             List<TimelineEntry> timeline,
-            List<ComponentImpact> components) {
+            List<ComponentImpact> components,
+            String title) {
+        this.title = title;
         this.drafter = drafter;
         this.config = drafter.config();
         this.w = drafter.words();
@@ -54,7 +57,7 @@ final class Postmortem {
 
     String markdown() {
         StringBuilder b = new StringBuilder();
-        b.append("# Postmortem: ").append(e.title()).append("\n\n");
+        b.append("# Postmortem: ").append(title).append("\n\n");
         b.append("> Draft by incident-analyzer from the evidence of incident `")
                 .append(e.incidentId())
                 .append("` as of ")
@@ -78,7 +81,7 @@ final class Postmortem {
                         .append(c.kind().words())
                         .append(" on the ")
                         .append(w.name(c.service()))
-                        .append(n == null ? "" : ": " + n.openEvidence)
+                        .append(n == null ? "" : ": " + w.describe(n))
                         .append(
                                 n == null || n.cleared < 0
                                         ? " (still open)."
@@ -96,20 +99,18 @@ final class Postmortem {
         return b.toString();
     }
 
-    /** The main cause with its figures, then what it led to, along the known chain. */
+    /**
+     * The main cause in the words of its kind, from its own evidence, then what it did to its
+     * service and what followed along the service graph.
+     */
     private String rootCause() {
         RootCause top = e.topCause();
         if (top == null) return "No cause ranked yet.";
         SignalNote primary = Drafter.find(st, top.signals().get(0));
         List<String> s = new ArrayList<>();
-        s.add(
-                "The outage was primarily caused by a "
-                        + top.kind().words()
-                        + " on the "
-                        + w.name(top.service())
-                        + (primary == null ? "" : ": " + figures(primary))
-                        + ".");
         String service = top.service();
+        String who = "the " + w.name(service);
+        s.add("The outage was primarily caused by " + lead(top, primary, who) + ".");
         List<String> overload = new ArrayList<>();
         for (SignalNote n : notes(Set.of(service))) {
             if (n == primary) continue;
@@ -119,8 +120,8 @@ final class Postmortem {
                         overload.add(
                                 String.format(
                                         Locale.ROOT,
-                                        "up to %s%% of requests failing from %s",
-                                        Words.number(n.peak * 100),
+                                        "up to %s of requests failing from %s",
+                                        Words.percent(n.peak),
                                         w.time(n.onset)));
                     } else if (n.measured.isMetric(config.correlation().loadMetric())) {
                         overload.add("requests " + figures(n));
@@ -135,8 +136,7 @@ final class Postmortem {
         }
         if (!overload.isEmpty()) {
             s.add(
-                    "This overloaded the "
-                            + w.name(service)
+                    String.format(Locale.ROOT, consequence(top.kind()), who)
                             + ": "
                             + String.join("; ", overload.subList(0, Math.min(4, overload.size())))
                             + ".");
@@ -173,13 +173,14 @@ final class Postmortem {
             s.add(
                     String.format(
                             Locale.ROOT,
-                            "The %s %s reached %s%s from %s (ceiling %s)%s.",
+                            "The %s %s reached %s%s from %s (ceiling %s%s)%s.",
                             w.name(n.service),
                             w.metric(n.measured.metric()),
                             Words.number(n.peak),
                             w.unit(n.measured.metric()),
                             w.time(n.onset),
                             Words.number(n.baseline),
+                            w.unit(n.measured.metric()),
                             again.isEmpty() ? "" : ", and again from " + w.list(again)));
         }
         Set<String> backedUp = new LinkedHashSet<>();
@@ -199,6 +200,78 @@ final class Postmortem {
         return String.join(" ", s);
     }
 
+    /**
+     * The cause as its kind is told, from its own evidence: a storm by its refreshes and the client
+     * behind them, a surge by the requests, a saturated service by its resource and its own
+     * workload, a release by what followed it, an outside provider as outside our control.
+     */
+    private String lead(RootCause top, SignalNote primary, String who) {
+        String evidence = primary == null ? "" : ": " + evidence(primary);
+        return switch (top.kind()) {
+            case TOKEN_REFRESH_STORM -> "a token-refresh storm on " + who + evidence;
+            case TRAFFIC_SURGE -> "a surge of traffic at " + who + evidence;
+            case RESOURCE_SATURATION -> {
+                SignalNote load = own(top.service(), config.correlation().loadMetric());
+                yield who
+                        + " saturated under its own workload"
+                        + evidence
+                        + (load == null
+                                ? ", with no more requests than usual"
+                                : ", with requests at most "
+                                        + Words.number(load.ratio())
+                                        + "× the usual");
+            }
+            case SERVICE_SLOWDOWN -> who + " slowing down" + evidence;
+            case BAD_DEPLOY ->
+                    "a bad release of "
+                            + who
+                            + ": its first symptom came within "
+                            + w.duration(config.correlation().changeWindow().toMillis())
+                            + " of a deploy"
+                            + (primary == null ? "" : "; " + evidence(primary));
+            case EXTERNAL_DEPENDENCY ->
+                    who + ", a provider outside our control, slowing down" + evidence;
+            case DEPENDENCY_DRIFT ->
+                    who
+                            + " connecting to the wrong host"
+                            + (primary == null ? "" : ": " + w.describe(primary));
+            case MISSING_TOKEN ->
+                    who
+                            + " sending requests without a token"
+                            + (primary == null
+                                    ? ""
+                                    : ": up to " + Words.number(primary.peak) + " a second");
+        };
+    }
+
+    /** A signal's figures led by what they measure: "CPU utilization at 100% (ceiling 95) …". */
+    private String evidence(SignalNote n) {
+        boolean metric =
+                n.measured != null
+                        && n.measured.metric() != null
+                        && !n.measured.isMetric(config.correlation().errorMetric());
+        return (metric ? w.metric(n.measured.metric()) + " " : "") + figures(n);
+    }
+
+    /** How the cause's own service fared, told by the kind: only load overloads. */
+    private static String consequence(CauseKind kind) {
+        return switch (kind) {
+            case TOKEN_REFRESH_STORM -> "The refreshes overloaded %s";
+            case TRAFFIC_SURGE -> "The extra requests overloaded %s";
+            case RESOURCE_SATURATION -> "At its ceiling, %s answered slowly";
+            case BAD_DEPLOY -> "After the release, %s showed";
+            case EXTERNAL_DEPENDENCY -> "The provider's slowness showed on %s";
+            default -> "On %s";
+        };
+    }
+
+    /** The cause service's first note of the given metric, or null. */
+    private SignalNote own(String service, String metric) {
+        for (SignalNote n : notes(Set.of(service)))
+            if (n.kind == SignalKind.BASELINE_SHIFT && n.measured.isMetric(metric)) return n;
+        return null;
+    }
+
     private SymptomCategory category(SignalNote n) {
         return drafter.category(n);
     }
@@ -216,22 +289,34 @@ final class Postmortem {
     /** A signal's figures: "up to 522 against 13.4 usually (39×), from 8:26 AM". */
     private String figures(SignalNote n) {
         if (n.kind == SignalKind.SATURATION) {
+            String unit = w.unit(n.measured.metric());
             return String.format(
                     Locale.ROOT,
-                    "at %s (ceiling %s) from %s",
+                    "at %s%s (ceiling %s%s) from %s",
                     Words.number(n.peak),
+                    unit,
                     Words.number(n.baseline),
+                    unit,
                     w.time(n.onset));
         }
         String ratio =
                 n.baseline > 0 ? String.format(Locale.ROOT, " (%s×)", Words.number(n.ratio())) : "";
+        if (n.kind == SignalKind.BASELINE_SHIFT
+                && n.measured.isMetric(config.correlation().errorMetric())) {
+            return String.format(
+                    Locale.ROOT,
+                    "up to %s of requests failing against %s usually, from %s",
+                    Words.percent(n.peak),
+                    Words.percent(n.baseline),
+                    w.time(n.onset));
+        }
         String base =
                 n.kind == SignalKind.REFRESH_STORM
                         ? String.format(
                                 Locale.ROOT,
-                                "up to %s refreshes a bucket against %s usually%s, from %s",
-                                Words.number(n.peak),
-                                Words.number(n.baseline),
+                                "up to %s refreshes a second against %s usually%s, from %s",
+                                Words.number(w.perSecond(n.peak)),
+                                Words.number(w.perSecond(n.baseline)),
                                 ratio,
                                 w.time(n.onset))
                         : String.format(

@@ -49,9 +49,12 @@ public final class StatusPage {
         }
         IncidentStatus status =
                 updates.isEmpty() ? e.status() : updates.get(updates.size() - 1).status();
+        // The public title; an event drafted before public titles existed has only the internal
+        // one.
+        String title = d.publicTitle() == null ? e.title() : d.publicTitle();
         return new StatusPageIncident(
                 e.incidentId(),
-                e.title(),
+                title,
                 name(status),
                 impact(worst),
                 iso(e.openedAt()),

@@ -1,8 +1,8 @@
 package io.incidentanalyzer.draft;
 
 /**
- * What kind of symptom a signal is, for the timeline: symptoms of one category that begin in the
- * same minute share one line, worded per category ({@link Words#symptoms}).
+ * What kind of symptom a signal is, for the timeline: a cascade's line tells its symptoms a clause
+ * per category, in the order of {@link Words#cascade}.
  */
 enum SymptomCategory {
     /** A latency (or any other metric) far from its baseline. */

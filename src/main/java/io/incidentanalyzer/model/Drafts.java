@@ -15,13 +15,17 @@ import java.util.List;
  * @param postmortem the postmortem draft, Markdown
  * @param series the reported figures of the causes' signals (the top candidates' and the
  *     contributing causes'), for charts
+ * @param publicTitle the title customers see, from the affected components and their worst state
+ *     ("Outage of Platform, API and Apps"), apart from the incident's internal title; null in
+ *     records written before it existed
  */
 public record Drafts(
         List<TimelineEntry> timeline,
         List<StatusUpdate> statusUpdates,
         List<ComponentImpact> components,
         String postmortem,
-        List<SignalSeries> series) {
+        List<SignalSeries> series,
+        String publicTitle) {
     public Drafts {
         series = series == null ? List.of() : List.copyOf(series);
         timeline = List.copyOf(timeline);

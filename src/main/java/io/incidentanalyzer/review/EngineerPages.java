@@ -150,7 +150,9 @@ final class EngineerPages {
                 .append(esc(e.status().name()))
                 .append(" · opened ")
                 .append(esc(at(e.openedAt())))
-                .append("</p></div>");
+                .append("</p>")
+                .append(publicTitle(e))
+                .append("</div>");
 
         // Root cause: the decision, the ranked candidates with their evidence, and the actions.
         ReviewState.Decision decision = state.rootCause(e.incidentId());
@@ -259,7 +261,7 @@ final class EngineerPages {
                         .append("/updates\">")
                         .append(token)
                         .append("<div class=\"card\"><b>Draft: ")
-                        .append(esc(label(latest.status())))
+                        .append(esc(latest.update() ? "Update" : label(latest.status())))
                         .append("</b><input type=\"hidden\" name=\"status\" value=\"")
                         .append(latest.status().name())
                         .append("\"><label>Public title <input name=\"title\" size=\"60\"")
@@ -268,7 +270,7 @@ final class EngineerPages {
                         .append("\" required value=\"")
                         // Until an engineer publishes one, the analyzer's title is only the
                         // suggestion in this field: the status page shows what is published.
-                        .append(esc(publicTitle != null ? publicTitle : e.title()))
+                        .append(esc(publicTitle != null ? publicTitle : draftedTitle(e)))
                         .append("\"></label><textarea name=\"body\" rows=\"4\">")
                         .append(esc(latest.body()))
                         .append("</textarea><button>Publish update</button></div></form>");
@@ -317,6 +319,23 @@ final class EngineerPages {
         if (e.cause() != null && e.cause().id().equals(id)) return e.cause();
         for (Signal s : e.activeSignals()) if (s.id().equals(id)) return s;
         return null;
+    }
+
+    /** The title customers see: the published one, else the drafted one, else the internal. */
+    private String publicTitle(IncidentEvent e) {
+        String published = state.publicTitle(e.incidentId());
+        String title = published != null ? published : draftedTitle(e);
+        return "<p id=\"public-title\">Public title"
+                + (published != null ? "" : " (draft)")
+                + ": <b>"
+                + esc(title)
+                + "</b></p>";
+    }
+
+    private static String draftedTitle(IncidentEvent e) {
+        return e.drafts() == null || e.drafts().publicTitle() == null
+                ? e.title()
+                : e.drafts().publicTitle();
     }
 
     static String label(IncidentStatus s) {

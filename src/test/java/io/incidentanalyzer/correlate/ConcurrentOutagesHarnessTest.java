@@ -111,12 +111,15 @@ class ConcurrentOutagesHarnessTest {
                 .startsWith(IncidentEventType.OPENED)
                 .endsWith(IncidentEventType.CLOSED);
 
-        // The status page has a document for each, with its own title and components.
+        // The status page has a document for each, with its own public title (named by its
+        // components) and components.
         Map<String, StatusPageIncident> pages = new LinkedHashMap<>();
         for (StatusPageIncident p : run.statusPages) pages.put(p.id(), p);
         assertThat(pages).containsOnlyKeys(ids);
-        assertThat(pages.get(ids.get(0)).name()).contains("search");
-        assertThat(pages.get(ids.get(1)).name()).contains("payments");
+        assertThat(pages.get(ids.get(0)).name()).endsWith(" of Search");
+        assertThat(pages.get(ids.get(1)).name())
+                .as("Payments is the whole of its group, Orders")
+                .endsWith(" of Orders");
         assertThat(pages.get(ids.get(0)).components())
                 .extracting(StatusPageIncident.Component::name)
                 .contains("Search")

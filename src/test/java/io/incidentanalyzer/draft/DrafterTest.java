@@ -1,5 +1,6 @@
 package io.incidentanalyzer.draft;
 
+import static io.incidentanalyzer.testing.Fixtures.TOPICS_YAML;
 import static io.incidentanalyzer.testing.Fixtures.latencyShift;
 import static io.incidentanalyzer.testing.Fixtures.signal;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,26 +29,23 @@ import org.junit.jupiter.api.Test;
 class DrafterTest {
 
     private static JobConfig job(String zone, String clock) {
+        return job(zone, clock, "");
+    }
+
+    /** Two components on a web app and its database; {@code extra} YAML appended. */
+    private static JobConfig job(String zone, String clock, String extra) {
         return JobConfigLoader.parse(
-                """
-                environment: watermelon-prod
-                timeZone: %s
-                clock: %s
-                topics:
-                  metrics: {name: m}
-                  auth: {name: a}
-                  logs: {name: l}
-                  changes: {name: c}
-                  incidents: i
-                  deadLetter: d
-                services:
-                  database: {displayName: Database}
-                  web-app: {displayName: Web app, dependsOn: [database]}
-                components:
-                  - {name: Conversations, group: Apps, services: [web-app]}
-                  - {name: Storage, group: Platform, services: [database]}
-                """
-                        .formatted(zone, clock),
+                "environment: watermelon-prod\ntimeZone: %s\nclock: %s\n".formatted(zone, clock)
+                        + TOPICS_YAML
+                        + """
+                          services:
+                            database: {displayName: Database}
+                            web-app: {displayName: Web app, dependsOn: [database]}
+                          components:
+                            - {name: Conversations, group: Apps, services: [web-app]}
+                            - {name: Storage, group: Platform, services: [database]}
+                          """
+                        + extra,
                 "jobs/test.yaml");
     }
 
@@ -161,8 +159,7 @@ class DrafterTest {
                 .contains(
                         org.assertj.core.groups.Tuple.tuple(
                                 "1:30 AM",
-                                "System outage detected: Web app error ratio at 0.6 against 0.0"
-                                        + " usually"),
+                                "System outage detected: Web app failing 60% of requests"),
                         org.assertj.core.groups.Tuple.tuple(
                                 "3:30 AM", "Conversations is operational again."));
         assertThat(last.timeline())
@@ -237,7 +234,10 @@ class DrafterTest {
                             assertThat(c.newStatus()).isEqualTo(ComponentState.MAJOR_OUTAGE);
                         });
         assertThat(updates.get(1).body())
-                .startsWith("We have identified the issue: a slowdown on the Web app.");
+                .as("public text names components, never the service")
+                .isEqualTo(
+                        "We have identified the issue and are working on a solution."
+                                + " Conversations is not working.");
         assertThat(updates.get(2).body())
                 .isEqualTo(
                         "We've implemented a fix and are currently monitoring the situation."
@@ -302,16 +302,202 @@ class DrafterTest {
         assertThat(d.timeline())
                 .extracting(TimelineEntry::text)
                 .contains(
-                        "Identified the cause: slowdown on Web app (web-app error_ratio evidence)",
-                        "Root cause revised: saturation under its own load on Database (database"
-                                + " cpu_utilization at or above 95)");
+                        "Identified the cause: slowdown on Web app (Web app failing 60% of"
+                                + " requests)",
+                        "Root cause revised: saturation under its own load on Database (Web app"
+                                + " failing 60% of requests)");
         assertThat(d.statusUpdates())
                 .singleElement()
                 .satisfies(
                         u ->
                                 assertThat(u.body())
                                         .startsWith(
-                                                "We have identified the issue: a slowdown on the"
-                                                        + " Web app."));
+                                                "We have identified the issue and are working on"
+                                                        + " a solution."));
+    }
+
+    private static Signal storageCpu(SignalState state, long onset, long ts) {
+        return signal(
+                SignalKind.SATURATION,
+                "database",
+                "cpu_utilization",
+                state,
+                onset,
+                ts,
+                100,
+                100,
+                95,
+                Severity.CRITICAL);
+    }
+
+    /**
+     * Storage recovers 30 min in while Conversations keeps failing: the events after that are
+     * signal updates, the incident stays Identified. Returns the drafts after each event.
+     */
+    private static List<Drafts> storageRecoversFirst(JobConfig job, long onset, long lastEvent) {
+        return storageRecoversFirst(job, onset, lastEvent, null);
+    }
+
+    /** As above; the last event adds {@code added} (null: it only reports the failing one). */
+    private static List<Drafts> storageRecoversFirst(
+            JobConfig job, long onset, long lastEvent, Signal added) {
+        Drafter drafter = new Drafter(job);
+        DraftState st = new DraftState();
+        List<Drafts> out = new ArrayList<>();
+        for (IncidentEvent e : storageRecoversFirstEvents(onset, lastEvent, added)) {
+            drafter.update(st, e);
+            out.add(drafter.render(st, e));
+        }
+        return out;
+    }
+
+    private static List<IncidentEvent> storageRecoversFirstEvents(
+            long onset, long lastEvent, Signal added) {
+        Signal cpu = storageCpu(SignalState.OPEN, onset, onset + 60_000);
+        Signal failing = errors(SignalState.OPEN, onset, onset + 30_000, 0.6);
+        Signal cpuClear = storageCpu(SignalState.CLEAR, onset, onset + 30 * 60_000);
+        List<IncidentEvent> events =
+                List.of(
+                        event(
+                                IncidentEventType.OPENED,
+                                IncidentStatus.INVESTIGATING,
+                                onset + 30_000,
+                                failing,
+                                List.of(failing)),
+                        event(
+                                IncidentEventType.IDENTIFIED,
+                                IncidentStatus.IDENTIFIED,
+                                onset + 60_000,
+                                cpu,
+                                List.of(failing, cpu)),
+                        event(
+                                IncidentEventType.SIGNAL_CLEARED,
+                                IncidentStatus.IDENTIFIED,
+                                onset + 30 * 60_000,
+                                cpuClear,
+                                List.of(failing)),
+                        event(
+                                IncidentEventType.SIGNAL_ADDED,
+                                IncidentStatus.IDENTIFIED,
+                                lastEvent,
+                                added == null ? failing : added,
+                                added == null ? List.of(failing) : List.of(failing, added)));
+        return events;
+    }
+
+    @Test
+    void theStatusTopicGetsADocumentAtEachStepAndWhenAnIntermediateUpdateAppears()
+            throws Exception {
+        long onset = at("2024-02-16T07:26:00Z");
+        try (var harness =
+                org.apache.flink.streaming.util.ProcessFunctionTestHarnesses
+                        .forKeyedProcessFunction(
+                                new IncidentDrafter(job("Europe/Amsterdam", "12h")),
+                                IncidentEvent::incidentId,
+                                org.apache.flink.api.common.typeinfo.Types.STRING)) {
+            List<Integer> documents = new ArrayList<>();
+            for (IncidentEvent e : storageRecoversFirstEvents(onset, onset + 40 * 60_000, null)) {
+                harness.processElement(e, e.ts());
+                var pages = harness.getSideOutput(IncidentDrafter.STATUS_UPDATES);
+                documents.add(pages == null ? 0 : pages.size());
+            }
+            assertThat(documents)
+                    .as("opened, identified, a clear without news, the event after the hold")
+                    .containsExactly(1, 2, 2, 3);
+            var last =
+                    new ArrayList<>(harness.getSideOutput(IncidentDrafter.STATUS_UPDATES))
+                            .get(2)
+                            .getValue();
+            assertThat(last.name()).isEqualTo("Outage of Apps");
+            assertThat(last.incidentUpdates().get(0).body())
+                    .startsWith("Everything is running again except Conversations.");
+        }
+    }
+
+    @Test
+    void aRecoveryThatLastsTheHoldWhileIdentifiedDraftsAnIntermediateUpdate() {
+        long onset = at("2024-02-16T07:26:00Z");
+        List<Drafts> drafts =
+                storageRecoversFirst(job("Europe/Amsterdam", "12h"), onset, onset + 40 * 60_000);
+
+        assertThat(drafts.get(2).statusUpdates())
+                .as("at the recovery itself it has not lasted yet")
+                .noneMatch(StatusUpdate::update);
+        List<StatusUpdate> updates = drafts.get(3).statusUpdates();
+        assertThat(updates)
+                .extracting(StatusUpdate::status, StatusUpdate::update)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(IncidentStatus.INVESTIGATING, false),
+                        org.assertj.core.groups.Tuple.tuple(IncidentStatus.IDENTIFIED, false),
+                        org.assertj.core.groups.Tuple.tuple(IncidentStatus.IDENTIFIED, true));
+        StatusUpdate update = updates.get(2);
+        assertThat(update.ts())
+                .as("the recovery plus the default 5 min hold")
+                .isEqualTo(onset + 35 * 60_000);
+        assertThat(update.body())
+                .isEqualTo(
+                        "Everything is running again except Conversations. We are continuing to"
+                                + " work on a solution.");
+        assertThat(update.affectedComponents())
+                .singleElement()
+                .satisfies(
+                        c -> {
+                            assertThat(c.name()).isEqualTo("Storage");
+                            assertThat(c.oldStatus())
+                                    .isEqualTo(ComponentState.DEGRADED_PERFORMANCE);
+                            assertThat(c.newStatus()).isEqualTo(ComponentState.OPERATIONAL);
+                        });
+    }
+
+    @Test
+    void theHoldIsTheJobFilesSetting() {
+        long onset = at("2024-02-16T07:26:00Z");
+        JobConfig longHold =
+                job("Europe/Amsterdam", "12h", "patterns:\n  thresholds: {updateHold: 15m}\n");
+        assertThat(
+                        storageRecoversFirst(longHold, onset, onset + 40 * 60_000)
+                                .get(3)
+                                .statusUpdates())
+                .as("10 min after the recovery, a 15 min hold has not passed")
+                .noneMatch(StatusUpdate::update);
+        assertThat(
+                        storageRecoversFirst(longHold, onset, onset + 45 * 60_000)
+                                .get(3)
+                                .statusUpdates())
+                .filteredOn(StatusUpdate::update)
+                .singleElement()
+                .extracting(StatusUpdate::ts)
+                .isEqualTo(onset + 45 * 60_000);
+    }
+
+    @Test
+    void thePublicTitleNamesTheAffectedComponentsByTheirWorstStateNeverAService() {
+        long onset = at("2024-02-16T07:26:00Z");
+        List<Drafts> drafts =
+                storageRecoversFirst(job("Europe/Amsterdam", "12h"), onset, onset + 40 * 60_000);
+        assertThat(drafts.get(3).publicTitle())
+                .as("Conversations fails (major outage); Storage was only slower")
+                .isEqualTo("Outage of Apps");
+        assertThat(drafts.get(3).postmortem()).startsWith("# Postmortem: Outage of Apps\n");
+    }
+
+    @Test
+    void anIntermediateUpdateForAWorseningNamesOnlyWhatGotWorse() {
+        JobConfig job = job("Europe/Amsterdam", "12h");
+        long onset = at("2024-02-16T07:26:00Z");
+        List<Drafts> before = storageRecoversFirst(job, onset, onset + 40 * 60_000);
+        // Storage's CPU saturates again 50 min in, while Conversations still fails.
+        Signal again = storageCpu(SignalState.OPEN, onset + 50 * 60_000, onset + 51 * 60_000);
+        Drafts d = storageRecoversFirst(job, onset, onset + 60 * 60_000, again).get(3);
+        assertThat(d.statusUpdates())
+                .filteredOn(StatusUpdate::update)
+                .extracting(StatusUpdate::ts, StatusUpdate::body)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                onset + 35 * 60_000, before.get(3).statusUpdates().get(2).body()),
+                        org.assertj.core.groups.Tuple.tuple(
+                                onset + 55 * 60_000,
+                                "We are continuing to work on a solution. Storage is slower than"
+                                        + " usual."));
     }
 }

@@ -96,21 +96,18 @@ class PatternsWordsTest {
                         IncidentStatus.MONITORING,
                         IncidentEventType.MONITORING,
                         Map.of(),
-                        null,
                         Set.of(CauseKind.TRAFFIC_SURGE));
         String advised =
                 withAdvice.statusBody(
                         IncidentStatus.MONITORING,
                         IncidentEventType.MONITORING,
                         Map.of(),
-                        null,
                         Set.of(CauseKind.TRAFFIC_SURGE));
         String both =
                 byDefault.statusBody(
                         IncidentStatus.MONITORING,
                         IncidentEventType.MONITORING,
                         Map.of(),
-                        null,
                         Set.of(CauseKind.TOKEN_REFRESH_STORM, CauseKind.MISSING_TOKEN));
 
         assertThat(plain).doesNotContain(custom);

@@ -188,12 +188,15 @@ class ReviewBrowserIT {
         assertThat(browser.findElement(By.id("root-cause")).getText())
                 .contains("dependency on the wrong host on Token verification server");
 
-        // Publish the drafted update, edited, under a public title of the engineer's.
+        // The drafted public title names components, apart from the internal title; the engineer
+        // publishes the drafted update, edited, under that title.
+        String publicTitle = events.get(events.size() - 1).drafts().publicTitle();
+        assertThat(publicTitle).startsWith("Outage of ").doesNotContain("token");
+        assertThat(browser.findElement(By.id("public-title")).getText())
+                .isEqualTo("Public title (draft): " + publicTitle);
         WebElement form = browser.findElement(By.id("publish-update"));
         WebElement title = form.findElement(By.name("title"));
-        assertThat(title.getAttribute("value")).contains("token refresh storm");
-        title.clear();
-        title.sendKeys("Conversations unavailable");
+        assertThat(title.getAttribute("value")).isEqualTo(publicTitle);
         WebElement body = form.findElement(By.name("body"));
         body.clear();
         body.sendKeys("Conversations are back; we keep monitoring the count service.");
@@ -207,7 +210,7 @@ class ReviewBrowserIT {
         browser.get(base + "/status");
         WebElement notice = browser.findElement(By.cssSelector(".notice"));
         assertThat(notice.getText())
-                .contains("Conversations unavailable")
+                .contains(publicTitle)
                 .doesNotContain("token refresh storm")
                 .contains("Conversations are back; we keep monitoring the count service.");
         assertThat(browser.findElement(By.id("banner")).getText()).isNotBlank();

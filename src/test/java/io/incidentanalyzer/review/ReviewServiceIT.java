@@ -608,7 +608,8 @@ class ReviewServiceIT {
                 Map.of("action", "override", "kind", "RESOURCE_SATURATION", "service", "database"));
         assertThat(get(port, "/status", null).body()).doesNotContain(id);
 
-        // An update needs a public title; the internal one is only the form's suggestion.
+        // An update needs a public title; the drafted one, named by the components, is only the
+        // form's suggestion.
         assertThat(
                         post(
                                         port,
@@ -618,7 +619,8 @@ class ReviewServiceIT {
                 .isEqualTo(400);
         assertThat(get(port, "/incidents/" + id, null).body())
                 .contains("name=\"title\"")
-                .contains("value=\"web-app &lt;script&gt;");
+                .containsPattern("value=\"(Outage|Partial outage|Degraded performance) of Apps\"")
+                .contains("web-app &lt;script&gt;");
         post(
                 port,
                 "/incidents/" + id + "/updates",
