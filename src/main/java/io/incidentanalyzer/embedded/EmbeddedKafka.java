@@ -50,12 +50,49 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaRaftServer server;
     private final Path dataDir;
     private final String bootstrap;
+    private final Map<String, String> clientSecurity;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path dataDir, String bootstrap) {
+    private EmbeddedKafka(
+            KafkaRaftServer server,
+            Path dataDir,
+            String bootstrap,
+            Map<String, String> clientSecurity) {
         this.server = server;
         this.dataDir = dataDir;
         this.bootstrap = bootstrap;
+        this.clientSecurity = clientSecurity;
     }
+
+    /** SCRAM mechanism of {@link #startSecured}. */
+    public static final String SCRAM = "SCRAM-SHA-256";
+
+    /**
+     * Formats and starts a broker on loopback whose clients must sign in with {@link #SCRAM} and
+     * whose ACLs are enforced (KRaft's {@code StandardAuthorizer}, nothing allowed without an ACL).
+     * {@code admin} is the one user that exists at start, a super user ({@link #admin()} signs in
+     * as it); it creates the other users and their ACLs. The controller listener stays plain text
+     * on loopback, its principal a super user, as the broker must register with itself.
+     */
+    public static EmbeddedKafka startSecured(String admin, String password) throws Exception {
+        return start("127.0.0.1", new Scram(admin, password));
+    }
+
+    /** Client properties that sign in to a {@link #startSecured} broker as {@code user}. */
+    public static Map<String, String> scramClient(String user, String password) {
+        return Map.of(
+                "security.protocol",
+                "SASL_PLAINTEXT",
+                "sasl.mechanism",
+                SCRAM,
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                        + user
+                        + "\" password=\""
+                        + password
+                        + "\";");
+    }
+
+    private record Scram(String admin, String password) {}
 
     /** Formats and starts a broker on loopback; returns once it accepts clients (about 2 s). */
     public static EmbeddedKafka start() throws Exception {
@@ -64,6 +101,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Formats and starts a broker listening on {@code host}, e.g. 127.0.0.1. */
     public static EmbeddedKafka start(String host) throws Exception {
+        return start(host, null);
+    }
+
+    private static EmbeddedKafka start(String host, Scram scram) throws Exception {
+        String listener = scram == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
         String h = host.contains(":") ? "[" + host + "]" : host; // IPv6
         Path dir = Files.createTempDirectory("incident-analyzer-kafka-");
         // The controller's address is part of the broker's own configuration (the voter set), so
@@ -83,7 +125,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("controller.listener.names", "CONTROLLER");
         p.put(
                 "listeners",
-                "PLAINTEXT://"
+                listener
+                        + "://"
                         + h
                         + ":"
                         + brokerPort
@@ -91,9 +134,25 @@ public final class EmbeddedKafka implements AutoCloseable {
                         + h
                         + ":"
                         + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + advertised + ":" + brokerPort);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("advertised.listeners", listener + "://" + advertised + ":" + brokerPort);
+        p.put(
+                "listener.security.protocol.map",
+                listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", listener);
+        if (scram != null) {
+            p.put("sasl.enabled.mechanisms", SCRAM);
+            p.put("sasl.mechanism.inter.broker.protocol", SCRAM);
+            p.put(
+                    "listener.name.sasl_plaintext."
+                            + SCRAM.toLowerCase(java.util.Locale.ROOT)
+                            + ".sasl.jaas.config",
+                    scramClient(scram.admin(), scram.password()).get("sasl.jaas.config"));
+            p.put(
+                    "authorizer.class.name",
+                    "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            // ANONYMOUS: the broker's own requests on the plain-text controller listener.
+            p.put("super.users", "User:" + scram.admin() + ";User:ANONYMOUS");
+        }
         p.put("log.dirs", dir.toString());
         p.put("offsets.topic.replication.factor", "1");
         p.put("offsets.topic.num.partitions", "4");
@@ -113,13 +172,29 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setMetadataLogDirectory(dir.toString())
                     .setControllerListenerName("CONTROLLER")
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    // The first user is in the metadata from the start (kafka-storage --add-scram).
+                    .setScramArguments(
+                            scram == null
+                                    ? List.of()
+                                    : List.of(
+                                            SCRAM
+                                                    + "=[name="
+                                                    + scram.admin()
+                                                    + ",password="
+                                                    + scram.password()
+                                                    + "]"))
                     .run();
         } catch (Exception e) {
             deleteDirectory(dir);
             throw e;
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        EmbeddedKafka kafka = new EmbeddedKafka(server, dir, advertised + ":" + brokerPort);
+        EmbeddedKafka kafka =
+                new EmbeddedKafka(
+                        server,
+                        dir,
+                        advertised + ":" + brokerPort,
+                        scram == null ? Map.of() : scramClient(scram.admin(), scram.password()));
         try {
             server.startup();
             kafka.awaitBroker();
@@ -225,6 +300,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public Admin admin() {
         Properties p = new Properties();
+        p.putAll(clientSecurity);
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         return Admin.create(p);
     }

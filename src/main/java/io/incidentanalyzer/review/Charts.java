@@ -2,52 +2,70 @@ package io.incidentanalyzer.review;
 
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalSeries;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
-/** Small server-rendered SVG charts; no script, nothing fetched. */
+/**
+ * Small server-rendered SVG charts; no script, nothing fetched. This class lays them out; the
+ * templates {@code review/chart-around.mustache} and {@code review/chart-series.mustache} draw
+ * them.
+ */
 final class Charts {
     private Charts() {}
+
+    /** A signal's figures side by side: its label and one bar a figure. */
+    public record Around(String label, List<Bar> bars) {}
+
+    /** One figure's label, its bar and its value, on a row starting at {@code y}. */
+    public record Bar(
+            String name,
+            int y,
+            int textY,
+            String width,
+            String fill,
+            String valueX,
+            String value) {}
+
+    /** A series' line: sizes, the highest value, the baseline, the points and the end times. */
+    public record Series(
+            String label,
+            int width,
+            int height,
+            int right,
+            String max,
+            String baselineY,
+            String points,
+            int timeY,
+            String from,
+            String to) {}
 
     /**
      * A signal's figures side by side: its baseline (the usual value, or the ceiling), its peak and
      * its latest value, on one scale.
      */
-    static String around(Signal s) {
+    static Around around(Signal s) {
         double max = Math.max(Math.max(s.peak(), s.value()), Math.max(s.baseline(), 1e-9));
         String[] labels = {"usual", "peak", "latest"};
         double[] values = {s.baseline(), s.peak(), s.value()};
         String[] colors = {"#9ca3af", "#dc2626", "#2563eb"};
-        StringBuilder b =
-                new StringBuilder(
-                        "<svg class=\"chart\" width=\"260\" height=\"64\" role=\"img\""
-                                + " aria-label=\"");
-        b.append(Html.esc(s.service() + " " + s.subject())).append("\">");
+        List<Bar> bars = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            double w = 150 * values[i] / max;
+            double w = Math.max(1, 150 * values[i] / max);
             int y = 4 + i * 20;
-            b.append(
-                            String.format(
-                                    Locale.ROOT,
-                                    "<text x=\"0\" y=\"%d\" font-size=\"11\">%s</text>",
-                                    y + 11,
-                                    labels[i]))
-                    .append(
-                            String.format(
-                                    Locale.ROOT,
-                                    "<rect x=\"44\" y=\"%d\" width=\"%.1f\" height=\"14\""
-                                            + " fill=\"%s\"/>",
-                                    y,
-                                    Math.max(1, w),
-                                    colors[i]))
-                    .append(
-                            String.format(
-                                    Locale.ROOT,
-                                    "<text x=\"%.1f\" y=\"%d\" font-size=\"11\">%s</text>",
-                                    48 + Math.max(1, w),
-                                    y + 11,
-                                    Html.esc(number(values[i]))));
+            bars.add(
+                    new Bar(
+                            labels[i],
+                            y,
+                            y + 11,
+                            decimal(w),
+                            colors[i],
+                            decimal(48 + w),
+                            number(values[i])));
         }
-        return b.append("</svg>").toString();
+        return new Around(s.service() + " " + s.subject(), bars);
     }
 
     static String number(double v) {
@@ -55,13 +73,17 @@ final class Charts {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
+    private static String decimal(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
     /**
      * A series as a line over its reports' event times, with its baseline dashed; the first and
-     * last times and the highest value are labelled.
+     * last times and the highest value are labelled. Null for an empty series.
      */
-    static String series(SignalSeries s, java.time.format.DateTimeFormatter time) {
+    static Series series(SignalSeries s, DateTimeFormatter time) {
         int n = s.values().size();
-        if (n == 0) return "";
+        if (n == 0) return null;
         double max = s.baseline();
         for (double v : s.values()) max = Math.max(max, v);
         if (max <= 0) max = 1;
@@ -73,47 +95,18 @@ final class Charts {
         for (int i = 0; i < n; i++) {
             double x = 40 + (w - 50) * (double) (s.ts().get(i) - t0) / (t1 - t0);
             double y = 8 + (h - 16) * (1 - s.values().get(i) / max);
-            pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+            pts.append(decimal(x)).append(',').append(decimal(y)).append(' ');
         }
-        double by = 8 + (h - 16) * (1 - s.baseline() / max);
-        StringBuilder b =
-                new StringBuilder("<svg class=\"chart series\" width=\"")
-                        .append(w)
-                        .append("\" height=\"")
-                        .append(h + 14)
-                        .append("\" role=\"img\" aria-label=\"")
-                        .append(Html.esc(s.service() + " " + s.subject()))
-                        .append("\">");
-        b.append(
-                        String.format(
-                                Locale.ROOT,
-                                "<text x=\"0\" y=\"12\" font-size=\"10\">%s</text>",
-                                Html.esc(number(max))))
-                .append(
-                        String.format(
-                                Locale.ROOT,
-                                "<line x1=\"40\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\""
-                                        + " stroke=\"#9ca3af\" stroke-dasharray=\"3 3\"/>",
-                                w - 10,
-                                by,
-                                by))
-                .append("<polyline fill=\"none\" stroke=\"#dc2626\" stroke-width=\"1.5\" points=\"")
-                .append(pts.toString().trim())
-                .append("\"/>")
-                .append(
-                        String.format(
-                                Locale.ROOT,
-                                "<text x=\"40\" y=\"%d\" font-size=\"10\">%s</text>",
-                                h + 12,
-                                Html.esc(time.format(java.time.Instant.ofEpochMilli(t0)))))
-                .append(
-                        String.format(
-                                Locale.ROOT,
-                                "<text x=\"%d\" y=\"%d\" font-size=\"10\""
-                                        + " text-anchor=\"end\">%s</text>",
-                                w - 10,
-                                h + 12,
-                                Html.esc(time.format(java.time.Instant.ofEpochMilli(t1)))));
-        return b.append("</svg>").toString();
+        return new Series(
+                s.service() + " " + s.subject(),
+                w,
+                h + 14,
+                w - 10,
+                number(max),
+                decimal(8 + (h - 16) * (1 - s.baseline() / max)),
+                pts.toString().trim(),
+                h + 12,
+                time.format(Instant.ofEpochMilli(t0)),
+                time.format(Instant.ofEpochMilli(t1)));
     }
 }

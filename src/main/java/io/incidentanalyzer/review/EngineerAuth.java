@@ -1,7 +1,5 @@
 package io.incidentanalyzer.review;
 
-import static io.incidentanalyzer.review.Html.esc;
-
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
@@ -213,21 +211,10 @@ final class EngineerAuth {
         ctx.redirect("/", HttpStatus.SEE_OTHER);
     }
 
-    private String signInPage(Context ctx, String error) {
-        return Html.page(
-                "Sign in",
-                "<main><h1>Sign in</h1>"
-                        + (error == null ? "" : "<p class=\"error\">" + esc(error) + "</p>")
-                        + "<form id=\"sign-in\" method=\"post\" action=\"/sign-in\">"
-                        + hidden(csrf(ctx))
-                        + "<p><label>User <input name=\"user\" autocomplete=\"username\""
-                        + " required></label></p><p><label>Password <input type=\"password\""
-                        + " name=\"password\" autocomplete=\"current-password\" required></label>"
-                        + "</p><button>Sign in</button></form></main>");
-    }
+    /** The sign-in page's view (review/sign-in.mustache); {@code error} may be null. */
+    public record SignIn(String title, boolean live, String csrf, String error) {}
 
-    /** The hidden form field with a page's CSRF token. */
-    static String hidden(String csrf) {
-        return "<input type=\"hidden\" name=\"csrf\" value=\"" + esc(csrf) + "\">";
+    private String signInPage(Context ctx, String error) {
+        return Templates.render("sign-in", new SignIn("Sign in", false, csrf(ctx), error));
     }
 }

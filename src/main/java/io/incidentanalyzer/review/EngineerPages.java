@@ -1,7 +1,5 @@
 package io.incidentanalyzer.review;
 
-import static io.incidentanalyzer.review.Html.esc;
-
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.model.CauseKind;
 import io.incidentanalyzer.model.Drafts;
@@ -14,10 +12,15 @@ import io.incidentanalyzer.model.StatusUpdate;
 import io.incidentanalyzer.model.TimelineEntry;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The engineers' pages: the incident list and an incident with its drafts and actions. */
+/**
+ * The engineers' pages: the incident list and an incident with its drafts and actions. This class
+ * builds each page's view (records of text and numbers); the templates in {@code
+ * src/main/resources/review/} make it HTML, escaping every value ({@link Templates}).
+ */
 final class EngineerPages {
     private final JobConfig config;
     private final ReviewState state;
@@ -40,273 +43,265 @@ final class EngineerPages {
         return when.format(Instant.ofEpochMilli(ts));
     }
 
+    /** The incident list's view (review/incidents.mustache). */
+    public record ListView(
+            String title,
+            boolean live,
+            String csrf,
+            boolean signedIn,
+            boolean localUser,
+            String user,
+            String environment,
+            Table table,
+            SkippedView skipped) {}
+
+    /** The incidents, newest first; null when there is none. */
+    public record Table(List<Row> rows) {}
+
+    /** An incident in the list. */
+    public record Row(
+            String id,
+            String title,
+            String status,
+            String opened,
+            String cause,
+            boolean confirmed,
+            int published) {}
+
+    /** The skipped records, newest first; null when there is none. */
+    public record SkippedView(int count, List<SkippedRow> rows) {}
+
+    /** A record of the incidents or reviews topic that was not applied. */
+    public record SkippedRow(
+            String topic,
+            int partition,
+            long offset,
+            String written,
+            String reason,
+            String detail) {}
+
     String list(EngineerAuth.Identity who, String csrf) {
-        StringBuilder b = new StringBuilder("<main data-live>");
-        if (who.how() == ReviewEvent.Auth.PASSWORD) {
-            b.append("<form id=\"sign-out\" method=\"post\" action=\"/sign-out\">")
-                    .append(EngineerAuth.hidden(csrf))
-                    .append("<span class=\"muted\">Signed in as ")
-                    .append(esc(who.user()))
-                    .append("</span> <button>Sign out</button></form>");
-        } else if (who.how() == ReviewEvent.Auth.LOCAL) {
-            b.append("<p class=\"muted\" id=\"who\">Acting as ")
-                    .append(esc(who.user()))
-                    .append(", the local user (loopback, no sign-in configured)</p>");
+        List<Row> rows = new ArrayList<>();
+        for (IncidentEvent e : state.incidents()) {
+            ReviewState.Decision d = state.rootCause(e.incidentId());
+            rows.add(
+                    new Row(
+                            e.incidentId(),
+                            e.title(),
+                            e.status().name(),
+                            at(e.openedAt()),
+                            d == null ? "" : cause(d.kind(), d.service()),
+                            d != null && d.confirmed(),
+                            state.publishedUpdates(e.incidentId()).size()));
         }
-        b.append("<h1>Incidents</h1>");
-        b.append("<p class=\"muted\">")
-                .append(esc(config.environment()))
-                .append(
-                        " · drafts by incident-analyzer, for review · <a href=\"/status\">public"
-                                + " status page</a></p>");
-        // The parts that /live.js swaps in as incidents change (LiveUpdates): no form in them.
-        b.append("<div id=\"incident-list\" data-live-part>");
-        List<IncidentEvent> incidents = state.incidents();
-        if (incidents.isEmpty()) b.append("<p>No incident yet.</p>");
-        else {
-            b.append(
-                    "<table><tr><th>Incident</th><th>Status</th><th>Opened</th><th>Root cause</th>"
-                            + "<th>Published</th></tr>");
-            for (IncidentEvent e : incidents) {
-                ReviewState.Decision d = state.rootCause(e.incidentId());
-                b.append("<tr><td><a class=\"incident\" href=\"/incidents/")
-                        .append(esc(e.incidentId()))
-                        .append("\">")
-                        .append(esc(e.title()))
-                        .append("</a><br><span class=\"muted\">")
-                        .append(esc(e.incidentId()))
-                        .append("</span></td><td>")
-                        .append(esc(e.status().name()))
-                        .append("</td><td>")
-                        .append(esc(at(e.openedAt())))
-                        .append("</td><td>")
-                        .append(d == null ? "" : esc(cause(d.kind(), d.service())))
-                        .append(d != null && d.confirmed() ? " ✓" : "")
-                        .append("</td><td>")
-                        .append(state.publishedUpdates(e.incidentId()).size())
-                        .append(" update(s)</td></tr>");
-            }
-            b.append("</table>");
-        }
-        b.append("</div><div id=\"skipped-records\" data-live-part>");
-        skipped(b);
-        b.append("</div>");
-        return Html.livePage("Incidents · " + config.environment(), b.append("</main>").toString());
+        return Templates.render(
+                "incidents",
+                new ListView(
+                        "Incidents · " + config.environment(),
+                        true,
+                        csrf,
+                        who.how() == ReviewEvent.Auth.PASSWORD,
+                        who.how() == ReviewEvent.Auth.LOCAL,
+                        who.user(),
+                        config.environment(),
+                        rows.isEmpty() ? null : new Table(rows),
+                        skipped()));
     }
 
     /**
      * The records the service skipped (unreadable, unsigned or forged), newest first: engineers
      * should know the topic holds them; the public never sees them.
      */
-    private void skipped(StringBuilder b) {
+    private SkippedView skipped() {
         List<ReviewLog.Skipped> all = skipped.get();
-        if (all.isEmpty()) return;
-        b.append("<h2 id=\"skipped\">Skipped records</h2><p class=\"muted\">")
-                .append(all.size())
-                .append(
-                        " record(s) of the incidents or reviews topic were not applied (the last"
-                                + " 50 at most); see review_unreadable_records_total.</p>")
-                .append(
-                        "<table><tr><th>Topic</th><th>Partition</th><th>Offset</th><th>Written</th>"
-                                + "<th>Reason</th><th>Detail</th></tr>");
+        if (all.isEmpty()) return null;
+        List<SkippedRow> rows = new ArrayList<>();
         for (int i = all.size() - 1; i >= 0; i--) {
             ReviewLog.Skipped s = all.get(i);
-            b.append("<tr><td>")
-                    .append(esc(s.source().name().toLowerCase(Locale.ROOT)))
-                    .append("</td><td>")
-                    .append(s.partition())
-                    .append("</td><td>")
-                    .append(s.offset())
-                    .append("</td><td>")
-                    .append(esc(at(s.timestamp())))
-                    .append("</td><td>")
-                    .append(esc(s.reason().name().toLowerCase(Locale.ROOT)))
-                    .append("</td><td>")
-                    .append(esc(s.detail()))
-                    .append("</td></tr>");
+            rows.add(
+                    new SkippedRow(
+                            s.source().name().toLowerCase(Locale.ROOT),
+                            s.partition(),
+                            s.offset(),
+                            at(s.timestamp()),
+                            s.reason().name().toLowerCase(Locale.ROOT),
+                            s.detail()));
         }
-        b.append("</table>");
+        return new SkippedView(all.size(), rows);
     }
 
     private String cause(CauseKind kind, String service) {
         return kind.words() + " on " + config.displayName(service);
     }
 
-    String incident(IncidentEvent e, String csrf) {
-        String id = esc(e.incidentId());
-        String token = EngineerAuth.hidden(csrf);
-        Drafts d = e.drafts();
-        // The parts that /live.js swaps in as the incident changes (LiveUpdates) hold no form
-        // field: what the engineer types in the forms between them stays.
-        StringBuilder b =
-                new StringBuilder("<main data-live data-incident=\"").append(id).append("\">");
-        b.append(
-                        "<p><a href=\"/\">← Incidents</a></p><div id=\"incident-head\""
-                                + " data-live-part><h1>")
-                .append(esc(e.title()))
-                .append("</h1><p class=\"muted\">")
-                .append(id)
-                .append(" · ")
-                .append(esc(e.status().name()))
-                .append(" · opened ")
-                .append(esc(at(e.openedAt())))
-                .append("</p>")
-                .append(publicTitle(e))
-                .append("</div>");
+    /** The incident page's view (review/incident.mustache). */
+    public record IncidentView(
+            String title,
+            boolean live,
+            String csrf,
+            String id,
+            String status,
+            String opened,
+            PublicTitle publicTitle,
+            DecisionView decision,
+            List<Candidate> candidates,
+            List<Option> kinds,
+            List<Option> services,
+            Contributing contributing,
+            DraftsView drafts) {}
 
-        // Root cause: the decision, the ranked candidates with their evidence, and the actions.
+    /** The title customers see: the published one, else the drafted one (a draft until then). */
+    public record PublicTitle(String title, boolean draft) {}
+
+    /** The root cause decided, or the analyzer's top candidate until one is. */
+    public record DecisionView(String cause, boolean confirmed, String by) {}
+
+    /** A ranked candidate with its chart (a series, else its figures, else none) and evidence. */
+    public record Candidate(
+            int rank,
+            String cause,
+            String confidence,
+            Charts.Series series,
+            Charts.Around around,
+            List<String> evidence,
+            String kind,
+            String service) {}
+
+    /** A choice in a select. */
+    public record Option(String value, String label) {}
+
+    /** The contributing causes; null when there is none. */
+    public record Contributing(List<ContributingCause> causes) {}
+
+    /** A contributing cause, its onset and its first evidence (or null). */
+    public record ContributingCause(String cause, String since, String evidence) {}
+
+    /** The drafts, and what engineers published of them. */
+    public record DraftsView(
+            List<Published> published,
+            Draft draft,
+            List<Day> days,
+            String postmortemBy,
+            String postmortem) {}
+
+    /** A published status update. */
+    public record Published(String label, String title, String by, String body) {}
+
+    /** The latest drafted status update, in the publish form. */
+    public record Draft(
+            String label, String status, int maxTitle, String publicTitle, String body) {}
+
+    /** A day of the drafted timeline. */
+    public record Day(String day, List<Entry> entries) {}
+
+    /** A line of the drafted timeline. */
+    public record Entry(String time, String text) {}
+
+    String incident(IncidentEvent e, String csrf) {
         ReviewState.Decision decision = state.rootCause(e.incidentId());
-        b.append("<h2>Root cause</h2><div id=\"candidates\" data-live-part>");
-        if (decision != null) {
-            b.append("<p id=\"root-cause\"><b>")
-                    .append(esc(cause(decision.kind(), decision.service())))
-                    .append("</b> ")
-                    .append(
-                            decision.confirmed()
-                                    ? "— decided by " + esc(decision.by())
-                                    : "— the analyzer's top candidate, not yet confirmed")
-                    .append("</p>");
-        }
+        List<Candidate> candidates = new ArrayList<>();
         int rank = 1;
         for (RootCause c : e.rootCauses()) {
-            b.append("<div class=\"card candidate\"><b>#")
-                    .append(rank++)
-                    .append(" ")
-                    .append(esc(cause(c.kind(), c.service())))
-                    .append("</b> <span class=\"muted\">confidence ")
-                    .append(String.format(Locale.ROOT, "%.2f", c.confidence()))
-                    .append("</span>");
             SignalSeries series = series(e, c.signals().get(0));
             Signal s = signal(e, c.signals().get(0));
-            if (series != null && series.values().size() > 1) {
-                b.append("<div>").append(Charts.series(series, clock)).append("</div>");
-            } else if (s != null) {
-                b.append(Charts.around(s));
-            }
-            b.append("<ul>");
-            for (String x : c.evidence()) b.append("<li>").append(esc(x)).append("</li>");
-            b.append("</ul><form method=\"post\" action=\"/incidents/")
-                    .append(id)
-                    .append("/root-cause\">")
-                    .append(token)
-                    .append("<input type=\"hidden\" name=\"kind\" value=\"")
-                    .append(esc(c.kind().name()))
-                    .append("\"><input type=\"hidden\" name=\"service\" value=\"")
-                    .append(esc(c.service()))
-                    .append(
-                            "\"><button name=\"action\" value=\"confirm\">Confirm as root cause"
-                                    + "</button></form></div>");
+            Charts.Series line =
+                    series != null && series.values().size() > 1
+                            ? Charts.series(series, clock)
+                            : null;
+            candidates.add(
+                    new Candidate(
+                            rank++,
+                            cause(c.kind(), c.service()),
+                            String.format(Locale.ROOT, "%.2f", c.confidence()),
+                            line,
+                            line == null && s != null ? Charts.around(s) : null,
+                            c.evidence(),
+                            c.kind().name(),
+                            c.service()));
         }
-        b.append("</div><form id=\"override\" method=\"post\" action=\"/incidents/")
-                .append(id)
-                .append("/root-cause\">")
-                .append(token)
-                .append(
-                        "<input type=\"hidden\" name=\"action\" value=\"override\">"
-                                + "Override: <select name=\"kind\">");
-        for (CauseKind k : CauseKind.values()) {
-            b.append("<option value=\"")
-                    .append(k.name())
-                    .append("\">")
-                    .append(esc(k.words()))
-                    .append("</option>");
+        List<Option> kinds = new ArrayList<>();
+        for (CauseKind k : CauseKind.values()) kinds.add(new Option(k.name(), k.words()));
+        List<Option> services = new ArrayList<>();
+        for (String s : config.services().keySet())
+            services.add(new Option(s, config.displayName(s)));
+        List<ContributingCause> contributing = new ArrayList<>();
+        for (RootCause c : e.contributingCauses()) {
+            contributing.add(
+                    new ContributingCause(
+                            cause(c.kind(), c.service()),
+                            at(c.onset()),
+                            c.evidence().isEmpty() ? null : c.evidence().get(0)));
         }
-        b.append("</select> on <select name=\"service\">");
-        for (String s : config.services().keySet()) {
-            b.append("<option value=\"")
-                    .append(esc(s))
-                    .append("\">")
-                    .append(esc(config.displayName(s)))
-                    .append("</option>");
-        }
-        b.append(
-                "</select> <input name=\"note\" placeholder=\"why (optional)\">"
-                        + " <button>Override root cause</button></form>");
-        b.append("<div id=\"contributing\" data-live-part>");
-        if (!e.contributingCauses().isEmpty()) {
-            b.append("<h3>Contributing causes</h3><ul>");
-            for (RootCause c : e.contributingCauses()) {
-                b.append("<li>")
-                        .append(esc(cause(c.kind(), c.service())))
-                        .append(" since ")
-                        .append(esc(at(c.onset())))
-                        .append(c.evidence().isEmpty() ? "" : ": " + esc(c.evidence().get(0)))
-                        .append("</li>");
-            }
-            b.append("</ul>");
-        }
-        b.append("</div>");
+        return Templates.render(
+                "incident",
+                new IncidentView(
+                        e.title(),
+                        true,
+                        csrf,
+                        e.incidentId(),
+                        e.status().name(),
+                        at(e.openedAt()),
+                        publicTitle(e),
+                        decision == null
+                                ? null
+                                : new DecisionView(
+                                        cause(decision.kind(), decision.service()),
+                                        decision.confirmed(),
+                                        decision.by()),
+                        candidates,
+                        kinds,
+                        services,
+                        contributing.isEmpty() ? null : new Contributing(contributing),
+                        e.drafts() == null ? null : drafts(e)));
+    }
 
-        if (d != null) {
-            b.append("<h2>Status updates</h2><div id=\"published\" data-live-part>");
-            List<ReviewEvent> published = state.publishedUpdates(e.incidentId());
-            for (ReviewEvent p : published) {
-                b.append("<div class=\"card published\"><b>")
-                        .append(esc(label(p.status())))
-                        .append(" · ")
-                        .append(esc(p.title()))
-                        .append("</b> <span class=\"muted\">published by ")
-                        .append(esc(p.by()))
-                        .append("</span><p>")
-                        .append(esc(p.body()))
-                        .append("</p></div>");
-            }
-            b.append("</div>");
-            List<StatusUpdate> drafts = d.statusUpdates();
-            if (!drafts.isEmpty()) {
-                StatusUpdate latest = drafts.get(drafts.size() - 1);
-                String publicTitle = state.publicTitle(e.incidentId());
-                b.append("<form id=\"publish-update\" method=\"post\" action=\"/incidents/")
-                        .append(id)
-                        .append("/updates\">")
-                        .append(token)
-                        .append("<div class=\"card\"><b>Draft: ")
-                        .append(esc(latest.update() ? "Update" : label(latest.status())))
-                        .append("</b><input type=\"hidden\" name=\"status\" value=\"")
-                        .append(latest.status().name())
-                        .append("\"><label>Public title <input name=\"title\" size=\"60\"")
-                        .append(" maxlength=\"")
-                        .append(ReviewEvent.MAX_TITLE)
-                        .append("\" required value=\"")
-                        // Until an engineer publishes one, the analyzer's title is only the
-                        // suggestion in this field: the status page shows what is published.
-                        .append(esc(publicTitle != null ? publicTitle : draftedTitle(e)))
-                        .append("\"></label><textarea name=\"body\" rows=\"4\">")
-                        .append(esc(latest.body()))
-                        .append("</textarea><button>Publish update</button></div></form>");
-            }
-            b.append(
-                    "<div id=\"timeline\" data-live-part><h2>Timeline (draft)</h2>"
-                            + "<ul class=\"timeline\">");
-            String day = null;
-            for (TimelineEntry t : d.timeline()) {
-                if (!t.day().equals(day)) {
-                    day = t.day();
-                    b.append("</ul><h3>").append(esc(day)).append("</h3><ul class=\"timeline\">");
-                }
-                b.append("<li>")
-                        .append(esc(t.time()))
-                        .append(": ")
-                        .append(esc(t.text()))
-                        .append("</li>");
-            }
-            b.append(
-                    "</ul></div><h2>Postmortem (draft)</h2><div id=\"postmortem-state\""
-                            + " data-live-part>");
-            ReviewEvent pm = state.postmortem(e.incidentId());
-            if (pm != null) {
-                b.append("<p class=\"muted\">Published by ").append(esc(pm.by())).append("</p>");
-            }
-            b.append("</div>");
-            b.append("<form id=\"publish-postmortem\" method=\"post\" action=\"/incidents/")
-                    .append(id)
-                    .append("/postmortem\">")
-                    .append(token)
-                    .append("<textarea name=\"body\" rows=\"18\">")
-                    .append(esc(pm != null ? pm.body() : d.postmortem()))
-                    .append("</textarea><button>Publish postmortem</button></form>");
+    private DraftsView drafts(IncidentEvent e) {
+        Drafts d = e.drafts();
+        List<Published> published = new ArrayList<>();
+        for (ReviewEvent p : state.publishedUpdates(e.incidentId()))
+            published.add(new Published(label(p.status()), p.title(), p.by(), p.body()));
+        Draft draft = null;
+        List<StatusUpdate> drafts = d.statusUpdates();
+        if (!drafts.isEmpty()) {
+            StatusUpdate latest = drafts.get(drafts.size() - 1);
+            String publicTitle = state.publicTitle(e.incidentId());
+            draft =
+                    new Draft(
+                            latest.update() ? "Update" : label(latest.status()),
+                            latest.status().name(),
+                            ReviewEvent.MAX_TITLE,
+                            // Until an engineer publishes one, the analyzer's title is only the
+                            // suggestion in the form: the status page shows what is published.
+                            publicTitle != null ? publicTitle : draftedTitle(e),
+                            latest.body());
         }
-        return Html.livePage(e.title(), b.append("</main>").toString());
+        // Consecutive entries of one day under one heading.
+        List<Day> days = new ArrayList<>();
+        for (TimelineEntry t : d.timeline()) {
+            if (days.isEmpty() || !days.get(days.size() - 1).day().equals(t.day()))
+                days.add(new Day(t.day(), new ArrayList<>()));
+            days.get(days.size() - 1).entries().add(new Entry(t.time(), t.text()));
+        }
+        ReviewEvent pm = state.postmortem(e.incidentId());
+        return new DraftsView(
+                published,
+                draft,
+                days,
+                pm == null ? null : pm.by(),
+                pm != null ? pm.body() : d.postmortem());
+    }
+
+    private PublicTitle publicTitle(IncidentEvent e) {
+        String published = state.publicTitle(e.incidentId());
+        return published != null
+                ? new PublicTitle(published, false)
+                : new PublicTitle(draftedTitle(e), true);
+    }
+
+    private static String draftedTitle(IncidentEvent e) {
+        return e.drafts() == null || e.drafts().publicTitle() == null
+                ? e.title()
+                : e.drafts().publicTitle();
     }
 
     private static SignalSeries series(IncidentEvent e, String id) {
@@ -319,23 +314,6 @@ final class EngineerPages {
         if (e.cause() != null && e.cause().id().equals(id)) return e.cause();
         for (Signal s : e.activeSignals()) if (s.id().equals(id)) return s;
         return null;
-    }
-
-    /** The title customers see: the published one, else the drafted one, else the internal. */
-    private String publicTitle(IncidentEvent e) {
-        String published = state.publicTitle(e.incidentId());
-        String title = published != null ? published : draftedTitle(e);
-        return "<p id=\"public-title\">Public title"
-                + (published != null ? "" : " (draft)")
-                + ": <b>"
-                + esc(title)
-                + "</b></p>";
-    }
-
-    private static String draftedTitle(IncidentEvent e) {
-        return e.drafts() == null || e.drafts().publicTitle() == null
-                ? e.title()
-                : e.drafts().publicTitle();
     }
 
     static String label(IncidentStatus s) {

@@ -2,10 +2,6 @@ package io.incidentanalyzer.review;
 
 import io.incidentanalyzer.model.IncidentEvent;
 import io.javalin.http.sse.SseClient;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -26,7 +22,7 @@ final class LiveUpdates implements ReviewLog.Listener, AutoCloseable {
     static final int MAX_CLIENTS = 200;
 
     /** The pages' script, {@code src/main/resources/review/live.js}. */
-    static final String SCRIPT = resource("/review/live.js");
+    static final String SCRIPT = Templates.resource("live.js");
 
     private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
     private final BooleanSupplier loaded;
@@ -47,15 +43,6 @@ final class LiveUpdates implements ReviewLog.Listener, AutoCloseable {
         this.loaded = loaded;
         // A comment now and then: proxies keep the stream open, and closed ones are noticed.
         sender.scheduleWithFixedDelay(() -> send(null, null), 20, 20, TimeUnit.SECONDS);
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = LiveUpdates.class.getResourceAsStream(name)) {
-            if (in == null) throw new IllegalStateException(name + " is missing from the jar");
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** A page opened its stream. */

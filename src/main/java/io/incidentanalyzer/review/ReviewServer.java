@@ -55,6 +55,9 @@ public final class ReviewServer implements AutoCloseable {
     /** The largest request body, chunked or not (413 beyond). */
     static final int MAX_BODY = 1_000_000;
 
+    /** The pages' stylesheet, {@code src/main/resources/review/style.css}. */
+    static final String STYLE = Templates.resource("style.css");
+
     private Javalin app;
 
     /**
@@ -245,7 +248,7 @@ public final class ReviewServer implements AutoCloseable {
                     if (!isPublic(ctx.path()) && !isSignIn(ctx.path())) auth.check(ctx);
                 });
         auth.routes(app);
-        app.get("/style.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(Html.STYLE));
+        app.get("/style.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(STYLE));
         app.get(
                 "/live.js",
                 ctx ->
@@ -257,9 +260,7 @@ public final class ReviewServer implements AutoCloseable {
                 "/incidents/{id}",
                 ctx -> {
                     IncidentEvent e = state.incident(ctx.pathParam("id"));
-                    if (e == null)
-                        ctx.status(404)
-                                .html(Html.page("Not found", "<main>No such incident.</main>"));
+                    if (e == null) ctx.status(404).html(Templates.notFound("No such incident."));
                     else ctx.html(engineer.incident(e, auth.csrf(ctx)));
                 });
         app.post("/incidents/{id}/root-cause", this::rootCause);

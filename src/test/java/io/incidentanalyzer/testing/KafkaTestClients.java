@@ -26,12 +26,20 @@ public final class KafkaTestClients implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String bootstrap;
+    private final Map<String, String> properties;
     private final KafkaProducer<byte[], byte[]> producer;
     private final List<Future<RecordMetadata>> sent = new ArrayList<>();
 
     public KafkaTestClients(String bootstrap) {
+        this(bootstrap, Map.of());
+    }
+
+    /** Clients with extra properties (a secured broker's sign-in, say). */
+    public KafkaTestClients(String bootstrap, Map<String, String> properties) {
         this.bootstrap = bootstrap;
+        this.properties = properties;
         Properties p = new Properties();
+        p.putAll(properties);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -121,6 +129,7 @@ public final class KafkaTestClients implements AutoCloseable {
 
     private List<ConsumerRecord<byte[], byte[]>> readAllRecords(String topic) {
         Properties p = new Properties();
+        p.putAll(properties);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
