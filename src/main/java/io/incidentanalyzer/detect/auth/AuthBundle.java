@@ -77,7 +77,8 @@ public class AuthBundle {
         private long[] ts = new long[16];
         private byte[] types = new byte[16];
         private int[] fields = new int[16 * STRING_FIELDS];
-        private final List<String> strings = new ArrayList<>();
+        private String[] strings = new String[16];
+        private int distinct;
 
         /** Per field, the index of the last value written in it, -1 for none (or null). */
         private final int[] last = new int[STRING_FIELDS];
@@ -128,10 +129,11 @@ public class AuthBundle {
         private int intern(int field, String value) {
             if (value == null) return -1;
             int previous = last[field];
-            if (previous >= 0 && value.equals(strings.get(previous))) return previous;
-            strings.add(value);
-            last[field] = strings.size() - 1;
-            return last[field];
+            if (previous >= 0 && value.equals(strings[previous])) return previous;
+            if (distinct == strings.length) strings = Arrays.copyOf(strings, 2 * distinct);
+            strings[distinct] = value;
+            last[field] = distinct;
+            return distinct++;
         }
 
         /** The events added since the last build, as a bundle; the builder starts afresh. */
@@ -141,8 +143,9 @@ public class AuthBundle {
             b.ts = Arrays.copyOf(ts, size);
             b.types = Arrays.copyOf(types, size);
             b.fields = Arrays.copyOf(fields, size * STRING_FIELDS);
-            b.strings = strings.toArray(new String[0]);
-            strings.clear();
+            b.strings = Arrays.copyOf(strings, distinct);
+            Arrays.fill(strings, 0, distinct, null);
+            distinct = 0;
             Arrays.fill(last, -1);
             size = 0;
             minTs = Long.MAX_VALUE;
