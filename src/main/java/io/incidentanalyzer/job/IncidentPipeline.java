@@ -300,7 +300,7 @@ public final class IncidentPipeline {
      * subtask and key group) and taken apart there ({@link AuthUnbundler}); a keyed stream of the
      * events, as {@code events.keyBy(key)} would give.
      */
-    private static KeyedStream<AuthEvent, String> bundledBy(
+    static KeyedStream<AuthEvent, String> bundledBy(
             DataStream<AuthEvent> events, KeySelector<AuthEvent, String> key, String name) {
         DataStream<AuthEvent> unbundled =
                 events.transform(
