@@ -109,6 +109,13 @@ public final class IncidentPipeline {
     public static void configure(StreamExecutionEnvironment env) {
         Configuration settings = new Configuration();
         settings.set(PipelineOptions.GENERIC_TYPES, false);
+        // Chained operators pass records on without a copy. Safe here: sources and decoders make
+        // a new object per record, stream types are records (immutable) or never changed after
+        // they are emitted, and no chained operator keeps an input beyond its call except the
+        // detectors behind the unbundler, which makes new events. Copying cost more than half of
+        // a replay's auth task thread (the decoded envelope into the router, each event into both
+        // auth filters: docs/benchmarks.md).
+        settings.set(PipelineOptions.OBJECT_REUSE, true);
         env.configure(settings);
     }
 
