@@ -9,6 +9,7 @@ import io.incidentanalyzer.ingest.InputRouter;
 import io.incidentanalyzer.ingest.InputWatermarks;
 import io.incidentanalyzer.ingest.StreamKind;
 import io.incidentanalyzer.job.IncidentAnalyzerJob;
+import io.incidentanalyzer.job.IncidentPipeline;
 import io.incidentanalyzer.job.KafkaConnectors;
 import io.incidentanalyzer.model.Decoded;
 import io.incidentanalyzer.testing.KafkaTestClients;
@@ -32,7 +33,6 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -399,9 +399,8 @@ public final class EndToEndBenchmark {
             JobConfig config,
             String bootstrap,
             List<StreamKind> streams) {
-        Configuration settings = new Configuration();
-        settings.set(PipelineOptions.GENERIC_TYPES, false);
-        env.configure(settings);
+        // The job's own settings (no Kryo, object reuse), so both pay the same for what they share.
+        IncidentPipeline.configure(env);
         // Same checkpoint interval as the full job, so the sources do the same checkpoint work.
         env.enableCheckpointing(config.kafka().checkpointInterval().toMillis());
         KafkaConnectors kafka = new KafkaConnectors(config, bootstrap, true);

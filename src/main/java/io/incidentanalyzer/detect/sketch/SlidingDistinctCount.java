@@ -63,22 +63,37 @@ public class SlidingDistinctCount {
         if (rank > registers[at]) registers[at] = (byte) rank;
     }
 
+    /**
+     * {@code 2^-rank} for every rank a register can hold, exactly as {@code Math.scalb} gives it.
+     */
+    private static final double[] INVERSE_POWERS = new double[66];
+
+    static {
+        for (int k = 0; k < INVERSE_POWERS.length; k++) INVERSE_POWERS[k] = Math.scalb(1.0, -k);
+    }
+
     /** Distinct ids seen in the window that ends at event time {@code now}. */
     public double estimate(long now) {
         long current = Math.floorDiv(now, paneMillis) * paneMillis;
         long oldest = current - (panes - 1) * paneMillis;
+        // The union of the panes in the window, pane by pane (sequential reads), then summed in
+        // register order: the same doubles added in the same order as register by register.
+        byte[] union = new byte[REGISTERS];
+        for (int slot = 0; slot < panes; slot++) {
+            long start = paneStart[slot];
+            if (start < oldest || start > current) continue;
+            int base = slot * REGISTERS;
+            for (int r = 0; r < REGISTERS; r++) {
+                byte v = registers[base + r];
+                if (v > union[r]) union[r] = v;
+            }
+        }
         double sum = 0;
         int zeros = 0;
         for (int r = 0; r < REGISTERS; r++) {
-            int max = 0;
-            for (int slot = 0; slot < panes; slot++) {
-                long start = paneStart[slot];
-                if (start >= oldest && start <= current) {
-                    max = Math.max(max, registers[slot * REGISTERS + r]);
-                }
-            }
+            int max = union[r];
             if (max == 0) zeros++;
-            sum += Math.scalb(1.0, -max);
+            sum += INVERSE_POWERS[max];
         }
         double raw = ALPHA * REGISTERS * (double) REGISTERS / sum;
         if (raw <= 2.5 * REGISTERS && zeros > 0) {
