@@ -85,7 +85,8 @@ class EngineerPagesTest {
                                         T0,
                                         IncidentStatus.INVESTIGATING,
                                         "Draft " + HOSTILE,
-                                        List.of())),
+                                        List.of(),
+                                        false)),
                         List.of(),
                         "# Postmortem " + HOSTILE,
                         List.of(
@@ -95,7 +96,8 @@ class EngineerPagesTest {
                                         "errors " + HOSTILE,
                                         1,
                                         List.of(T0, T0 + 60_000),
-                                        List.of(1.0, 40.0))));
+                                        List.of(1.0, 40.0))),
+                        "Public " + HOSTILE);
         state.apply(
                 new IncidentEvent(
                         ID,
@@ -245,7 +247,8 @@ class EngineerPagesTest {
                 .contains("<option value=\"db\">Database</option>")
                 .contains("— the analyzer's top candidate, not yet confirmed")
                 .contains("maxlength=\"" + ReviewEvent.MAX_TITLE + "\"")
-                .contains("value=\"Title " + ESCAPED + "\"");
+                .contains("value=\"Public " + ESCAPED + "\"")
+                .contains("Public title (draft): <b>Public " + ESCAPED + "</b>");
     }
 
     @Test
