@@ -3,6 +3,7 @@ package io.incidentanalyzer.review;
 import static io.incidentanalyzer.testing.Fixtures.signal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
@@ -159,13 +160,15 @@ class ReviewKafkaAclIT {
     }
 
     /** ACLs and users are metadata records: the broker applies them a moment after they commit. */
-    private static void awaitApplied(Admin admin, int acls) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (admin.describeAcls(AclBindingFilter.ANY).values().get().size() < acls
-                || admin.describeUserScramCredentials().users().get().size() < 3) {
-            assertThat(System.nanoTime()).as("ACLs and users applied").isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
+    private static void awaitApplied(Admin admin, int acls) {
+        await("ACLs and users applied")
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                admin.describeAcls(AclBindingFilter.ANY).values().get().size()
+                                                >= acls
+                                        && admin.describeUserScramCredentials().users().get().size()
+                                                >= 3);
     }
 
     private static IncidentEvent incident() {
