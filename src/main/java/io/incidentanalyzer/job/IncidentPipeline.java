@@ -17,10 +17,7 @@ import io.incidentanalyzer.detect.HostReport;
 import io.incidentanalyzer.detect.HostReports;
 import io.incidentanalyzer.detect.MetricDetector;
 import io.incidentanalyzer.detect.SaturationDetector;
-import io.incidentanalyzer.detect.auth.AuthBundle;
-import io.incidentanalyzer.detect.auth.AuthBundler;
 import io.incidentanalyzer.detect.auth.AuthFailureDetector;
-import io.incidentanalyzer.detect.auth.AuthUnbundler;
 import io.incidentanalyzer.detect.auth.RefreshStormDetector;
 import io.incidentanalyzer.draft.IncidentDrafter;
 import io.incidentanalyzer.ingest.AlertEpisodes;
@@ -44,13 +41,10 @@ import io.incidentanalyzer.stream.EventTimeOrderedFunction;
 import java.util.List;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamUtils;
-import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -63,7 +57,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * metrics ─► metric detectors (keyBy series): saturation, baseline shift, backlog ─┐
  * auth ─► logins, refreshes, logouts ─► refresh-storm detector (keyBy token svc) ──┤
  * auth ─► MISSING_TOKEN, VERIFY_ERROR ─► auth-failure detector (keyBy caller) ──────┼─► signals
- *   (both auth shuffles carry bundles of a key's events per watermark interval)
  * logs ─► host reports ─► dependency-drift detector (keyBy dependency) ─────────────┤
  * logs ─► error-pattern detector (keyBy service) ───────────────────────────────────┤
  * external alerts (optional) ─► alert episodes (keyBy alert) ───────────────────────┘
@@ -144,8 +137,9 @@ public final class IncidentPipeline {
         settings.set(PipelineOptions.GENERIC_TYPES, false);
         // Chained operators pass records on without a copy. Safe here: sources and decoders make
         // a new object per record, stream types are records (immutable) or never changed after
-        // they are emitted, and no chained operator keeps an input beyond its call except the
-        // detectors behind the unbundler, which makes new events. Copying cost more than half of
+        // they are emitted, and no chained operator keeps an input beyond its call (the keyed
+        // detectors that buffer events read them from the network, a fresh copy). Copying cost more
+        // than half of
         // a replay's auth task thread (the decoded envelope into the router, each event into both
         // auth filters: docs/benchmarks.md).
         settings.set(PipelineOptions.OBJECT_REUSE, true);
@@ -206,27 +200,22 @@ public final class IncidentPipeline {
                         new BacklogDetector(config.environment(), backlog),
                         "backlog");
         // Each auth detector gets only the event types it counts, filtered before the shuffle:
-        // every event it keeps waits in its event-time ordering buffer. The shuffle carries them
-        // in bundles per key and watermark interval (most of the input is auth events).
+        // every event it keeps waits in its event-time ordering buffer.
         SingleOutputStreamOperator<Signal> refreshStorms =
-                bundledBy(
-                                auth.filter(new TokenGrants())
-                                        .name("token grants and refreshes")
-                                        .uid("filter-refresh-storm"),
-                                new TokenServiceKey(),
-                                "refresh-storm")
+                auth.filter(new TokenGrants())
+                        .name("token grants and refreshes")
+                        .uid("filter-refresh-storm")
+                        .keyBy(new TokenServiceKey())
                         .process(
                                 new RefreshStormDetector(
                                         config.environment(), config.detectors().refreshStorm()))
                         .name("refresh storm detector")
                         .uid("detect-refresh-storm");
         SingleOutputStreamOperator<Signal> authFailures =
-                bundledBy(
-                                auth.filter(new AuthFailures())
-                                        .name("missing tokens and failed verifications")
-                                        .uid("filter-auth-failures"),
-                                new CallerKey(),
-                                "auth-failures")
+                auth.filter(new AuthFailures())
+                        .name("missing tokens and failed verifications")
+                        .uid("filter-auth-failures")
+                        .keyBy(new CallerKey())
                         .process(
                                 new AuthFailureDetector(
                                         config.environment(), config.detectors().authFailures()))
@@ -362,29 +351,6 @@ public final class IncidentPipeline {
     }
 
     /**
-     * The events keyed by {@code key}, shuffled in {@link AuthBundle}s: bundled per key in the
-     * sending subtask ({@link AuthBundler}), keyed by the bundle's key (the same key, so the same
-     * subtask and key group) and taken apart there ({@link AuthUnbundler}); a keyed stream of the
-     * events, as {@code events.keyBy(key)} would give.
-     */
-    static KeyedStream<AuthEvent, String> bundledBy(
-            DataStream<AuthEvent> events, KeySelector<AuthEvent, String> key, String name) {
-        DataStream<AuthEvent> unbundled =
-                events.transform(
-                                "bundle " + name,
-                                TypeInformation.of(AuthBundle.class),
-                                new AuthBundler(key))
-                        .uid("bundle-" + name)
-                        .keyBy(new BundleKey())
-                        .transform(
-                                "unbundle " + name,
-                                TypeInformation.of(AuthEvent.class),
-                                new AuthUnbundler())
-                        .uid("unbundle-" + name);
-        return DataStreamUtils.reinterpretAsKeyedStream(unbundled, key);
-    }
-
-    /**
      * Keys the samples a metric detector's rules watch by series and runs the detector on them; the
      * filter drops the others before the shuffle.
      */
@@ -492,15 +458,6 @@ public final class IncidentPipeline {
         @Override
         public String getKey(AuthEvent e) {
             return e.service();
-        }
-    }
-
-    static final class BundleKey implements KeySelector<AuthBundle, String> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public String getKey(AuthBundle b) {
-            return b.key;
         }
     }
 
