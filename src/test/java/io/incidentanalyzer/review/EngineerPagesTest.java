@@ -1,6 +1,5 @@
 package io.incidentanalyzer.review;
 
-import static io.incidentanalyzer.testing.Fixtures.signal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.incidentanalyzer.config.JobConfig;
@@ -11,15 +10,11 @@ import io.incidentanalyzer.model.IncidentEvent;
 import io.incidentanalyzer.model.IncidentEventType;
 import io.incidentanalyzer.model.IncidentStatus;
 import io.incidentanalyzer.model.RootCause;
-import io.incidentanalyzer.model.Severity;
 import io.incidentanalyzer.model.Signal;
-import io.incidentanalyzer.model.SignalKind;
 import io.incidentanalyzer.model.SignalSeries;
-import io.incidentanalyzer.model.SignalState;
 import io.incidentanalyzer.model.StatusUpdate;
 import io.incidentanalyzer.model.TimelineEntry;
 import io.incidentanalyzer.testing.Fixtures;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -31,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * carries (title, evidence, drafts, edits, actor names, skipped records) renders as text.
  */
 class EngineerPagesTest {
-    private static final long T0 = Instant.parse("2024-02-16T07:26:00Z").toEpochMilli();
+    private static final long T0 = ReviewFixtures.T0;
     private static final String HOSTILE = "<script>alert('x')</script> & \"more\"";
     private static final String ESCAPED =
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot;";
@@ -54,17 +49,7 @@ class EngineerPagesTest {
     private final EngineerPages pages = new EngineerPages(config, state, () -> skipped);
 
     private static Signal errors(String service) {
-        return signal(
-                SignalKind.ERROR_PATTERN,
-                service,
-                "errors " + HOSTILE,
-                SignalState.OPEN,
-                T0,
-                T0,
-                40,
-                40,
-                0,
-                Severity.MAJOR);
+        return ReviewFixtures.errors(service, "errors " + HOSTILE);
     }
 
     /** An incident whose analyzer-made text all carries {@code HOSTILE}. */
@@ -139,23 +124,16 @@ class EngineerPagesTest {
 
     private void engineer(ReviewEvent.Action action, String title, String body) {
         state.apply(
-                new ReviewEvent(
+                ReviewFixtures.review(
                         "r-" + action,
                         ID,
                         action,
                         "mallory " + HOSTILE,
-                        T0 + 60_000,
                         CauseKind.BAD_DEPLOY,
                         "web-app",
-                        IncidentStatus.INVESTIGATING,
-                        body,
-                        List.of(),
-                        null,
-                        null,
                         title,
-                        List.of(),
-                        ReviewEvent.Auth.PASSWORD,
-                        null));
+                        body,
+                        List.of()));
     }
 
     @Test

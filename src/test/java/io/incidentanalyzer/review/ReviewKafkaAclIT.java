@@ -1,6 +1,5 @@
 package io.incidentanalyzer.review;
 
-import static io.incidentanalyzer.testing.Fixtures.signal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -9,15 +8,7 @@ import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
 import io.incidentanalyzer.embedded.EmbeddedKafka;
 import io.incidentanalyzer.job.OutputJson;
-import io.incidentanalyzer.model.CauseKind;
 import io.incidentanalyzer.model.IncidentEvent;
-import io.incidentanalyzer.model.IncidentEventType;
-import io.incidentanalyzer.model.IncidentStatus;
-import io.incidentanalyzer.model.RootCause;
-import io.incidentanalyzer.model.Severity;
-import io.incidentanalyzer.model.Signal;
-import io.incidentanalyzer.model.SignalKind;
-import io.incidentanalyzer.model.SignalState;
 import io.incidentanalyzer.testing.Fixtures;
 import io.incidentanalyzer.testing.KafkaTestClients;
 import java.net.URI;
@@ -26,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -63,7 +53,7 @@ class ReviewKafkaAclIT {
     private static final String ADMIN = "admin";
     private static final String REVIEW = "review";
     private static final String INTRUDER = "intruder";
-    private static final long T0 = Instant.parse("2024-02-16T07:26:00Z").toEpochMilli();
+    private static final long T0 = ReviewFixtures.T0;
     private static final ReviewSigner SIGNER =
             ReviewSigner.of(
                     "a test key of thirty-two bytes or more".getBytes(StandardCharsets.UTF_8));
@@ -172,60 +162,20 @@ class ReviewKafkaAclIT {
     }
 
     private static IncidentEvent incident() {
-        Signal s =
-                signal(
-                        SignalKind.ERROR_PATTERN,
-                        "web-app",
-                        "errors",
-                        SignalState.OPEN,
-                        T0,
-                        T0,
-                        40,
-                        40,
-                        0,
-                        Severity.MAJOR);
-        return new IncidentEvent(
-                ID,
-                "acl",
-                IncidentEventType.OPENED,
-                T0,
-                IncidentStatus.INVESTIGATING,
-                T0,
-                null,
-                "Checkout errors",
-                s,
-                List.of(s),
-                List.of(
-                        new RootCause(
-                                CauseKind.BAD_DEPLOY,
-                                "web-app",
-                                0.9,
-                                T0,
-                                List.of(),
-                                List.of(s.id()))),
-                List.of(),
-                List.of(),
-                null);
+        return ReviewFixtures.opened(ID, "acl", "Checkout errors");
     }
 
     private static ReviewEvent update(String actor, String body) {
-        return new ReviewEvent(
+        return ReviewFixtures.review(
                 "u-" + body.hashCode(),
                 ID,
                 ReviewEvent.Action.PUBLISH_UPDATE,
                 actor,
-                T0 + 60_000,
-                null,
-                null,
-                IncidentStatus.INVESTIGATING,
-                body,
-                List.of(),
                 null,
                 null,
                 "Checkout is failing",
-                List.of(),
-                ReviewEvent.Auth.PASSWORD,
-                null);
+                body,
+                List.of());
     }
 
     /** The service as the review command starts it, with the job file of {@code user}. */

@@ -1,29 +1,18 @@
 package io.incidentanalyzer.review;
 
-import static io.incidentanalyzer.testing.Fixtures.signal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
-import io.incidentanalyzer.model.CauseKind;
 import io.incidentanalyzer.model.ComponentChange;
 import io.incidentanalyzer.model.ComponentState;
-import io.incidentanalyzer.model.IncidentEvent;
-import io.incidentanalyzer.model.IncidentEventType;
-import io.incidentanalyzer.model.IncidentStatus;
-import io.incidentanalyzer.model.RootCause;
-import io.incidentanalyzer.model.Severity;
-import io.incidentanalyzer.model.Signal;
-import io.incidentanalyzer.model.SignalKind;
-import io.incidentanalyzer.model.SignalState;
 import io.incidentanalyzer.testing.Fixtures;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The public status page, drawn by its Mustache template: escaped by default, published only. */
 class StatusPagesTest {
-    private static final long T0 = Instant.parse("2024-02-16T07:26:00Z").toEpochMilli();
+    private static final long T0 = ReviewFixtures.T0;
     private static final String HOSTILE = "<script>alert('x')</script> & \"more\"";
 
     private final JobConfig config =
@@ -40,66 +29,25 @@ class StatusPagesTest {
     private final ReviewState state = new ReviewState();
 
     private void incident(String id, String analyzerTitle) {
-        Signal s =
-                signal(
-                        SignalKind.ERROR_PATTERN,
-                        "web-app",
-                        "errors",
-                        SignalState.OPEN,
-                        T0,
-                        T0,
-                        40,
-                        40,
-                        0,
-                        Severity.MAJOR);
-        state.apply(
-                new IncidentEvent(
-                        id,
-                        "shop",
-                        IncidentEventType.OPENED,
-                        T0,
-                        IncidentStatus.INVESTIGATING,
-                        T0,
-                        null,
-                        analyzerTitle,
-                        s,
-                        List.of(s),
-                        List.of(
-                                new RootCause(
-                                        CauseKind.BAD_DEPLOY,
-                                        "web-app",
-                                        0.9,
-                                        T0,
-                                        List.of(),
-                                        List.of(s.id()))),
-                        List.of(),
-                        List.of(),
-                        null));
+        state.apply(ReviewFixtures.opened(id, "shop", analyzerTitle));
     }
 
     private void publish(String id, String title, String body) {
         state.apply(
-                new ReviewEvent(
+                ReviewFixtures.review(
                         "u-" + id,
                         id,
                         ReviewEvent.Action.PUBLISH_UPDATE,
                         "alice",
-                        T0 + 60_000,
                         null,
                         null,
-                        IncidentStatus.INVESTIGATING,
+                        title,
                         body,
                         List.of(
                                 new ComponentChange(
                                         "Checkout",
                                         ComponentState.OPERATIONAL,
-                                        ComponentState.MAJOR_OUTAGE)),
-                        null,
-                        null,
-                        title,
-                        List.of(),
-                        ReviewEvent.Auth.PASSWORD,
-                        null));
+                                        ComponentState.MAJOR_OUTAGE))));
     }
 
     @Test
