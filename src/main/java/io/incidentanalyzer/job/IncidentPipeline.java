@@ -26,6 +26,7 @@ import io.incidentanalyzer.ingest.InputRouter;
 import io.incidentanalyzer.ingest.trace.CallEdgeAggregator;
 import io.incidentanalyzer.ingest.trace.SpanLinker;
 import io.incidentanalyzer.model.AuthEvent;
+import io.incidentanalyzer.model.AuthEventSerializer;
 import io.incidentanalyzer.model.CallEdge;
 import io.incidentanalyzer.model.ChangeEvent;
 import io.incidentanalyzer.model.DeadLetter;
@@ -200,9 +201,11 @@ public final class IncidentPipeline {
                         new BacklogDetector(config.environment(), backlog),
                         "backlog");
         // Each auth detector gets only the event types it counts, filtered before the shuffle:
-        // every event it keeps waits in its event-time ordering buffer.
+        // every event it keeps waits in its event-time ordering buffer. The shuffles carry them
+        // with a hand-written serializer (most auth events cross one: AuthEventSerializer).
         SingleOutputStreamOperator<Signal> refreshStorms =
                 auth.filter(new TokenGrants())
+                        .returns(AuthEventSerializer.TYPE)
                         .name("token grants and refreshes")
                         .uid("filter-refresh-storm")
                         .keyBy(new TokenServiceKey())
@@ -213,6 +216,7 @@ public final class IncidentPipeline {
                         .uid("detect-refresh-storm");
         SingleOutputStreamOperator<Signal> authFailures =
                 auth.filter(new AuthFailures())
+                        .returns(AuthEventSerializer.TYPE)
                         .name("missing tokens and failed verifications")
                         .uid("filter-auth-failures")
                         .keyBy(new CallerKey())

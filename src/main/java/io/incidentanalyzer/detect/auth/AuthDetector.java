@@ -4,6 +4,7 @@ import io.incidentanalyzer.model.AuthEvent;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.stream.EventTimeOrderedFunction;
 import java.util.Comparator;
+import java.util.List;
 
 /**
  * Base of the detectors of the auth stream (refresh storm, auth failures): events ordered by
@@ -20,6 +21,11 @@ public abstract class AuthDetector extends EventTimeOrderedFunction<AuthEvent, S
     @Override
     protected final Comparator<AuthEvent> tieBreak() {
         return AuthEvents.ORDER;
+    }
+
+    @Override
+    protected final void sortDue(List<AuthEvent> due) {
+        AuthEvents.sort(due);
     }
 
     @Override

@@ -51,11 +51,35 @@ class AuthEventsTest {
         assertThat(sorted).isEqualTo(expected);
     }
 
+    @Test
+    void theFastSortGivesTheComparatorsOrder() {
+        Random random = new Random(11);
+        for (int round = 0; round < 300; round++) {
+            int n = random.nextInt(400);
+            // Times within one granule, with many ties, or spread too far to pack (the fallback).
+            long spread = round % 10 == 9 ? Long.MAX_VALUE : 1 + random.nextInt(1000);
+            long base = random.nextLong() / 2;
+            List<AuthEvent> events = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                long ts = round % 10 == 9 ? random.nextLong() : base + random.nextLong(spread);
+                events.add(event(random, ts));
+            }
+            List<AuthEvent> expected = new ArrayList<>(events);
+            expected.sort(SPELLED_OUT);
+            AuthEvents.sort(events);
+            assertThat(events).isEqualTo(expected);
+        }
+    }
+
     /** Few distinct values per field, so that most pairs tie on the first fields. */
     private static AuthEvent event(Random r) {
+        return event(r, r.nextInt(3));
+    }
+
+    private static AuthEvent event(Random r, long ts) {
         AuthEventType[] types = AuthEventType.values();
         return new AuthEvent(
-                r.nextInt(3),
+                ts,
                 text(r),
                 r.nextInt(types.length + 1) == 0 ? null : types[r.nextInt(types.length)],
                 text(r),

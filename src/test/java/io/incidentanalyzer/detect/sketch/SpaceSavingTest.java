@@ -161,6 +161,65 @@ class SpaceSavingTest {
         assertThat(s.top(8)).extracting(SpaceSaving.Counter::item).containsExactly("c", "a", "b");
     }
 
+    /**
+     * Every add against the algorithm done the slow way: a linear search for the item, and when it
+     * is new and every counter is taken, a scan for the smallest (count, slot). Streams of few and
+     * of many distinct items, weights above one, nulls, a clear and merges in between, so that the
+     * index sees insertions, replacements and removals in every pattern of collisions.
+     */
+    @Test
+    void everyAddMatchesALinearScanOfTheCounters() {
+        Random random = new Random(9);
+        for (int capacity : new int[] {1, 3, 16, 64, 100}) {
+            SpaceSaving sketch = new SpaceSaving(capacity);
+            String[] items = new String[capacity];
+            long[] counts = new long[capacity];
+            int size = 0;
+            for (int n = 0; n < 30_000; n++) {
+                if (n % 10_000 == 9_999) {
+                    SpaceSaving other = new SpaceSaving(capacity);
+                    other.add("merged-" + n, 5);
+                    sketch.merge(other); // rebuilds the index from the arrays
+                    System.arraycopy(sketch.items, 0, items, 0, capacity);
+                    System.arraycopy(sketch.counts, 0, counts, 0, capacity);
+                    size = sketch.size;
+                    continue;
+                }
+                if (n == 15_000) {
+                    sketch.clear();
+                    java.util.Arrays.fill(items, null);
+                    size = 0;
+                    continue;
+                }
+                int distinct = n < 12_000 ? 2 * capacity : 5_000;
+                String item = random.nextInt(50) == 0 ? null : "i" + random.nextInt(distinct);
+                long weight = 1 + (random.nextInt(8) == 0 ? random.nextInt(4) : 0);
+                sketch.add(item, weight);
+                String x = item == null ? SpaceSaving.NONE : item;
+                int slot = java.util.Arrays.asList(items).subList(0, size).indexOf(x);
+                if (slot >= 0) {
+                    counts[slot] += weight;
+                } else if (size < capacity) {
+                    items[size] = x;
+                    counts[size++] = weight;
+                } else {
+                    int min = 0;
+                    for (int s = 1; s < capacity; s++) if (counts[s] < counts[min]) min = s;
+                    items[min] = x;
+                    counts[min] += weight;
+                }
+                assertThat(sketch.items).as("after add %d", n).containsExactly(items);
+                assertThat(sketch.counts).as("after add %d", n).containsExactly(counts);
+                assertThat(sketch.upperBound(x)).isEqualTo(counts[indexOf(items, size, x)]);
+            }
+        }
+    }
+
+    private static int indexOf(String[] items, int size, String x) {
+        for (int s = 0; s < size; s++) if (items[s].equals(x)) return s;
+        return -1;
+    }
+
     @Test
     void isAFlinkPojoAndContinuesIdenticallyAfterARestore() throws Exception {
         TypeInformation<SpaceSaving> type = TypeInformation.of(SpaceSaving.class);
