@@ -56,9 +56,11 @@ public final class AlertmanagerDecoder implements RecordDecoder {
 
         String status() throws Reject;
 
-        String startsAt() throws Reject;
+        /** The alert's startsAt as epoch milliseconds. */
+        long startsAt() throws Reject;
 
-        String endsAt() throws Reject;
+        /** The alert's endsAt as epoch milliseconds (read only for a resolved alert). */
+        long endsAt() throws Reject;
 
         String fingerprint() throws Reject;
 
@@ -78,13 +80,13 @@ public final class AlertmanagerDecoder implements RecordDecoder {
         }
 
         @Override
-        public String startsAt() throws Reject {
-            return FormatFields.text(a, "startsAt");
+        public long startsAt() throws Reject {
+            return EventTimes.iso(FormatFields.text(a, "startsAt"), "startsAt");
         }
 
         @Override
-        public String endsAt() throws Reject {
-            return FormatFields.text(a, "endsAt");
+        public long endsAt() throws Reject {
+            return EventTimes.iso(FormatFields.text(a, "endsAt"), "endsAt");
         }
 
         @Override
@@ -195,10 +197,10 @@ public final class AlertmanagerDecoder implements RecordDecoder {
         String level = labels.get("severity");
         Severity severity = severity(level);
         String service = services.of(labels);
-        long startsAt = EventTimes.iso(a.startsAt(), "startsAt");
+        long startsAt = a.startsAt();
         long endsAt = -1;
         if (!firing) {
-            endsAt = EventTimes.iso(a.endsAt(), "endsAt");
+            endsAt = a.endsAt();
             if (endsAt < startsAt) {
                 throw Reject.badTimestamp("endsAt is before startsAt");
             }
@@ -215,12 +217,14 @@ public final class AlertmanagerDecoder implements RecordDecoder {
                         + (level == null ? "" : " (severity " + level + ")")
                         + (firing ? " firing" : " resolved"));
         Map<String, String> annotations = a.annotations();
-        for (String key : List.of("summary", "description")) {
-            String text = annotations.get(key);
-            if (text != null && !text.isBlank()) evidence.add(JsonInput.truncate(text, 300));
-        }
+        addEvidence(evidence, annotations.get("summary"));
+        addEvidence(evidence, annotations.get("description"));
         return AlertSignals.report(
                 service, name, fingerprint, firing, startsAt, endsAt, severity, evidence);
+    }
+
+    private static void addEvidence(List<String> evidence, String text) {
+        if (text != null && !text.isBlank()) evidence.add(JsonInput.truncate(text, 300));
     }
 
     /**

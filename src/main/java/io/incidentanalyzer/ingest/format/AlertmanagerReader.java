@@ -8,6 +8,8 @@ import static io.incidentanalyzer.ingest.format.TreeFallback.stringOrNull;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.incidentanalyzer.ingest.EventTimes;
+import io.incidentanalyzer.ingest.Reject;
 import io.incidentanalyzer.ingest.format.AlertmanagerDecoder.AlertFields;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -32,15 +34,33 @@ final class AlertmanagerReader {
             new TreeFallback.Names(
                     "status", "labels", "annotations", "startsAt", "endsAt", "fingerprint");
 
-    /** An alert as the fast path read it: status and startsAt non-blank, endsAt if resolved. */
+    /**
+     * An alert as the fast path read it: status non-blank, startsAt present, endsAt too if
+     * resolved. A startsAt in a common RFC 3339 form is parsed in the parser's buffer; any other,
+     * and endsAt (which a firing alert's reader never parses), is kept as text for {@link
+     * EventTimes#iso}, whose rejection sends the webhook to the tree path.
+     */
     private record ReadAlert(
             Map<String, String> labels,
             String status,
             Map<String, String> annotations,
-            String startsAt,
-            String endsAt,
+            long startsAtMillis,
+            String startsAtText,
+            String endsAtText,
             String fingerprint)
-            implements AlertFields {}
+            implements AlertFields {
+        @Override
+        public long startsAt() throws Reject {
+            return startsAtMillis != EventTimes.NOT_COMMON
+                    ? startsAtMillis
+                    : EventTimes.iso(startsAtText, "startsAt");
+        }
+
+        @Override
+        public long endsAt() throws Reject {
+            return EventTimes.iso(endsAtText, "endsAt");
+        }
+    }
 
     /** The webhook's alerts, or null when the tree path must decide. */
     static List<AlertFields> read(byte[] value) {
@@ -90,8 +110,9 @@ final class AlertmanagerReader {
         Map<String, String> labels = null;
         String status = null;
         Map<String, String> annotations = null;
-        String startsAt = null;
-        String endsAt = null;
+        long startsAt = EventTimes.NOT_COMMON;
+        String startsAtText = null;
+        String endsAtText = null;
         String fingerprint = null;
         int seen = 0;
         int last = TreeFallback.Names.END;
@@ -102,24 +123,74 @@ final class AlertmanagerReader {
             switch (f) {
                 case 0 -> status = stringOrNull(p, t);
                 case 1 -> labels = stringMap(p, t);
-                case 2 -> annotations = stringMap(p, t);
-                case 3 -> startsAt = stringOrNull(p, t);
-                case 4 -> endsAt = stringOrNull(p, t);
+                case 2 -> annotations = evidence(p, t);
+                case 3 -> {
+                    startsAt = common(p, t);
+                    if (startsAt == EventTimes.NOT_COMMON) startsAtText = stringOrNull(p, t);
+                }
+                case 4 -> endsAtText = stringOrNull(p, t); // a firing alert's is not read
                 case 5 -> fingerprint = stringOrNull(p, t);
                 default -> skip(p, t);
             }
         }
-        if (blank(status) || blank(startsAt) || (status.equals("resolved") && blank(endsAt))) {
+        if (blank(status)
+                || (startsAt == EventTimes.NOT_COMMON && blank(startsAtText))
+                || (status.equals("resolved") && blank(endsAtText))) {
             throw INSTANCE;
         }
         // Absent maps are empty, as in the tree path.
         return new ReadAlert(
                 labels != null ? labels : new HashMap<>(),
                 status,
-                annotations != null ? annotations : new HashMap<>(),
+                annotations != null ? annotations : Map.of(),
                 startsAt,
-                endsAt,
+                startsAtText,
+                endsAtText,
                 fingerprint);
+    }
+
+    /** A string time in a common RFC 3339 form as epoch milliseconds, else NOT_COMMON. */
+    private static long common(JsonParser p, JsonToken t) throws IOException {
+        return t == JsonToken.VALUE_STRING
+                ? EventTimes.commonIso(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())
+                : EventTimes.NOT_COMMON;
+    }
+
+    private static final TreeFallback.Names EVIDENCE =
+            new TreeFallback.Names("summary", "description");
+
+    /**
+     * The annotations the decoder reads, summary and description, as the tree path's map would hold
+     * them (the last of duplicates, nulls dropped); the others are skipped unread, since the tree
+     * path takes any value there.
+     */
+    private static Map<String, String> evidence(JsonParser p, JsonToken t)
+            throws IOException, TreeFallback {
+        String summary = null;
+        String description = null;
+        if (TreeFallback.objectOrNull(t)) {
+            int last = TreeFallback.Names.END;
+            for (int f = EVIDENCE.next(p, last);
+                    f != TreeFallback.Names.END;
+                    f = EVIDENCE.next(p, last)) {
+                JsonToken v = p.nextToken();
+                if (f == TreeFallback.Names.UNKNOWN) {
+                    skip(p, v);
+                } else if (f == 0) {
+                    summary = stringOrNull(p, v);
+                    last = f;
+                } else {
+                    description = stringOrNull(p, v);
+                    last = f;
+                }
+            }
+        }
+        if (summary == null) {
+            return description == null ? Map.of() : Map.of("description", description);
+        }
+        return description == null
+                ? Map.of("summary", summary)
+                : Map.of("summary", summary, "description", description);
     }
 
     private static boolean blank(String s) {
