@@ -28,18 +28,21 @@ import org.apache.flink.core.fs.FSDataInputStream;
  * <p>A line is the bytes up to {@code \n}, without it and without a {@code \r} before it; they are
  * passed on unchanged (not decoded as text first), so broken UTF-8 reaches the decoder and the dead
  * letter as it is in the file; a binary format's line is its record in base64. A line may decode to
- * several events (an OTLP request), each judged below as if it were a line of its own. A rejected
- * line's dead letter names the file as {@code sourceTopic}, partition 0 and the 0-based line number
- * as {@code offset}. Empty lines are skipped but counted, so that line numbers stay those of an
- * editor minus one.
+ * several events (an OTLP request, an Alertmanager group), each judged below against the lines
+ * around its own, never against its siblings. A rejected line's dead letter names the file as
+ * {@code sourceTopic}, partition 0 and the 0-based line number as {@code offset}. Empty lines are
+ * skipped but counted, so that line numbers stay those of an editor minus one.
  *
  * <p>A replay has no wall clock to judge a timestamp by, so a record is judged by its file: one
- * more than {@code maxFuture} ahead of both the highest event time admitted before it and the next
- * record's is a FUTURE_TIMESTAMP rejection ({@link FutureTimestamps}), before the watermark
- * generator sees it. Sparse files keep their gaps (a change at 09:00 after one at 08:45 is followed
- * by later ones), while a lone record dated 2099 is far ahead of the records on both sides of it.
- * The first record has nothing before it and is judged by the next alone; the last has nothing
- * after it and is admitted (it can make no later record late).
+ * more than {@code maxFuture} ahead of both the highest event time admitted from the lines before
+ * its own and the next line's newest event time is a FUTURE_TIMESTAMP rejection ({@link
+ * FutureTimestamps}), before the watermark generator sees it. Sparse files keep their gaps (a
+ * change at 09:00 after one at 08:45 is followed by later ones), while a lone record dated 2099 is
+ * far ahead of the records on both sides of it. The first line has nothing before it and is judged
+ * by the next alone; the last has nothing after it and is admitted (it can make no later record
+ * late). The events of one line are one record's: a line was written no earlier than its newest
+ * event, so siblings hours apart (the alerts of one Alertmanager group) are not judged against each
+ * other, and the next line counts by its newest event too.
  */
 final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
     private static final long serialVersionUID = 1L;
@@ -106,14 +109,20 @@ final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
         private int lineLength;
         private long lineNumber = -1;
 
-        /** Lines decoded ahead of the one being returned, in file order. */
+        /**
+         * Outcomes decoded and not handed out yet, in file order: the rest of the current line's (a
+         * batch record) and of whole lines read ahead.
+         */
         private final ArrayDeque<Line> ahead = new ArrayDeque<>();
 
-        /** The outcomes of the last line read that are not handed out yet (a batch record). */
-        private final ArrayDeque<Line> pending = new ArrayDeque<>();
-
-        /** The highest event time admitted from this file; MIN_VALUE before the first. */
+        /** The highest event time admitted from the lines before the current one; MIN_VALUE. */
         private long highest = Long.MIN_VALUE;
+
+        /** The highest event time admitted from the current line so far; MIN_VALUE. */
+        private long highestInLine = Long.MIN_VALUE;
+
+        /** The number of the line whose outcomes are being handed out; -1 before the first. */
+        private long currentLine = -1;
 
         private long unreportedRecords;
         private long unreportedMaxTs = Long.MIN_VALUE;
@@ -141,10 +150,15 @@ final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
 
         @Override
         public Decoded read() throws IOException {
-            Line next = ahead.isEmpty() ? readLine() : ahead.poll();
-            if (next == null) {
+            if (ahead.isEmpty() && !readLine()) {
                 report();
                 return null;
+            }
+            Line next = ahead.poll();
+            if (next.number() != currentLine) {
+                highest = Math.max(highest, highestInLine);
+                highestInLine = Long.MIN_VALUE;
+                currentLine = next.number();
             }
             Decoded d = admit(next);
             count(d);
@@ -152,13 +166,10 @@ final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
         }
 
         /**
-         * The next outcome: of the last line read, or else of the next non-empty line, read and
-         * decoded; null at the end of the file.
+         * Reads and decodes the next non-empty line, adding all its outcomes to {@link #ahead};
+         * false at the end of the file.
          */
-        private Line readLine() throws IOException {
-            if (!pending.isEmpty()) {
-                return pending.poll();
-            }
+        private boolean readLine() throws IOException {
             while (nextLine()) {
                 lineNumber++;
                 if (lineLength == 0) {
@@ -166,11 +177,11 @@ final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
                 }
                 byte[] bytes = Arrays.copyOf(line, lineLength);
                 for (Decoded d : decodeLine(bytes)) {
-                    pending.add(new Line(lineNumber, bytes, d));
+                    ahead.add(new Line(lineNumber, bytes, d));
                 }
-                return pending.poll();
+                return true;
             }
-            return null;
+            return false;
         }
 
         /**
@@ -218,46 +229,64 @@ final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
             }
             boolean first = highest == Long.MIN_VALUE;
             if (first || FutureTimestamps.jumpsAhead(d.ts(), highest, maxFuture)) {
-                Line after = nextRecord();
-                if (after != null
-                        && FutureTimestamps.jumpsAhead(d.ts(), after.decoded().ts(), maxFuture)) {
+                long next = nextLineNewest(l.number());
+                if (next != Long.MIN_VALUE
+                        && FutureTimestamps.jumpsAhead(d.ts(), next, maxFuture)) {
                     String around =
                             "the records around it in "
                                     + topic
                                     + " (before: "
                                     + (first ? "none" : Instant.ofEpochMilli(highest))
                                     + ", next: "
-                                    + Instant.ofEpochMilli(after.decoded().ts())
+                                    + Instant.ofEpochMilli(next)
                                     + ")";
                     return FutureTimestamps.reject(
                             d, around, maxFuture, topic, 0, l.number(), l.bytes());
                 }
             }
-            highest = Math.max(highest, d.ts());
+            highestInLine = Math.max(highestInLine, d.ts());
             return d;
         }
 
         /**
-         * The next line that decoded to a record, read ahead as far as needed (at most {@link
-         * #LOOKAHEAD} lines); null at the end of the file or when none is that close.
+         * The newest event time of the first line after {@code current} that decoded to a record,
+         * read ahead as far as needed (at most {@link #LOOKAHEAD} lines); MIN_VALUE at the end of
+         * the file or when none is that close. Lines are read whole, so all of a line's outcomes
+         * are in {@link #ahead} together.
          */
-        private Line nextRecord() throws IOException {
+        private long nextLineNewest(long current) throws IOException {
+            long number = -1;
+            long newest = Long.MIN_VALUE;
+            int linesAhead = 0;
             for (Line a : ahead) {
+                if (a.number() == current) {
+                    continue;
+                }
+                if (a.number() != number) {
+                    if (newest != Long.MIN_VALUE) {
+                        return newest;
+                    }
+                    number = a.number();
+                    linesAhead++;
+                }
                 if (!a.decoded().isRejected()) {
-                    return a;
+                    newest = Math.max(newest, a.decoded().ts());
                 }
             }
-            while (ahead.size() < LOOKAHEAD) {
-                Line l = readLine();
-                if (l == null) {
-                    return null;
+            while (newest == Long.MIN_VALUE && linesAhead < LOOKAHEAD) {
+                int before = ahead.size();
+                if (!readLine()) {
+                    return Long.MIN_VALUE;
                 }
-                ahead.add(l);
-                if (!l.decoded().isRejected()) {
-                    return l;
+                linesAhead++;
+                int i = 0;
+                for (Line a : ahead) {
+                    if (i++ >= before && !a.decoded().isRejected()) {
+                        newest = Math.max(newest, a.decoded().ts());
+                    }
                 }
             }
-            return null;
+            return newest;
         }
 
         /** Reads the next line into {@link #line}; false at the end of the file. */

@@ -3,7 +3,10 @@ package io.incidentanalyzer.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.incidentanalyzer.ingest.NativeJsonDecoder;
+import io.incidentanalyzer.ingest.RecordDecoder;
 import io.incidentanalyzer.ingest.StreamKind;
+import io.incidentanalyzer.ingest.format.AlertmanagerDecoder;
+import io.incidentanalyzer.ingest.format.ServiceNames;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.Decoded;
 import io.incidentanalyzer.model.RejectReason;
@@ -24,11 +27,16 @@ class JsonLinesFormatTest {
     private static final long T = 1708068000000L;
 
     private static List<Decoded> readAll(byte[] file, ReplayCounters counters) throws IOException {
+        return readAll(file, counters, NativeJsonDecoder.forKind(StreamKind.METRICS, 1024));
+    }
+
+    private static List<Decoded> readAll(
+            byte[] file, ReplayCounters counters, RecordDecoder decoder) throws IOException {
         JsonLinesFormat.LineReader reader =
                 new JsonLinesFormat.LineReader(
                         new ByteArrayInputStream(file),
                         "metrics.jsonl",
-                        NativeJsonDecoder.forKind(StreamKind.METRICS, 1024),
+                        decoder,
                         counters,
                         Duration.ofMinutes(5),
                         false);
@@ -126,6 +134,64 @@ class JsonLinesFormatTest {
                 .containsExactly(T, T + 15 * MINUTE, T + 9 * 60 * MINUTE, T + 25 * 60 * MINUTE);
         assertThat(out.get(2).rejected().reason()).isEqualTo(RejectReason.NOT_JSON);
         assertThat(out.get(2).rejected().offset()).as("read ahead, still in order").isEqualTo(2);
+    }
+
+    private static final long HOUR = 60 * MINUTE;
+
+    /** One Alertmanager webhook (one group) on one line, an alert firing since each time. */
+    private static String webhook(long... startsAt) {
+        StringBuilder alerts = new StringBuilder();
+        for (int i = 0; i < startsAt.length; i++) {
+            if (i > 0) alerts.append(',');
+            alerts.append(
+                    "{\"status\":\"firing\",\"labels\":{\"alertname\":\"A%d\",\"service\":\"s\"},\"startsAt\":\"%s\"}"
+                            .formatted(i, java.time.Instant.ofEpochMilli(startsAt[i])));
+        }
+        return "{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[" + alerts + "]}\n";
+    }
+
+    private static List<Decoded> readAlerts(String file) throws IOException {
+        return readAll(
+                bytes(file),
+                null,
+                new AlertmanagerDecoder(new ServiceNames(List.of("service"), null), 65536));
+    }
+
+    @Test
+    void alertsOfOneWebhookHoursApartAreJudgedByTheLinesAroundItNotByEachOther()
+            throws IOException {
+        // A group whose second alert fired six hours after its first, notified again and again:
+        // each line's alerts are as old as the line's newest one allows, none is in the future.
+        String file =
+                webhook(T)
+                        + webhook(T + 6 * HOUR, T)
+                        + webhook(T + 6 * HOUR, T)
+                        + webhook(T, T + 6 * HOUR);
+
+        List<Decoded> out = readAlerts(file);
+
+        assertThat(out).hasSize(7).noneMatch(Decoded::isRejected);
+        // A file of one such line, the newest alert first, is no different.
+        assertThat(readAlerts(webhook(T + 6 * HOUR, T))).hasSize(2).noneMatch(Decoded::isRejected);
+    }
+
+    @Test
+    void anAlertOfAWebhookDatedFarAheadOfTheLinesAroundItIsStillAFutureTimestamp()
+            throws IOException {
+        String file = webhook(T) + webhook(T + MINUTE, Y2099) + webhook(T + 2 * MINUTE);
+
+        List<Decoded> out = readAlerts(file);
+
+        assertThat(out).extracting(Decoded::isRejected).containsExactly(false, false, true, false);
+        DeadLetter d = out.get(2).rejected();
+        assertThat(d.reason()).isEqualTo(RejectReason.FUTURE_TIMESTAMP);
+        assertThat(d.offset()).isEqualTo(1);
+        assertThat(d.detail())
+                .endsWith("(before: 2024-02-16T07:20:00Z, next: 2024-02-16T07:22:00Z)");
+        // Its sibling dated now does not vouch for it, nor does it count as the line's newest.
+        assertThat(readAlerts(webhook(Y2099, T) + webhook(T + MINUTE)))
+                .extracting(Decoded::isRejected)
+                .containsExactly(true, false, false);
     }
 
     @Test

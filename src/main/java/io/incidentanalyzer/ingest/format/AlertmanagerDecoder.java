@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Decodes Alertmanager's webhook body (version 4, docs/formats.md "alertmanager-webhook") on the
@@ -32,16 +31,73 @@ import java.util.regex.Pattern;
 public final class AlertmanagerDecoder implements RecordDecoder {
     private static final long serialVersionUID = 1L;
 
-    /** A fingerprint as Alertmanager writes it; anything else is replaced by a hash of labels. */
-    private static final Pattern FINGERPRINT = Pattern.compile("[0-9A-Za-z]{1,64}");
-
     private final ServiceNames services;
     private final int maxRecordBytes;
+
+    /** Whether a webhook is read by {@link AlertmanagerReader} first (tests compare both). */
+    private final boolean fastPath;
+
     private transient ObjectMapper mapper;
 
     public AlertmanagerDecoder(ServiceNames services, int maxRecordBytes) {
+        this(services, maxRecordBytes, true);
+    }
+
+    /** With {@code fastPath} false, every webhook is read by the tree path (for tests). */
+    AlertmanagerDecoder(ServiceNames services, int maxRecordBytes, boolean fastPath) {
         this.services = services;
         this.maxRecordBytes = maxRecordBytes;
+        this.fastPath = fastPath;
+    }
+
+    /** An alert's fields, read by the tree path or the fast path, each when first asked for. */
+    interface AlertFields {
+        Map<String, String> labels() throws Reject;
+
+        String status() throws Reject;
+
+        /** The alert's startsAt as epoch milliseconds. */
+        long startsAt() throws Reject;
+
+        /** The alert's endsAt as epoch milliseconds (read only for a resolved alert). */
+        long endsAt() throws Reject;
+
+        String fingerprint() throws Reject;
+
+        Map<String, String> annotations() throws Reject;
+    }
+
+    /** An alert of the webhook's tree. */
+    private record TreeAlert(JsonNode a) implements AlertFields {
+        @Override
+        public Map<String, String> labels() throws Reject {
+            return FormatFields.stringMap(a, "labels");
+        }
+
+        @Override
+        public String status() throws Reject {
+            return FormatFields.text(a, "status");
+        }
+
+        @Override
+        public long startsAt() throws Reject {
+            return EventTimes.iso(FormatFields.text(a, "startsAt"), "startsAt");
+        }
+
+        @Override
+        public long endsAt() throws Reject {
+            return EventTimes.iso(FormatFields.text(a, "endsAt"), "endsAt");
+        }
+
+        @Override
+        public String fingerprint() throws Reject {
+            return FormatFields.optionalText(a, "fingerprint");
+        }
+
+        @Override
+        public Map<String, String> annotations() throws Reject {
+            return FormatFields.stringMap(a, "annotations");
+        }
     }
 
     @Override
@@ -53,8 +109,10 @@ public final class AlertmanagerDecoder implements RecordDecoder {
     @Override
     public List<Decoded> decodeAll(String topic, int partition, long offset, byte[] value) {
         try {
-            List<Decoded> out = new ArrayList<>();
             JsonInput.checkSize(value, maxRecordBytes);
+            List<Decoded> fast = fastPath ? readFast(value) : null;
+            if (fast != null) return fast;
+            List<Decoded> out = new ArrayList<>();
             if (mapper == null) mapper = JsonInput.mapper();
             JsonNode root = JsonInput.parseObject(mapper, value);
             String version = FormatFields.optionalText(root, "version");
@@ -70,7 +128,7 @@ public final class AlertmanagerDecoder implements RecordDecoder {
                     if (!alerts.get(i).isObject()) {
                         throw Reject.badValue("must be an object");
                     }
-                    out.add(Decoded.of(alert(alerts.get(i))));
+                    out.add(Decoded.of(alert(new TreeAlert(alerts.get(i)))));
                 } catch (Reject r) {
                     if (skipped++ == 0) {
                         first = new Reject(r.reason(), "alert " + i + ": " + r.getMessage());
@@ -105,11 +163,27 @@ public final class AlertmanagerDecoder implements RecordDecoder {
         }
     }
 
-    private io.incidentanalyzer.model.Signal alert(JsonNode a) throws Reject {
-        Map<String, String> labels = FormatFields.stringMap(a, "labels");
+    /**
+     * The signal reports of a webhook the fast path reads, or null when the tree path must decide
+     * (the fast path's alerts are all readable: a webhook with one that is not goes there whole).
+     */
+    private List<Decoded> readFast(byte[] value) {
+        List<AlertFields> alerts = AlertmanagerReader.read(value);
+        if (alerts == null) return null;
+        List<Decoded> out = new ArrayList<>(alerts.size());
+        try {
+            for (AlertFields a : alerts) out.add(Decoded.of(alert(a)));
+        } catch (Reject r) {
+            return null;
+        }
+        return out;
+    }
+
+    private io.incidentanalyzer.model.Signal alert(AlertFields a) throws Reject {
+        Map<String, String> labels = a.labels();
         String name = labels.get("alertname");
         if (name == null || name.isBlank()) throw Reject.missing("labels.alertname");
-        String status = FormatFields.text(a, "status");
+        String status = a.status();
         boolean firing =
                 switch (status) {
                     case "firing" -> true;
@@ -123,16 +197,16 @@ public final class AlertmanagerDecoder implements RecordDecoder {
         String level = labels.get("severity");
         Severity severity = severity(level);
         String service = services.of(labels);
-        long startsAt = EventTimes.iso(FormatFields.text(a, "startsAt"), "startsAt");
+        long startsAt = a.startsAt();
         long endsAt = -1;
         if (!firing) {
-            endsAt = EventTimes.iso(FormatFields.text(a, "endsAt"), "endsAt");
+            endsAt = a.endsAt();
             if (endsAt < startsAt) {
                 throw Reject.badTimestamp("endsAt is before startsAt");
             }
         }
-        String fingerprint = FormatFields.optionalText(a, "fingerprint");
-        if (fingerprint == null || !FINGERPRINT.matcher(fingerprint).matches()) {
+        String fingerprint = a.fingerprint();
+        if (fingerprint == null || !isFingerprint(fingerprint)) {
             // The label set names the alert, as Alertmanager's own fingerprint does.
             fingerprint = Integer.toHexString(new TreeMap<>(labels).toString().hashCode());
         }
@@ -142,13 +216,30 @@ public final class AlertmanagerDecoder implements RecordDecoder {
                         + name
                         + (level == null ? "" : " (severity " + level + ")")
                         + (firing ? " firing" : " resolved"));
-        Map<String, String> annotations = FormatFields.stringMap(a, "annotations");
-        for (String key : List.of("summary", "description")) {
-            String text = annotations.get(key);
-            if (text != null && !text.isBlank()) evidence.add(JsonInput.truncate(text, 300));
-        }
+        Map<String, String> annotations = a.annotations();
+        addEvidence(evidence, annotations.get("summary"));
+        addEvidence(evidence, annotations.get("description"));
         return AlertSignals.report(
                 service, name, fingerprint, firing, startsAt, endsAt, severity, evidence);
+    }
+
+    private static void addEvidence(List<String> evidence, String text) {
+        if (text != null && !text.isBlank()) evidence.add(JsonInput.truncate(text, 300));
+    }
+
+    /**
+     * Whether the text is a fingerprint as Alertmanager writes it, 1 to 64 ASCII letters and
+     * digits; anything else is replaced by a hash of labels.
+     */
+    static boolean isFingerprint(String s) {
+        if (s.isEmpty() || s.length() > 64) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

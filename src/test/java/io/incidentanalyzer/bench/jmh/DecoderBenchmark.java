@@ -8,6 +8,7 @@ import io.incidentanalyzer.config.Limits;
 import io.incidentanalyzer.ingest.RecordDecoder;
 import io.incidentanalyzer.ingest.RecordDecoders;
 import io.incidentanalyzer.ingest.StreamKind;
+import io.incidentanalyzer.ingest.format.AlertmanagerDecoderTest;
 import io.incidentanalyzer.ingest.format.CdEventsDecoderTest;
 import io.incidentanalyzer.ingest.format.KeycloakDecoderTest;
 import io.incidentanalyzer.ingest.format.KubernetesEventsDecoderTest;
@@ -74,7 +75,8 @@ public class DecoderBenchmark {
         "keycloak-json",
         "keycloak-log",
         "cdevents",
-        "kubernetes-events"
+        "kubernetes-events",
+        "alertmanager-webhook"
     })
     public String format;
 
@@ -131,6 +133,9 @@ public class DecoderBenchmark {
             case "cdevents" -> new Input(StreamKind.CHANGES, utf8(CdEventsDecoderTest.DEPLOYED));
             case "kubernetes-events" ->
                     new Input(StreamKind.LOGS, utf8(KubernetesEventsDecoderTest.BACK_OFF));
+            // A group of two alerts, one firing and one resolved: two signal reports.
+            case "alertmanager-webhook" ->
+                    new Input(StreamKind.LOGS, utf8(AlertmanagerDecoderTest.GROUP));
             default -> throw new IllegalArgumentException(format);
         };
     }
@@ -308,8 +313,7 @@ public class DecoderBenchmark {
         }
         List<String> formats = new ArrayList<>();
         for (InputFormat format : InputFormat.values()) {
-            // Alerts are signals, outside the decoders compared here: no example.
-            if (format != InputFormat.ALERTMANAGER_WEBHOOK) formats.add(format.label());
+            formats.add(format.label());
         }
         formats.addAll(List.of("otlp-proto-traces", "otlp-json-traces"));
         for (String f : formats) {

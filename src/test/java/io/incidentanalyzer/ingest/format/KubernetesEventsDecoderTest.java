@@ -10,6 +10,7 @@ import io.incidentanalyzer.model.RejectReason;
 import io.incidentanalyzer.testing.DecoderFuzz;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 public class KubernetesEventsDecoderTest {
@@ -115,5 +116,69 @@ public class KubernetesEventsDecoderTest {
         assertThat(l.events()).isPositive();
         assertThat(l.rejections()).isPositive();
         assertThat(c.events()).isPositive();
+    }
+
+    /** The naming rules as regular expressions, as the decoder once applied them. */
+    private static String serviceByRegex(String kind, String name) {
+        String n = name;
+        switch (kind.toLowerCase(java.util.Locale.ROOT)) {
+            case "pod" -> {
+                if (Pattern.compile("-[a-z0-9]{6,10}-[a-z0-9]{5}$").matcher(n).find()) {
+                    n = n.replaceFirst("-[a-z0-9]{6,10}-[a-z0-9]{5}$", "");
+                } else if (Pattern.compile("-\\d+$").matcher(n).find()) {
+                    n = n.replaceFirst("-\\d+$", "");
+                } else {
+                    n = n.replaceFirst("-[a-z0-9]{5,10}$", "");
+                }
+            }
+            case "replicaset" -> n = n.replaceFirst("-[a-z0-9]{5,10}$", "");
+            default -> {}
+        }
+        return n.isBlank() ? name : n;
+    }
+
+    @Test
+    void workloadNamesFollowTheNamingRulesOnGeneratedNames() throws Exception {
+        assertThat(KubernetesEventsDecoder.service("Pod", "web-app-7d4b9c8f6-x2x9z"))
+                .isEqualTo("web-app");
+        assertThat(KubernetesEventsDecoder.service("pod", "db-0")).isEqualTo("db");
+        assertThat(KubernetesEventsDecoder.service("Pod", "agent-x2x9z")).isEqualTo("agent");
+        assertThat(KubernetesEventsDecoder.service("ReplicaSet", "web-5f9c7d8b6")).isEqualTo("web");
+        assertThat(KubernetesEventsDecoder.service("Deployment", "web-5f9c7d8b6"))
+                .isEqualTo("web-5f9c7d8b6");
+        String[] kinds = {
+            "Pod",
+            "pod",
+            "POD",
+            "ReplicaSet",
+            "replicaset",
+            "Deployment",
+            "StatefulSet",
+            "Node",
+            "Replica\u017fet",
+            "\u0130pod",
+            "P\u00f6d",
+            ""
+        };
+        String alphabet = "abcz0189-AZ_.\u00e9";
+        java.util.Random random = new java.util.Random(20261203L);
+        for (int i = 0; i < 50_000; i++) {
+            StringBuilder name = new StringBuilder();
+            int parts = 1 + random.nextInt(4);
+            for (int p = 0; p < parts; p++) {
+                if (p > 0) name.append('-');
+                int length = random.nextInt(12);
+                for (int c = 0; c < length; c++) {
+                    String from = random.nextInt(4) == 0 ? alphabet : "abcdefxyz0123789";
+                    name.append(from.charAt(random.nextInt(from.length())));
+                }
+            }
+            String n = name.toString();
+            if (n.isBlank()) continue;
+            String kind = kinds[random.nextInt(kinds.length)];
+            assertThat(KubernetesEventsDecoder.service(kind, n))
+                    .as(kind + " " + n)
+                    .isEqualTo(serviceByRegex(kind, n));
+        }
     }
 }
