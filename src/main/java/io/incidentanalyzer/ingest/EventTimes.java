@@ -57,7 +57,7 @@ public final class EventTimes {
     private EventTimes() {}
 
     /** What {@link #commonIso} returns for a string it leaves to the general parser. */
-    static final long NOT_COMMON = Long.MIN_VALUE;
+    public static final long NOT_COMMON = Long.MIN_VALUE;
 
     /** Days from 0000-03-01 to 1970-01-01 in the proleptic Gregorian calendar. */
     private static final long DAYS_0000_TO_1970 = 719_468L;
@@ -85,7 +85,7 @@ public final class EventTimes {
      * anything else (leap seconds, other offset forms, zone ids, spaces, out of range, invalid
      * dates), so that only the general parser ever rejects, with its reasons unchanged.
      */
-    static long commonIso(char[] c, int off, int len) {
+    public static long commonIso(char[] c, int off, int len) {
         if (len < 17 || len > MAX_COMMON_LENGTH) {
             return NOT_COMMON;
         }
