@@ -275,15 +275,36 @@ public final class StreamingFields {
     }
 
     /**
-     * An object of strings ({@link FormatFields#stringMap}) into {@code map}, nulls dropped, the
-     * last of duplicate keys winning as in the tree; numbers, booleans and nested values, which the
-     * tree takes in text form, go there. A null value leaves the map empty.
+     * An object of strings ({@link FormatFields#stringMap}), nulls dropped, the last of duplicate
+     * keys winning as in the tree; numbers, booleans and nested values, which the tree takes in
+     * text form, go there. A null value gives an empty map.
      */
     public static Map<String, String> stringMap(JsonParser p, JsonToken t)
             throws IOException, TreePath {
         Map<String, String> map = new HashMap<>();
+        strings(
+                p,
+                t,
+                (k, v) -> {
+                    if (v != null) {
+                        map.put(k, v);
+                    } else {
+                        map.remove(k);
+                    }
+                });
+        return map;
+    }
+
+    /** Where {@link #strings} puts each key and value (null for a JSON null). */
+    private interface StringSink {
+        void put(String key, String value);
+    }
+
+    /** The keys and values of an object of strings, in order; null reads as none. */
+    private static void strings(JsonParser p, JsonToken t, StringSink sink)
+            throws IOException, TreePath {
         if (t == JsonToken.VALUE_NULL) {
-            return map;
+            return;
         }
         if (t != JsonToken.START_OBJECT) {
             throw TREE_PATH;
@@ -292,14 +313,13 @@ public final class StreamingFields {
             String key = p.currentName();
             JsonToken v = p.nextToken();
             if (v == JsonToken.VALUE_STRING) {
-                map.put(key, p.getText());
+                sink.put(key, p.getText());
             } else if (v == JsonToken.VALUE_NULL) {
-                map.remove(key);
+                sink.put(key, null);
             } else {
                 throw TREE_PATH;
             }
         }
-        return map;
     }
 
     /**
@@ -317,23 +337,7 @@ public final class StreamingFields {
          */
         public static Pairs read(JsonParser p, JsonToken t) throws IOException, TreePath {
             Pairs pairs = new Pairs();
-            if (t == JsonToken.VALUE_NULL) {
-                return pairs;
-            }
-            if (t != JsonToken.START_OBJECT) {
-                throw TREE_PATH;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String key = p.currentName();
-                JsonToken v = p.nextToken();
-                if (v == JsonToken.VALUE_STRING) {
-                    pairs.put(key, p.getText());
-                } else if (v == JsonToken.VALUE_NULL) {
-                    pairs.put(key, null);
-                } else {
-                    throw TREE_PATH;
-                }
-            }
+            strings(p, t, pairs::put);
             return pairs;
         }
 
