@@ -26,6 +26,10 @@ import java.util.regex.Pattern;
  * version of its {@code artifactId} (a purl's version, after {@code @}); {@code
  * dev.cdevents.environment.modified} becomes a CONFIG change of the environment. Other CDEvents
  * (pipeline runs, builds, …) are NOT_ANALYSED.
+ *
+ * <p>Two paths: a record in the common shapes is read by the streaming fast path ({@link
+ * StreamingFields}, no tree); every other record goes through the tree path, the reference for what
+ * the fast path may accept ({@code StreamingFastPathTest} compares both).
  */
 public final class CdEventsDecoder extends FormatDecoder {
     private static final long serialVersionUID = 1L;

@@ -20,6 +20,10 @@ import java.util.concurrent.TimeUnit;
  * details}). The mapping onto token events is {@link KeycloakEvents}'; admin events (no {@code
  * type}, an {@code operationType}) are NOT_ANALYSED. Every event is logged by the topic's {@code
  * service} (default {@code keycloak}).
+ *
+ * <p>Two paths: a record in the common shapes is read by the streaming fast path ({@link
+ * StreamingFields}, no tree); every other record goes through the tree path, the reference for what
+ * the fast path may accept ({@code StreamingFastPathTest} compares both).
  */
 public final class KeycloakJsonDecoder extends FormatDecoder {
     private static final long serialVersionUID = 1L;

@@ -25,6 +25,10 @@ import java.util.concurrent.TimeUnit;
  * __name__} label), the service comes from the labels ({@link ServiceNames}), and the other labels
  * stay labels. A value of NaN (Prometheus's staleness marker) or ±Inf is a BAD_VALUE dead letter:
  * counted per reason and kept, never analysed as a number.
+ *
+ * <p>Two paths: a record in the common shapes is read by the streaming fast path ({@link
+ * StreamingFields}, no tree); every other record goes through the tree path, the reference for what
+ * the fast path may accept ({@code StreamingFastPathTest} compares both).
  */
 public final class PrometheusAdapterDecoder extends FormatDecoder {
     private static final long serialVersionUID = 1L;

@@ -28,6 +28,10 @@ import java.util.concurrent.TimeUnit;
  * service comes from the tags ({@link ServiceNames}); the integer timestamp is in the topic's
  * {@code timestampUnits} (Telegraf's {@code json_timestamp_units}, 1s by default), and a string one
  * (from {@code json_timestamp_format}) must be RFC 3339.
+ *
+ * <p>Two paths: a record in the common shapes is read by the streaming fast path ({@link
+ * StreamingFields}, no tree); every other record goes through the tree path, the reference for what
+ * the fast path may accept ({@code StreamingFastPathTest} compares both).
  */
 public final class TelegrafJsonDecoder extends FormatDecoder {
     private static final long serialVersionUID = 1L;
