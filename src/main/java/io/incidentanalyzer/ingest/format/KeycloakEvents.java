@@ -70,20 +70,43 @@ final class KeycloakEvents {
      * by Keycloak's names.
      */
     static AuthEvent event(long ts, String service, Map<String, String> fields) throws Reject {
-        String type = fields.get("type");
+        return event(
+                ts,
+                service,
+                fields.get("type"),
+                fields.get("response_type"),
+                fields.get("clientId"),
+                fields.get("userId"),
+                fields.get("sessionId"),
+                fields.get("ipAddress"),
+                fields.get("error"));
+    }
+
+    /** The auth event of one Keycloak event from the fields it reads, each possibly null. */
+    static AuthEvent event(
+            long ts,
+            String service,
+            String type,
+            String responseType,
+            String clientId,
+            String userId,
+            String sessionId,
+            String ipAddress,
+            String error)
+            throws Reject {
         if (type == null || type.isBlank()) {
             throw Reject.missing("type");
         }
-        String error = blankToNull(fields.get("error"));
+        error = blankToNull(error);
         return new AuthEvent(
                 ts,
                 service,
-                type(type, blankToNull(fields.get("response_type"))),
-                blankToNull(fields.get("clientId")),
+                type(type, blankToNull(responseType)),
+                blankToNull(clientId),
                 null,
-                blankToNull(fields.get("userId")),
-                blankToNull(fields.get("sessionId")),
-                blankToNull(fields.get("ipAddress")),
+                blankToNull(userId),
+                blankToNull(sessionId),
+                blankToNull(ipAddress),
                 null,
                 error == null ? "ok" : "error",
                 error);
