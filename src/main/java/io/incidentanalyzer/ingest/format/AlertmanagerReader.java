@@ -1,10 +1,10 @@
 package io.incidentanalyzer.ingest.format;
 
-import static io.incidentanalyzer.ingest.format.TreeFallback.INSTANCE;
-import static io.incidentanalyzer.ingest.format.TreeFallback.once;
-import static io.incidentanalyzer.ingest.format.TreeFallback.skip;
-import static io.incidentanalyzer.ingest.format.TreeFallback.stringMap;
-import static io.incidentanalyzer.ingest.format.TreeFallback.stringOrNull;
+import static io.incidentanalyzer.ingest.format.StreamingFields.TREE_PATH;
+import static io.incidentanalyzer.ingest.format.StreamingFields.once;
+import static io.incidentanalyzer.ingest.format.StreamingFields.optionalText;
+import static io.incidentanalyzer.ingest.format.StreamingFields.skipUnread;
+import static io.incidentanalyzer.ingest.format.StreamingFields.stringMap;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -29,9 +29,10 @@ final class AlertmanagerReader {
     private AlertmanagerReader() {}
 
     // Alertmanager writes "alerts" before "version" (its template data's field order).
-    private static final TreeFallback.Names WEBHOOK = new TreeFallback.Names("alerts", "version");
-    private static final TreeFallback.Names ALERT =
-            new TreeFallback.Names(
+    private static final StreamingFields.Fields WEBHOOK =
+            new StreamingFields.Fields("alerts", "version");
+    private static final StreamingFields.Fields ALERT =
+            new StreamingFields.Fields(
                     "status", "labels", "annotations", "startsAt", "endsAt", "fingerprint");
 
     /**
@@ -64,49 +65,49 @@ final class AlertmanagerReader {
 
     /** The webhook's alerts, or null when the tree path must decide. */
     static List<AlertFields> read(byte[] value) {
-        try (JsonParser p = TreeFallback.objectParser(value)) {
+        try (JsonParser p = StreamingFields.object(value)) {
             List<AlertFields> alerts = null;
             String version = null;
             int seen = 0;
-            int last = TreeFallback.Names.END;
+            int last = StreamingFields.Fields.END;
             for (int f = WEBHOOK.next(p, last);
-                    f != TreeFallback.Names.END;
+                    f != StreamingFields.Fields.END;
                     f = WEBHOOK.next(p, last)) {
-                if (f != TreeFallback.Names.UNKNOWN) last = f;
+                if (f != StreamingFields.Fields.UNKNOWN) last = f;
                 JsonToken t = p.nextToken();
                 seen = once(seen, f);
                 switch (f) {
                     case 0 -> alerts = alerts(p, t);
-                    case 1 -> version = stringOrNull(p, t);
-                    default -> skip(p, t);
+                    case 1 -> version = optionalText(p, t);
+                    default -> skipUnread(p, t);
                 }
             }
-            TreeFallback.end(p);
+            StreamingFields.end(p);
             if (alerts == null || alerts.isEmpty() || (version != null && !version.equals("4"))) {
                 return null;
             }
             return alerts;
-        } catch (TreeFallback | IOException | RuntimeException e) {
+        } catch (StreamingFields.TreePath | IOException | RuntimeException e) {
             return null;
         }
     }
 
     private static List<AlertFields> alerts(JsonParser p, JsonToken t)
-            throws IOException, TreeFallback {
+            throws IOException, StreamingFields.TreePath {
         if (t != JsonToken.START_ARRAY) {
-            throw INSTANCE;
+            throw TREE_PATH;
         }
         List<AlertFields> alerts = new ArrayList<>(4);
         for (JsonToken a = p.nextToken(); a != JsonToken.END_ARRAY; a = p.nextToken()) {
             if (a != JsonToken.START_OBJECT) {
-                throw INSTANCE;
+                throw TREE_PATH;
             }
             alerts.add(alert(p));
         }
         return alerts;
     }
 
-    private static ReadAlert alert(JsonParser p) throws IOException, TreeFallback {
+    private static ReadAlert alert(JsonParser p) throws IOException, StreamingFields.TreePath {
         Map<String, String> labels = null;
         String status = null;
         Map<String, String> annotations = null;
@@ -115,28 +116,30 @@ final class AlertmanagerReader {
         String endsAtText = null;
         String fingerprint = null;
         int seen = 0;
-        int last = TreeFallback.Names.END;
-        for (int f = ALERT.next(p, last); f != TreeFallback.Names.END; f = ALERT.next(p, last)) {
-            if (f != TreeFallback.Names.UNKNOWN) last = f;
+        int last = StreamingFields.Fields.END;
+        for (int f = ALERT.next(p, last);
+                f != StreamingFields.Fields.END;
+                f = ALERT.next(p, last)) {
+            if (f != StreamingFields.Fields.UNKNOWN) last = f;
             JsonToken t = p.nextToken();
             seen = once(seen, f);
             switch (f) {
-                case 0 -> status = stringOrNull(p, t);
+                case 0 -> status = optionalText(p, t);
                 case 1 -> labels = stringMap(p, t);
                 case 2 -> annotations = evidence(p, t);
                 case 3 -> {
                     startsAt = common(p, t);
-                    if (startsAt == EventTimes.NOT_COMMON) startsAtText = stringOrNull(p, t);
+                    if (startsAt == EventTimes.NOT_COMMON) startsAtText = optionalText(p, t);
                 }
-                case 4 -> endsAtText = stringOrNull(p, t); // a firing alert's is not read
-                case 5 -> fingerprint = stringOrNull(p, t);
-                default -> skip(p, t);
+                case 4 -> endsAtText = optionalText(p, t); // a firing alert's is not read
+                case 5 -> fingerprint = optionalText(p, t);
+                default -> skipUnread(p, t);
             }
         }
         if (blank(status)
                 || (startsAt == EventTimes.NOT_COMMON && blank(startsAtText))
                 || (status.equals("resolved") && blank(endsAtText))) {
-            throw INSTANCE;
+            throw TREE_PATH;
         }
         // Absent maps are empty, as in the tree path.
         return new ReadAlert(
@@ -156,8 +159,8 @@ final class AlertmanagerReader {
                 : EventTimes.NOT_COMMON;
     }
 
-    private static final TreeFallback.Names EVIDENCE =
-            new TreeFallback.Names("summary", "description");
+    private static final StreamingFields.Fields EVIDENCE =
+            new StreamingFields.Fields("summary", "description");
 
     /**
      * The annotations the decoder reads, summary and description, as the tree path's map would hold
@@ -165,22 +168,22 @@ final class AlertmanagerReader {
      * path takes any value there.
      */
     private static Map<String, String> evidence(JsonParser p, JsonToken t)
-            throws IOException, TreeFallback {
+            throws IOException, StreamingFields.TreePath {
         String summary = null;
         String description = null;
-        if (TreeFallback.objectOrNull(t)) {
-            int last = TreeFallback.Names.END;
+        if (StreamingFields.objectOrNull(t)) {
+            int last = StreamingFields.Fields.END;
             for (int f = EVIDENCE.next(p, last);
-                    f != TreeFallback.Names.END;
+                    f != StreamingFields.Fields.END;
                     f = EVIDENCE.next(p, last)) {
                 JsonToken v = p.nextToken();
-                if (f == TreeFallback.Names.UNKNOWN) {
-                    skip(p, v);
+                if (f == StreamingFields.Fields.UNKNOWN) {
+                    skipUnread(p, v);
                 } else if (f == 0) {
-                    summary = stringOrNull(p, v);
+                    summary = optionalText(p, v);
                     last = f;
                 } else {
-                    description = stringOrNull(p, v);
+                    description = optionalText(p, v);
                     last = f;
                 }
             }

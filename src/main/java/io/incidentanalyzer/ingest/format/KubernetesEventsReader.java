@@ -1,10 +1,10 @@
 package io.incidentanalyzer.ingest.format;
 
-import static io.incidentanalyzer.ingest.format.TreeFallback.INSTANCE;
-import static io.incidentanalyzer.ingest.format.TreeFallback.objectOrNull;
-import static io.incidentanalyzer.ingest.format.TreeFallback.once;
-import static io.incidentanalyzer.ingest.format.TreeFallback.skip;
-import static io.incidentanalyzer.ingest.format.TreeFallback.stringOrNull;
+import static io.incidentanalyzer.ingest.format.StreamingFields.TREE_PATH;
+import static io.incidentanalyzer.ingest.format.StreamingFields.objectOrNull;
+import static io.incidentanalyzer.ingest.format.StreamingFields.once;
+import static io.incidentanalyzer.ingest.format.StreamingFields.optionalText;
+import static io.incidentanalyzer.ingest.format.StreamingFields.skipUnread;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -25,8 +25,8 @@ final class KubernetesEventsReader {
     private KubernetesEventsReader() {}
 
     // In the order kubectl and the event exporters write them, v1 first.
-    private static final TreeFallback.Names EVENT =
-            new TreeFallback.Names(
+    private static final StreamingFields.Fields EVENT =
+            new StreamingFields.Fields(
                     "metadata",
                     "involvedObject",
                     "reason",
@@ -57,26 +57,28 @@ final class KubernetesEventsReader {
     private static final int SERIES = 12;
     private static final int DEPRECATED_LAST_TIMESTAMP = 13;
 
-    private static final TreeFallback.Names OBJECT =
-            new TreeFallback.Names("kind", "namespace", "name");
-    private static final TreeFallback.Names CREATION =
-            new TreeFallback.Names("name", "namespace", "creationTimestamp");
-    private static final TreeFallback.Names HOST = new TreeFallback.Names("component", "host");
-    private static final TreeFallback.Names LAST_OBSERVED =
-            new TreeFallback.Names("count", "lastObservedTime");
+    private static final StreamingFields.Fields OBJECT =
+            new StreamingFields.Fields("kind", "namespace", "name");
+    private static final StreamingFields.Fields CREATION =
+            new StreamingFields.Fields("name", "namespace", "creationTimestamp");
+    private static final StreamingFields.Fields HOST =
+            new StreamingFields.Fields("component", "host");
+    private static final StreamingFields.Fields LAST_OBSERVED =
+            new StreamingFields.Fields("count", "lastObservedTime");
 
     /** The event, or null when the tree path must decide. */
     static K8sEvent read(byte[] value) {
-        try (JsonParser p = TreeFallback.objectParser(value)) {
+        try (JsonParser p = StreamingFields.object(value)) {
             K8sEvent e = event(p);
-            TreeFallback.end(p);
+            StreamingFields.end(p);
             return e;
-        } catch (TreeFallback | IOException | Reject | RuntimeException e) {
+        } catch (StreamingFields.TreePath | IOException | Reject | RuntimeException e) {
             return null;
         }
     }
 
-    private static K8sEvent event(JsonParser p) throws IOException, TreeFallback, Reject {
+    private static K8sEvent event(JsonParser p)
+            throws IOException, StreamingFields.TreePath, Reject {
         String[] objectOf = null;
         String[] regarding = null;
         String reason = null;
@@ -89,33 +91,35 @@ final class KubernetesEventsReader {
         // series' last observation, the object's creation.
         String[] times = new String[6];
         int seen = 0;
-        int last = TreeFallback.Names.END;
-        for (int f = EVENT.next(p, last); f != TreeFallback.Names.END; f = EVENT.next(p, last)) {
-            if (f != TreeFallback.Names.UNKNOWN) last = f;
+        int last = StreamingFields.Fields.END;
+        for (int f = EVENT.next(p, last);
+                f != StreamingFields.Fields.END;
+                f = EVENT.next(p, last)) {
+            if (f != StreamingFields.Fields.UNKNOWN) last = f;
             JsonToken t = p.nextToken();
             seen = once(seen, f);
             switch (f) {
                 case METADATA -> times[5] = nested(p, t, CREATION, 2);
                 case INVOLVED_OBJECT -> objectOf = object(p, t);
-                case REASON -> reason = stringOrNull(p, t);
-                case MESSAGE -> message = stringOrNull(p, t);
+                case REASON -> reason = optionalText(p, t);
+                case MESSAGE -> message = optionalText(p, t);
                 case SOURCE -> host = nested(p, t, HOST, 1);
-                case FIRST_TIMESTAMP -> times[3] = stringOrNull(p, t);
-                case LAST_TIMESTAMP -> times[0] = stringOrNull(p, t);
-                case TYPE -> type = stringOrNull(p, t);
-                case EVENT_TIME -> times[2] = stringOrNull(p, t);
-                case REPORTING_INSTANCE -> reportingInstance = stringOrNull(p, t);
+                case FIRST_TIMESTAMP -> times[3] = optionalText(p, t);
+                case LAST_TIMESTAMP -> times[0] = optionalText(p, t);
+                case TYPE -> type = optionalText(p, t);
+                case EVENT_TIME -> times[2] = optionalText(p, t);
+                case REPORTING_INSTANCE -> reportingInstance = optionalText(p, t);
                 case REGARDING -> regarding = object(p, t);
-                case NOTE -> note = stringOrNull(p, t);
+                case NOTE -> note = optionalText(p, t);
                 case SERIES -> times[4] = nested(p, t, LAST_OBSERVED, 1);
-                case DEPRECATED_LAST_TIMESTAMP -> times[1] = stringOrNull(p, t);
-                case TreeFallback.Names.UNKNOWN -> skip(p, t);
-                default -> throw INSTANCE; // resourceLogs: the Collector's OTLP form
+                case DEPRECATED_LAST_TIMESTAMP -> times[1] = optionalText(p, t);
+                case StreamingFields.Fields.UNKNOWN -> skipUnread(p, t);
+                default -> throw TREE_PATH; // resourceLogs: the Collector's OTLP form
             }
         }
         String[] object = objectOf != null ? objectOf : regarding;
         if (object == null || blank(reason) || blank(object[0]) || blank(object[2])) {
-            throw INSTANCE;
+            throw TREE_PATH;
         }
         return new K8sEvent(
                 time(times),
@@ -129,56 +133,62 @@ final class KubernetesEventsReader {
     }
 
     /** The first event time present; one that is blank or does not parse goes to the tree. */
-    private static long time(String[] times) throws TreeFallback, Reject {
+    private static long time(String[] times) throws StreamingFields.TreePath, Reject {
         for (String t : times) {
             if (t != null) {
                 if (t.isBlank()) {
-                    throw INSTANCE;
+                    throw TREE_PATH;
                 }
                 return EventTimes.iso(t, "ts");
             }
         }
-        throw INSTANCE;
+        throw TREE_PATH;
     }
 
     /** An involved object's kind, namespace and name (each may be null), or null for JSON null. */
-    private static String[] object(JsonParser p, JsonToken t) throws IOException, TreeFallback {
+    private static String[] object(JsonParser p, JsonToken t)
+            throws IOException, StreamingFields.TreePath {
         if (!objectOrNull(t)) {
             return null;
         }
         String[] fields = new String[3];
         int seen = 0;
-        int last = TreeFallback.Names.END;
-        for (int f = OBJECT.next(p, last); f != TreeFallback.Names.END; f = OBJECT.next(p, last)) {
-            if (f != TreeFallback.Names.UNKNOWN) last = f;
+        int last = StreamingFields.Fields.END;
+        for (int f = OBJECT.next(p, last);
+                f != StreamingFields.Fields.END;
+                f = OBJECT.next(p, last)) {
+            if (f != StreamingFields.Fields.UNKNOWN) last = f;
             JsonToken v = p.nextToken();
             seen = once(seen, f);
-            if (f == TreeFallback.Names.UNKNOWN) {
-                skip(p, v);
+            if (f == StreamingFields.Fields.UNKNOWN) {
+                skipUnread(p, v);
             } else {
-                fields[f] = stringOrNull(p, v);
+                fields[f] = optionalText(p, v);
             }
         }
         return fields;
     }
 
     /** The string field {@code wanted} of a nested object, or null (absent, null, or no object). */
-    private static String nested(JsonParser p, JsonToken t, TreeFallback.Names names, int wanted)
-            throws IOException, TreeFallback {
+    private static String nested(
+            JsonParser p, JsonToken t, StreamingFields.Fields names, int wanted)
+            throws IOException, StreamingFields.TreePath {
         if (!objectOrNull(t)) {
             return null;
         }
         String value = null;
         int seen = 0;
-        int last = TreeFallback.Names.END;
-        for (int f = names.next(p, last); f != TreeFallback.Names.END; f = names.next(p, last)) {
-            if (f != TreeFallback.Names.UNKNOWN) last = f;
+        int last = StreamingFields.Fields.END;
+        for (int f = names.next(p, last);
+                f != StreamingFields.Fields.END;
+                f = names.next(p, last)) {
+            if (f != StreamingFields.Fields.UNKNOWN) last = f;
             JsonToken v = p.nextToken();
             seen = once(seen, f);
             if (f == wanted) {
-                value = stringOrNull(p, v);
+                value = optionalText(p, v);
             } else {
-                skip(p, v);
+                skipUnread(p, v);
             }
         }
         return value;
