@@ -82,7 +82,10 @@ final class TailAwareWatermarks implements WatermarkGenerator<Decoded> {
     }
 
     private boolean nothingToRead() {
-        if (partition < 0) return tails.unreadPartitionsAtEnd();
+        // Once idle, a partition without records stays so until it yields one: whatever it yields
+        // was written after the job started reading (the new records of a partition assigned
+        // later are held back by that partition's own generator).
+        if (partition < 0) return idle || tails.unreadPartitionsAtEnd();
         return nanoTime.getAsLong() - lastRecordNanos >= idleTimeoutNanos
                 && tails.readToEnd(partition, lastRecordNanos);
     }

@@ -66,6 +66,21 @@ class TailAwareWatermarksTest {
     }
 
     @Test
+    void anEmptyPartitionStaysIdleWhenRecordsAreWrittenToItLater() {
+        tails.assigned(0, 0);
+        TailAwareWatermarks empty = generator();
+        tails.observedEnd(0, 0, now);
+        empty.onPeriodicEmit(output);
+        assertThat(output.idle).isTrue();
+
+        tails.observedEnd(0, 3, now + SECOND);
+        empty.onPeriodicEmit(output);
+
+        assertThat(output.idle).isTrue();
+        assertThat(output.emitted).isEmpty();
+    }
+
+    @Test
     void aPartitionWithUnreadRecordsNeverGoesIdleHoweverLongItIsSilent() {
         tails.assigned(0, 0);
         TailAwareWatermarks g = generator();
