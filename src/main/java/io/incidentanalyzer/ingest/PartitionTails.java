@@ -1,6 +1,7 @@
 package io.incidentanalyzer.ingest;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,8 +48,11 @@ public final class PartitionTails implements Serializable {
         /** Starting offsets the look-up resolved (markers replaced by offsets). */
         final Map<Integer, Long> resolvedStart = new ConcurrentHashMap<>();
 
-        /** Partition → the offset after the last record read from it; only partitions read from. */
-        final Map<Integer, Long> position = new ConcurrentHashMap<>();
+        /**
+         * By partition, the offset after the last record read from it, -1 for none yet. Task thread
+         * only, and written for every record: a plain array, no boxing.
+         */
+        long[] position = new long[0];
 
         final Map<Integer, End> end = new ConcurrentHashMap<>();
 
@@ -66,7 +70,17 @@ public final class PartitionTails implements Serializable {
     public void reading(int partition, long offset) {
         State s = state();
         s.current = partition;
-        s.position.put(partition, offset + 1);
+        if (partition >= s.position.length) {
+            int from = s.position.length;
+            s.position = Arrays.copyOf(s.position, partition + 1);
+            Arrays.fill(s.position, from, partition + 1, -1);
+        }
+        s.position[partition] = offset + 1;
+    }
+
+    /** The offset after the last record read from {@code partition}; -1 before the first. */
+    private static long position(State s, int partition) {
+        return partition < s.position.length ? s.position[partition] : -1;
     }
 
     /** The partition of the record being handed out now; -1 outside of one. */
@@ -104,7 +118,7 @@ public final class PartitionTails implements Serializable {
         Set<Integer> assigned = s.start.keySet();
         if (assigned.isEmpty()) return false;
         for (int p : assigned) {
-            if (s.position.containsKey(p)) continue;
+            if (position(s, p) >= 0) continue;
             Long from = s.resolvedStart.get(p);
             End end = s.end.get(p);
             if (from == null || end == null || from < end.offset()) return false;
@@ -118,11 +132,8 @@ public final class PartitionTails implements Serializable {
      */
     boolean readToEnd(int partition, long sinceNanos) {
         State s = state();
-        Long at = s.position.get(partition);
+        long at = position(s, partition);
         End end = s.end.get(partition);
-        return at != null
-                && end != null
-                && end.observedNanos() - sinceNanos > 0
-                && at >= end.offset();
+        return at >= 0 && end != null && end.observedNanos() - sinceNanos > 0 && at >= end.offset();
     }
 }
