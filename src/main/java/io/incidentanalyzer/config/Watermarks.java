@@ -7,8 +7,10 @@ import java.time.Duration;
  * Event-time settings of the input sources.
  *
  * @param maxOutOfOrderness how far behind the newest event an event may arrive and still count
- * @param idleTimeout after this much wall time without records, a partition stops holding the
- *     watermark back (the only processing-time setting: it decides when to stop waiting)
+ * @param idleTimeout after this much wall time without records, a partition read to its end stops
+ *     holding the watermark back (the only processing-time setting: it decides when to stop
+ *     waiting); a Kafka partition with nothing to read at all stops at once (see {@code
+ *     ingest.TailAwareWatermarks})
  */
 public record Watermarks(Duration maxOutOfOrderness, Duration idleTimeout) implements Serializable {
     public static final Duration DEFAULT_MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(5);

@@ -4,11 +4,11 @@ import io.incidentanalyzer.config.ConfigException;
 import io.incidentanalyzer.config.InputTopic;
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
-import io.incidentanalyzer.ingest.InputWatermarks;
+import io.incidentanalyzer.config.Watermarks;
 import io.incidentanalyzer.ingest.StreamKind;
+import io.incidentanalyzer.ingest.TailTrackingSource;
 import io.incidentanalyzer.model.Decoded;
 import java.nio.file.Path;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -78,7 +78,7 @@ public final class IncidentAnalyzerJob {
         env.enableCheckpointing(config.kafka().checkpointInterval().toMillis());
 
         KafkaConnectors kafka = new KafkaConnectors(config, bootstrap, bounded);
-        WatermarkStrategy<Decoded> time = InputWatermarks.strategy(config.watermarks());
+        Watermarks time = config.watermarks();
         IncidentPipeline.Inputs inputs =
                 new IncidentPipeline.Inputs(
                         source(env, kafka, time, config.topics().metrics(), StreamKind.METRICS),
@@ -116,13 +116,12 @@ public final class IncidentAnalyzerJob {
     private static DataStream<Decoded> externalAlerts(
             StreamExecutionEnvironment env,
             KafkaConnectors kafka,
-            WatermarkStrategy<Decoded> time,
+            Watermarks time,
             InputTopic topic) {
         if (topic == null) return null;
+        TailTrackingSource source = kafka.externalAlertSource(topic);
         return env.fromSource(
-                        kafka.externalAlertSource(topic),
-                        time,
-                        "external-alerts topic " + topic.name())
+                        source, source.watermarks(time), "external-alerts topic " + topic.name())
                 .uid("source-external-alerts");
     }
 
@@ -130,21 +129,23 @@ public final class IncidentAnalyzerJob {
     private static DataStream<Decoded> traces(
             StreamExecutionEnvironment env,
             KafkaConnectors kafka,
-            WatermarkStrategy<Decoded> time,
+            Watermarks time,
             InputTopic topic) {
         if (topic == null) return null;
-        return env.fromSource(kafka.traceSource(topic), time, "traces topic " + topic.name())
+        TailTrackingSource source = kafka.traceSource(topic);
+        return env.fromSource(source, source.watermarks(time), "traces topic " + topic.name())
                 .uid("source-traces");
     }
 
     private static DataStream<Decoded> source(
             StreamExecutionEnvironment env,
             KafkaConnectors kafka,
-            WatermarkStrategy<Decoded> time,
+            Watermarks time,
             InputTopic topic,
             StreamKind kind) {
         String name = kind.name().toLowerCase();
-        return env.fromSource(kafka.source(topic, kind), time, name + " topic " + topic.name())
+        TailTrackingSource source = kafka.source(topic, kind);
+        return env.fromSource(source, source.watermarks(time), name + " topic " + topic.name())
                 .uid("source-" + name);
     }
 }

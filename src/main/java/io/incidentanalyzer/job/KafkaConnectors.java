@@ -6,9 +6,11 @@ import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.KafkaSettings;
 import io.incidentanalyzer.ingest.DecodingDeserializer;
 import io.incidentanalyzer.ingest.FutureTimestamps;
+import io.incidentanalyzer.ingest.PartitionTails;
 import io.incidentanalyzer.ingest.RecordDecoder;
 import io.incidentanalyzer.ingest.RecordDecoders;
 import io.incidentanalyzer.ingest.StreamKind;
+import io.incidentanalyzer.ingest.TailTrackingSource;
 import io.incidentanalyzer.ingest.WallClock;
 import io.incidentanalyzer.model.DeadLetter;
 import io.incidentanalyzer.model.Decoded;
@@ -39,7 +41,7 @@ public final class KafkaConnectors {
         this.bounded = bounded;
     }
 
-    public KafkaSource<Decoded> source(InputTopic topic, StreamKind kind) {
+    public TailTrackingSource source(InputTopic topic, StreamKind kind) {
         return source(
                 topic,
                 kind.name().toLowerCase(),
@@ -47,18 +49,23 @@ public final class KafkaConnectors {
     }
 
     /** The optional externalAlerts topic: a team's own alerts, read as signals. */
-    public KafkaSource<Decoded> externalAlertSource(InputTopic topic) {
+    public TailTrackingSource externalAlertSource(InputTopic topic) {
         return source(
                 topic, "external-alerts", RecordDecoders.forExternalAlerts(topic, config.limits()));
     }
 
     /** The optional traces topic: spans, paired into calls between services. */
-    public KafkaSource<Decoded> traceSource(InputTopic topic) {
+    public TailTrackingSource traceSource(InputTopic topic) {
         return source(topic, "traces", RecordDecoders.forTraces(topic, config.limits()));
     }
 
-    private KafkaSource<Decoded> source(InputTopic topic, String stream, RecordDecoder decoder) {
+    /**
+     * The Kafka source of one input topic, with the partition tracking its watermarks need ({@link
+     * TailTrackingSource#watermarks}).
+     */
+    private TailTrackingSource source(InputTopic topic, String stream, RecordDecoder decoder) {
         KafkaSettings k = config.kafka();
+        PartitionTails tails = new PartitionTails();
         KafkaSourceBuilder<Decoded> b =
                 KafkaSource.<Decoded>builder()
                         .setBootstrapServers(bootstrap)
@@ -74,17 +81,22 @@ public final class KafkaConnectors {
                                                     OffsetResetStrategy.EARLIEST);
                                 })
                         .setDeserializer(
-                                new DecodingDeserializer(
-                                        decoder,
-                                        new FutureTimestamps(
-                                                config.limits().maxFuture(), WallClock.SYSTEM)))
+                                new TailTrackingSource.TrackingDeserializer(
+                                        new DecodingDeserializer(
+                                                decoder,
+                                                new FutureTimestamps(
+                                                        config.limits().maxFuture(),
+                                                        WallClock.SYSTEM)),
+                                        tails))
                         // Exactly-once output is in transactions: read only committed input.
                         .setProperty("isolation.level", "read_committed")
                         .setProperties(clientProperties());
         if (bounded) {
             b.setBounded(OffsetsInitializer.latest());
         }
-        return b.build();
+        Properties admin = clientProperties();
+        admin.put("bootstrap.servers", bootstrap);
+        return new TailTrackingSource(b.build(), tails, topic.name(), k.groupId(), admin);
     }
 
     public KafkaSink<IncidentEvent> incidentSink() {
