@@ -5,13 +5,35 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
+import com.google.protobuf.UnsafeByteOperations;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.Gauge;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.metrics.v1.Sum;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -122,21 +144,33 @@ final class OtlpJsonReader {
      * the class comment). {@code type} is the request's descriptor.
      */
     <T extends Message> T read(byte[] value, Descriptor type, Parser<T> parser) {
-        if (value == null || value.length == 0) {
+        if (value == null || value.length == 0 || !utf8(value)) {
             return null;
         }
         Schema root = schema(type);
         pos = 0;
+        Message built = null;
         try (JsonParser p = FACTORY.createParser(value)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            message(p, root, 0);
+            if (type == ExportMetricsServiceRequest.getDescriptor()) {
+                built = metricsRequest(p, root);
+            } else if (type == ExportTraceServiceRequest.getDescriptor()) {
+                built = tracesRequest(p, root);
+            } else {
+                message(p, root, 0);
+            }
             if (p.nextToken() != null) {
                 return null;
             }
         } catch (IOException | Unhandled e) {
             return null;
+        }
+        if (built != null) {
+            @SuppressWarnings("unchecked")
+            T request = (T) built;
+            return request;
         }
         try {
             return parser.parseFrom(buf, 0, pos);
@@ -145,21 +179,376 @@ final class OtlpJsonReader {
         }
     }
 
-    // ---- JSON to wire ----
+    /**
+     * Whether the record is well-formed UTF-8. JsonFormat reads the record as a Java string, which
+     * replaces malformed bytes; Jackson decodes some of them (an overlong form, an encoded
+     * surrogate) to other characters. Such records go to JsonFormat.
+     */
+    private static boolean utf8(byte[] value) {
+        for (byte b : value) {
+            if (b < 0) {
+                try {
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(value));
+                    return true;
+                } catch (CharacterCodingException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    // ---- JSON into the builders: the messages of metrics and spans that every record has ----
+
+    // Each reads its fields as nextField finds them (so duplicates, nulls and oneofs are checked as
+    // on the wire path) and hands any other field to escape(), which writes it as wire bytes and
+    // merges them into the builder: the generated parser's reading of the same field.
+
+    private ExportMetricsServiceRequest metricsRequest(JsonParser p, Schema s) throws IOException {
+        ExportMetricsServiceRequest.Builder b = ExportMetricsServiceRequest.newBuilder();
+        begin(0);
+        Field f;
+        while ((f = nextField(p, s, 0)) != null) {
+            if (f.tag >>> 3 != 1) {
+                escape(p, f, b, 0);
+                continue;
+            }
+            Schema rm = f.message;
+            while (element(p) != null) {
+                b.addResourceMetrics(resourceMetrics(p, rm, 1));
+            }
+        }
+        return b.build();
+    }
+
+    private ResourceMetrics resourceMetrics(JsonParser p, Schema s, int depth) throws IOException {
+        ResourceMetrics.Builder b = ResourceMetrics.newBuilder();
+        objectAt(p, depth);
+        Field f;
+        while ((f = nextField(p, s, depth)) != null) {
+            switch (f.tag >>> 3) {
+                case 1 -> b.setResource(resource(p, f.message, depth + 1));
+                case 2 -> {
+                    while (element(p) != null) {
+                        b.addScopeMetrics(scopeMetrics(p, f.message, depth + 1));
+                    }
+                }
+                default -> escape(p, f, b, depth);
+            }
+        }
+        return b.build();
+    }
+
+    private ScopeMetrics scopeMetrics(JsonParser p, Schema s, int depth) throws IOException {
+        ScopeMetrics.Builder b = ScopeMetrics.newBuilder();
+        objectAt(p, depth);
+        Field f;
+        while ((f = nextField(p, s, depth)) != null) {
+            if (f.tag >>> 3 != 2) {
+                escape(p, f, b, depth);
+                continue;
+            }
+            while (element(p) != null) {
+                b.addMetrics(metric(p, f.message, depth + 1));
+            }
+        }
+        return b.build();
+    }
+
+    private Metric metric(JsonParser p, Schema s, int depth) throws IOException {
+        Metric.Builder b = Metric.newBuilder();
+        objectAt(p, depth);
+        Field f;
+        while ((f = nextField(p, s, depth)) != null) {
+            switch (f.tag >>> 3) {
+                case 1 -> b.setName(string(p));
+                case 3 -> b.setUnit(string(p));
+                case 5 -> b.setGauge(gauge(p, f.message, depth + 1));
+                case 7 -> b.setSum(sum(p, f.message, depth + 1));
+                default -> escape(p, f, b, depth);
+            }
+        }
+        return b.build();
+    }
+
+    private Gauge gauge(JsonParser p, Schema s, int depth) throws IOException {
+        Gauge.Builder b = Gauge.newBuilder();
+        objectAt(p, depth);
+        Field f;
+        while ((f = nextField(p, s, depth)) != null) {
+            if (f.tag >>> 3 != 1) {
+                escape(p, f, b, depth);
+                continue;
+            }
+            while (element(p) != null) {
+                b.addDataPoints(numberPoint(p, f.message, depth + 1));
+            }
+        }
+        return b.build();
+    }
+
+    private Sum sum(JsonParser p, Schema s, int depth) throws IOException {
+        Sum.Builder b = Sum.newBuilder();
+        objectAt(p, depth);
+        Field f;
+        while ((f = nextField(p, s, depth)) != null) {
+            switch (f.tag >>> 3) {
+                case 1 -> {
+                    while (element(p) != null) {
+                        b.addDataPoints(numberPoint(p, f.message, depth + 1));
+                    }
+                }
+                case 2 -> b.setAggregationTemporalityValue(int32(p, p.currentToken()));
+                case 3 -> b.setIsMonotonic(bool(p));
+                default -> escape(p, f, b, depth);
+            }
+        }
+        return b.build();
+    }
+
+    private NumberDataPoint numberPoint(JsonParser p, Schema s, int depth) throws IOException {
+        NumberDataPoint.Builder b = NumberDataPoint.newBuilder();
+        objectAt(p, depth);
+        Field f;
+        while ((f = nextField(p, s, depth)) != null) {
+            JsonToken t = p.currentToken();
+            switch (f.tag >>> 3) {
+                case 2 -> b.setStartTimeUnixNano(uint64(p, t));
+                case 3 -> b.setTimeUnixNano(uint64(p, t));
+                case 4 -> b.setAsDouble(dbl(p, t));
+                case 6 -> b.setAsInt(int64(p, t));
+                case 7 -> {
+                    while (element(p) != null) {
+                        b.addAttributes(keyValue(p, f.message, depth + 1));
+                    }
+                }
+                default -> escape(p, f, b, depth);
+            }
+        }
+        return b.build();
+    }
+
+    private ExportTraceServiceRequest tracesRequest(JsonParser p, Schema s) throws IOException {
+        ExportTraceServiceRequest.Builder b = ExportTraceServiceRequest.newBuilder();
+        begin(0);
+        Field f;
+        while ((f = nextField(p, s, 0)) != null) {
+            if (f.tag >>> 3 != 1) {
+                escape(p, f, b, 0);
+                continue;
+            }
+            while (element(p) != null) {
+                b.addResourceSpans(resourceSpans(p, f.message, 1));
+            }
+        }
+        return b.build();
+    }
+
+    private ResourceSpans resourceSpans(JsonParser p, Schema s, int depth) throws IOException {
+        ResourceSpans.Builder b = ResourceSpans.newBuilder();
+        objectAt(p, depth);
+        Field f;
+        while ((f = nextField(p, s, depth)) != null) {
+            switch (f.tag >>> 3) {
+                case 1 -> b.setResource(resource(p, f.message, depth + 1));
+                case 2 -> {
+                    while (element(p) != null) {
+                        b.addScopeSpans(scopeSpans(p, f.message, depth + 1));
+                    }
+                }
+                default -> escape(p, f, b, depth);
+            }
+        }
+        return b.build();
+    }
+
+    private ScopeSpans scopeSpans(JsonParser p, Schema s, int depth) throws IOException {
+        ScopeSpans.Builder b = ScopeSpans.newBuilder();
+        objectAt(p, depth);
+        Field f;
+        while ((f = nextField(p, s, depth)) != null) {
+            if (f.tag >>> 3 != 2) {
+                escape(p, f, b, depth);
+                continue;
+            }
+            while (element(p) != null) {
+                b.addSpans(span(p, f.message, depth + 1));
+            }
+        }
+        return b.build();
+    }
+
+    private Span span(JsonParser p, Schema s, int depth) throws IOException {
+        Span.Builder b = Span.newBuilder();
+        objectAt(p, depth);
+        Field f;
+        while ((f = nextField(p, s, depth)) != null) {
+            JsonToken t = p.currentToken();
+            switch (f.tag >>> 3) {
+                case 1 -> b.setTraceId(hexBytes(p));
+                case 2 -> b.setSpanId(hexBytes(p));
+                case 4 -> b.setParentSpanId(hexBytes(p));
+                case 5 -> b.setName(string(p));
+                case 6 -> b.setKindValue(int32(p, t));
+                case 7 -> b.setStartTimeUnixNano(uint64(p, t));
+                case 8 -> b.setEndTimeUnixNano(uint64(p, t));
+                case 9 -> {
+                    while (element(p) != null) {
+                        b.addAttributes(keyValue(p, f.message, depth + 1));
+                    }
+                }
+                case 15 -> b.setStatus(status(p, f.message, depth + 1));
+                default -> escape(p, f, b, depth);
+            }
+        }
+        return b.build();
+    }
+
+    private Status status(JsonParser p, Schema s, int depth) throws IOException {
+        Status.Builder b = Status.newBuilder();
+        objectAt(p, depth);
+        Field f;
+        while ((f = nextField(p, s, depth)) != null) {
+            switch (f.tag >>> 3) {
+                case 2 -> b.setMessage(string(p));
+                case 3 -> b.setCodeValue(int32(p, p.currentToken()));
+                default -> escape(p, f, b, depth);
+            }
+        }
+        return b.build();
+    }
+
+    private Resource resource(JsonParser p, Schema s, int depth) throws IOException {
+        Resource.Builder b = Resource.newBuilder();
+        objectAt(p, depth);
+        Field f;
+        while ((f = nextField(p, s, depth)) != null) {
+            if (f.tag >>> 3 != 1) {
+                escape(p, f, b, depth);
+                continue;
+            }
+            while (element(p) != null) {
+                b.addAttributes(keyValue(p, f.message, depth + 1));
+            }
+        }
+        return b.build();
+    }
+
+    private KeyValue keyValue(JsonParser p, Schema s, int depth) throws IOException {
+        KeyValue.Builder b = KeyValue.newBuilder();
+        objectAt(p, depth);
+        Field f;
+        while ((f = nextField(p, s, depth)) != null) {
+            switch (f.tag >>> 3) {
+                case 1 -> b.setKey(string(p));
+                case 2 -> b.setValue(anyValue(p, f.message, depth + 1));
+                default -> escape(p, f, b, depth);
+            }
+        }
+        return b.build();
+    }
+
+    private AnyValue anyValue(JsonParser p, Schema s, int depth) throws IOException {
+        AnyValue.Builder b = AnyValue.newBuilder();
+        objectAt(p, depth);
+        Field f;
+        while ((f = nextField(p, s, depth)) != null) {
+            JsonToken t = p.currentToken();
+            switch (f.tag >>> 3) {
+                case 1 -> b.setStringValue(string(p));
+                case 2 -> b.setBoolValue(bool(p));
+                case 3 -> b.setIntValue(int64(p, t));
+                case 4 -> b.setDoubleValue(dbl(p, t));
+                default -> escape(p, f, b, depth);
+            }
+        }
+        return b.build();
+    }
+
+    /** Checks that the value the parser is on is an object, to be read at {@code depth}. */
+    private void objectAt(JsonParser p, int depth) {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw UNHANDLED;
+        }
+        begin(depth);
+    }
+
+    private static String string(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            throw UNHANDLED;
+        }
+        return p.getText();
+    }
+
+    private static boolean bool(JsonParser p) {
+        JsonToken t = p.currentToken();
+        if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+            throw UNHANDLED;
+        }
+        return t == JsonToken.VALUE_TRUE;
+    }
+
+    /** A hex id's bytes, by the wire path's rules ({@link #hex}). */
+    private ByteString hexBytes(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            throw UNHANDLED;
+        }
+        pos = 0;
+        hex(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        int n = p.getTextLength() / 2;
+        return UnsafeByteOperations.unsafeWrap(Arrays.copyOfRange(buf, pos - n, pos));
+    }
 
     /**
-     * One object of {@code schema}'s message. Producers write the fields of a message in the same
-     * order every time, so the reader asks the parser first for the field that followed the
-     * previous one last time, by its bytes ({@link JsonParser#nextFieldName(
-     * com.fasterxml.jackson.core.SerializableString)}), which skips the parser's symbol table and
-     * the map lookup; any other order still works.
+     * Any other field of a message read into its builder: written as wire bytes and merged, which
+     * is what the generated parser does with them.
      */
-    private void message(JsonParser p, Schema schema, int depth) throws IOException {
-        long seen = 0;
-        long oneofs = 0;
-        Field prev = null;
+    private void escape(JsonParser p, Field f, Message.Builder b, int depth) throws IOException {
+        pos = 0;
+        field(p, p.currentToken(), f, depth);
+        try {
+            b.mergeFrom(buf, 0, pos);
+        } catch (InvalidProtocolBufferException e) {
+            throw UNHANDLED; // not expected: the bytes were written from the same descriptors
+        }
+    }
+
+    // ---- JSON to wire ----
+
+    /** Per nesting depth: the fields and oneofs of the object being read, and its last field. */
+    private final long[] seen = new long[MAX_DEPTH + 2];
+
+    private final long[] oneofs = new long[MAX_DEPTH + 2];
+    private final Field[] prev = new Field[MAX_DEPTH + 2];
+
+    /** Starts reading an object of some message at {@code depth}. */
+    private void begin(int depth) {
+        if (depth > MAX_DEPTH) {
+            throw UNHANDLED;
+        }
+        seen[depth] = 0;
+        oneofs[depth] = 0;
+        prev[depth] = null;
+    }
+
+    /**
+     * The next known field of the object at {@code depth}, the parser on its value's first token
+     * (never null); null at the object's end. Unknown keys are skipped; a null value, a field twice
+     * or a second member of a oneof go to JsonFormat.
+     *
+     * <p>Producers write the fields of a message in the same order every time, so the reader asks
+     * the parser first for the field that followed the previous one last time, by its bytes ({@link
+     * JsonParser#nextFieldName(com.fasterxml.jackson.core.SerializableString)}), which skips the
+     * parser's symbol table and the map lookup; any other order still works.
+     */
+    private Field nextField(JsonParser p, Schema schema, int depth) throws IOException {
         while (true) {
-            Field expected = prev == null ? schema.first : prev.next;
+            Field last = prev[depth];
+            Field expected = last == null ? schema.first : last.next;
             Field f;
             boolean predicted = expected != null && p.nextFieldName(expected.name);
             if (expected == null) {
@@ -174,45 +563,68 @@ final class OtlpJsonReader {
                     p.skipChildren(); // an unknown key: OTLP/JSON receivers must ignore it
                     continue;
                 }
-                if (prev == null) schema.first = f;
-                else prev.next = f;
+                if (last == null) schema.first = f;
+                else last.next = f;
             } else {
-                return; // END_OBJECT
+                return null; // END_OBJECT
             }
-            prev = f;
+            prev[depth] = f;
             JsonToken t = p.nextToken();
             long bit = 1L << f.bit;
-            if (t == JsonToken.VALUE_NULL || (seen & bit) != 0) {
+            if (t == JsonToken.VALUE_NULL || (seen[depth] & bit) != 0) {
                 throw UNHANDLED;
             }
-            seen |= bit;
+            seen[depth] |= bit;
             if (f.oneof >= 0) {
                 long one = 1L << f.oneof;
-                if ((oneofs & one) != 0) {
+                if ((oneofs[depth] & one) != 0) {
                     throw UNHANDLED;
                 }
-                oneofs |= one;
+                oneofs[depth] |= one;
             }
-            if (!f.repeated) {
-                value(p, t, f, depth);
-                continue;
-            }
-            if (t != JsonToken.START_ARRAY) {
+            if (f.repeated && t != JsonToken.START_ARRAY) {
                 throw UNHANDLED;
             }
-            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                if (t == JsonToken.VALUE_NULL) {
-                    throw UNHANDLED;
-                }
-                value(p, t, f, depth);
-            }
+            return f;
+        }
+    }
+
+    /** The next element of the array the parser is in (never null); null at its end. */
+    private static JsonToken element(JsonParser p) throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == JsonToken.END_ARRAY) {
+            return null;
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            throw UNHANDLED;
+        }
+        return t;
+    }
+
+    /** One object of {@code schema}'s message, as wire bytes. */
+    private void message(JsonParser p, Schema schema, int depth) throws IOException {
+        begin(depth);
+        Field f;
+        while ((f = nextField(p, schema, depth)) != null) {
+            field(p, p.currentToken(), f, depth);
+        }
+    }
+
+    /** A field's value (all of them, if repeated) as wire bytes. */
+    private void field(JsonParser p, JsonToken t, Field f, int depth) throws IOException {
+        if (!f.repeated) {
+            value(p, t, f, depth);
+            return;
+        }
+        while ((t = element(p)) != null) {
+            value(p, t, f, depth);
         }
     }
 
     private void value(JsonParser p, JsonToken t, Field f, int depth) throws IOException {
         switch (f.kind) {
             case MESSAGE -> {
-                if (t != JsonToken.START_OBJECT || depth >= MAX_DEPTH) {
+                if (t != JsonToken.START_OBJECT) {
                     throw UNHANDLED;
                 }
                 varint(f.tag);
