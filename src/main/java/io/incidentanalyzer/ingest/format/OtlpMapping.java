@@ -100,14 +100,13 @@ public final class OtlpMapping implements Serializable {
             out.skip("metric", Reject.missing("name"));
             return;
         }
-        String where = "metric '" + name + "'";
         switch (m.getDataCase()) {
             case GAUGE -> {
                 for (NumberDataPoint p : m.getGauge().getDataPointsList()) {
                     try {
                         out.add(sample(service, name, p, value(p), Map.of()));
                     } catch (Reject r) {
-                        out.skip(where, r);
+                        out.skip(where(name), r);
                     }
                 }
             }
@@ -144,7 +143,7 @@ public final class OtlpMapping implements Serializable {
                             out.add(sample(service, name, p, v, Map.of()));
                         }
                     } catch (Reject r) {
-                        out.skip(where, r);
+                        out.skip(where(name), r);
                     }
                 }
             }
@@ -154,7 +153,7 @@ public final class OtlpMapping implements Serializable {
                     try {
                         histogram(service, name, t, p, out);
                     } catch (Reject r) {
-                        out.skip(where, r);
+                        out.skip(where(name), r);
                     }
                 }
             }
@@ -172,13 +171,13 @@ public final class OtlpMapping implements Serializable {
                                             attributes(p.getAttributesList())));
                         }
                     } catch (Reject r) {
-                        out.skip(where, r);
+                        out.skip(where(name), r);
                     }
                 }
             }
             default ->
                     out.skip(
-                            where,
+                            where(name),
                             Reject.badValue(
                                     m.getDataCase() == Metric.DataCase.DATA_NOT_SET
                                             ? "has no data"
@@ -186,6 +185,11 @@ public final class OtlpMapping implements Serializable {
                                                     + " is not read; export explicit-bucket"
                                                     + " histograms"));
         }
+    }
+
+    /** Where a skipped point was, built only when one is skipped. */
+    private static String where(String metric) {
+        return "metric '" + metric + "'";
     }
 
     private void histogram(
