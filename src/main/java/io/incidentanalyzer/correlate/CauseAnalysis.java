@@ -336,8 +336,9 @@ public final class CauseAnalysis {
      *
      * <ul>
      *   <li>a dependency of the service (in the graph, or called in traces) shows an anomaly other
-     *       than more load (latency, errors, a saturation) that began no later than the pool's
-     *       onset plus {@code patterns.thresholds.onsetTolerance}: its calls took longer first;
+     *       than more load (latency, errors, a saturation), or the service's own calls to it do
+     *       (from traces), that began no later than the pool's onset plus {@code
+     *       patterns.thresholds.onsetTolerance}: its calls took longer first;
      *   <li>the service's own load did not rise (more arrivals fill a pool by themselves), and
      *   <li>none of its other resources is saturated (a CPU at its ceiling slows every request, the
      *       calls included, on its own).
@@ -354,6 +355,13 @@ public final class CauseAnalysis {
             if (own.stream().anyMatch(o -> o.kind() == SignalKind.SATURATION && !waits(o)))
                 continue;
             Set<String> on = new TreeSet<>();
+            for (Signal o : own) {
+                // Its own calls to a dependency, measured from traces, slowed or failed first.
+                String callee = o.measured() == null ? null : o.measured().dependency();
+                if (callee != null
+                        && EdgeMetrics.callee(o.measured().metric()) != null
+                        && o.onset() <= s.onset() + tolerance) on.add(callee);
+            }
             for (String dependency : calls.dependenciesOf(s.service())) {
                 for (Signal d : byService.getOrDefault(dependency, List.of())) {
                     if (d.onset() <= s.onset() + tolerance && facet(d) != Anomaly.Facet.LOAD) {

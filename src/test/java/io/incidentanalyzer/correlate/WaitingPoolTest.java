@@ -5,6 +5,7 @@ import static io.incidentanalyzer.testing.Fixtures.latencyShift;
 import static io.incidentanalyzer.testing.Fixtures.requestRate;
 import static io.incidentanalyzer.testing.Fixtures.saturation;
 import static io.incidentanalyzer.testing.Fixtures.signal;
+import static io.incidentanalyzer.testing.Fixtures.slowCalls;
 import static io.incidentanalyzer.testing.Fixtures.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -89,6 +90,26 @@ class WaitingPoolTest {
         assertThat(checkout.confidence()).isLessThan(r.top().confidence() - 0.1);
         assertThat(checkout.evidence())
                 .anyMatch(e -> e.contains("connection_pool_utilization, waiting on payments"));
+    }
+
+    @Test
+    void itsOwnSlowCallsFromTracesAreEnoughToWaitOn() {
+        // Only checkout's calls to payments (from traces) show the slowdown; payments itself
+        // reports nothing. The pool waits on payments, which the slow calls point at.
+        Signal slowCalls = slowCalls("checkout", "payments", t(0), t(30));
+
+        CauseAnalysis.Result r =
+                analysis.analyze(
+                        List.of(slowCalls, pool("checkout", 40), latency("web", 30)), List.of());
+
+        assertThat(name(r.top())).isEqualTo("SERVICE_SLOWDOWN@payments");
+        assertThat(r.ranked())
+                .filteredOn(c -> c.service().equals("checkout"))
+                .singleElement()
+                .satisfies(
+                        c ->
+                                assertThat(c.evidence())
+                                        .anyMatch(e -> e.contains("waiting on payments")));
     }
 
     @Test
