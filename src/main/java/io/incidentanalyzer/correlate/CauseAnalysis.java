@@ -206,7 +206,7 @@ public final class CauseAnalysis {
                                     deploy.version() == null ? "" : deploy.version(),
                                     minutes(onset - deploy.ts()))
                             .replace("  ", " "));
-            return cause(CauseKind.BAD_DEPLOY, node, c, why, own.get(0), own);
+            return cause(CauseKind.BAD_DEPLOY, node, c, why, lead(own, waiting), own);
         }
         Signal load = loadUp(own);
         // A pool that fills while its calls wait on a dependency is not the service's own fault.
@@ -238,14 +238,70 @@ public final class CauseAnalysis {
                             : CauseKind.RESOURCE_SATURATION;
             return cause(kind, origin.service, c, why, origin.load, at);
         }
+        Signal lead = lead(own, waiting);
         if (external.contains(node)) {
             why.add(node + " is an external dependency");
-            return cause(CauseKind.EXTERNAL_DEPENDENCY, node, c, why, own.get(0), own);
+            return cause(CauseKind.EXTERNAL_DEPENDENCY, node, c, why, lead, own);
         }
-        if (saturated && saturations.get(0) == own.get(0)) {
-            return cause(CauseKind.RESOURCE_SATURATION, node, c, why, own.get(0), own);
+        if (saturations.contains(lead)) {
+            return cause(CauseKind.RESOURCE_SATURATION, node, c, why, lead, own);
         }
-        return cause(CauseKind.SERVICE_SLOWDOWN, node, c, why, own.get(0), own);
+        return cause(CauseKind.SERVICE_SLOWDOWN, node, c, why, lead, own);
+    }
+
+    /**
+     * The signal that leads a node's others, which names its kind: of the signals that began with
+     * its first one (within {@code patterns.thresholds.onsetTolerance}; detectors see a change
+     * interval by interval, so two effects of one fault often start in the same interval), the one
+     * no other explains. A signal explains another when its kind comes before the other's in a
+     * known chain ({@code patterns.chains}); when no chain relates the two, when what it measured
+     * comes first in load → the node's own resource → anything else (more requests fill a resource;
+     * a full CPU or memory slows and fails every request). A pool waiting on a dependency ({@link
+     * #waiting}) is not the node's own resource. Of several that nothing explains: the earliest,
+     * then the strongest; the signal id only settles signals that measured the same thing, never
+     * the kind.
+     */
+    private Signal lead(List<Signal> own, Set<String> waiting) {
+        long first = own.get(0).onset();
+        for (Signal s : own) first = Math.min(first, s.onset());
+        long until = first + patterns.thresholds().onsetTolerance().toMillis();
+        List<Signal> with = own.stream().filter(s -> s.onset() <= until).toList();
+        List<Signal> unexplained =
+                with.stream()
+                        .filter(
+                                s ->
+                                        with.stream()
+                                                .noneMatch(o -> o != s && explains(o, s, waiting)))
+                        .toList();
+        return (unexplained.isEmpty() ? with : unexplained)
+                .stream()
+                        .min(
+                                Comparator.comparingInt((Signal s) -> measures(s, waiting))
+                                        .thenComparingLong(Signal::onset)
+                                        .thenComparing(
+                                                Comparator.comparingDouble(this::score).reversed())
+                                        .thenComparing(Signal::id))
+                        .orElseThrow();
+    }
+
+    /** Whether signal {@code a} of a node explains its signal {@code b} ({@link #lead}). */
+    private boolean explains(Signal a, Signal b, Set<String> waiting) {
+        for (List<SignalKind> chain : patterns.chains()) {
+            int i = chain.indexOf(a.kind());
+            int j = chain.indexOf(b.kind());
+            if (i >= 0 && j >= 0 && i != j) return i < j;
+        }
+        return measures(a, waiting) < measures(b, waiting);
+    }
+
+    /** Where a signal's measure stands in load → own resource → anything else. */
+    private int measures(Signal s, Set<String> waiting) {
+        if (waiting.contains(s.id())) return 2;
+        return switch (facet(s)) {
+            case LOAD -> 0;
+            case RESOURCE -> 1;
+            default -> 2;
+        };
     }
 
     private static RootCause cause(
