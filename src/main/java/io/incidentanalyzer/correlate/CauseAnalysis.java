@@ -193,9 +193,11 @@ public final class CauseAnalysis {
         List<String> why = new ArrayList<>(c.evidence());
         long onset = own.isEmpty() ? 0 : own.get(0).onset();
 
-        for (Signal s : own) {
-            CauseKind named = namedBy(s);
-            if (named != null) return cause(named, node, c, why, s, own);
+        List<Signal> naming = own.stream().filter(s -> namedBy(s) != null).toList();
+        if (!naming.isEmpty()) {
+            // Two that name a cause in one interval: the one that explains the other names it.
+            Signal s = lead(naming, waiting);
+            return cause(namedBy(s), node, c, why, s, own);
         }
         ChangeEvent deploy = deployBefore(node, onset, changes);
         if (deploy != null) {

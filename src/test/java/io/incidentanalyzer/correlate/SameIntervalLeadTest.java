@@ -3,6 +3,7 @@ package io.incidentanalyzer.correlate;
 import static io.incidentanalyzer.model.SignalState.OPEN;
 import static io.incidentanalyzer.testing.Fixtures.latencyShift;
 import static io.incidentanalyzer.testing.Fixtures.saturation;
+import static io.incidentanalyzer.testing.Fixtures.signal;
 import static io.incidentanalyzer.testing.Fixtures.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +11,7 @@ import io.incidentanalyzer.config.CorrelationSettings;
 import io.incidentanalyzer.config.PatternsConfig;
 import io.incidentanalyzer.correlate.rank.DependencyGraph;
 import io.incidentanalyzer.model.RootCause;
+import io.incidentanalyzer.model.Severity;
 import io.incidentanalyzer.model.Signal;
 import io.incidentanalyzer.model.SignalKind;
 import java.time.Duration;
@@ -67,12 +69,14 @@ class SameIntervalLeadTest {
                 s.heavyHitter());
     }
 
-    /** The signals with the database's two renamed so that {@code first} sorts first by id. */
-    private static List<Signal> withIds(List<Signal> signals, SignalKind first) {
+    /**
+     * The signals with {@code service}'s renamed so that those of kind {@code first} sort first.
+     */
+    private static List<Signal> withIds(List<Signal> signals, String service, SignalKind first) {
         return signals.stream()
                 .map(
                         s ->
-                                !s.service().equals("store")
+                                !s.service().equals(service)
                                         ? s
                                         : renamed(s, (s.kind() == first ? "a-" : "z-") + s.id()))
                 .toList();
@@ -94,7 +98,8 @@ class SameIntervalLeadTest {
     @Test
     void theKindDoesNotDependOnWhichIdSortsFirst() {
         for (SignalKind first : List.of(SignalKind.BASELINE_SHIFT, SignalKind.SATURATION)) {
-            RootCause top = analysis.analyze(withIds(ownJob(0, 0), first), List.of()).top();
+            RootCause top =
+                    analysis.analyze(withIds(ownJob(0, 0), "store", first), List.of()).top();
 
             assertThat(name(top)).as("ids first: %s", first).isEqualTo("RESOURCE_SATURATION@store");
             assertThat(top.signals().get(0)).as("ids first: %s", first).contains("saturation:");
@@ -126,9 +131,58 @@ class SameIntervalLeadTest {
         CauseAnalysis chained = new CauseAnalysis(GRAPH, Set.of(), SETTINGS, latencyFirst);
 
         for (SignalKind first : List.of(SignalKind.BASELINE_SHIFT, SignalKind.SATURATION)) {
-            assertThat(name(chained.analyze(withIds(ownJob(0, 0), first), List.of()).top()))
+            assertThat(
+                            name(
+                                    chained.analyze(
+                                                    withIds(ownJob(0, 0), "store", first),
+                                                    List.of())
+                                            .top()))
                     .as("ids first: %s", first)
                     .isEqualTo("SERVICE_SLOWDOWN@store");
+        }
+    }
+
+    @Test
+    void ofTwoSignalsThatNameACauseInOneIntervalTheChainsFirstNamesIt() {
+        // A storm of refreshes and requests without a token begin together at the app: the known
+        // chain puts the storm first, so it names the cause, whichever id sorts first.
+        List<Signal> signals =
+                List.of(
+                        signal(
+                                SignalKind.AUTH_FAILURES,
+                                "app",
+                                "MISSING_TOKEN",
+                                OPEN,
+                                t(0),
+                                t(30),
+                                40,
+                                40,
+                                1,
+                                Severity.MAJOR),
+                        signal(
+                                SignalKind.REFRESH_STORM,
+                                "app",
+                                "REFRESH",
+                                OPEN,
+                                t(0),
+                                t(30),
+                                900,
+                                900,
+                                100,
+                                Severity.MAJOR),
+                        latencyShift("web", OPEN, t(30), t(50)));
+        for (SignalKind first : List.of(SignalKind.AUTH_FAILURES, SignalKind.REFRESH_STORM)) {
+            List<Signal> named = withIds(signals, "app", first);
+
+            CauseAnalysis.Result r = analysis.analyze(named, List.of());
+
+            assertThat(name(r.top()))
+                    .as("ids first: %s", first)
+                    .isEqualTo("TOKEN_REFRESH_STORM@app");
+            assertThat(r.contributing())
+                    .extracting(SameIntervalLeadTest::name)
+                    .as("ids first: %s", first)
+                    .containsExactly("MISSING_TOKEN@app");
         }
     }
 }
