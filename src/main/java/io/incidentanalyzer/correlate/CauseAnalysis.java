@@ -252,21 +252,22 @@ public final class CauseAnalysis {
     }
 
     /**
-     * The signal that leads a node's others, which names its kind: of the signals that began with
-     * its first one (within {@code patterns.thresholds.onsetTolerance}; detectors see a change
-     * interval by interval, so two effects of one fault often start in the same interval), the one
-     * no other explains. A signal explains another when its kind comes before the other's in a
-     * known chain ({@code patterns.chains}); when no chain relates the two, when what it measured
-     * comes first in load → the node's own resource → anything else (more requests fill a resource;
-     * a full CPU or memory slows and fails every request). A pool waiting on a dependency ({@link
-     * #waiting}) is not the node's own resource. Of several that nothing explains: the earliest,
-     * then the strongest; the signal id only settles signals that measured the same thing, never
-     * the kind.
+     * The signal that leads a node's others, which names its kind: the first to begin, and of
+     * several that began at the same instant (detectors see a change interval by interval, so two
+     * effects of one fault often start in the same interval), the one no other explains. A signal
+     * that began earlier, even by seconds, leads as it did before: the window is not widened to
+     * {@code onsetTolerance}, which cost a slowdown whose CPU followed within a minute its kind. A
+     * signal explains another when its kind comes before the other's in a known chain ({@code
+     * patterns.chains}); when no chain relates the two, when what it measured comes first in load →
+     * the node's own resource → anything else (more requests fill a resource; a full CPU or memory
+     * slows and fails every request). A pool waiting on a dependency ({@link #waiting}) is not the
+     * node's own resource. Of several that nothing explains: the earliest, then the strongest; the
+     * signal id only settles signals that measured the same thing, never the kind.
      */
     private Signal lead(List<Signal> own, Set<String> waiting) {
         long first = own.get(0).onset();
         for (Signal s : own) first = Math.min(first, s.onset());
-        long until = first + patterns.thresholds().onsetTolerance().toMillis();
+        long until = first;
         List<Signal> with = own.stream().filter(s -> s.onset() <= until).toList();
         List<Signal> unexplained =
                 with.stream()
