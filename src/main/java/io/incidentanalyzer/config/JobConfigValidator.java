@@ -681,6 +681,11 @@ final class JobConfigValidator {
                                 + " AUTH_FAILURES or drop authEvent");
             }
         }
+        if (p.waitingResources().stream().anyMatch(m -> m == null || m.isBlank())) {
+            problem(
+                    "patterns.waitingResources",
+                    "an empty entry; list metric names, e.g. [connection_pool_utilization]");
+        }
         if (p.identifiedAtOnce().stream().anyMatch(java.util.Objects::isNull)) {
             problem(
                     "patterns.identifiedAtOnce",

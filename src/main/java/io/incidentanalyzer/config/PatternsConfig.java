@@ -31,6 +31,11 @@ import java.util.Map;
  * @param statusAdvice a sentence the status update adds at MONITORING when the incident has a cause
  *     of that kind (each distinct sentence once)
  * @param metrics display names and units of metrics in drafts
+ * @param waitingResources saturated metrics whose occupancy is requests waiting on their calls (a
+ *     connection, thread or worker pool): such a pool fills when the calls take longer, so while a
+ *     dependency of the service is anomalous from no later than the pool's onset and neither the
+ *     service's own load nor another of its resources (CPU, memory) rose, the pool's saturation is
+ *     that dependency's symptom, not the service's own resource fault
  */
 public record PatternsConfig(
         List<List<SignalKind>> chains,
@@ -39,11 +44,12 @@ public record PatternsConfig(
         Thresholds thresholds,
         Map<CauseKind, List<String>> advice,
         Map<CauseKind, String> statusAdvice,
-        MetricWords metrics)
+        MetricWords metrics,
+        List<String> waitingResources)
         implements Serializable {
 
     private static final PatternsConfig DEFAULTS =
-            new PatternsConfig(null, null, null, null, null, null, null);
+            new PatternsConfig(null, null, null, null, null, null, null, null);
 
     public PatternsConfig {
         chains =
@@ -85,6 +91,13 @@ public record PatternsConfig(
         advice = merge(defaultAdvice(), advice);
         statusAdvice = merge(defaultStatusAdvice(), statusAdvice);
         metrics = metrics == null ? MetricWords.defaults() : metrics;
+        waitingResources =
+                waitingResources == null
+                        ? List.of(
+                                "connection_pool_utilization",
+                                "thread_pool_utilization",
+                                "worker_pool_utilization")
+                        : copy(waitingResources);
     }
 
     public static PatternsConfig defaults() {
@@ -106,6 +119,14 @@ public record PatternsConfig(
             }
         }
         return null;
+    }
+
+    /**
+     * Whether a saturation of {@code metric} can be requests waiting on the service's calls rather
+     * than its own work ({@code waitingResources}).
+     */
+    public boolean waits(String metric) {
+        return metric != null && waitingResources.contains(metric);
     }
 
     /** Whether a cause of this kind is IDENTIFIED as soon as it is the confident top one. */

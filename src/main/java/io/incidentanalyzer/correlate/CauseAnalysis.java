@@ -40,10 +40,13 @@ import java.util.TreeSet;
  *   <li>Each ranked service is then read as a cause from its own signals: a signal that names its
  *       cause ({@code patterns.selfNaming}: by default a refresh storm, a dependency on the wrong
  *       host, requests without a token), a deploy just before its onset, a vendor's API ({@code
- *       external}), its own saturation, or a slowdown. Load is followed upstream: a service whose
- *       request rate rose with its callers' is loaded by them, so the cause is where the extra load
- *       enters (the caller with the largest excess): a refresh storm, more users at an entry point
- *       (a surge), or a service's own work.
+ *       external}), its own saturation, or a slowdown. A pool of {@code patterns.waitingResources}
+ *       that filled while a dependency was already anomalous and the service's own load and other
+ *       resources were not is waiting on that dependency: a symptom that travels like latency, not
+ *       the service's own resource. Load is followed upstream: a service whose request rate rose
+ *       with its callers' is loaded by them, so the cause is where the extra load enters (the
+ *       caller with the largest excess): a refresh storm, more users at an entry point (a surge),
+ *       or a service's own work.
  *   <li>Contributing causes: every signal that names a cause by itself ({@code
  *       patterns.selfNaming}) and is not the top candidate, whenever it began.
  * </ol>
@@ -101,18 +104,26 @@ public final class CauseAnalysis {
         List<Signal> early = all.stream().filter(s -> s.onset() <= horizon).toList();
 
         Map<String, List<Signal>> byService = new TreeMap<>();
-        List<Anomaly> anomalies = new ArrayList<>();
         for (Signal s : early) {
             byService.computeIfAbsent(s.service(), k -> new ArrayList<>()).add(s);
+        }
+        DependencyGraph calls = withCalls(early);
+        Map<String, Set<String>> waiting = waiting(early, calls, byService);
+        List<Anomaly> anomalies = new ArrayList<>();
+        for (Signal s : early) {
+            Set<String> on = waiting.get(s.id());
+            Anomaly.Facet facet = on != null ? Anomaly.Facet.OTHER : facet(s);
             anomalies.add(
                     new Anomaly(
                             s.service(),
                             s.onset(),
                             score(s),
                             s.kind().name(),
-                            label(s),
-                            facet(s),
-                            facet(s) == Anomaly.Facet.CALL_LATENCY
+                            on == null
+                                    ? label(s)
+                                    : label(s) + ", waiting on " + String.join(", ", on),
+                            facet,
+                            facet == Anomaly.Facet.CALL_LATENCY
                                     ? s.measured().dependency()
                                     : null));
         }
@@ -120,11 +131,11 @@ public final class CauseAnalysis {
         for (ChangeEvent c : changes) {
             if (c.service() != null) rankChanges.add(new Change(c.service(), c.ts(), label(c)));
         }
-        List<Candidate> candidates = ranker.rank(withCalls(early), anomalies, rankChanges);
+        List<Candidate> candidates = ranker.rank(calls, anomalies, rankChanges);
 
         Map<String, RootCause> ranked = new LinkedHashMap<>();
         for (Candidate c : candidates) {
-            RootCause cause = diagnose(c, byService, changes);
+            RootCause cause = diagnose(c, byService, changes, waiting.keySet());
             ranked.putIfAbsent(cause.kind() + "@" + cause.service(), cause);
         }
         List<RootCause> rankedList = List.copyOf(ranked.values());
@@ -169,7 +180,10 @@ public final class CauseAnalysis {
 
     /** Reads a ranked service as a cause, from its own signals and changes. */
     private RootCause diagnose(
-            Candidate c, Map<String, List<Signal>> byService, Collection<ChangeEvent> changes) {
+            Candidate c,
+            Map<String, List<Signal>> byService,
+            Collection<ChangeEvent> changes,
+            Set<String> waiting) {
         String node = c.node();
         List<Signal> own = byService.getOrDefault(node, List.of());
         if (own.isEmpty()) {
@@ -179,9 +193,11 @@ public final class CauseAnalysis {
         List<String> why = new ArrayList<>(c.evidence());
         long onset = own.isEmpty() ? 0 : own.get(0).onset();
 
-        for (Signal s : own) {
-            CauseKind named = namedBy(s);
-            if (named != null) return cause(named, node, c, why, s, own);
+        List<Signal> naming = own.stream().filter(s -> namedBy(s) != null).toList();
+        if (!naming.isEmpty()) {
+            // Two that name a cause in one interval: the one that explains the other names it.
+            Signal s = lead(naming, waiting);
+            return cause(namedBy(s), node, c, why, s, own);
         }
         ChangeEvent deploy = deployBefore(node, onset, changes);
         if (deploy != null) {
@@ -192,10 +208,16 @@ public final class CauseAnalysis {
                                     deploy.version() == null ? "" : deploy.version(),
                                     minutes(onset - deploy.ts()))
                             .replace("  ", " "));
-            return cause(CauseKind.BAD_DEPLOY, node, c, why, own.get(0), own);
+            return cause(CauseKind.BAD_DEPLOY, node, c, why, lead(own, waiting), own);
         }
         Signal load = loadUp(own);
-        boolean saturated = own.stream().anyMatch(s -> s.kind() == SignalKind.SATURATION);
+        // A pool that fills while its calls wait on a dependency is not the service's own fault.
+        List<Signal> saturations =
+                own.stream()
+                        .filter(s -> s.kind() == SignalKind.SATURATION)
+                        .filter(s -> !waiting.contains(s.id()))
+                        .toList();
+        boolean saturated = !saturations.isEmpty();
         Origin origin = load != null || saturated ? loadOrigin(node, byService) : null;
         if (origin != null) {
             List<Signal> at = byService.getOrDefault(origin.service, List.of());
@@ -218,14 +240,71 @@ public final class CauseAnalysis {
                             : CauseKind.RESOURCE_SATURATION;
             return cause(kind, origin.service, c, why, origin.load, at);
         }
+        Signal lead = lead(own, waiting);
         if (external.contains(node)) {
             why.add(node + " is an external dependency");
-            return cause(CauseKind.EXTERNAL_DEPENDENCY, node, c, why, own.get(0), own);
+            return cause(CauseKind.EXTERNAL_DEPENDENCY, node, c, why, lead, own);
         }
-        if (own.get(0).kind() == SignalKind.SATURATION) {
-            return cause(CauseKind.RESOURCE_SATURATION, node, c, why, own.get(0), own);
+        if (saturations.contains(lead)) {
+            return cause(CauseKind.RESOURCE_SATURATION, node, c, why, lead, own);
         }
-        return cause(CauseKind.SERVICE_SLOWDOWN, node, c, why, own.get(0), own);
+        return cause(CauseKind.SERVICE_SLOWDOWN, node, c, why, lead, own);
+    }
+
+    /**
+     * The signal that leads a node's others, which names its kind: the first to begin, and of
+     * several that began at the same instant (detectors see a change interval by interval, so two
+     * effects of one fault often start in the same interval), the one no other explains. A signal
+     * that began earlier, even by seconds, leads as it did before: the window is not widened to
+     * {@code onsetTolerance}, which cost a slowdown whose CPU followed within a minute its kind. A
+     * signal explains another when its kind comes before the other's in a known chain ({@code
+     * patterns.chains}); when no chain relates the two, when what it measured comes first in load →
+     * the node's own resource → anything else (more requests fill a resource; a full CPU or memory
+     * slows and fails every request). A pool waiting on a dependency ({@link #waiting}) is not the
+     * node's own resource. Of several that nothing explains: the earliest, then the strongest; the
+     * signal id only settles signals that measured the same thing, never the kind.
+     */
+    private Signal lead(List<Signal> own, Set<String> waiting) {
+        long first = own.get(0).onset();
+        for (Signal s : own) first = Math.min(first, s.onset());
+        long until = first;
+        List<Signal> with = own.stream().filter(s -> s.onset() <= until).toList();
+        List<Signal> unexplained =
+                with.stream()
+                        .filter(
+                                s ->
+                                        with.stream()
+                                                .noneMatch(o -> o != s && explains(o, s, waiting)))
+                        .toList();
+        return (unexplained.isEmpty() ? with : unexplained)
+                .stream()
+                        .min(
+                                Comparator.comparingInt((Signal s) -> measures(s, waiting))
+                                        .thenComparingLong(Signal::onset)
+                                        .thenComparing(
+                                                Comparator.comparingDouble(this::score).reversed())
+                                        .thenComparing(Signal::id))
+                        .orElseThrow();
+    }
+
+    /** Whether signal {@code a} of a node explains its signal {@code b} ({@link #lead}). */
+    private boolean explains(Signal a, Signal b, Set<String> waiting) {
+        for (List<SignalKind> chain : patterns.chains()) {
+            int i = chain.indexOf(a.kind());
+            int j = chain.indexOf(b.kind());
+            if (i >= 0 && j >= 0 && i != j) return i < j;
+        }
+        return measures(a, waiting) < measures(b, waiting);
+    }
+
+    /** Where a signal's measure stands in load → own resource → anything else. */
+    private int measures(Signal s, Set<String> waiting) {
+        if (waiting.contains(s.id())) return 2;
+        return switch (facet(s)) {
+            case LOAD -> 0;
+            case RESOURCE -> 1;
+            default -> 2;
+        };
     }
 
     private static RootCause cause(
@@ -306,6 +385,59 @@ public final class CauseAnalysis {
         return best;
     }
 
+    /**
+     * The saturations that are requests waiting on a dependency, by signal id, each with the
+     * anomalous dependencies it waits on. A pool of {@code patterns.waitingResources} (connections,
+     * threads, workers) holds each request for as long as its calls take, so its occupancy is the
+     * arrival rate times that time: it fills when more requests arrive or when the calls slow. It
+     * is read as waiting, a symptom that travels like latency rather than the service's own
+     * resource fault, when
+     *
+     * <ul>
+     *   <li>a dependency of the service (in the graph, or called in traces) shows an anomaly other
+     *       than more load (latency, errors, a saturation), or the service's own calls to it do
+     *       (from traces), that began no later than the pool's onset plus {@code
+     *       patterns.thresholds.onsetTolerance}: its calls took longer first;
+     *   <li>the service's own load did not rise (more arrivals fill a pool by themselves), and
+     *   <li>none of its other resources is saturated (a CPU at its ceiling slows every request, the
+     *       calls included, on its own).
+     * </ul>
+     */
+    private Map<String, Set<String>> waiting(
+            List<Signal> early, DependencyGraph calls, Map<String, List<Signal>> byService) {
+        Map<String, Set<String>> out = new TreeMap<>();
+        long tolerance = patterns.thresholds().onsetTolerance().toMillis();
+        for (Signal s : early) {
+            if (s.kind() != SignalKind.SATURATION || !waits(s)) continue;
+            List<Signal> own = byService.get(s.service());
+            if (loadUp(own) != null) continue;
+            if (own.stream().anyMatch(o -> o.kind() == SignalKind.SATURATION && !waits(o)))
+                continue;
+            Set<String> on = new TreeSet<>();
+            for (Signal o : own) {
+                // Its own calls to a dependency, measured from traces, slowed or failed first.
+                String callee = o.measured() == null ? null : o.measured().dependency();
+                if (callee != null
+                        && EdgeMetrics.callee(o.measured().metric()) != null
+                        && o.onset() <= s.onset() + tolerance) on.add(callee);
+            }
+            for (String dependency : calls.dependenciesOf(s.service())) {
+                for (Signal d : byService.getOrDefault(dependency, List.of())) {
+                    if (d.onset() <= s.onset() + tolerance && facet(d) != Anomaly.Facet.LOAD) {
+                        on.add(dependency);
+                        break;
+                    }
+                }
+            }
+            if (!on.isEmpty()) out.put(s.id(), on);
+        }
+        return out;
+    }
+
+    private boolean waits(Signal s) {
+        return s.measured() != null && patterns.waits(s.measured().metric());
+    }
+
     /** The signals of other services measuring their calls to {@code node}, by onset. */
     private static List<Signal> callsTo(String node, Map<String, List<Signal>> byService) {
         List<Signal> calls = new ArrayList<>();
@@ -343,10 +475,11 @@ public final class CauseAnalysis {
     }
 
     /**
-     * What a signal measured, for the ranker: saturation is the service's own resource, a rise in
-     * its {@code loadMetric} or a refresh storm its load, failures its errors, the latency of its
-     * calls to another service (from traces) points at that service; anything else (latency, a
-     * backlog, a drift) is read as a whole.
+     * What a signal measured, for the ranker: saturation is the service's own resource (unless it
+     * is a pool waiting on a dependency, {@link #waiting}: read as a whole then), a rise in its
+     * {@code loadMetric} or a refresh storm its load, failures its errors, the latency of its calls
+     * to another service (from traces) points at that service; anything else (latency, a backlog, a
+     * drift) is read as a whole.
      */
     Anomaly.Facet facet(Signal s) {
         return switch (s.kind()) {

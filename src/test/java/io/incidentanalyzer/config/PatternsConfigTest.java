@@ -65,6 +65,9 @@ class PatternsConfigTest {
         assertThat(p.metrics().name("latency_p95_ms")).isEqualTo("latency p95 (ms)");
         assertThat(p.metrics().unit("connection_pool_utilization")).isEqualTo("%");
         assertThat(p.metrics().unit("queue_depth")).isEmpty();
+        assertThat(p.waits("connection_pool_utilization")).isTrue();
+        assertThat(p.waits("cpu_utilization")).isFalse();
+        assertThat(p.waits(null)).isFalse();
     }
 
     @Test
@@ -89,6 +92,7 @@ class PatternsConfigTest {
                           metrics:
                             names: {queue_depth: queue length}
                             unitBySuffix: {_ms: " ms"}
+                          waitingResources: [http_client_slots]
                         """);
 
         assertThat(p.chainNames()).containsExactly(List.of("BASELINE_SHIFT", "BACKLOG_GROWTH"));
@@ -112,6 +116,8 @@ class PatternsConfigTest {
         assertThat(p.metrics().name("cpu_utilization")).isEqualTo("CPU utilization");
         assertThat(p.metrics().unit("latency_ms")).isEqualTo(" ms");
         assertThat(p.metrics().unit("cpu_utilization")).isEmpty();
+        assertThat(p.waits("http_client_slots")).isTrue();
+        assertThat(p.waits("connection_pool_utilization")).isFalse();
     }
 
     @Test
@@ -158,6 +164,7 @@ patterns:
     severityScores: {MAJOR: 2}
   advice: {BAD_DEPLOY: [" "]}
   metrics: {nameRules: [{find: "", replace: x}]}
+  waitingResources: [" "]
 """))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(
@@ -172,6 +179,7 @@ patterns:
                 .hasMessageContaining(FILE + ": patterns.thresholds.severityScores.major:")
                 .hasMessageContaining(FILE + ": patterns.advice.bad_deploy: an empty sentence")
                 .hasMessageContaining(FILE + ": patterns.metrics.nameRules[0]: give the text")
+                .hasMessageContaining(FILE + ": patterns.waitingResources: an empty entry")
                 .satisfies(
                         e -> assertThat(e.getMessage().lines()).allMatch(l -> l.startsWith(FILE)));
     }

@@ -5,6 +5,7 @@ import static io.incidentanalyzer.testing.Fixtures.latencyShift;
 import static io.incidentanalyzer.testing.Fixtures.requestRate;
 import static io.incidentanalyzer.testing.Fixtures.saturation;
 import static io.incidentanalyzer.testing.Fixtures.signal;
+import static io.incidentanalyzer.testing.Fixtures.slowCalls;
 import static io.incidentanalyzer.testing.Fixtures.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,18 +61,7 @@ class CauseAnalysisTest {
     void aSlowCallLearnedFromTracesPointsAtTheCalleeEvenWithoutADeclaredEdge() {
         // web-app's calls to payments (a service dependsOn does not name) slowed: the call's
         // latency points at the callee, not at the caller that measured it.
-        Signal slowCalls =
-                signal(
-                        SignalKind.BASELINE_SHIFT,
-                        "web-app",
-                        "call.latency.p99{callee=payments}",
-                        OPEN,
-                        t(0),
-                        t(30),
-                        2.4,
-                        2.4,
-                        0.3,
-                        Severity.MAJOR);
+        Signal slowCalls = slowCalls("web-app", "payments", t(0), t(30));
 
         CauseAnalysis.Result r = analysis.analyze(List.of(slowCalls), List.of());
 

@@ -169,6 +169,24 @@ public final class Fixtures {
                 Severity.MAJOR);
     }
 
+    /**
+     * A major shift of the p99 latency {@code caller} sees on its calls to {@code callee} (an edge
+     * metric learned from traces): 2.4 s against a usual 0.3 s.
+     */
+    public static Signal slowCalls(String caller, String callee, long onset, long ts) {
+        return signal(
+                SignalKind.BASELINE_SHIFT,
+                caller,
+                "call.latency.p99{callee=" + callee + "}",
+                SignalState.OPEN,
+                onset,
+                ts,
+                2.4,
+                2.4,
+                0.3,
+                Severity.MAJOR);
+    }
+
     /** A minor shift of the request rate (the load metric) to {@code peak}. */
     public static Signal requestRate(
             String service, SignalState state, long onset, long ts, double peak, double baseline) {
