@@ -6,8 +6,8 @@ import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.config.JobConfigLoader;
 import io.incidentanalyzer.embedded.EmbeddedKafka;
 import io.incidentanalyzer.ingest.InputRouter;
-import io.incidentanalyzer.ingest.InputWatermarks;
 import io.incidentanalyzer.ingest.StreamKind;
+import io.incidentanalyzer.ingest.TailTrackingSource;
 import io.incidentanalyzer.job.IncidentAnalyzerJob;
 import io.incidentanalyzer.job.IncidentPipeline;
 import io.incidentanalyzer.job.KafkaConnectors;
@@ -419,10 +419,11 @@ public final class EndToEndBenchmark {
                         case LOGS -> InputRouter.logs();
                         case CHANGES -> InputRouter.changes();
                     };
+            TailTrackingSource source = kafka.source(topic, kind);
             discard(
                     env.fromSource(
-                                    kafka.source(topic, kind),
-                                    InputWatermarks.strategy(config.watermarks()),
+                                    source,
+                                    source.watermarks(config.watermarks()),
                                     router.stream() + " topic " + topic.name())
                             .uid("source-" + router.stream()),
                     router);
