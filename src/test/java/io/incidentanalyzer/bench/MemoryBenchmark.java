@@ -1,5 +1,7 @@
 package io.incidentanalyzer.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import io.incidentanalyzer.config.JobConfig;
 import io.incidentanalyzer.ingest.InputWatermarks;
 import io.incidentanalyzer.job.IncidentPipeline;
@@ -46,6 +48,7 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Memory and checkpoint size of the job's metrics path on a synthetic fleet (docs/benchmarks.md,
@@ -336,14 +339,21 @@ public final class MemoryBenchmark {
                     "the job to cancel");
             // The TaskManager lets go of the cancelled tasks a little after the job is CANCELED:
             // measure until the live heap stops falling, then once more.
-            long heapWithout = liveHeap();
-            long settle = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            for (long before = Long.MAX_VALUE;
-                    heapWithout < before && System.nanoTime() < settle; ) {
-                before = heapWithout;
-                Thread.sleep(2_000);
-                heapWithout = liveHeap();
+            AtomicLong lastHeap = new AtomicLong(liveHeap());
+            try {
+                await("the live heap to stop falling")
+                        .atMost(Duration.ofSeconds(30))
+                        .pollDelay(Duration.ofSeconds(2))
+                        .pollInterval(Duration.ofSeconds(2))
+                        .until(
+                                () -> {
+                                    long now = liveHeap();
+                                    return now >= lastHeap.getAndSet(now);
+                                });
+            } catch (ConditionTimeoutException stillFalling) {
+                // Measured as it stood after 30 s.
             }
+            long heapWithout = lastHeap.get();
             long rssWithout = rss();
             histogram(dir.resolve("histogram-after-cancel.txt"));
             System.out.println(
@@ -435,14 +445,11 @@ public final class MemoryBenchmark {
         boolean holds() throws Exception;
     }
 
-    private static void waitFor(Condition condition, Duration limit, String what) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("gave up waiting for " + what + " after " + limit);
-            }
-            Thread.sleep(50);
-        }
+    private static void waitFor(Condition condition, Duration limit, String what) {
+        await(what)
+                .atMost(limit)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> condition.holds());
     }
 
     private static long size(Path root) throws IOException {
